@@ -1,0 +1,176 @@
+// swift-tools-version: 6.2
+// Souk: a commerce platform on a fast binary RPC. See README.md for what each module does.
+import PackageDescription
+
+/// Settings every Souk target shares: Swift 6 mode plus the upcoming features grpc-swift builds with.
+let defaultSwiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "souk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "soukd", targets: ["soukd"]),
+        .library(name: "SoukClient", targets: ["SoukClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", exact: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+    ],
+    targets: [
+        // Protobuf messages and gRPC stubs generated from Protos/ by scripts/generate (never hand-edited).
+        .target(
+            name: "SoukAPI",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // TLS material: the development CA, certificate and key loading shared by clients and servers.
+        .target(
+            name: "SoukTLS",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // The typed client library every Souk program uses to call a service.
+        .target(
+            name: "SoukClient",
+            dependencies: [
+                "SoukAPI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // PostgreSQL: connection config, the embedded cluster, migrations, transactions.
+        .target(
+            name: "SoukStorage",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // The gRPC interop-style TestService, served by soukd for conformance tests and the benchmark.
+        .target(
+            name: "SoukConformance",
+            dependencies: [
+                "SoukAPI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // The composition root: which services run in this process, their storage, TLS and listeners.
+        .target(
+            name: "SoukHost",
+            dependencies: [
+                "SoukAPI",
+                "SoukTLS",
+                "SoukStorage",
+                "SoukConformance",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // soukd: flags and environment -> SoukHost, any subset of the services.
+        .executableTarget(
+            name: "soukd",
+            dependencies: [
+                "SoukHost",
+                "SoukStorage",
+                "SoukTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+
+        // Shared test fixtures: test databases, temporary folders, a running host.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "SoukStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "SoukTLSTests",
+            dependencies: [
+                "SoukTLS",
+                "TestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "SoukStorageTests",
+            dependencies: [
+                "SoukStorage",
+                "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "SoukHostTests",
+            dependencies: [
+                "SoukHost",
+                "SoukClient",
+                "SoukAPI",
+                "SoukTLS",
+                "SoukStorage",
+                "TestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "soukdTests",
+            dependencies: [
+                "soukd",
+                "SoukHost",
+                "SoukStorage",
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+    ]
+)

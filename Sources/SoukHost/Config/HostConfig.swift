@@ -1,0 +1,72 @@
+package import SoukStorage
+package import SoukTLS
+
+/// Everything a Souk host needs to know to start: which services, where to listen, where data lives.
+///
+/// Executables build it from flags and environment (see `soukd`'s `Config+Environment.swift`);
+/// libraries never read the environment themselves.
+package struct HostConfig: Sendable, Hashable {
+    /// Which services this process hosts.
+    package var services: Set<ServiceName>
+    /// The gRPC over HTTP/2 listener.
+    package var grpc: Listener
+    /// Souk's data folder: the embedded cluster, the development CA.
+    package var dataFolder: String
+    /// Where the data lives.
+    package var database: Database
+    /// How the RPC ports are secured.
+    package var transportSecurity: TransportSecurity
+    /// How long in-flight calls may run after a shutdown request before they are cancelled.
+    package var drainTimeout: Duration
+
+    /// A TCP listener.
+    package struct Listener: Sendable, Hashable {
+        /// The address to bind, e.g. `127.0.0.1`.
+        package var host: String
+        /// The port; 0 picks a free one.
+        package var port: Int
+
+        /// Creates a listener.
+        package init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// Where the data lives.
+    package enum Database: Sendable, Hashable {
+        /// A private cluster in `<data folder>/pg`, started and stopped by the host.
+        case embedded
+        /// An existing server.
+        case url(DatabaseURL)
+    }
+
+    /// How the RPC ports are secured.
+    package enum TransportSecurity: Sendable, Hashable {
+        /// TLS with the development CA in `<data folder>/tls`, created on first run.
+        case developmentCertificates(extraHosts: [String])
+        /// TLS with certificates given by path.
+        case certificates(TLSFiles)
+        /// No TLS; only when asked for explicitly (loopback tests and benchmarks).
+        case plaintext
+    }
+
+    /// The defaults: every service, gRPC on 127.0.0.1:7701, data in `./.souk`, embedded PostgreSQL, development TLS.
+    package static var defaults: Self {
+        Self(
+            services: Set(ServiceName.all),
+            grpc: Listener(host: "127.0.0.1", port: 7701),
+            dataFolder: ".souk",
+            database: .embedded,
+            transportSecurity: .developmentCertificates(extraHosts: []),
+            drainTimeout: .seconds(10)
+        )
+    }
+
+    /// The defaults, adjusted by `configure`.
+    package static func defaults(configure: (inout Self) -> Void) -> Self {
+        var config = Self.defaults
+        configure(&config)
+        return config
+    }
+}

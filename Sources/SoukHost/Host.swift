@@ -1,0 +1,144 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+package import Logging
+import PostgresNIO
+package import ServiceLifecycle
+import SoukConformance
+import SoukStorage
+import SoukTLS
+
+/// The composition root: turns a ``HostConfig`` into running services.
+///
+/// ```swift
+/// let host = Host(config: .defaults, logger: logger)
+/// let prepared = try await host.prepare(onReady: { info in print(info) })
+/// let group = ServiceGroup(services: prepared.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// try await group.run()
+/// ```
+package struct Host: Sendable {
+    /// The configuration this host runs with.
+    package let config: HostConfig
+    /// The health board `grpc.health.v1.Health` reports from.
+    package let health: HealthStatusBoard
+    private let logger: Logger
+
+    /// Creates a host; nothing starts until ``prepare(onReady:)``.
+    package init(config: HostConfig, logger: Logger) {
+        self.config = config
+        self.health = HealthStatusBoard()
+        self.logger = logger
+    }
+
+    /// The services of a prepared host, in start order, and the RPC server among them.
+    package struct Prepared: Sendable {
+        /// Run these in one `ServiceGroup`, in this order (they stop in reverse).
+        package var services: [any Service]
+        /// The RPC server, for its ready information.
+        package var rpcServer: RPCServerService
+    }
+
+    /// Checks the configuration, prepares TLS and starts the database; returns the services to run.
+    ///
+    /// Order matters: cheap checks (ports, TLS files) come before the embedded cluster starts, so a bad setting
+    /// never leaves a database running behind it.
+    /// - Throws: ``HostError``, ``SoukStorage/StorageError`` or ``SoukTLS/TLSError`` saying what to fix.
+    package func prepare(onReady: @escaping @Sendable (ReadyInfo) -> Void = { _ in }) async throws -> Prepared {
+        try self.validate()
+        try PortCheck.ensureAvailable(host: self.config.grpc.host, port: self.config.grpc.port, setting: "--grpc-port / SOUK_GRPC_PORT")
+        let (security, caPath) = try self.makeTransportSecurity()
+
+        var services: [any Service] = []
+        let databaseURL: DatabaseURL
+        switch self.config.database {
+        case .embedded:
+            let cluster = try EmbeddedCluster(dataFolder: self.config.dataFolder, logger: self.logger)
+            try await cluster.start()
+            services.append(EmbeddedClusterService(cluster: cluster, logger: self.logger))
+            databaseURL = cluster.databaseURL
+        case .url(let url):
+            databaseURL = url
+        }
+        let postgres = PostgresClient(configuration: databaseURL.makeClientConfiguration(), backgroundLogger: self.logger)
+        services.append(postgres)
+
+        let catalog = ServiceCatalog(health: self.health, logger: self.logger)
+        let selected = self.config.services.sorted()
+        let entries = selected.map { catalog.entry(for: $0) }
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: self.config.grpc.host, port: self.config.grpc.port),
+            transportSecurity: security
+        )
+        let server = GRPCServer(
+            transport: transport,
+            services: [HealthService(board: self.health)] + entries.flatMap(\.services)
+        )
+        let healthNames = [""] + [HealthService.serviceName] + entries.flatMap(\.healthNames)
+        for name in healthNames { self.health.set(.notServing, for: name) }
+
+        let isTLS = caPath != nil || { if case .certificates = self.config.transportSecurity { return true } else { return false } }()
+        let grpcHost = self.config.grpc.host
+        let databaseDescription = databaseURL.description
+        let rpcServer = RPCServerService(
+            server: server,
+            transport: transport,
+            postgres: postgres,
+            migrations: [HostMigrations.schema] + entries.flatMap(\.migrations),
+            health: self.health,
+            healthNames: healthNames,
+            drainTimeout: self.config.drainTimeout,
+            describeReady: { port, startCount in
+                ReadyInfo(
+                    grpcAddress: "\(grpcHost):\(port)",
+                    grpcPort: port,
+                    isTLS: isTLS,
+                    certificateAuthorityPath: caPath,
+                    services: selected,
+                    startCount: startCount,
+                    database: databaseDescription
+                )
+            },
+            onReady: onReady,
+            logger: self.logger
+        )
+        services.append(rpcServer)
+        return Prepared(services: services, rpcServer: rpcServer)
+    }
+
+    private func validate() throws {
+        guard !self.config.services.isEmpty else {
+            throw HostError(code: .invalidConfiguration, message: "no services selected; use --services all")
+        }
+        guard (0...65535).contains(self.config.grpc.port) else {
+            throw HostError(code: .invalidConfiguration, message: "--grpc-port must be 0…65535, not \(self.config.grpc.port)")
+        }
+        guard self.config.drainTimeout >= .zero else {
+            throw HostError(code: .invalidConfiguration, message: "--drain-timeout must not be negative")
+        }
+    }
+
+    private func makeTransportSecurity() throws -> (HTTP2ServerTransport.Posix.TransportSecurity, String?) {
+        switch self.config.transportSecurity {
+        case .plaintext:
+            return (.plaintext, nil)
+        case .developmentCertificates(let extraHosts):
+            let authority = DevelopmentCertificateAuthority(folder: "\(self.config.dataFolder)/tls")
+            let files = try authority.ensureServerCertificate(extraHosts: extraHosts + [self.config.grpc.host])
+            return (Self.security(for: files), files.certificateAuthority)
+        case .certificates(let files):
+            for (path, setting) in [(files.certificateChain, "--tls-cert"), (files.privateKey, "--tls-key")] {
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw HostError(code: .invalidConfiguration, message: "\(setting): cannot read \(path)")
+                }
+            }
+            return (Self.security(for: files), nil)
+        }
+    }
+
+    private static func security(for files: TLSFiles) -> HTTP2ServerTransport.Posix.TransportSecurity {
+        .tls(
+            certificateChain: [.file(path: files.certificateChain, format: .pem)],
+            privateKey: .file(path: files.privateKey, format: .pem)
+        )
+    }
+}

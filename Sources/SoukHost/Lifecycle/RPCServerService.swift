@@ -1,0 +1,100 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+package import Logging
+import PostgresNIO
+import ServiceLifecycle
+import SoukStorage
+import Synchronization
+
+/// The long-running part of a host: migrates the database, then serves every hosted service until shutdown.
+///
+/// On graceful shutdown it marks every service NOT_SERVING, stops accepting calls, lets in-flight calls finish
+/// for up to the drain timeout, and then cancels what is left.
+package final class RPCServerService: Service, Sendable {
+    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let transport: HTTP2ServerTransport.Posix
+    private let postgres: PostgresClient
+    private let migrations: [SchemaMigrations]
+    private let health: HealthStatusBoard
+    private let healthNames: [String]
+    private let drainTimeout: Duration
+    private let describeReady: @Sendable (_ port: Int, _ startCount: Int) -> ReadyInfo
+    private let onReady: @Sendable (ReadyInfo) -> Void
+    private let logger: Logger
+    private let ready = Mutex<ReadyInfo?>(nil)
+
+    init(
+        server: GRPCServer<HTTP2ServerTransport.Posix>,
+        transport: HTTP2ServerTransport.Posix,
+        postgres: PostgresClient,
+        migrations: [SchemaMigrations],
+        health: HealthStatusBoard,
+        healthNames: [String],
+        drainTimeout: Duration,
+        describeReady: @escaping @Sendable (_ port: Int, _ startCount: Int) -> ReadyInfo,
+        onReady: @escaping @Sendable (ReadyInfo) -> Void,
+        logger: Logger
+    ) {
+        self.server = server
+        self.transport = transport
+        self.postgres = postgres
+        self.migrations = migrations
+        self.health = health
+        self.healthNames = healthNames
+        self.drainTimeout = drainTimeout
+        self.describeReady = describeReady
+        self.onReady = onReady
+        self.logger = logger
+    }
+
+    /// What the host reported when it became ready, or `nil` before then.
+    package var readyInfo: ReadyInfo? { self.ready.withLock { $0 } }
+
+    package func run() async throws {
+        try await MigrationRunner(logger: self.logger).migrate(self.migrations, on: self.postgres)
+        let startCount = try await self.recordStart()
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await self.server.serve()
+            }
+            group.addTask {
+                let address = try await self.transport.listeningAddress
+                let port = address.ipv4?.port ?? address.ipv6?.port ?? 0
+                for name in self.healthNames { self.health.set(.serving, for: name) }
+                let info = self.describeReady(port, startCount)
+                self.ready.withLock { $0 = info }
+                self.onReady(info)
+
+                // Drain: stop accepting, give in-flight calls the bound, then end them.
+                try await gracefulShutdown()
+                self.logger.info("draining", metadata: ["bound": "\(self.drainTimeout)"])
+                self.health.setAll(.notServing)
+                self.health.finishAll()
+                self.server.beginGracefulShutdown()
+                try await Task.sleep(for: self.drainTimeout)
+                self.logger.warning("drain bound reached; cancelling the calls still running")
+                throw CancellationError()
+            }
+            // The server returning ends the drain timer; the timer firing ends the server.
+            do {
+                try await group.next()
+            } catch is CancellationError {
+                // The drain bound fired or the whole service was cancelled.
+            }
+            group.cancelAll()
+        }
+        self.logger.info("stopped serving")
+    }
+
+    private func recordStart() async throws -> Int {
+        let services = self.healthNames.filter { !$0.isEmpty }.joined(separator: ",")
+        try await self.postgres.query(
+            "INSERT INTO souk_host.starts (services) VALUES (\(services))",
+            logger: self.logger
+        )
+        let rows = try await self.postgres.query("SELECT count(*) FROM souk_host.starts", logger: self.logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+package import Logging
+import NIOPosix
+import PostgresNIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private PostgreSQL cluster kept in Souk's data folder and reached over a Unix socket only.
+///
+/// The cluster is created with `initdb` on first use, started with `pg_ctl`, kept between runs and stopped on
+/// exit. It listens on no TCP port; its socket folder is private (mode 0700), so only its owner (and root) can
+/// connect, which is why local connections use `trust`. PostgreSQL refuses to run as root, so when Souk runs
+/// as root every cluster command runs as the `postgres` system user and the cluster folder belongs to it.
+///
+/// ```swift
+/// let cluster = try EmbeddedCluster(dataFolder: ".souk", logger: logger)
+/// try await cluster.start()
+/// let url = cluster.databaseURL   // postgres://souk@/souk?host=<socket folder>
+/// try await cluster.stop()
+/// ```
+package struct EmbeddedCluster: Sendable {
+    /// The database Souk's services use inside the cluster.
+    package static let databaseName = "souk"
+    /// The superuser `initdb` creates.
+    package static let superuser = "souk"
+
+    /// Where the cluster's files live (`<data folder>/pg` unless that is unreachable for the `postgres` user).
+    package let clusterDirectory: String
+    /// The folder holding the Unix socket.
+    package let socketDirectory: String
+    /// The port number in the socket's name (no TCP listener is opened).
+    package let port: Int
+    /// The server programs used.
+    package let binaries: PostgresBinaries
+    private let runner: CommandRunner
+    private let owner: ClusterOwner?
+    private let logger: Logger
+
+    /// Prepares to manage the cluster of `dataFolder`; nothing is started yet.
+    ///
+    /// - Parameters:
+    ///   - dataFolder: Souk's data folder; the cluster lives in its `pg` subfolder.
+    ///   - binaries: the PostgreSQL programs, found with ``PostgresBinaries/locate(searchPath:)`` by default.
+    ///   - port: the port number in the socket file's name.
+    ///   - logger: where progress is logged.
+    /// - Throws: ``StorageError`` when PostgreSQL is missing or the folder cannot be used.
+    package init(
+        dataFolder: String,
+        binaries: PostgresBinaries? = nil,
+        port: Int = 5432,
+        logger: Logger
+    ) throws {
+        let absolute = URL(fileURLWithPath: dataFolder).standardizedFileURL.path
+        self.binaries = try binaries ?? PostgresBinaries.locate(searchPath: ProcessInfo.processInfo.environment["PATH"])
+        self.port = port
+        self.logger = logger
+        self.owner = try ClusterOwner.forCurrentUser()
+        self.runner = CommandRunner(prefix: self.owner?.commandPrefix ?? [])
+        let preferred = "\(absolute)/pg"
+        if let owner = self.owner, !owner.canTraverse(parentsOf: preferred) {
+            // The postgres user cannot reach a folder below, say, /root (mode 0700). Keep the cluster in a
+            // stable place of its own instead, named after the data folder so each data folder keeps its data.
+            self.clusterDirectory = "/var/lib/souk/clusters/\(ClusterOwner.stableName(for: absolute))"
+            logger.notice(
+                "the postgres user cannot reach the data folder; keeping the cluster elsewhere",
+                metadata: ["cluster": "\(self.clusterDirectory)"]
+            )
+        } else {
+            self.clusterDirectory = preferred
+        }
+        // A socket path is limited to 107 bytes; fall back to a short private folder for deep data folders.
+        let socketName = "/.s.PGSQL.\(port)"
+        if self.clusterDirectory.utf8.count + socketName.utf8.count < 100 {
+            self.socketDirectory = self.clusterDirectory
+        } else {
+            self.socketDirectory = "/tmp/souk-pg-\(ClusterOwner.stableName(for: self.clusterDirectory))"
+        }
+    }
+
+    /// The URL of Souk's database in this cluster.
+    package var databaseURL: DatabaseURL {
+        // Built from parts, so it cannot fail to parse.
+        var url = try! DatabaseURL(parsing: "postgres://\(Self.superuser)@localhost/\(Self.databaseName)")
+        url.host = nil
+        url.socketDirectory = self.socketDirectory
+        url.port = self.port
+        url.sslMode = "disable"
+        return url
+    }
+
+    /// Whether `pg_ctl status` reports a running server for this cluster.
+    package func isRunning() async throws -> Bool {
+        let outcome = try await self.runner.run(self.binaries.pgCtl, ["status", "-D", self.clusterDirectory])
+        return outcome.status == 0
+    }
+
+    /// Creates the cluster if needed, recovers from a crash, starts the server and creates Souk's database.
+    ///
+    /// A server already running on this cluster (left by a soukd that was killed) is adopted, not restarted.
+    /// - Throws: ``StorageError`` naming what failed; the server log's tail is included for start failures.
+    package func start() async throws {
+        try self.makeFolders()
+        try await self.initializeIfNeeded()
+        try await self.checkVersion()
+        if try await self.isRunning() {
+            self.logger.notice("adopting the PostgreSQL server already running on the cluster")
+        } else {
+            try self.removeStaleLockFiles()
+            let options = "-c listen_addresses='' -k '\(self.socketDirectory)' -p \(self.port) -c unix_socket_permissions=0700"
+            let outcome = try await self.runner.run(
+                self.binaries.pgCtl,
+                ["start", "-D", self.clusterDirectory, "-w", "-t", "120", "-l", self.logFile, "-o", options]
+            )
+            guard outcome.status == 0 else {
+                throw StorageError(
+                    code: .clusterFailed,
+                    message: "PostgreSQL did not start: \(outcome.output.trimmed) \(self.logTail())"
+                )
+            }
+            self.logger.info("started PostgreSQL", metadata: ["cluster": "\(self.clusterDirectory)"])
+        }
+        try await self.createDatabaseIfNeeded()
+    }
+
+    /// Stops the server (fast shutdown: open sessions are ended, committed data is safe).
+    package func stop() async throws {
+        guard try await self.isRunning() else { return }
+        let outcome = try await self.runner.run(
+            self.binaries.pgCtl,
+            ["stop", "-D", self.clusterDirectory, "-m", "fast", "-w", "-t", "60"]
+        )
+        guard outcome.status == 0 else {
+            throw StorageError(code: .clusterFailed, message: "PostgreSQL did not stop: \(outcome.output.trimmed)")
+        }
+        self.logger.info("stopped PostgreSQL", metadata: ["cluster": "\(self.clusterDirectory)"])
+    }
+
+    /// The server's log file.
+    package var logFile: String { "\(self.clusterDirectory)/server.log" }
+
+    private func makeFolders() throws {
+        for folder in Set([self.clusterDirectory, self.socketDirectory]) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: folder,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
+                try self.owner?.takeOwnership(of: folder)
+            } catch let error as StorageError {
+                throw error
+            } catch {
+                throw StorageError(
+                    code: .dataFolderUnusable,
+                    message: "cannot create the PostgreSQL folder \(folder); check the data folder's permissions",
+                    cause: error
+                )
+            }
+        }
+    }
+
+    private func initializeIfNeeded() async throws {
+        guard !FileManager.default.fileExists(atPath: "\(self.clusterDirectory)/PG_VERSION") else { return }
+        self.logger.info("creating the embedded PostgreSQL cluster", metadata: ["cluster": "\(self.clusterDirectory)"])
+        let outcome = try await self.runner.run(
+            self.binaries.initdb,
+            [
+                "-D", self.clusterDirectory, "-U", Self.superuser, "--auth=trust", "--encoding=UTF8",
+                "--locale=C", "--no-instructions",
+            ]
+        )
+        guard outcome.status == 0 else {
+            throw StorageError(code: .clusterFailed, message: "initdb failed: \(outcome.output.trimmed)")
+        }
+    }
+
+    private func checkVersion() async throws {
+        let text = (try? String(contentsOfFile: "\(self.clusterDirectory)/PG_VERSION", encoding: .utf8)) ?? ""
+        guard let dataMajor = Int(text.trimmed) else {
+            throw StorageError(
+                code: .dataFolderUnusable,
+                message: "\(self.clusterDirectory) is not a PostgreSQL cluster (PG_VERSION unreadable)"
+            )
+        }
+        let installed = try await self.binaries.majorVersion(runner: self.runner)
+        if dataMajor > installed {
+            throw StorageError(
+                code: .dataFolderTooNew,
+                message: """
+                    the data folder holds a PostgreSQL \(dataMajor) cluster but PostgreSQL \(installed) is installed; \
+                    install PostgreSQL \(dataMajor) or use another data folder
+                    """
+            )
+        }
+        if dataMajor < installed {
+            throw StorageError(
+                code: .dataFolderUnusable,
+                message: """
+                    the data folder holds a PostgreSQL \(dataMajor) cluster but PostgreSQL \(installed) is installed; \
+                    upgrade it with pg_upgrade or use another data folder
+                    """
+            )
+        }
+    }
+
+    /// Removes lock files whose process is gone or is no longer a postgres process (its PID was reused).
+    ///
+    /// PostgreSQL itself ignores a lock file naming a dead PID, but refuses to start when the PID now belongs to
+    /// another live process: after a crash and a reboot that happens often enough to handle here.
+    private func removeStaleLockFiles() throws {
+        let lockFiles = [
+            "\(self.clusterDirectory)/postmaster.pid",
+            "\(self.socketDirectory)/.s.PGSQL.\(self.port).lock",
+        ]
+        for file in lockFiles {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8),
+                let pid = Int32(text.split(separator: "\n").first.map(String.init)?.trimmed ?? "")
+            else { continue }
+            if !Self.isPostgresProcess(pid) {
+                self.logger.notice("removing a stale PostgreSQL lock file", metadata: ["file": "\(file)"])
+                try? FileManager.default.removeItem(atPath: file)
+            }
+        }
+    }
+
+    private static func isPostgresProcess(_ pid: Int32) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmed ?? ""
+        return name.hasPrefix("postgres")
+    }
+
+    private func createDatabaseIfNeeded() async throws {
+        let configuration = self.databaseURL.with(database: "postgres").makeClientConfiguration()
+        let client = PostgresClient(configuration: configuration, backgroundLogger: self.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let rows = try await client.query(
+                "SELECT 1 FROM pg_database WHERE datname = \(Self.databaseName)",
+                logger: self.logger
+            )
+            var exists = false
+            for try await _ in rows { exists = true }
+            if !exists {
+                // Identifiers cannot be bound; the name is a constant of ours.
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(Self.databaseName)"), logger: self.logger)
+                self.logger.info("created the database", metadata: ["database": "\(Self.databaseName)"])
+            }
+        }
+    }
+
+    private func logTail() -> String {
+        guard let text = try? String(contentsOfFile: self.logFile, encoding: .utf8) else { return "" }
+        let lines = text.split(separator: "\n").suffix(5).joined(separator: " | ")
+        return "(server log: \(lines))"
+    }
+}
+
+extension String {
+    var trimmed: String { self.trimmingCharacters(in: .whitespacesAndNewlines) }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+
+/// Flags shared by every soukd command; each has an environment variable (see `Config+Environment.swift`).
+struct HostOptions: ParsableArguments {
+    @Option(help: "Services to host: 'all' or a comma-separated list. [env: SOUK_SERVICES]")
+    var services: String?
+
+    @Option(help: "Address the RPC listeners bind. [env: SOUK_HOST] (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "Port of gRPC over HTTP/2; 0 picks a free port. [env: SOUK_GRPC_PORT] (default: 7701)")
+    var grpcPort: Int?
+
+    @Option(help: "Data folder: embedded PostgreSQL, development CA. [env: SOUK_DATA_FOLDER] (default: ./.souk)")
+    var dataFolder: String?
+
+    @Option(help: "Use this PostgreSQL server instead of the embedded one. [env: DATABASE_URL]")
+    var databaseURL: String?
+
+    @Option(help: "Server certificate chain (PEM) instead of the development CA. [env: SOUK_TLS_CERT]")
+    var tlsCert: String?
+
+    @Option(help: "Private key (PEM) of --tls-cert. [env: SOUK_TLS_KEY]")
+    var tlsKey: String?
+
+    @Flag(help: "Serve without TLS (loopback tests and benchmarks only). [env: SOUK_PLAINTEXT=1]")
+    var plaintext: Bool = false
+
+    @Option(help: "Seconds in-flight calls may run after SIGTERM. [env: SOUK_DRAIN_TIMEOUT] (default: 10)")
+    var drainTimeout: Double?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: SOUK_LOG_LEVEL] (default: info)")
+    var logLevel: String?
+}

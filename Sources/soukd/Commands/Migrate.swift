@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SoukHost
+import SoukStorage
+
+/// `soukd migrate`: apply the database migrations of the selected services and exit.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply database migrations and exit.")
+
+    @OptionGroup var options: HostOptions
+
+    func run() async throws {
+        let settings = try reportingErrors { try ResolvedSettings(options: self.options, environment: ProcessInfo.processInfo.environment) }
+        let logger = LogSetup.bootstrap(level: settings.logLevel)
+        let reports = try await reportingErrors {
+            try await HostMigrator(config: settings.host, logger: logger).migrate()
+        }
+        for report in reports {
+            let applied = report.applied.isEmpty ? "up to date" : "applied \(report.applied.map(String.init).joined(separator: ", "))"
+            print("\(report.schema): version \(report.version), \(applied)")
+        }
+    }
+}

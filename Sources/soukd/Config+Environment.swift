@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import SoukHost
+import SoukStorage
+import SoukTLS
+
+/// The settings soukd reads, each a flag and an environment variable; a flag wins over the variable.
+///
+/// | flag | variable | default |
+/// | --- | --- | --- |
+/// | `--services` | `SOUK_SERVICES` | `all` |
+/// | `--host` | `SOUK_HOST` | `127.0.0.1` |
+/// | `--grpc-port` | `SOUK_GRPC_PORT` | `7701` |
+/// | `--data-folder` | `SOUK_DATA_FOLDER` | `./.souk` |
+/// | `--database-url` | `DATABASE_URL` | embedded cluster in `<data folder>/pg` |
+/// | `--tls-cert`, `--tls-key` | `SOUK_TLS_CERT`, `SOUK_TLS_KEY` | development CA in `<data folder>/tls` |
+/// | `--plaintext` | `SOUK_PLAINTEXT=1` | off |
+/// | `--drain-timeout` | `SOUK_DRAIN_TIMEOUT` (seconds) | `10` |
+/// | `--log-level` | `SOUK_LOG_LEVEL` | `info` |
+struct ResolvedSettings {
+    var host: HostConfig
+    var logLevel: Logger.Level
+
+    /// Combines flags, environment and defaults; a malformed value names its setting.
+    init(options: HostOptions, environment: [String: String]) throws {
+        func value(_ flag: String?, _ variable: String) -> (String, String)? {
+            if let flag { return (flag, "--\(Self.flagName(for: variable))") }
+            if let text = environment[variable], !text.isEmpty { return (text, variable) }
+            return nil
+        }
+
+        var config = HostConfig.defaults
+        if let (text, setting) = value(options.services, "SOUK_SERVICES") {
+            do {
+                config.services = try ServiceName.parseList(text)
+            } catch let error as HostError {
+                throw HostError(code: error.code, message: error.message.replacingOccurrences(of: "--services", with: setting))
+            }
+        }
+        if let (text, _) = value(options.host, "SOUK_HOST") {
+            config.grpc.host = text
+        }
+        if let port = options.grpcPort {
+            config.grpc.port = try Self.port(port, setting: "--grpc-port")
+        } else if let text = environment["SOUK_GRPC_PORT"], !text.isEmpty {
+            guard let port = Int(text) else {
+                throw HostError(code: .invalidConfiguration, message: "SOUK_GRPC_PORT: '\(text)' is not a port number (0-65535)")
+            }
+            config.grpc.port = try Self.port(port, setting: "SOUK_GRPC_PORT")
+        }
+        if let (text, _) = value(options.dataFolder, "SOUK_DATA_FOLDER") {
+            config.dataFolder = text
+        }
+        if let (text, setting) = value(options.databaseURL, "DATABASE_URL") {
+            do {
+                config.database = .url(try DatabaseURL(parsing: text))
+            } catch let error as StorageError {
+                throw HostError(code: .invalidConfiguration, message: "\(setting): \(error.message)")
+            }
+        }
+        let plaintext = options.plaintext || ["1", "true", "yes"].contains(environment["SOUK_PLAINTEXT"]?.lowercased() ?? "")
+        let certificate = value(options.tlsCert, "SOUK_TLS_CERT")?.0
+        let key = value(options.tlsKey, "SOUK_TLS_KEY")?.0
+        switch (plaintext, certificate, key) {
+        case (true, .some, _), (true, _, .some):
+            throw HostError(code: .invalidConfiguration, message: "--plaintext cannot be combined with --tls-cert/--tls-key")
+        case (true, nil, nil):
+            config.transportSecurity = .plaintext
+        case (false, let certificate?, let key?):
+            config.transportSecurity = .certificates(
+                TLSFiles(certificateAuthority: "", certificateChain: certificate, privateKey: key)
+            )
+        case (false, .some, nil), (false, nil, .some):
+            throw HostError(code: .invalidConfiguration, message: "--tls-cert and --tls-key must be given together")
+        case (false, nil, nil):
+            config.transportSecurity = .developmentCertificates(extraHosts: [])
+        }
+        if let seconds = options.drainTimeout {
+            config.drainTimeout = try Self.duration(seconds, setting: "--drain-timeout")
+        } else if let text = environment["SOUK_DRAIN_TIMEOUT"], !text.isEmpty {
+            guard let seconds = Double(text) else {
+                throw HostError(code: .invalidConfiguration, message: "SOUK_DRAIN_TIMEOUT: '\(text)' is not a number of seconds")
+            }
+            config.drainTimeout = try Self.duration(seconds, setting: "SOUK_DRAIN_TIMEOUT")
+        }
+        self.host = config
+
+        self.logLevel = .info
+        if let (text, setting) = value(options.logLevel, "SOUK_LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw HostError(
+                    code: .invalidConfiguration,
+                    message: "\(setting): '\(text)' is not one of trace, debug, info, notice, warning, error, critical"
+                )
+            }
+            self.logLevel = level
+        }
+    }
+
+    private static func flagName(for variable: String) -> String {
+        switch variable {
+        case "DATABASE_URL": return "database-url"
+        default:
+            return variable.replacingOccurrences(of: "SOUK_", with: "").lowercased().replacingOccurrences(of: "_", with: "-")
+        }
+    }
+
+    private static func port(_ port: Int, setting: String) throws -> Int {
+        guard (0...65535).contains(port) else {
+            throw HostError(code: .invalidConfiguration, message: "\(setting): \(port) is not a port number (0-65535)")
+        }
+        return port
+    }
+
+    private static func duration(_ seconds: Double, setting: String) throws -> Duration {
+        guard seconds.isFinite, seconds >= 0, seconds <= 3600 else {
+            throw HostError(code: .invalidConfiguration, message: "\(setting): \(seconds) must be between 0 and 3600 seconds")
+        }
+        return .milliseconds(Int64(seconds * 1000))
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import SoukHost
+import SoukStorage
+import SoukTLS
+
+/// Runs `body`; a Souk error becomes one line on standard error and exit status 1, with no stack dump.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as HostError {
+        fail(error.description)
+    } catch let error as StorageError {
+        fail(error.description)
+    } catch let error as TLSError {
+        fail(error.description)
+    }
+}
+
+/// The synchronous form of ``reportingErrors(_:)-async``.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as HostError {
+        fail(error.description)
+    }
+}
+
+private func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("soukd: error: \(message)\n".utf8))
+    exit(1)
+}

@@ -5,7 +5,7 @@ package import PostgresNIO
 ///
 /// Accepted forms:
 /// - `postgres://user:password@host:port/database?sslmode=disable|prefer|require`
-/// - `postgresql://user@/database?host=/run/postgresql` (a Unix socket folder in `host`)
+/// - `postgresql://user@/database?host=/run/postgresql&port=5433` (a Unix socket folder in `host`)
 package struct DatabaseURL: Sendable, Hashable {
     /// The user name to connect as.
     package var username: String
@@ -43,7 +43,7 @@ package struct DatabaseURL: Sendable, Hashable {
         self.password = components.password.flatMap { $0.removingPercentEncoding }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         self.database = path.isEmpty ? self.username : path
-        self.port = components.port ?? 5432
+        self.port = components.port ?? query["port"].flatMap { Int($0) } ?? 5432
         self.sslMode = query["sslmode"] ?? "prefer"
         guard ["disable", "prefer", "require"].contains(self.sslMode) else {
             throw StorageError(

@@ -66,11 +66,19 @@ package struct DevelopmentCertificateAuthority: Sendable {
 
     private func makeFolder() throws {
         do {
+            // The data folder above stays 0755 (the embedded cluster's user must pass through it); keys are 0600.
             try FileManager.default.createDirectory(
-                atPath: self.folder,
+                atPath: (self.folder as NSString).deletingLastPathComponent,
                 withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
+                attributes: [.posixPermissions: 0o755]
             )
+            if !FileManager.default.fileExists(atPath: self.folder) {
+                try FileManager.default.createDirectory(
+                    atPath: self.folder,
+                    withIntermediateDirectories: false,
+                    attributes: [.posixPermissions: 0o700]
+                )
+            }
         } catch {
             throw TLSError(code: .unwritable, message: "cannot create the TLS folder \(self.folder)", cause: error)
         }

@@ -90,10 +90,14 @@ package struct EmbeddedCluster: Sendable {
         return url
     }
 
-    /// Whether `pg_ctl status` reports a running server for this cluster.
+    /// Whether a live PostgreSQL server runs on this cluster.
+    ///
+    /// `pg_ctl status` alone is not enough: a server killed while its parent does not reap it stays a zombie,
+    /// which `kill(pid, 0)` still reports as alive.
     package func isRunning() async throws -> Bool {
         let outcome = try await self.runner.run(self.binaries.pgCtl, ["status", "-D", self.clusterDirectory])
-        return outcome.status == 0
+        guard outcome.status == 0 else { return false }
+        return Self.lockFilePID("\(self.clusterDirectory)/postmaster.pid").map(Self.isPostgresProcess) ?? false
     }
 
     /// Creates the cluster if needed, recovers from a crash, starts the server and creates Souk's database.
@@ -143,11 +147,17 @@ package struct EmbeddedCluster: Sendable {
     private func makeFolders() throws {
         for folder in Set([self.clusterDirectory, self.socketDirectory]) {
             do {
+                // Parents stay traversable (0755) so the postgres user can reach the folder; the folder is private.
+                let parent = (folder as NSString).deletingLastPathComponent
                 try FileManager.default.createDirectory(
-                    atPath: folder,
+                    atPath: parent,
                     withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: 0o700]
+                    attributes: [.posixPermissions: 0o755]
                 )
+                if !FileManager.default.fileExists(atPath: folder) {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+                }
+                try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder)
                 try self.owner?.takeOwnership(of: folder)
             } catch let error as StorageError {
                 throw error
@@ -215,9 +225,7 @@ package struct EmbeddedCluster: Sendable {
             "\(self.socketDirectory)/.s.PGSQL.\(self.port).lock",
         ]
         for file in lockFiles {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8),
-                let pid = Int32(text.split(separator: "\n").first.map(String.init)?.trimmed ?? "")
-            else { continue }
+            guard let pid = Self.lockFilePID(file) else { continue }
             if !Self.isPostgresProcess(pid) {
                 self.logger.notice("removing a stale PostgreSQL lock file", metadata: ["file": "\(file)"])
                 try? FileManager.default.removeItem(atPath: file)
@@ -225,10 +233,21 @@ package struct EmbeddedCluster: Sendable {
         }
     }
 
+    private static func lockFilePID(_ file: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        return Int32(text.split(separator: "\n").first.map(String.init)?.trimmed ?? "")
+    }
+
+    /// Whether `pid` is a live (not zombie) process named postgres.
     private static func isPostgresProcess(_ pid: Int32) -> Bool {
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        // /proc/<pid>/stat is "pid (comm) state ..."; state Z is a zombie.
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let state = String(stat[stat.index(after: close)...]).trimmed.first
         let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmed ?? ""
-        return name.hasPrefix("postgres")
+        return state != "Z" && name.hasPrefix("postgres")
     }
 
     private func createDatabaseIfNeeded() async throws {

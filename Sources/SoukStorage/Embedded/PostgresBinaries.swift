@@ -17,11 +17,12 @@ package struct PostgresBinaries: Sendable, Hashable {
 
     /// Finds the newest Debian PostgreSQL (`/usr/lib/postgresql/<major>/bin`), else `pg_ctl` on `PATH`.
     ///
-    /// - Parameter searchPath: the `PATH` to search when no Debian installation exists.
+    /// - Parameters:
+    ///   - searchPath: the `PATH` to search when no Debian installation exists.
+    ///   - debianRoot: where Debian installs PostgreSQL versions.
     /// - Throws: ``StorageError`` with code ``StorageError/Code/postgresNotInstalled`` naming the package to install.
-    package static func locate(searchPath: String?) throws -> Self {
+    package static func locate(searchPath: String?, debianRoot: String = "/usr/lib/postgresql") throws -> Self {
         let fileManager = FileManager.default
-        let debianRoot = "/usr/lib/postgresql"
         let majors = ((try? fileManager.contentsOfDirectory(atPath: debianRoot)) ?? [])
             .compactMap { Int($0) }
             .sorted(by: >)

@@ -19,6 +19,13 @@ package struct MigrationRunner: Sendable {
         package var applied: [Int]
         /// The schema's version after the run.
         package var version: Int
+
+        /// Creates a report.
+        package init(schema: String, applied: [Int], version: Int) {
+            self.schema = schema
+            self.applied = applied
+            self.version = version
+        }
     }
 
     private let logger: Logger
@@ -40,6 +47,10 @@ package struct MigrationRunner: Sendable {
             }
         } catch let error as StorageError {
             throw error
+        } catch let error as PostgresTransactionError {
+            // Our own refusals travel out of the transaction wrapped; unwrap them so callers see the code.
+            if let storageError = error.closureError as? StorageError { throw storageError }
+            throw StorageError(code: .migrationFailed, message: "applying migrations failed", cause: error)
         } catch {
             throw StorageError(code: .migrationFailed, message: "applying migrations failed", cause: error)
         }

@@ -23,10 +23,21 @@ package enum SoukClient {
         _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
         let transport = try HTTP2ClientTransport.Posix(
-            target: .dns(host: config.host, port: config.port),
+            target: Self.target(for: config),
             transportSecurity: Self.security(for: config)
         )
         return try await withGRPCClient(transport: transport, interceptors: interceptors, isolation: isolation, handleClient: body)
+    }
+
+    /// IP literals are dialled directly: a name-based target would send the address as TLS SNI, which is invalid.
+    private static func target(for config: ClientConfig) -> any ResolvableTarget {
+        if config.host.contains(":") {
+            return .ipv6(address: config.host, port: config.port)
+        }
+        if config.host.split(separator: ".").count == 4, config.host.allSatisfy({ $0.isNumber || $0 == "." }) {
+            return .ipv4(address: config.host, port: config.port)
+        }
+        return .dns(host: config.host, port: config.port)
     }
 
     private static func security(for config: ClientConfig) -> HTTP2ClientTransport.Posix.TransportSecurity {

@@ -87,7 +87,17 @@ package struct DevelopmentCertificateAuthority: Sendable {
     private func loadOrCreateAuthority() throws -> (Certificate, P256.Signing.PrivateKey) {
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: self.certificateAuthorityPath) {
-            let certificate = try Certificate(pemEncoded: Self.read(self.certificateAuthorityPath))
+            let text = try Self.read(self.certificateAuthorityPath)
+            let certificate: Certificate
+            do {
+                certificate = try Certificate(pemEncoded: text)
+            } catch {
+                throw TLSError(
+                    code: .invalid,
+                    message: "\(self.certificateAuthorityPath) is not a PEM certificate; remove the tls folder to create a new CA",
+                    cause: error
+                )
+            }
             let key: P256.Signing.PrivateKey
             do {
                 key = try P256.Signing.PrivateKey(pemRepresentation: Self.read(self.certificateAuthorityKeyPath))

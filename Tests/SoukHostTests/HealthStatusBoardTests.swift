@@ -1,0 +1,27 @@
+import SoukHost
+import Testing
+
+@Suite("HealthStatusBoard")
+struct HealthStatusBoardTests {
+    @Test("a watcher sees the current status first, then every change, and ends at shutdown")
+    func watch() async {
+        let board = HealthStatusBoard()
+        board.set(.notServing, for: "svc")
+        let updates = board.updates(of: "svc")
+        board.set(.serving, for: "svc")
+        board.set(.notServing, for: "other")
+        board.setAll(.notServing)
+        board.finishAll()
+        var seen: [HealthStatusBoard.Status?] = []
+        for await status in updates { seen.append(status) }
+        #expect(seen == [.notServing, .serving, .notServing])
+    }
+
+    @Test("an unknown service has no status until it is set")
+    func unknown() {
+        let board = HealthStatusBoard()
+        #expect(board.status(of: "svc") == nil)
+        board.set(.serving, for: "svc")
+        #expect(board.status(of: "svc") == .serving)
+    }
+}

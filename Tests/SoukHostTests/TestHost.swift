@@ -1,0 +1,53 @@
+import Logging
+import ServiceLifecycle
+import SoukHost
+import SoukStorage
+import TestSupport
+
+/// Runs a real host on 127.0.0.1 with a free port, development TLS in a temporary folder and a fresh database,
+/// hands `body` what it reported when ready, then shuts it down gracefully and waits for it to stop.
+func withRunningHost<Result: Sendable>(
+    databaseURL: DatabaseURL,
+    dataFolder: String,
+    configure: (inout HostConfig) -> Void = { _ in },
+    _ body: (ReadyInfo, ServiceGroup) async throws -> Result
+) async throws -> Result {
+    var logger = Logger(label: "test-host")
+    logger.logLevel = .warning
+    let config = HostConfig.defaults { config in
+        config.grpc.port = 0
+        config.dataFolder = dataFolder
+        config.database = .url(databaseURL)
+        configure(&config)
+    }
+    let (readyStream, readyContinuation) = AsyncStream<ReadyInfo>.makeStream()
+    let prepared = try await Host(config: config, logger: logger).prepare(onReady: { info in
+        readyContinuation.yield(info)
+        readyContinuation.finish()
+    })
+    let group = ServiceGroup(services: prepared.services, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask {
+            // Whatever happens, a host that stops can no longer become ready.
+            defer { readyContinuation.finish() }
+            try await group.run()
+        }
+        var iterator = readyStream.makeAsyncIterator()
+        guard let info = await iterator.next() else {
+            // The group ended before the host became ready: surface its error.
+            try await tasks.next()
+            throw TestSupportError("the host stopped before it was ready")
+        }
+        let result: Result
+        do {
+            result = try await body(info, group)
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return result
+    }
+}

@@ -172,6 +172,9 @@ let package = Package(
                 "soukd",
                 "SoukHost",
                 "SoukStorage",
+                "SoukTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

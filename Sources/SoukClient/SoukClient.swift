@@ -26,7 +26,12 @@ package enum SoukClient {
             target: Self.target(for: config),
             transportSecurity: Self.security(for: config)
         )
-        return try await withGRPCClient(transport: transport, interceptors: interceptors, isolation: isolation, handleClient: body)
+        return try await withGRPCClient(
+            transport: transport,
+            interceptors: interceptors,
+            isolation: isolation,
+            handleClient: body
+        )
     }
 
     /// IP literals are dialled directly: a name-based target would send the address as TLS SNI, which is invalid.

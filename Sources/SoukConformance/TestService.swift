@@ -94,7 +94,10 @@ package struct TestService: Souk_Testing_V1_TestService.ServiceProtocol {
     ) async throws -> StreamingServerResponse<Souk_Testing_V1_Payload> {
         let count = request.message.count
         guard (0...Self.maximumStreamedMessages).contains(count) else {
-            throw RPCError(code: .invalidArgument, message: "count must be between 0 and \(Self.maximumStreamedMessages)")
+            throw RPCError(
+                code: .invalidArgument,
+                message: "count must be between 0 and \(Self.maximumStreamedMessages)"
+            )
         }
         var template = Souk_Testing_V1_Payload()
         template.body = try Self.payload(size: request.message.size)
@@ -129,7 +132,10 @@ package struct TestService: Souk_Testing_V1_TestService.ServiceProtocol {
     ) async throws -> StreamingServerResponse<Souk_Testing_V1_StreamingOutputCallResponse> {
         StreamingServerResponse(metadata: EchoMetadata.initial(from: request.metadata)) { writer in
             for try await message in request.messages {
-                try Self.throwRequestedStatus(message.hasResponseStatus ? message.responseStatus : nil, request.metadata)
+                try Self.throwRequestedStatus(
+                    message.hasResponseStatus ? message.responseStatus : nil,
+                    request.metadata
+                )
                 for parameter in message.responseParameters {
                     guard try await Self.pace(parameter, context: context) else {
                         throw RPCError(code: .cancelled, message: "the call was cancelled")
@@ -161,7 +167,10 @@ package struct TestService: Souk_Testing_V1_TestService.ServiceProtocol {
 
     private static func payload(size: Int32) throws -> Data {
         guard size >= 0, Int(size) <= Self.maximumPayloadBytes else {
-            throw RPCError(code: .invalidArgument, message: "response size must be between 0 and \(Self.maximumPayloadBytes) bytes")
+            throw RPCError(
+                code: .invalidArgument,
+                message: "response size must be between 0 and \(Self.maximumPayloadBytes) bytes"
+            )
         }
         return Data(count: Int(size))
     }
@@ -171,7 +180,10 @@ package struct TestService: Souk_Testing_V1_TestService.ServiceProtocol {
         guard let code = Status.Code(rawValue: Int(status.code)) else {
             throw RPCError(code: .invalidArgument, message: "response_status.code \(status.code) is not a status code")
         }
-        if let error = RPCError(status: Status(code: code, message: status.message), metadata: EchoMetadata.trailing(from: metadata)) {
+        if let error = RPCError(
+            status: Status(code: code, message: status.message),
+            metadata: EchoMetadata.trailing(from: metadata)
+        ) {
             throw error
         }
     }
@@ -186,7 +198,10 @@ package struct TestService: Souk_Testing_V1_TestService.ServiceProtocol {
     }
 
     /// Waits `interval_us`; returns false when the call was cancelled meanwhile.
-    private static func pace(_ parameter: Souk_Testing_V1_ResponseParameters, context: ServerContext) async throws -> Bool {
+    private static func pace(
+        _ parameter: Souk_Testing_V1_ResponseParameters,
+        context: ServerContext
+    ) async throws -> Bool {
         guard parameter.intervalUs > 0 else { return !context.cancellation.isCancelled }
         return try await CancellableWait.sleep(for: .microseconds(parameter.intervalUs), context: context)
     }

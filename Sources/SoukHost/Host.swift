@@ -45,7 +45,11 @@ package struct Host: Sendable {
     /// - Throws: ``HostError``, ``SoukStorage/StorageError`` or ``SoukTLS/TLSError`` saying what to fix.
     package func prepare(onReady: @escaping @Sendable (ReadyInfo) -> Void = { _ in }) async throws -> Prepared {
         try self.validate()
-        try PortCheck.ensureAvailable(host: self.config.grpc.host, port: self.config.grpc.port, setting: "--grpc-port / SOUK_GRPC_PORT")
+        try PortCheck.ensureAvailable(
+            host: self.config.grpc.host,
+            port: self.config.grpc.port,
+            setting: "--grpc-port / SOUK_GRPC_PORT"
+        )
         let (security, caPath) = try self.makeTransportSecurity()
 
         var services: [any Service] = []
@@ -59,7 +63,10 @@ package struct Host: Sendable {
         case .url(let url):
             databaseURL = url
         }
-        let postgres = PostgresClient(configuration: databaseURL.makeClientConfiguration(), backgroundLogger: self.logger)
+        let postgres = PostgresClient(
+            configuration: databaseURL.makeClientConfiguration(),
+            backgroundLogger: self.logger
+        )
         services.append(postgres)
 
         let catalog = ServiceCatalog(health: self.health, logger: self.logger)
@@ -76,7 +83,9 @@ package struct Host: Sendable {
         let healthNames = [""] + [HealthService.serviceName] + entries.flatMap(\.healthNames)
         for name in healthNames { self.health.set(.notServing, for: name) }
 
-        let isTLS = caPath != nil || { if case .certificates = self.config.transportSecurity { return true } else { return false } }()
+        let isTLS =
+            caPath != nil
+            || { if case .certificates = self.config.transportSecurity { return true } else { return false } }()
         let grpcHost = self.config.grpc.host
         let databaseDescription = databaseURL.description
         let rpcServer = RPCServerService(
@@ -110,7 +119,10 @@ package struct Host: Sendable {
             throw HostError(code: .invalidConfiguration, message: "no services selected; use --services all")
         }
         guard (0...65535).contains(self.config.grpc.port) else {
-            throw HostError(code: .invalidConfiguration, message: "--grpc-port must be 0…65535, not \(self.config.grpc.port)")
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "--grpc-port must be 0…65535, not \(self.config.grpc.port)"
+            )
         }
         guard self.config.drainTimeout >= .zero else {
             throw HostError(code: .invalidConfiguration, message: "--drain-timeout must not be negative")

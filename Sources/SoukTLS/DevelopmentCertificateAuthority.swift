@@ -1,7 +1,7 @@
 import Crypto
 package import Foundation
 import SwiftASN1
-package import X509
+import X509
 
 /// A certificate authority for development, kept in `<data folder>/tls/`.
 ///
@@ -94,7 +94,8 @@ package struct DevelopmentCertificateAuthority: Sendable {
             } catch {
                 throw TLSError(
                     code: .invalid,
-                    message: "\(self.certificateAuthorityPath) is not a PEM certificate; remove the tls folder to create a new CA",
+                    message:
+                        "\(self.certificateAuthorityPath) is not a PEM certificate; remove the tls folder to create a new CA",
                     cause: error
                 )
             }
@@ -104,7 +105,11 @@ package struct DevelopmentCertificateAuthority: Sendable {
             } catch let error as TLSError {
                 throw error
             } catch {
-                throw TLSError(code: .invalid, message: "\(self.certificateAuthorityKeyPath) is not a P-256 key", cause: error)
+                throw TLSError(
+                    code: .invalid,
+                    message: "\(self.certificateAuthorityKeyPath) is not a P-256 key",
+                    cause: error
+                )
             }
             return (certificate, key)
         }

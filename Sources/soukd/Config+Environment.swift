@@ -34,7 +34,10 @@ struct ResolvedSettings {
             do {
                 config.services = try ServiceName.parseList(text)
             } catch let error as HostError {
-                throw HostError(code: error.code, message: error.message.replacingOccurrences(of: "--services", with: setting))
+                throw HostError(
+                    code: error.code,
+                    message: error.message.replacingOccurrences(of: "--services", with: setting)
+                )
             }
         }
         if let (text, _) = value(options.host, "SOUK_HOST") {
@@ -44,7 +47,10 @@ struct ResolvedSettings {
             config.grpc.port = try Self.port(port, setting: "--grpc-port")
         } else if let text = environment["SOUK_GRPC_PORT"], !text.isEmpty {
             guard let port = Int(text) else {
-                throw HostError(code: .invalidConfiguration, message: "SOUK_GRPC_PORT: '\(text)' is not a port number (0-65535)")
+                throw HostError(
+                    code: .invalidConfiguration,
+                    message: "SOUK_GRPC_PORT: '\(text)' is not a port number (0-65535)"
+                )
             }
             config.grpc.port = try Self.port(port, setting: "SOUK_GRPC_PORT")
         }
@@ -58,12 +64,16 @@ struct ResolvedSettings {
                 throw HostError(code: .invalidConfiguration, message: "\(setting): \(error.message)")
             }
         }
-        let plaintext = options.plaintext || ["1", "true", "yes"].contains(environment["SOUK_PLAINTEXT"]?.lowercased() ?? "")
+        let plaintext =
+            options.plaintext || ["1", "true", "yes"].contains(environment["SOUK_PLAINTEXT"]?.lowercased() ?? "")
         let certificate = value(options.tlsCert, "SOUK_TLS_CERT")?.0
         let key = value(options.tlsKey, "SOUK_TLS_KEY")?.0
         switch (plaintext, certificate, key) {
         case (true, .some, _), (true, _, .some):
-            throw HostError(code: .invalidConfiguration, message: "--plaintext cannot be combined with --tls-cert/--tls-key")
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "--plaintext cannot be combined with --tls-cert/--tls-key"
+            )
         case (true, nil, nil):
             config.transportSecurity = .plaintext
         case (false, let certificate?, let key?):
@@ -79,7 +89,10 @@ struct ResolvedSettings {
             config.drainTimeout = try Self.duration(seconds, setting: "--drain-timeout")
         } else if let text = environment["SOUK_DRAIN_TIMEOUT"], !text.isEmpty {
             guard let seconds = Double(text) else {
-                throw HostError(code: .invalidConfiguration, message: "SOUK_DRAIN_TIMEOUT: '\(text)' is not a number of seconds")
+                throw HostError(
+                    code: .invalidConfiguration,
+                    message: "SOUK_DRAIN_TIMEOUT: '\(text)' is not a number of seconds"
+                )
             }
             config.drainTimeout = try Self.duration(seconds, setting: "SOUK_DRAIN_TIMEOUT")
         }
@@ -101,7 +114,10 @@ struct ResolvedSettings {
         switch variable {
         case "DATABASE_URL": return "database-url"
         default:
-            return variable.replacingOccurrences(of: "SOUK_", with: "").lowercased().replacingOccurrences(of: "_", with: "-")
+            return variable.replacingOccurrences(of: "SOUK_", with: "").lowercased().replacingOccurrences(
+                of: "_",
+                with: "-"
+            )
         }
     }
 
@@ -114,7 +130,10 @@ struct ResolvedSettings {
 
     private static func duration(_ seconds: Double, setting: String) throws -> Duration {
         guard seconds.isFinite, seconds >= 0, seconds <= 3600 else {
-            throw HostError(code: .invalidConfiguration, message: "\(setting): \(seconds) must be between 0 and 3600 seconds")
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "\(setting): \(seconds) must be between 0 and 3600 seconds"
+            )
         }
         return .milliseconds(Int64(seconds * 1000))
     }

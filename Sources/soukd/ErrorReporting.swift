@@ -17,15 +17,6 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// The synchronous form of ``reportingErrors(_:)-async``.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as HostError {
-        fail(error.description)
-    }
-}
-
 private func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("soukd: error: \(message)\n".utf8))
     exit(1)

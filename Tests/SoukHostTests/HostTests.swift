@@ -85,7 +85,7 @@ struct HostTests {
 
     @Test("on shutdown, a call in flight runs to completion within the drain bound")
     func drainsInFlightCalls() async throws {
-        try await Self.withHost(configure: { $0.drainTimeout = .seconds(20) }) { info, group, folder in
+        try await Self.withHost(drainTimeout: .seconds(20)) { info, group, folder in
             try await SoukClient.withConnection(to: Self.client(info, folder)) { client in
                 let test = Souk_Testing_V1_TestService.Client(wrapping: client)
                 let (opened, openedSignal) = AsyncStream<Void>.makeStream()
@@ -108,7 +108,7 @@ struct HostTests {
     @Test("a call still running when the drain bound ends is cut off, and the host stops")
     func cancelsAfterDrainBound() async throws {
         let started = ContinuousClock.now
-        try await Self.withHost(configure: { $0.drainTimeout = .milliseconds(300) }) { info, group, folder in
+        try await Self.withHost(drainTimeout: .milliseconds(300)) { info, group, folder in
             try await SoukClient.withConnection(to: Self.client(info, folder)) { client in
                 let test = Souk_Testing_V1_TestService.Client(wrapping: client)
                 let (opened, openedSignal) = AsyncStream<Void>.makeStream()
@@ -141,8 +141,11 @@ struct HostTests {
     func reusesData() async throws {
         try await TestDatabase.withFresh { url, _ in
             try await withTemporaryDirectory { folder in
-                let first = try await withRunningHost(databaseURL: url, dataFolder: folder) { info, _ in info.startCount }
-                let second = try await withRunningHost(databaseURL: url, dataFolder: folder) { info, _ in info.startCount }
+                let first = try await withRunningHost(databaseURL: url, dataFolder: folder) { info, _ in info.startCount
+                }
+                let second = try await withRunningHost(databaseURL: url, dataFolder: folder) { info, _ in
+                    info.startCount
+                }
                 #expect(first == 1)
                 #expect(second == 2)
             }
@@ -190,12 +193,16 @@ struct HostTests {
     // MARK: - Helpers
 
     static func withHost(
-        configure: (inout HostConfig) -> Void = { _ in },
+        drainTimeout: Duration = .seconds(10),
         _ body: (ReadyInfo, ServiceGroup, String) async throws -> Void
     ) async throws {
         try await TestDatabase.withFresh { url, _ in
             try await withTemporaryDirectory { folder in
-                try await withRunningHost(databaseURL: url, dataFolder: folder, configure: configure) { info, group in
+                try await withRunningHost(
+                    databaseURL: url,
+                    dataFolder: folder,
+                    configure: { $0.drainTimeout = drainTimeout }
+                ) { info, group in
                     try await body(info, group, folder)
                 }
             }

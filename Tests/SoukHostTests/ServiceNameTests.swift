@@ -10,7 +10,10 @@ struct ServiceNameTests {
         #expect(try ServiceName.parseList("testing,all") == Set(ServiceName.all))
     }
 
-    @Test("an unknown or empty list is refused, naming the known services", arguments: ["", ",", "identity2", "testing,bogus"])
+    @Test(
+        "an unknown or empty list is refused, naming the known services",
+        arguments: ["", ",", "identity2", "testing,bogus"]
+    )
     func rejects(text: String) {
         let error = #expect(throws: HostError.self) { try ServiceName.parseList(text) }
         #expect(error?.code == .invalidConfiguration)

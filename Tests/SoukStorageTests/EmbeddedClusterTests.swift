@@ -46,7 +46,10 @@ struct EmbeddedClusterTests {
             let pid = try Self.postmasterPID(cluster)
             #expect(kill(pid, SIGKILL) == 0)
             try await Self.waitUntilGone(pid)
-            #expect(FileManager.default.fileExists(atPath: "\(cluster.clusterDirectory)/postmaster.pid"), "a crash leaves the lock file")
+            #expect(
+                FileManager.default.fileExists(atPath: "\(cluster.clusterDirectory)/postmaster.pid"),
+                "a crash leaves the lock file"
+            )
 
             try await cluster.start()
             #expect(try await Self.firstText("SELECT count(*)::text FROM orders", cluster.databaseURL) == "100")

@@ -33,7 +33,10 @@ struct MigrationRunnerTests {
             let second = try await runner.migrate([Self.shop], on: client)
             #expect(second == [MigrationRunner.Report(schema: "shop", applied: [], version: 2)])
             #expect(try await Self.count("SELECT count(*) FROM shop.items", client) == 1)
-            #expect(try await Self.count("SELECT count(*) FROM souk_meta.migrations WHERE schema_name = 'shop'", client) == 2)
+            #expect(
+                try await Self.count("SELECT count(*) FROM souk_meta.migrations WHERE schema_name = 'shop'", client)
+                    == 2
+            )
         }
     }
 
@@ -59,7 +62,11 @@ struct MigrationRunnerTests {
         try await TestDatabase.withFresh { _, client in
             var broken = Self.shop
             broken.migrations.append(
-                Migration(version: 3, name: "broken", statements: ["CREATE TABLE shop.more (id int)", "SELECT * FROM nowhere"])
+                Migration(
+                    version: 3,
+                    name: "broken",
+                    statements: ["CREATE TABLE shop.more (id int)", "SELECT * FROM nowhere"]
+                )
             )
             await #expect(throws: StorageError.self) {
                 try await MigrationRunner(logger: self.logger).migrate([broken], on: client)
@@ -73,7 +80,9 @@ struct MigrationRunnerTests {
     func refusesNewerSchema() async throws {
         try await TestDatabase.withFresh { _, client in
             var newer = Self.shop
-            newer.migrations.append(Migration(version: 3, name: "later", statements: ["ALTER TABLE shop.items ADD COLUMN x int"]))
+            newer.migrations.append(
+                Migration(version: 3, name: "later", statements: ["ALTER TABLE shop.items ADD COLUMN x int"])
+            )
             try await MigrationRunner(logger: self.logger).migrate([newer], on: client)
             let error = await #expect(throws: StorageError.self) {
                 try await MigrationRunner(logger: self.logger).migrate([Self.shop], on: client)

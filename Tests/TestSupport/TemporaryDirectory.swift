@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Runs `body` with a new empty folder under /tmp that is removed afterwards.
 ///

@@ -45,6 +45,7 @@ package enum TestDatabase {
     }
 
     /// Runs `body` with a client of `url` that is running for the duration.
+    @discardableResult
     package static func withClient<Result: Sendable>(
         _ url: DatabaseURL,
         logger: Logger = Logger(label: "test"),
@@ -60,7 +61,10 @@ package enum TestDatabase {
 
     private static func drop(name: String, server: DatabaseURL, logger: Logger) async throws {
         try await Self.withClient(server.with(database: "postgres"), logger: logger) { admin in
-            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            try await admin.query(
+                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"),
+                logger: logger
+            )
         }
     }
 }

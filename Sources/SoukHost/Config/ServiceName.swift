@@ -23,7 +23,8 @@ package struct ServiceName: Hashable, Sendable, Comparable, CustomStringConverti
         if names.isEmpty || names.allSatisfy(\.isEmpty) {
             throw HostError(
                 code: .invalidConfiguration,
-                message: "--services is empty; give 'all' or a list of: \(Self.all.map(\.rawValue).joined(separator: ", "))"
+                message:
+                    "--services is empty; give 'all' or a list of: \(Self.all.map(\.rawValue).joined(separator: ", "))"
             )
         }
         var result = Set<Self>()
@@ -35,7 +36,8 @@ package struct ServiceName: Hashable, Sendable, Comparable, CustomStringConverti
             } else {
                 throw HostError(
                     code: .invalidConfiguration,
-                    message: "--services: unknown service '\(name)'; known: all, \(Self.all.map(\.rawValue).joined(separator: ", "))"
+                    message:
+                        "--services: unknown service '\(name)'; known: all, \(Self.all.map(\.rawValue).joined(separator: ", "))"
                 )
             }
         }

@@ -12,7 +12,10 @@ enum PortCheck {
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &result) == 0, let info = result else {
-            throw HostError(code: .invalidConfiguration, message: "cannot resolve the listen address '\(host)' (\(setting))")
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "cannot resolve the listen address '\(host)' (\(setting))"
+            )
         }
         defer { freeaddrinfo(result) }
         let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
@@ -26,11 +29,15 @@ enum PortCheck {
             if code == EADDRINUSE {
                 throw HostError(
                     code: .portInUse,
-                    message: "port \(port) on \(host) is already in use; stop what holds it or choose another port with \(setting)"
+                    message:
+                        "port \(port) on \(host) is already in use; stop what holds it or choose another port with \(setting)"
                 )
             }
             if code == EADDRNOTAVAIL {
-                throw HostError(code: .invalidConfiguration, message: "\(host) is not an address of this machine (\(setting))")
+                throw HostError(
+                    code: .invalidConfiguration,
+                    message: "\(host) is not an address of this machine (\(setting))"
+                )
             }
             if code == EACCES {
                 throw HostError(code: .portInUse, message: "no permission to listen on port \(port) (\(setting))")

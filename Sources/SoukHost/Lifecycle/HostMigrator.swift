@@ -34,7 +34,11 @@ package struct HostMigrator: Sendable {
         }
     }
 
-    private static func migrate(_ sets: [SchemaMigrations], url: DatabaseURL, logger: Logger) async throws -> [MigrationRunner.Report] {
+    private static func migrate(
+        _ sets: [SchemaMigrations],
+        url: DatabaseURL,
+        logger: Logger
+    ) async throws -> [MigrationRunner.Report] {
         let client = PostgresClient(configuration: url.makeClientConfiguration(), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }

@@ -1,6 +1,6 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
-package import Logging
+import Logging
 import PostgresNIO
 import ServiceLifecycle
 import SoukStorage

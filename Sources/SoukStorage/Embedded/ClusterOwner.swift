@@ -29,7 +29,8 @@ struct ClusterOwner: Sendable {
         guard let runuser else {
             throw StorageError(
                 code: .postgresNotInstalled,
-                message: "running the cluster as the postgres user needs runuser; install it with 'apt-get install -y util-linux'"
+                message:
+                    "running the cluster as the postgres user needs runuser; install it with 'apt-get install -y util-linux'"
             )
         }
         return Self(

@@ -112,7 +112,8 @@ package struct EmbeddedCluster: Sendable {
             self.logger.notice("adopting the PostgreSQL server already running on the cluster")
         } else {
             try self.removeStaleLockFiles()
-            let options = "-c listen_addresses='' -k '\(self.socketDirectory)' -p \(self.port) -c unix_socket_permissions=0700"
+            let options =
+                "-c listen_addresses='' -k '\(self.socketDirectory)' -p \(self.port) -c unix_socket_permissions=0700"
             let outcome = try await self.runner.run(
                 self.binaries.pgCtl,
                 ["start", "-D", self.clusterDirectory, "-w", "-t", "120", "-l", self.logFile, "-o", options]
@@ -264,7 +265,10 @@ package struct EmbeddedCluster: Sendable {
             for try await _ in rows { exists = true }
             if !exists {
                 // Identifiers cannot be bound; the name is a constant of ours.
-                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(Self.databaseName)"), logger: self.logger)
+                try await client.query(
+                    PostgresQuery(unsafeSQL: "CREATE DATABASE \(Self.databaseName)"),
+                    logger: self.logger
+                )
                 self.logger.info("created the database", metadata: ["database": "\(Self.databaseName)"])
             }
         }

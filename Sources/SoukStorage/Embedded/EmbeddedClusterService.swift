@@ -1,5 +1,5 @@
 package import Logging
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// Keeps an already started ``EmbeddedCluster`` running for the life of a `ServiceGroup` and stops it at the end.
 ///

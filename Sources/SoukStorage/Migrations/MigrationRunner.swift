@@ -92,14 +92,18 @@ package struct MigrationRunner: Sendable {
                 )
             }
             // The schema name is validated as a plain identifier in validate(_:), so it is safe to interpolate.
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(set.schema)"), logger: self.logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(set.schema)"),
+                logger: self.logger
+            )
             var applied: [Int] = []
             for migration in set.migrations.sorted(by: { $0.version < $1.version }) {
                 if let checksum = recorded[migration.version] {
                     guard checksum == migration.checksum else {
                         throw StorageError(
                             code: .migrationFailed,
-                            message: "migration \(set.schema) #\(migration.version) was changed after it ran; add a new migration instead"
+                            message:
+                                "migration \(set.schema) #\(migration.version) was changed after it ran; add a new migration instead"
                         )
                     }
                     continue
@@ -117,7 +121,9 @@ package struct MigrationRunner: Sendable {
                 applied.append(migration.version)
                 self.logger.info(
                     "applied migration",
-                    metadata: ["schema": "\(set.schema)", "version": "\(migration.version)", "name": "\(migration.name)"]
+                    metadata: [
+                        "schema": "\(set.schema)", "version": "\(migration.version)", "name": "\(migration.name)",
+                    ]
                 )
             }
             reports.append(Report(schema: set.schema, applied: applied, version: set.latestVersion))

@@ -11,13 +11,17 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var options: HostOptions
 
     func run() async throws {
-        let settings = try reportingErrors { try ResolvedSettings(options: self.options, environment: ProcessInfo.processInfo.environment) }
+        let settings = try await reportingErrors {
+            try ResolvedSettings(options: self.options, environment: ProcessInfo.processInfo.environment)
+        }
         let logger = LogSetup.bootstrap(level: settings.logLevel)
         let reports = try await reportingErrors {
             try await HostMigrator(config: settings.host, logger: logger).migrate()
         }
         for report in reports {
-            let applied = report.applied.isEmpty ? "up to date" : "applied \(report.applied.map(String.init).joined(separator: ", "))"
+            let applied =
+                report.applied.isEmpty
+                ? "up to date" : "applied \(report.applied.map(String.init).joined(separator: ", "))"
             print("\(report.schema): version \(report.version), \(applied)")
         }
     }

@@ -12,7 +12,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: HostOptions
 
     func run() async throws {
-        let settings = try reportingErrors { try ResolvedSettings(options: self.options, environment: ProcessInfo.processInfo.environment) }
+        let settings = try await reportingErrors {
+            try ResolvedSettings(options: self.options, environment: ProcessInfo.processInfo.environment)
+        }
         let logger = LogSetup.bootstrap(level: settings.logLevel)
         let host = Host(config: settings.host, logger: logger)
         try await reportingErrors {
@@ -23,7 +25,11 @@ struct Serve: AsyncParsableCommand {
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
                     services: prepared.services.map {
-                        .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+                        .init(
+                            service: $0,
+                            successTerminationBehavior: .gracefullyShutdownGroup,
+                            failureTerminationBehavior: .gracefullyShutdownGroup
+                        )
                     },
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     cancellationSignals: [],

@@ -1,0 +1,183 @@
+"""soukd as a user meets it: the built binary, started as a process, probed by a standard gRPC client
+of another language (Python grpcio with the stock grpc.health.v1 stubs) over TLS trusting .souk/tls/ca.pem.
+
+Run by scripts/test after the Swift build; SOUKD names the binary.
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+SOUKD = os.environ.get("SOUKD", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "soukd"))
+READY_TIMEOUT_S = 120
+BANNER = re.compile(r"soukd ready: grpc (\S+):(\d+) \((TLS|plaintext)\)")
+START = re.compile(r"\(start #(\d+)\)")
+
+
+class Soukd:
+    """One soukd process whose standard output is read line by line until it reports ready."""
+
+    def __init__(self, cwd, args=(), env=None):
+        environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        environment.update(env or {})
+        self.process = subprocess.Popen(
+            [os.path.abspath(SOUKD), *args],
+            cwd=cwd,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.banner = ""
+
+    def wait_ready(self):
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        lines = []
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.strip().startswith("database:"):
+                self.banner = "".join(lines)
+                match = BANNER.search(self.banner)
+                assert match, self.banner
+                return match.group(1), int(match.group(2)), int(START.search(self.banner).group(1))
+        stderr = self.process.stderr.read() if self.process.poll() is not None else ""
+        pytest.fail(f"soukd did not become ready: {''.join(lines)} {stderr}")
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=timeout)
+
+    def fail_output(self, timeout=60):
+        code = self.process.wait(timeout=timeout)
+        return code, self.process.stderr.read()
+
+
+def health(port, data_folder, service=""):
+    with open(os.path.join(data_folder, "tls", "ca.pem"), "rb") as ca:
+        credentials = grpc.ssl_channel_credentials(ca.read())
+    with grpc.secure_channel(f"127.0.0.1:{port}", credentials) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        return stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=10).status
+
+
+def postmaster_pid(data_folder):
+    path = os.path.join(data_folder, "pg", "postmaster.pid")
+    if not os.path.exists(path):
+        return None
+    with open(path) as lock:
+        return int(lock.readline())
+
+
+def is_live(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.fixture
+def workdir():
+    with tempfile.TemporaryDirectory(prefix="soukd-process-", dir="/tmp") as folder:
+        os.chmod(folder, 0o755)
+        yield folder
+
+
+def test_defaults_serve_health_over_tls_then_stop_and_reuse_data(workdir):
+    """The run command's soukd: 127.0.0.1:7701, TLS trusting .souk/tls/ca.pem, SERVING; SIGTERM exits 0
+    with the cluster stopped; a second start reuses the data."""
+    data = os.path.join(workdir, ".souk")
+    soukd = Soukd(workdir)
+    host, port, starts = soukd.wait_ready()
+    assert (host, port, starts) == ("127.0.0.1", 7701, 1)
+    assert health(7701, data) == health_pb2.HealthCheckResponse.SERVING
+    assert health(7701, data, "souk.testing.v1.TestService") == health_pb2.HealthCheckResponse.SERVING
+    with pytest.raises(grpc.RpcError) as unknown:
+        health(7701, data, "souk.unknown.v1.Nothing")
+    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+
+    pid = postmaster_pid(data)
+    started = time.monotonic()
+    assert soukd.stop(signal.SIGTERM) == 0
+    assert time.monotonic() - started < 15, "SIGTERM must finish within the drain bound"
+    assert postmaster_pid(data) is None and not is_live(pid), "the embedded cluster must be stopped"
+
+    again = Soukd(workdir)
+    _, _, starts = again.wait_ready()
+    assert starts == 2
+    assert again.stop(signal.SIGINT) == 0
+
+
+def test_recovers_after_kill_minus_nine(workdir):
+    data = os.path.join(workdir, ".souk")
+    first = Soukd(workdir, ["--grpc-port", "0"])
+    first.wait_ready()
+    first.stop(signal.SIGKILL)
+
+    # The server soukd left behind is adopted.
+    second = Soukd(workdir, ["--grpc-port", "0"])
+    _, port, starts = second.wait_ready()
+    assert starts == 2
+    assert health(port, data) == health_pb2.HealthCheckResponse.SERVING
+    # Now a crash of everything: soukd and PostgreSQL, leaving a stale postmaster.pid.
+    pid = postmaster_pid(data)
+    second.stop(signal.SIGKILL)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while is_live(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert postmaster_pid(data) == pid, "the crash leaves the lock file behind"
+
+    third = Soukd(workdir, ["--grpc-port", "0"])
+    _, port, starts = third.wait_ready()
+    assert starts == 3, "no committed start record was lost"
+    assert health(port, data) == health_pb2.HealthCheckResponse.SERVING
+    assert third.stop() == 0
+
+
+def test_port_in_use_names_the_port_and_the_flag(workdir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, stderr = Soukd(workdir, ["--grpc-port", str(port)]).fail_output()
+    assert code == 1
+    assert str(port) in stderr and "--grpc-port" in stderr, stderr
+    assert not os.path.exists(os.path.join(workdir, ".souk", "pg", "postmaster.pid")), "nothing left running"
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [("SOUK_GRPC_PORT", "seventy"), ("SOUK_SERVICES", "warehouse"), ("DATABASE_URL", "mysql://x"), ("SOUK_DRAIN_TIMEOUT", "soon")],
+)
+def test_malformed_setting_is_named(workdir, variable, value):
+    code, stderr = Soukd(workdir, env={variable: value}).fail_output()
+    assert code == 1
+    assert variable in stderr, stderr
+    assert "soukd: error:" in stderr
+
+
+def test_bad_flag_is_a_usage_error(workdir):
+    code, stderr = Soukd(workdir, ["--grpc-port", "many"]).fail_output()
+    assert code != 0
+    assert "--grpc-port" in stderr
+
+
+def test_data_folder_from_newer_postgres_is_refused(workdir):
+    cluster = os.path.join(workdir, ".souk", "pg")
+    os.makedirs(cluster)
+    with open(os.path.join(cluster, "PG_VERSION"), "w") as version:
+        version.write("99\n")
+    code, stderr = Soukd(workdir, ["--grpc-port", "0"]).fail_output()
+    assert code == 1
+    assert "PostgreSQL 99" in stderr, stderr

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Logging
+import SoukHost
+import SoukStorage
+import SoukTLS
+import Testing
+
+@testable import soukd
+
+@Suite("soukd settings from flags and environment")
+struct ResolvedSettingsTests {
+    @Test("with nothing given, the defaults of the README apply")
+    func defaults() throws {
+        let settings = try ResolvedSettings(options: try HostOptions.parse([]), environment: [:])
+        #expect(settings.host == HostConfig.defaults)
+        #expect(settings.host.grpc.port == 7701)
+        #expect(settings.host.grpc.host == "127.0.0.1")
+        #expect(settings.host.dataFolder == ".souk")
+        #expect(settings.host.database == .embedded)
+        #expect(settings.logLevel == .info)
+    }
+
+    @Test("environment variables set values and flags win over them")
+    func precedence() throws {
+        let environment = [
+            "SOUK_GRPC_PORT": "9001", "SOUK_DATA_FOLDER": "/srv/souk", "SOUK_DRAIN_TIMEOUT": "2.5",
+            "DATABASE_URL": "postgres://shop@db:5432/souk", "SOUK_LOG_LEVEL": "debug",
+        ]
+        let fromEnvironment = try ResolvedSettings(options: try HostOptions.parse([]), environment: environment)
+        #expect(fromEnvironment.host.grpc.port == 9001)
+        #expect(fromEnvironment.host.dataFolder == "/srv/souk")
+        #expect(fromEnvironment.host.drainTimeout == .milliseconds(2500))
+        #expect(fromEnvironment.host.database == .url(try DatabaseURL(parsing: "postgres://shop@db:5432/souk")))
+        #expect(fromEnvironment.logLevel == .debug)
+
+        let options = try HostOptions.parse(["--grpc-port", "9002", "--data-folder", "/tmp/other"])
+        let fromFlags = try ResolvedSettings(options: options, environment: environment)
+        #expect(fromFlags.host.grpc.port == 9002)
+        #expect(fromFlags.host.dataFolder == "/tmp/other")
+    }
+
+    @Test(
+        "a malformed value is refused with the name of its setting",
+        arguments: [
+            ("SOUK_GRPC_PORT", "seventy"), ("SOUK_GRPC_PORT", "70000"), ("SOUK_DRAIN_TIMEOUT", "soon"),
+            ("SOUK_DRAIN_TIMEOUT", "-1"), ("DATABASE_URL", "mysql://x"), ("SOUK_LOG_LEVEL", "loud"),
+            ("SOUK_SERVICES", "warehouse"),
+        ]
+    )
+    func malformed(variable: String, value: String) throws {
+        let options = try HostOptions.parse([])
+        let error = #expect(throws: HostError.self) {
+            try ResolvedSettings(options: options, environment: [variable: value])
+        }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.message.contains(variable) == true, "\(error?.message ?? "")")
+    }
+
+    @Test("TLS settings: a certificate needs its key, and plaintext excludes both")
+    func transportSecurity() throws {
+        #expect(throws: HostError.self) {
+            try ResolvedSettings(options: try HostOptions.parse([]), environment: ["SOUK_TLS_CERT": "/c.pem"])
+        }
+        #expect(throws: HostError.self) {
+            try ResolvedSettings(
+                options: try HostOptions.parse([]),
+                environment: ["SOUK_PLAINTEXT": "1", "SOUK_TLS_KEY": "/k.pem"]
+            )
+        }
+        let plaintext = try ResolvedSettings(options: try HostOptions.parse([]), environment: ["SOUK_PLAINTEXT": "1"])
+        #expect(plaintext.host.transportSecurity == .plaintext)
+        let files = try ResolvedSettings(
+            options: try HostOptions.parse([]),
+            environment: ["SOUK_TLS_CERT": "/c.pem", "SOUK_TLS_KEY": "/k.pem"]
+        )
+        guard case .certificates(let tls) = files.host.transportSecurity else {
+            Issue.record("expected certificates by path")
+            return
+        }
+        #expect(tls.certificateChain == "/c.pem")
+        #expect(tls.privateKey == "/k.pem")
+    }
+
+    @Test("the command line parses into the same options")
+    func parsesFlags() throws {
+        let command = try Serve.parse(["--grpc-port", "0", "--services", "testing", "--plaintext"])
+        let settings = try ResolvedSettings(options: command.options, environment: [:])
+        #expect(settings.host.grpc.port == 0)
+        #expect(settings.host.services == [.testing])
+        #expect(settings.host.transportSecurity == .plaintext)
+    }
+}

@@ -33,6 +33,22 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     targets: [
+        // libzstd from Debian's libzstd-dev, for SWP message compression.
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd/include", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // SWP/1, the Souk Wire Protocol: framing, connections, TLS, zstd and the GRPCCore transports.
+        .target(
+            name: "SoukWire",
+            dependencies: [
+                "CZstd",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         // Protobuf messages and gRPC stubs generated from Protos/ by scripts/generate (never hand-edited).
         .target(
             name: "SoukAPI",
@@ -59,6 +75,7 @@ let package = Package(
             name: "SoukClient",
             dependencies: [
                 "SoukAPI",
+                "SoukWire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
@@ -92,6 +109,7 @@ let package = Package(
                 "SoukTLS",
                 "SoukStorage",
                 "SoukConformance",
+                "SoukWire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -136,6 +154,24 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "SoukWireTests",
+            dependencies: [
+                "SoukWire",
+                "SoukAPI",
+                "SoukClient",
+                "SoukConformance",
+                "SoukTLS",
+                "TestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

@@ -2,10 +2,14 @@
 package struct ClientConfig: Sendable, Hashable {
     /// The host name or address, e.g. `127.0.0.1`.
     package var host: String
-    /// The port, e.g. 7701 for gRPC over HTTP/2.
+    /// The port: 7700 for SWP, 7701 for gRPC over HTTP/2.
     package var port: Int
     /// How the server is authenticated.
     package var trust: Trust
+    /// A client certificate and key (PEM paths) for mutual TLS.
+    package var clientCertificate: (chainPath: String, keyPath: String)?
+    /// A bearer token sent as `authorization: Bearer <token>` on every call.
+    package var bearerToken: String?
 
     /// How the client authenticates the server.
     package enum Trust: Sendable, Hashable {
@@ -18,14 +22,39 @@ package struct ClientConfig: Sendable, Hashable {
     }
 
     /// Creates a configuration.
-    package init(host: String, port: Int, trust: Trust) {
+    package init(
+        host: String,
+        port: Int,
+        trust: Trust,
+        clientCertificate: (chainPath: String, keyPath: String)? = nil,
+        bearerToken: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.trust = trust
+        self.clientCertificate = clientCertificate
+        self.bearerToken = bearerToken
     }
 
-    /// A local soukd with the defaults: 127.0.0.1:7701, trusting `<dataFolder>/tls/ca.pem`.
-    package static func local(dataFolder: String = ".souk", port: Int = 7701) -> Self {
+    /// A local soukd over SWP with the defaults: 127.0.0.1:7700, trusting `<dataFolder>/tls/ca.pem`.
+    package static func local(dataFolder: String = ".souk", port: Int = 7700) -> Self {
         Self(host: "127.0.0.1", port: port, trust: .certificateAuthority(path: "\(dataFolder)/tls/ca.pem"))
+    }
+
+    /// Whether `host` is an IP literal (then no name is verified or sent as SNI; the chain still is).
+    var hostIsAddress: Bool {
+        if self.host.contains(":") { return true }
+        return self.host.split(separator: ".").count == 4 && self.host.allSatisfy { $0.isNumber || $0 == "." }
+    }
+
+    package static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.host == rhs.host && lhs.port == rhs.port && lhs.trust == rhs.trust && lhs.bearerToken == rhs.bearerToken
+            && lhs.clientCertificate?.chainPath == rhs.clientCertificate?.chainPath
+            && lhs.clientCertificate?.keyPath == rhs.clientCertificate?.keyPath
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(self.host)
+        hasher.combine(self.port)
     }
 }

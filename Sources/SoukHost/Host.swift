@@ -7,6 +7,7 @@ package import ServiceLifecycle
 import SoukConformance
 import SoukStorage
 import SoukTLS
+import SoukWire
 
 /// The composition root: turns a ``HostConfig`` into running services.
 ///
@@ -50,7 +51,12 @@ package struct Host: Sendable {
             port: self.config.grpc.port,
             setting: "--grpc-port / SOUK_GRPC_PORT"
         )
-        let (security, caPath) = try self.makeTransportSecurity()
+        try PortCheck.ensureAvailable(
+            host: self.config.swp.host,
+            port: self.config.swp.port,
+            setting: "--swp-port / SOUK_SWP_PORT"
+        )
+        let (security, swpTLS, caPath) = try self.makeTransportSecurity()
 
         var services: [any Service] = []
         let databaseURL: DatabaseURL
@@ -72,34 +78,42 @@ package struct Host: Sendable {
         let catalog = ServiceCatalog(health: self.health, logger: self.logger)
         let selected = self.config.services.sorted()
         let entries = selected.map { catalog.entry(for: $0) }
-        let transport = HTTP2ServerTransport.Posix(
+        let grpcTransport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: self.config.grpc.host, port: self.config.grpc.port),
             transportSecurity: security
         )
-        let server = GRPCServer(
-            transport: transport,
-            services: [HealthService(board: self.health)] + entries.flatMap(\.services)
+        let swpTransport = SWPServerTransport(
+            config: SWPServerTransport.Config(host: self.config.swp.host, port: self.config.swp.port, tls: swpTLS),
+            logger: self.logger
+        )
+        // The same service implementations answer on both wires.
+        let rpcServices = [HealthService(board: self.health)] + entries.flatMap(\.services)
+        let servers = RPCServerService.Servers(
+            grpc: GRPCServer(transport: grpcTransport, services: rpcServices),
+            grpcTransport: grpcTransport,
+            swp: GRPCServer(transport: swpTransport, services: rpcServices),
+            swpTransport: swpTransport
         )
         let healthNames = [""] + [HealthService.serviceName] + entries.flatMap(\.healthNames)
         for name in healthNames { self.health.set(.notServing, for: name) }
 
-        let isTLS =
-            caPath != nil
-            || { if case .certificates = self.config.transportSecurity { return true } else { return false } }()
+        let isTLS = swpTLS != nil
         let grpcHost = self.config.grpc.host
+        let swpHost = self.config.swp.host
         let databaseDescription = databaseURL.description
         let rpcServer = RPCServerService(
-            server: server,
-            transport: transport,
+            servers: servers,
             postgres: postgres,
             migrations: [HostMigrations.schema] + entries.flatMap(\.migrations),
             health: self.health,
             healthNames: healthNames,
             drainTimeout: self.config.drainTimeout,
-            describeReady: { port, startCount in
+            describeReady: { swpPort, grpcPort, startCount in
                 ReadyInfo(
-                    grpcAddress: "\(grpcHost):\(port)",
-                    grpcPort: port,
+                    swpAddress: "\(swpHost):\(swpPort)",
+                    swpPort: swpPort,
+                    grpcAddress: "\(grpcHost):\(grpcPort)",
+                    grpcPort: grpcPort,
                     isTLS: isTLS,
                     certificateAuthorityPath: caPath,
                     services: selected,
@@ -118,6 +132,12 @@ package struct Host: Sendable {
         guard !self.config.services.isEmpty else {
             throw HostError(code: .invalidConfiguration, message: "no services selected; use --services all")
         }
+        guard (0...65535).contains(self.config.swp.port) else {
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "--swp-port must be 0…65535, not \(self.config.swp.port)"
+            )
+        }
         guard (0...65535).contains(self.config.grpc.port) else {
             throw HostError(
                 code: .invalidConfiguration,
@@ -129,22 +149,29 @@ package struct Host: Sendable {
         }
     }
 
-    private func makeTransportSecurity() throws -> (HTTP2ServerTransport.Posix.TransportSecurity, String?) {
+    private func makeTransportSecurity() throws -> (
+        HTTP2ServerTransport.Posix.TransportSecurity, WireTLS.Server?, String?
+    ) {
         switch self.config.transportSecurity {
         case .plaintext:
-            return (.plaintext, nil)
+            return (.plaintext, nil, nil)
         case .developmentCertificates(let extraHosts):
             let authority = DevelopmentCertificateAuthority(folder: "\(self.config.dataFolder)/tls")
-            let files = try authority.ensureServerCertificate(extraHosts: extraHosts + [self.config.grpc.host])
-            return (Self.security(for: files), files.certificateAuthority)
+            let hosts = extraHosts + [self.config.grpc.host, self.config.swp.host]
+            let files = try authority.ensureServerCertificate(extraHosts: hosts)
+            return (Self.security(for: files), Self.wireTLS(for: files), files.certificateAuthority)
         case .certificates(let files):
             for (path, setting) in [(files.certificateChain, "--tls-cert"), (files.privateKey, "--tls-key")] {
                 guard FileManager.default.isReadableFile(atPath: path) else {
                     throw HostError(code: .invalidConfiguration, message: "\(setting): cannot read \(path)")
                 }
             }
-            return (Self.security(for: files), nil)
+            return (Self.security(for: files), Self.wireTLS(for: files), nil)
         }
+    }
+
+    private static func wireTLS(for files: TLSFiles) -> WireTLS.Server {
+        WireTLS.Server(certificateChainPath: files.certificateChain, privateKeyPath: files.privateKey)
     }
 
     private static func security(for files: TLSFiles) -> HTTP2ServerTransport.Posix.TransportSecurity {

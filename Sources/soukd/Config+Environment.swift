@@ -10,6 +10,7 @@ import SoukTLS
 /// | --- | --- | --- |
 /// | `--services` | `SOUK_SERVICES` | `all` |
 /// | `--host` | `SOUK_HOST` | `127.0.0.1` |
+/// | `--swp-port` | `SOUK_SWP_PORT` | `7700` |
 /// | `--grpc-port` | `SOUK_GRPC_PORT` | `7701` |
 /// | `--data-folder` | `SOUK_DATA_FOLDER` | `./.souk` |
 /// | `--database-url` | `DATABASE_URL` | embedded cluster in `<data folder>/pg` |
@@ -42,17 +43,13 @@ struct ResolvedSettings {
         }
         if let (text, _) = value(options.host, "SOUK_HOST") {
             config.grpc.host = text
+            config.swp.host = text
         }
-        if let port = options.grpcPort {
-            config.grpc.port = try Self.port(port, setting: "--grpc-port")
-        } else if let text = environment["SOUK_GRPC_PORT"], !text.isEmpty {
-            guard let port = Int(text) else {
-                throw HostError(
-                    code: .invalidConfiguration,
-                    message: "SOUK_GRPC_PORT: '\(text)' is not a port number (0-65535)"
-                )
-            }
-            config.grpc.port = try Self.port(port, setting: "SOUK_GRPC_PORT")
+        if let port = try Self.port(flag: options.swpPort, variable: "SOUK_SWP_PORT", environment) {
+            config.swp.port = port
+        }
+        if let port = try Self.port(flag: options.grpcPort, variable: "SOUK_GRPC_PORT", environment) {
+            config.grpc.port = port
         }
         if let (text, _) = value(options.dataFolder, "SOUK_DATA_FOLDER") {
             config.dataFolder = text
@@ -119,6 +116,20 @@ struct ResolvedSettings {
                 with: "-"
             )
         }
+    }
+
+    private static func port(flag: Int?, variable: String, _ environment: [String: String]) throws -> Int? {
+        if let flag {
+            return try Self.port(flag, setting: "--\(Self.flagName(for: variable))")
+        }
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        guard let port = Int(text) else {
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "\(variable): '\(text)' is not a port number (0-65535)"
+            )
+        }
+        return try Self.port(port, setting: variable)
     }
 
     private static func port(_ port: Int, setting: String) throws -> Int {

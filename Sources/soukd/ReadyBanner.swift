@@ -6,7 +6,9 @@ struct ReadyBanner {
 
     var text: String {
         let security = self.info.isTLS ? "TLS" : "plaintext"
-        var lines = ["soukd ready: grpc \(self.info.grpcAddress) (\(security))"]
+        var lines = [
+            "soukd ready: swp \(self.info.swpAddress) grpc \(self.info.grpcAddress) (\(security))"
+        ]
         if let ca = self.info.certificateAuthorityPath {
             lines.append("  clients trust \(ca)")
         }

@@ -8,6 +8,8 @@ package import SoukTLS
 package struct HostConfig: Sendable, Hashable {
     /// Which services this process hosts.
     package var services: Set<ServiceName>
+    /// The SWP/1 listener.
+    package var swp: Listener
     /// The gRPC over HTTP/2 listener.
     package var grpc: Listener
     /// Souk's data folder: the embedded cluster, the development CA.
@@ -51,10 +53,11 @@ package struct HostConfig: Sendable, Hashable {
         case plaintext
     }
 
-    /// The defaults: every service, gRPC on 127.0.0.1:7701, data in `./.souk`, embedded PostgreSQL, development TLS.
+    /// The defaults: every service, SWP on 127.0.0.1:7700, gRPC on 127.0.0.1:7701, data in `./.souk`, embedded PostgreSQL, development TLS.
     package static var defaults: Self {
         Self(
             services: Set(ServiceName.all),
+            swp: Listener(host: "127.0.0.1", port: 7700),
             grpc: Listener(host: "127.0.0.1", port: 7701),
             dataFolder: ".souk",
             database: .embedded,

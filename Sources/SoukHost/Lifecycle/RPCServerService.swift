@@ -4,39 +4,45 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import SoukStorage
+import SoukWire
 import Synchronization
 
-/// The long-running part of a host: migrates the database, then serves every hosted service until shutdown.
+/// The long-running part of a host: migrates the database, then serves every hosted service on both wires
+/// (SWP/1 and gRPC over HTTP/2) until shutdown.
 ///
 /// On graceful shutdown it marks every service NOT_SERVING, stops accepting calls, lets in-flight calls finish
 /// for up to the drain timeout, and then cancels what is left.
 package final class RPCServerService: Service, Sendable {
-    private let server: GRPCServer<HTTP2ServerTransport.Posix>
-    private let transport: HTTP2ServerTransport.Posix
+    struct Servers: Sendable {
+        let grpc: GRPCServer<HTTP2ServerTransport.Posix>
+        let grpcTransport: HTTP2ServerTransport.Posix
+        let swp: GRPCServer<SWPServerTransport>
+        let swpTransport: SWPServerTransport
+    }
+
+    private let servers: Servers
     private let postgres: PostgresClient
     private let migrations: [SchemaMigrations]
     private let health: HealthStatusBoard
     private let healthNames: [String]
     private let drainTimeout: Duration
-    private let describeReady: @Sendable (_ port: Int, _ startCount: Int) -> ReadyInfo
+    private let describeReady: @Sendable (_ swpPort: Int, _ grpcPort: Int, _ startCount: Int) -> ReadyInfo
     private let onReady: @Sendable (ReadyInfo) -> Void
     private let logger: Logger
     private let ready = Mutex<ReadyInfo?>(nil)
 
     init(
-        server: GRPCServer<HTTP2ServerTransport.Posix>,
-        transport: HTTP2ServerTransport.Posix,
+        servers: Servers,
         postgres: PostgresClient,
         migrations: [SchemaMigrations],
         health: HealthStatusBoard,
         healthNames: [String],
         drainTimeout: Duration,
-        describeReady: @escaping @Sendable (_ port: Int, _ startCount: Int) -> ReadyInfo,
+        describeReady: @escaping @Sendable (_ swpPort: Int, _ grpcPort: Int, _ startCount: Int) -> ReadyInfo,
         onReady: @escaping @Sendable (ReadyInfo) -> Void,
         logger: Logger
     ) {
-        self.server = server
-        self.transport = transport
+        self.servers = servers
         self.postgres = postgres
         self.migrations = migrations
         self.health = health
@@ -53,16 +59,17 @@ package final class RPCServerService: Service, Sendable {
     package func run() async throws {
         try await MigrationRunner(logger: self.logger).migrate(self.migrations, on: self.postgres)
         let startCount = try await self.recordStart()
+        let servers = self.servers
 
         try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await servers.grpc.serve() }
+            group.addTask { try await servers.swp.serve() }
             group.addTask {
-                try await self.server.serve()
-            }
-            group.addTask {
-                let address = try await self.transport.listeningAddress
-                let port = address.ipv4?.port ?? address.ipv6?.port ?? 0
+                let address = try await servers.grpcTransport.listeningAddress
+                let grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? 0
+                let swpPort = try await servers.swpTransport.listeningPort
                 for name in self.healthNames { self.health.set(.serving, for: name) }
-                let info = self.describeReady(port, startCount)
+                let info = self.describeReady(swpPort, grpcPort, startCount)
                 self.ready.withLock { $0 = info }
                 self.onReady(info)
 
@@ -71,14 +78,18 @@ package final class RPCServerService: Service, Sendable {
                 self.logger.info("draining", metadata: ["bound": "\(self.drainTimeout)"])
                 self.health.setAll(.notServing)
                 self.health.finishAll()
-                self.server.beginGracefulShutdown()
+                servers.grpc.beginGracefulShutdown()
+                servers.swp.beginGracefulShutdown()
                 try await Task.sleep(for: self.drainTimeout)
                 self.logger.warning("drain bound reached; cancelling the calls still running")
                 throw CancellationError()
             }
-            // The server returning ends the drain timer; the timer firing ends the server.
+            // Both servers returning ends the drain timer; the timer firing (or a server failing) ends the rest.
+            var finishedServers = 0
             do {
-                try await group.next()
+                while finishedServers < 2, try await group.next() != nil {
+                    finishedServers += 1
+                }
             } catch is CancellationError {
                 // The drain bound fired or the whole service was cancelled.
             }

@@ -1,5 +1,9 @@
 /// What a host reports once it accepts calls.
 package struct ReadyInfo: Sendable, Hashable {
+    /// The SWP listener, as `host:port` with the port actually bound.
+    package var swpAddress: String
+    /// The bound SWP port.
+    package var swpPort: Int
     /// The gRPC/HTTP2 listener, as `host:port` with the port actually bound.
     package var grpcAddress: String
     /// The bound gRPC port.

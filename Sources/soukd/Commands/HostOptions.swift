@@ -8,6 +8,9 @@ struct HostOptions: ParsableArguments {
     @Option(help: "Address the RPC listeners bind. [env: SOUK_HOST] (default: 127.0.0.1)")
     var host: String?
 
+    @Option(help: "Port of SWP/1, Souk's wire; 0 picks a free port. [env: SOUK_SWP_PORT] (default: 7700)")
+    var swpPort: Int?
+
     @Option(help: "Port of gRPC over HTTP/2; 0 picks a free port. [env: SOUK_GRPC_PORT] (default: 7701)")
     var grpcPort: Int?
 

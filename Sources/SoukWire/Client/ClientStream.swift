@@ -1,0 +1,147 @@
+import GRPCCore
+import NIOCore
+
+/// The id of a client stream, assigned when its HEADERS go out.
+///
+/// `@unchecked Sendable` is sound: `id` is read and written only on the connection's event loop, and every
+/// command of one stream hops there in order.
+final class ClientStreamSlot: @unchecked Sendable {
+    var id: UInt32?
+    var isOpenFailed = false
+}
+
+/// The outbound half of a client stream, as GRPCCore writes it: metadata once, messages, then finish.
+struct ClientStreamWriter: ClosableRPCWriterProtocol {
+    typealias Element = RPCRequestPart<WireBytes>
+
+    let connection: ConnectionHandle
+    let slot: ClientStreamSlot
+    let method: String
+    let timeoutMicroseconds: UInt64
+    let continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
+    let compression: MessageCompression
+
+    func write(_ element: RPCRequestPart<WireBytes>) async throws {
+        switch element {
+        case .metadata(let metadata):
+            let head = WireProtobuf.RequestHead(
+                method: self.method,
+                timeoutMicroseconds: self.timeoutMicroseconds,
+                metadata: MetadataCoding.entries(metadata)
+            )
+            let slot = self.slot
+            let continuation = self.continuation
+            self.connection.execute { handler in
+                if let id = handler.openStream(head: head, continuation: continuation) {
+                    slot.id = id
+                } else {
+                    slot.isOpenFailed = true
+                    continuation.finish(
+                        throwing: StreamFailure(
+                            code: StreamFailure.unavailable,
+                            message: "the connection takes no new streams"
+                        )
+                    )
+                }
+            }
+        case .message(let bytes):
+            let (payload, isCompressed) = try self.compression.compress(bytes.buffer)
+            let slot = self.slot
+            try await self.connection.perform { handler, promise in
+                guard let id = slot.id else {
+                    promise.fail(StreamFailure(code: StreamFailure.unavailable, message: "the stream was not opened"))
+                    return
+                }
+                handler.sendMessage(payload, isCompressed: isCompressed, endStream: false, on: id, promise: promise)
+            }
+        }
+    }
+
+    func write(contentsOf elements: some Sequence<RPCRequestPart<WireBytes>>) async throws {
+        for element in elements { try await self.write(element) }
+    }
+
+    func finish() async {
+        let slot = self.slot
+        self.connection.execute { handler in
+            if let id = slot.id { handler.halfClose(id) }
+        }
+    }
+
+    func finish(throwing error: any Error) async {
+        let slot = self.slot
+        self.connection.execute { handler in
+            if let id = slot.id { handler.cancel(id, status: StreamFailure.cancelled) }
+        }
+    }
+}
+
+/// The inbound half of a client stream, as GRPCCore reads it: optional metadata, messages, then a status.
+///
+/// Failures of the stream (CANCEL from the server, a lost connection) become a final status, so the call
+/// fails with the right code rather than an opaque error. Each message consumed returns its credit.
+struct ClientStreamInbound: AsyncSequence, Sendable {
+    typealias Element = RPCResponsePart<WireBytes>
+
+    let events: AsyncThrowingStream<StreamEvent, any Error>
+    let connection: ConnectionHandle
+    let slot: ClientStreamSlot
+    let compression: MessageCompression
+
+    func makeAsyncIterator() -> Iterator {
+        Iterator(
+            events: self.events.makeAsyncIterator(),
+            connection: self.connection,
+            slot: self.slot,
+            compression: self.compression
+        )
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var events: AsyncThrowingStream<StreamEvent, any Error>.AsyncIterator
+        let connection: ConnectionHandle
+        let slot: ClientStreamSlot
+        let compression: MessageCompression
+        var isDone = false
+
+        mutating func next() async throws -> RPCResponsePart<WireBytes>? {
+            guard !self.isDone else { return nil }
+            do {
+                guard let event = try await self.events.next() else {
+                    self.isDone = true
+                    // The stream sequence ends early only when our task was cancelled.
+                    try Task.checkCancellation()
+                    return .status(Status(code: .unavailable, message: "the stream ended without a status"), [:])
+                }
+                switch event {
+                case .head(let entries):
+                    return .metadata(MetadataCoding.metadata(entries))
+                case .message(let buffer, let wireSize, let isCompressed):
+                    let slot = self.slot
+                    self.connection.execute { handler in
+                        if let id = slot.id { handler.consumed(wireSize, on: id) }
+                    }
+                    do {
+                        return .message(WireBytes(try self.compression.decompress(buffer, isCompressed: isCompressed)))
+                    } catch let failure as StreamFailure {
+                        self.connection.execute { handler in
+                            if let id = slot.id { handler.cancel(id, status: failure.code) }
+                        }
+                        throw failure
+                    }
+                case .trailers(let trailers):
+                    self.isDone = true
+                    let code = Status.Code(rawValue: Int(trailers.code)) ?? .unknown
+                    return .status(
+                        Status(code: code, message: trailers.message),
+                        MetadataCoding.metadata(trailers.metadata)
+                    )
+                }
+            } catch let failure as StreamFailure {
+                self.isDone = true
+                let code = Status.Code(rawValue: Int(failure.code)) ?? .unknown
+                return .status(Status(code: code, message: failure.message), [:])
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package import NIOCore
+
+/// A thread-safe reference to a ``ConnectionHandler``: every call hops onto the connection's event loop.
+package struct ConnectionHandle: Sendable {
+    /// The connection's channel.
+    package let channel: any Channel
+    private let handler: NIOLoopBound<ConnectionHandler>
+
+    /// Wraps `handler`; call on the channel's event loop.
+    package init(channel: any Channel, handler: ConnectionHandler) {
+        self.channel = channel
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+    }
+
+    /// The connection's event loop.
+    package var eventLoop: any EventLoop { self.channel.eventLoop }
+
+    /// Runs `body` with the handler on its event loop (at once if already there).
+    package func execute(_ body: @escaping @Sendable (ConnectionHandler) -> Void) {
+        if self.channel.eventLoop.inEventLoop {
+            body(self.handler.value)
+        } else {
+            let handler = self.handler
+            self.channel.eventLoop.execute { body(handler.value) }
+        }
+    }
+
+    /// Runs `body` on the event loop and waits for the promise it completes.
+    package func perform(_ body: @escaping @Sendable (ConnectionHandler, EventLoopPromise<Void>) -> Void) async throws {
+        let promise = self.channel.eventLoop.makePromise(of: Void.self)
+        self.execute { handler in body(handler, promise) }
+        try await promise.futureResult.get()
+    }
+}

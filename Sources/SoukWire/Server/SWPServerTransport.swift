@@ -1,0 +1,257 @@
+package import GRPCCore
+package import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// GRPCCore's `ServerTransport` over SWP/1.
+///
+/// Each connection is served in a child task of a discarding task group and each RPC in a child task of its
+/// connection's group. Deadlines and peer cancellation reach handlers through `context.cancellation`.
+///
+/// ```swift
+/// let transport = SWPServerTransport(config: .init(host: "127.0.0.1", port: 7700, tls: tls))
+/// let server = GRPCServer(transport: transport, services: [TestService()])
+/// try await server.serve()
+/// ```
+package final class SWPServerTransport: ServerTransport, Sendable {
+    package typealias Bytes = WireBytes
+
+    /// How the server listens.
+    package struct Config: Sendable {
+        /// The address to bind.
+        package var host: String
+        /// The port; 0 picks a free one (see ``listeningPort``).
+        package var port: Int
+        /// TLS settings; `nil` for plaintext (only when asked for explicitly).
+        package var tls: WireTLS.Server?
+        /// What this server is willing to receive.
+        package var settings: Settings
+        /// Whether responses may be compressed with zstd for clients that accept it.
+        package var compressOutgoing: Bool
+        /// The smallest message compressed.
+        package var compressionThresholdBytes: Int
+
+        /// Creates a configuration with the protocol's default settings and zstd accepted.
+        package init(host: String, port: Int, tls: WireTLS.Server?) {
+            self.host = host
+            self.port = port
+            self.tls = tls
+            self.settings = Settings()
+            self.settings.codecs = Settings.zstdCodec
+            self.compressOutgoing = false
+            self.compressionThresholdBytes = 1024
+        }
+    }
+
+    private struct Connection: Sendable {
+        let handle: ConnectionHandle
+        let streams: AsyncStream<ConnectionHandler.OpenedStream>
+    }
+
+    private struct State {
+        var serverChannel: (any Channel)?
+        var connections: [ObjectIdentifier: ConnectionHandle] = [:]
+        var isShuttingDown = false
+        var portWaiters: [CheckedContinuation<Int, any Error>] = []
+        var port: Int?
+        var listenError: String?
+    }
+
+    private let config: Config
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    /// Creates a transport; nothing listens until `listen` runs.
+    package init(config: Config, logger: Logger = Logger(label: "souk.swp.server")) {
+        self.config = config
+        self.logger = logger
+    }
+
+    /// The bound port, once listening.
+    package var listeningPort: Int {
+        get async throws {
+            try await withCheckedThrowingContinuation { continuation in
+                let result: Result<Int, any Error>? = self.state.withLock { state in
+                    if let port = state.port { return .success(port) }
+                    if let error = state.listenError { return .failure(RPCError(code: .unavailable, message: error)) }
+                    state.portWaiters.append(continuation)
+                    return nil
+                }
+                if let result { continuation.resume(with: result) }
+            }
+        }
+    }
+
+    package func listen(
+        streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
+    ) async throws {
+        let serverChannel: NIOAsyncChannel<Connection, Never>
+        do {
+            serverChannel = try await self.bind()
+        } catch {
+            let waiters = self.state.withLock { state in
+                state.listenError = "SWP cannot listen on \(self.config.host):\(self.config.port): \(error)"
+                defer { state.portWaiters.removeAll() }
+                return state.portWaiters
+            }
+            for waiter in waiters { waiter.resume(throwing: error) }
+            throw error
+        }
+        let port = serverChannel.channel.localAddress?.port ?? self.config.port
+        let (waiters, shutDownAlready) = self.state.withLock { state in
+            state.serverChannel = serverChannel.channel
+            state.port = port
+            defer { state.portWaiters.removeAll() }
+            return (state.portWaiters, state.isShuttingDown)
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+        if shutDownAlready { serverChannel.channel.close(promise: nil) }
+
+        try await withTaskCancellationHandler {
+            try await serverChannel.executeThenClose { connections in
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection, streamHandler: streamHandler) }
+                        }
+                    } catch {
+                        self.logger.debug("SWP accept loop ended", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        } onCancel: {
+            // The abrupt stop: every stream is cancelled and every connection closed.
+            let connections = self.state.withLock { Array($0.connections.values) }
+            for connection in connections { connection.execute { $0.closeNow() } }
+        }
+    }
+
+    package func beginGracefulShutdown() {
+        let (channel, connections) = self.state.withLock { state in
+            state.isShuttingDown = true
+            return (state.serverChannel, Array(state.connections.values))
+        }
+        channel?.close(promise: nil)
+        for connection in connections { connection.execute { $0.beginGracefulShutdown() } }
+    }
+
+    // MARK: - Connections and streams
+
+    private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
+        let sslContext = try self.config.tls.map { try WireTLS.makeServerContext($0) }
+        let settings = self.config.settings
+        let logger = self.logger
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .bind(host: self.config.host, port: self.config.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let sslContext {
+                        try sync.addHandler(NIOSSLServerHandler(context: sslContext))
+                        try sync.addHandler(ALPNRequirementHandler())
+                    }
+                    try sync.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameSize: settings.maxFrameSize)))
+                    let (streams, continuation) = AsyncStream<ConnectionHandler.OpenedStream>.makeStream()
+                    let delegate = ConnectionHandler.Delegate(
+                        streamOpened: { continuation.yield($0) },
+                        closed: { _ in continuation.finish() }
+                    )
+                    let handler = ConnectionHandler(
+                        role: .server,
+                        settings: settings,
+                        delegate: delegate,
+                        logger: logger
+                    )
+                    try sync.addHandler(handler)
+                    channel.closeFuture.whenComplete { _ in continuation.finish() }
+                    return Connection(handle: ConnectionHandle(channel: channel, handler: handler), streams: streams)
+                }
+            }
+    }
+
+    private func serve(
+        _ connection: Connection,
+        streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
+    ) async {
+        let key = ObjectIdentifier(connection.handle.channel)
+        let drainNow = self.state.withLock { state in
+            state.connections[key] = connection.handle
+            return state.isShuttingDown
+        }
+        if drainNow { connection.handle.execute { $0.beginGracefulShutdown() } }
+        let remotePeer = SWPClientTransport.peer(connection.handle.channel.remoteAddress)
+        let localPeer = SWPClientTransport.peer(connection.handle.channel.localAddress)
+        await withDiscardingTaskGroup { group in
+            for await opened in connection.streams {
+                group.addTask {
+                    await self.handle(
+                        opened,
+                        on: connection.handle,
+                        remotePeer: remotePeer,
+                        localPeer: localPeer,
+                        streamHandler: streamHandler
+                    )
+                }
+            }
+        }
+        _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
+    }
+
+    private func handle(
+        _ opened: ConnectionHandler.OpenedStream,
+        on connection: ConnectionHandle,
+        remotePeer: String,
+        localPeer: String,
+        streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
+    ) async {
+        let descriptor = Self.descriptor(for: opened.head.method)
+        let compression = MessageCompression(
+            compressesOutgoing: self.config.compressOutgoing,
+            acceptsCompressed: self.config.settings.codecs & Settings.zstdCodec != 0,
+            threshold: self.config.compressionThresholdBytes,
+            level: 1,
+            maximumMessageSize: self.config.settings.maxMessageSize
+        )
+        let id = opened.id
+        await withServerContextRPCCancellationHandle { handle in
+            connection.execute { handler in handler.setOnCancel({ handle.cancel() }, for: id) }
+            let stream = RPCStream(
+                descriptor: descriptor,
+                inbound: RPCAsyncSequence(
+                    wrapping: ServerStreamInbound(
+                        metadata: MetadataCoding.metadata(opened.head.metadata),
+                        events: opened.inbound,
+                        connection: connection,
+                        id: id,
+                        compression: compression
+                    )
+                ),
+                outbound: RPCWriter.Closable(
+                    wrapping: ServerStreamWriter(connection: connection, id: id, compression: compression)
+                )
+            )
+            let context = ServerContext(
+                descriptor: descriptor,
+                remotePeer: remotePeer,
+                localPeer: localPeer,
+                cancellation: handle
+            )
+            await streamHandler(stream, context)
+        }
+    }
+
+    /// "/package.Service/Method" -> a descriptor; anything else names no method (the router answers UNIMPLEMENTED).
+    static func descriptor(for path: String) -> MethodDescriptor {
+        let trimmed = path.hasPrefix("/") ? path.dropFirst() : Substring(path)
+        guard let slash = trimmed.lastIndex(of: "/") else {
+            return MethodDescriptor(fullyQualifiedService: String(trimmed), method: "")
+        }
+        return MethodDescriptor(
+            fullyQualifiedService: String(trimmed[..<slash]),
+            method: String(trimmed[trimmed.index(after: slash)...])
+        )
+    }
+}

@@ -1,0 +1,98 @@
+import GRPCCore
+import NIOCore
+
+/// The inbound half of a server stream, as GRPCCore reads it: the request metadata, then messages.
+///
+/// Each message consumed returns its flow-control credit, so a handler that stops reading stops its client.
+struct ServerStreamInbound: AsyncSequence, Sendable {
+    typealias Element = RPCRequestPart<WireBytes>
+
+    let metadata: Metadata
+    let events: AsyncThrowingStream<StreamEvent, any Error>
+    let connection: ConnectionHandle
+    let id: UInt32
+    let compression: MessageCompression
+
+    func makeAsyncIterator() -> Iterator {
+        Iterator(
+            metadata: self.metadata,
+            events: self.events.makeAsyncIterator(),
+            connection: self.connection,
+            id: self.id,
+            compression: self.compression
+        )
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var metadata: Metadata?
+        var events: AsyncThrowingStream<StreamEvent, any Error>.AsyncIterator
+        let connection: ConnectionHandle
+        let id: UInt32
+        let compression: MessageCompression
+
+        mutating func next() async throws -> RPCRequestPart<WireBytes>? {
+            if let metadata = self.metadata {
+                self.metadata = nil
+                return .metadata(metadata)
+            }
+            do {
+                guard let event = try await self.events.next() else { return nil }
+                guard case .message(let buffer, let wireSize, let isCompressed) = event else {
+                    throw RPCError(code: .internalError, message: "unexpected frame on a request stream")
+                }
+                let id = self.id
+                self.connection.execute { handler in handler.consumed(wireSize, on: id) }
+                do {
+                    return .message(WireBytes(try self.compression.decompress(buffer, isCompressed: isCompressed)))
+                } catch let failure as StreamFailure {
+                    self.connection.execute { handler in handler.cancel(id, status: failure.code) }
+                    throw failure
+                }
+            } catch let failure as StreamFailure {
+                let code = Status.Code(rawValue: Int(failure.code)).flatMap { RPCError.Code($0) } ?? .unknown
+                throw RPCError(code: code, message: failure.message)
+            }
+        }
+    }
+}
+
+/// The outbound half of a server stream, as GRPCCore writes it: optional metadata, messages, one status.
+struct ServerStreamWriter: ClosableRPCWriterProtocol {
+    typealias Element = RPCResponsePart<WireBytes>
+
+    let connection: ConnectionHandle
+    let id: UInt32
+    let compression: MessageCompression
+
+    func write(_ element: RPCResponsePart<WireBytes>) async throws {
+        let id = self.id
+        switch element {
+        case .metadata(let metadata):
+            let entries = MetadataCoding.entries(metadata)
+            self.connection.execute { handler in handler.sendResponseHead(entries, on: id) }
+        case .message(let bytes):
+            let (payload, isCompressed) = try self.compression.compress(bytes.buffer)
+            try await self.connection.perform { handler, promise in
+                handler.sendMessage(payload, isCompressed: isCompressed, endStream: false, on: id, promise: promise)
+            }
+        case .status(let status, let metadata):
+            let trailers = WireProtobuf.Trailers(
+                code: UInt32(status.code.rawValue),
+                message: status.message,
+                metadata: MetadataCoding.entries(metadata)
+            )
+            self.connection.execute { handler in handler.sendTrailers(trailers, on: id) }
+        }
+    }
+
+    func write(contentsOf elements: some Sequence<RPCResponsePart<WireBytes>>) async throws {
+        for element in elements { try await self.write(element) }
+    }
+
+    func finish() async {}
+
+    func finish(throwing error: any Error) async {
+        let id = self.id
+        self.connection.execute { handler in handler.cancel(id, status: StreamFailure.internal) }
+    }
+}

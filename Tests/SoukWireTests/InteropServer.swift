@@ -1,0 +1,86 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import SoukClient
+import SoukConformance
+import SoukTLS
+import SoukWire
+import TestSupport
+
+/// The wires the conformance cases run over, with the same test code.
+enum Wire: String, CaseIterable, Sendable {
+    case swp
+    case http2
+}
+
+/// TLS material for one test: a fresh development CA in a temporary folder.
+struct TestTLS: Sendable {
+    let files: TLSFiles
+
+    static func make(in folder: String) throws -> Self {
+        Self(files: try DevelopmentCertificateAuthority(folder: "\(folder)/tls").ensureServerCertificate())
+    }
+
+    func clientConfig(port: Int) -> ClientConfig {
+        ClientConfig(host: "127.0.0.1", port: port, trust: .certificateAuthority(path: self.files.certificateAuthority))
+    }
+}
+
+/// Runs the TestService over SWP on 127.0.0.1 (free port, TLS) and hands `body` a connected client.
+func withSWPClient<Result: Sendable>(
+    server configureServer: (inout SWPServerTransport.Config) -> Void = { _ in },
+    client configureClient: (inout SWPClientTransport.Config) -> Void = { _ in },
+    _ body: (GRPCClient<SWPClientTransport>) async throws -> Result
+) async throws -> Result {
+    try await withTemporaryDirectory { folder in
+        let tls = try TestTLS.make(in: folder)
+        var serverConfig = SWPServerTransport.Config(
+            host: "127.0.0.1",
+            port: 0,
+            tls: WireTLS.Server(certificateChainPath: tls.files.certificateChain, privateKeyPath: tls.files.privateKey)
+        )
+        configureServer(&serverConfig)
+        let transport = SWPServerTransport(config: serverConfig)
+        let server = GRPCServer(transport: transport, services: [TestService()])
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.serve() }
+            defer {
+                server.beginGracefulShutdown()
+                group.cancelAll()
+            }
+            let port = try await transport.listeningPort
+            var clientConfig = SoukClient.wireConfig(for: tls.clientConfig(port: port))
+            configureClient(&clientConfig)
+            return try await withGRPCClient(transport: SWPClientTransport(config: clientConfig)) { client in
+                try await body(client)
+            }
+        }
+    }
+}
+
+/// Runs the TestService over gRPC/HTTP2 on 127.0.0.1 (free port, TLS) and hands `body` a connected client.
+func withHTTP2Client<Result: Sendable>(
+    _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+) async throws -> Result {
+    try await withTemporaryDirectory { folder in
+        let tls = try TestTLS.make(in: folder)
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: "127.0.0.1", port: 0),
+            transportSecurity: .tls(
+                certificateChain: [.file(path: tls.files.certificateChain, format: .pem)],
+                privateKey: .file(path: tls.files.privateKey, format: .pem)
+            )
+        )
+        let server = GRPCServer(transport: transport, services: [TestService()])
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.serve() }
+            defer {
+                server.beginGracefulShutdown()
+                group.cancelAll()
+            }
+            let port = try await transport.listeningAddress.ipv4?.port ?? 0
+            return try await SoukClient.withHTTP2Connection(to: tls.clientConfig(port: port)) { client in
+                try await body(client)
+            }
+        }
+    }
+}

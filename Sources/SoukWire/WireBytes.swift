@@ -1,4 +1,4 @@
-package import GRPCCore
+import GRPCCore
 package import NIOCore
 
 /// The bytes type of the SWP transports: a `ByteBuffer`, so messages travel from the socket to the

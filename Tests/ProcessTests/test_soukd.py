@@ -17,8 +17,11 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 SOUKD = os.environ.get("SOUKD", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "soukd"))
 READY_TIMEOUT_S = 120
-BANNER = re.compile(r"soukd ready: grpc (\S+):(\d+) \((TLS|plaintext)\)")
+BANNER = re.compile(r"soukd ready: swp (\S+):(\d+) grpc (\S+):(\d+) \((TLS|plaintext)\)")
 START = re.compile(r"\(start #(\d+)\)")
+
+
+RUNNING = []
 
 
 class Soukd:
@@ -35,6 +38,7 @@ class Soukd:
             stderr=subprocess.PIPE,
             text=True,
         )
+        RUNNING.append(self.process)
         self.banner = ""
 
     def wait_ready(self):
@@ -49,7 +53,8 @@ class Soukd:
                 self.banner = "".join(lines)
                 match = BANNER.search(self.banner)
                 assert match, self.banner
-                return match.group(1), int(match.group(2)), int(START.search(self.banner).group(1))
+                self.swp_port = int(match.group(2))
+                return match.group(3), int(match.group(4)), int(START.search(self.banner).group(1))
         stderr = self.process.stderr.read() if self.process.poll() is not None else ""
         pytest.fail(f"soukd did not become ready: {''.join(lines)} {stderr}")
 
@@ -68,6 +73,16 @@ def health(port, data_folder, service=""):
     with grpc.secure_channel(f"127.0.0.1:{port}", credentials) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         return stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=10).status
+
+
+def openssl_handshake(port, data_folder, alpn):
+    """What `openssl s_client -alpn <id>` reports for a TLS handshake with the SWP port."""
+    result = subprocess.run(
+        ["openssl", "s_client", "-alpn", alpn, "-connect", f"127.0.0.1:{port}",
+         "-CAfile", os.path.join(data_folder, "tls", "ca.pem"), "-verify_return_error"],
+        input="", capture_output=True, text=True, timeout=30,
+    )
+    return result.stdout + result.stderr
 
 
 def postmaster_pid(data_folder):
@@ -91,6 +106,15 @@ def workdir():
     with tempfile.TemporaryDirectory(prefix="soukd-process-", dir="/tmp") as folder:
         os.chmod(folder, 0o755)
         yield folder
+        # A failed test must not leave a soukd (or its PostgreSQL) behind for the next one.
+        for process in RUNNING:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        RUNNING.clear()
 
 
 def test_defaults_serve_health_over_tls_then_stop_and_reuse_data(workdir):
@@ -106,6 +130,10 @@ def test_defaults_serve_health_over_tls_then_stop_and_reuse_data(workdir):
         health(7701, data, "souk.unknown.v1.Nothing")
     assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
 
+    assert soukd.swp_port == 7700
+    tls = openssl_handshake(7700, data, "swp/1")
+    assert "TLSv1.3" in tls and "ALPN protocol: swp/1" in tls, tls
+
     pid = postmaster_pid(data)
     started = time.monotonic()
     assert soukd.stop(signal.SIGTERM) == 0
@@ -120,12 +148,12 @@ def test_defaults_serve_health_over_tls_then_stop_and_reuse_data(workdir):
 
 def test_recovers_after_kill_minus_nine(workdir):
     data = os.path.join(workdir, ".souk")
-    first = Soukd(workdir, ["--grpc-port", "0"])
+    first = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0"])
     first.wait_ready()
     first.stop(signal.SIGKILL)
 
     # The server soukd left behind is adopted.
-    second = Soukd(workdir, ["--grpc-port", "0"])
+    second = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0"])
     _, port, starts = second.wait_ready()
     assert starts == 2
     assert health(port, data) == health_pb2.HealthCheckResponse.SERVING
@@ -138,7 +166,7 @@ def test_recovers_after_kill_minus_nine(workdir):
         time.sleep(0.05)
     assert postmaster_pid(data) == pid, "the crash leaves the lock file behind"
 
-    third = Soukd(workdir, ["--grpc-port", "0"])
+    third = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0"])
     _, port, starts = third.wait_ready()
     assert starts == 3, "no committed start record was lost"
     assert health(port, data) == health_pb2.HealthCheckResponse.SERVING
@@ -150,7 +178,7 @@ def test_port_in_use_names_the_port_and_the_flag(workdir):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        code, stderr = Soukd(workdir, ["--grpc-port", str(port)]).fail_output()
+        code, stderr = Soukd(workdir, ["--grpc-port", str(port), "--swp-port", "0"]).fail_output()
     assert code == 1
     assert str(port) in stderr and "--grpc-port" in stderr, stderr
     assert not os.path.exists(os.path.join(workdir, ".souk", "pg", "postmaster.pid")), "nothing left running"
@@ -178,6 +206,6 @@ def test_data_folder_from_newer_postgres_is_refused(workdir):
     os.makedirs(cluster)
     with open(os.path.join(cluster, "PG_VERSION"), "w") as version:
         version.write("99\n")
-    code, stderr = Soukd(workdir, ["--grpc-port", "0"]).fail_output()
+    code, stderr = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0"]).fail_output()
     assert code == 1
     assert "PostgreSQL 99" in stderr, stderr

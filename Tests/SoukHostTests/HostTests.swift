@@ -34,6 +34,28 @@ struct HostTests {
         }
     }
 
+    @Test("serves the same services over SWP/1, with TLS and the development CA")
+    func healthOverSWP() async throws {
+        try await Self.withHost { info, _, folder in
+            let config = ClientConfig(
+                host: "127.0.0.1",
+                port: info.swpPort,
+                trust: .certificateAuthority(path: "\(folder)/tls/ca.pem")
+            )
+            try await SoukClient.withConnection(to: config) { client in
+                let health = Grpc_Health_V1_Health.Client(wrapping: client)
+                var request = Grpc_Health_V1_HealthCheckRequest()
+                request.service = "souk.testing.v1.TestService"
+                let status = try await health.check(request).status
+                #expect(status == .serving)
+                var payload = Souk_Testing_V1_Payload()
+                payload.body = Data("over swp".utf8)
+                let echoed = try await Souk_Testing_V1_TestService.Client(wrapping: client).echo(payload)
+                #expect(echoed.body == payload.body)
+            }
+        }
+    }
+
     @Test("serves the TestService: echo, requested status with its message, and unimplemented methods")
     func testService() async throws {
         try await Self.withHost { info, _, folder in
@@ -176,6 +198,7 @@ struct HostTests {
                 try await withRunningHost(databaseURL: url, dataFolder: folder) { info, _ in
                     let config = HostConfig.defaults { config in
                         config.grpc.port = info.grpcPort
+                        config.swp.port = 0
                         config.dataFolder = folder
                         config.database = .url(url)
                     }

@@ -16,6 +16,7 @@ func withRunningHost<Result: Sendable>(
     logger.logLevel = .warning
     let config = HostConfig.defaults { config in
         config.grpc.port = 0
+        config.swp.port = 0
         config.dataFolder = dataFolder
         config.database = .url(databaseURL)
         configure(&config)

@@ -42,7 +42,8 @@ struct ResolvedSettingsTests {
     @Test(
         "a malformed value is refused with the name of its setting",
         arguments: [
-            ("SOUK_GRPC_PORT", "seventy"), ("SOUK_GRPC_PORT", "70000"), ("SOUK_DRAIN_TIMEOUT", "soon"),
+            ("SOUK_GRPC_PORT", "seventy"), ("SOUK_GRPC_PORT", "70000"), ("SOUK_SWP_PORT", "x"),
+            ("SOUK_DRAIN_TIMEOUT", "soon"),
             ("SOUK_DRAIN_TIMEOUT", "-1"), ("DATABASE_URL", "mysql://x"), ("SOUK_LOG_LEVEL", "loud"),
             ("SOUK_SERVICES", "warehouse"),
         ]

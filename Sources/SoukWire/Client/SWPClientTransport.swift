@@ -308,10 +308,9 @@ package final class SWPClientTransport: ClientTransport, Sendable {
             channel.close(promise: nil)
             throw error
         }
-        let handler = try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.handler(type: ConnectionHandler.self)
+        let handle = try await channel.eventLoop.submit {
+            ConnectionHandle(channel: channel, handler: try channel.pipeline.syncOperations.handler(type: ConnectionHandler.self))
         }.get()
-        let handle = try await channel.eventLoop.submit { ConnectionHandle(channel: channel, handler: handler) }.get()
         return (handle, channel.closeFuture)
     }
 

@@ -367,7 +367,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         }
         if head.timeoutMicroseconds > 0, let context = self.context {
             let timeout = TimeAmount.microseconds(Int64(clamping: head.timeoutMicroseconds))
-            stream.deadline = context.eventLoop.scheduleTask(in: timeout) { [weak self, weak stream] in
+            stream.deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self, weak stream] in
                 guard let self, let stream, self.streams[stream.id] === stream else { return }
                 self.expire(stream)
             }

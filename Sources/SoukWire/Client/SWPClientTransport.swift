@@ -309,7 +309,10 @@ package final class SWPClientTransport: ClientTransport, Sendable {
             throw error
         }
         let handle = try await channel.eventLoop.submit {
-            ConnectionHandle(channel: channel, handler: try channel.pipeline.syncOperations.handler(type: ConnectionHandler.self))
+            ConnectionHandle(
+                channel: channel,
+                handler: try channel.pipeline.syncOperations.handler(type: ConnectionHandler.self)
+            )
         }.get()
         return (handle, channel.closeFuture)
     }

@@ -1,0 +1,218 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import SoukWire
+
+/// Protocol violations and their outcomes as PROTOCOL.md defines them, on one server connection in memory.
+@Suite("ConnectionHandler (server) against raw frames")
+struct ConnectionHandlerTests {
+    @Test("the handshake: the server answers the preface with its own, its SETTINGS, and an ACK of the client's")
+    func handshake() throws {
+        let harness = try ServerConnectionHarness()
+        var bytes = ByteBuffer()
+        Preface.current.write(to: &bytes)
+        harness.appendSettings(to: &bytes)
+        try harness.send(bytes)
+        let units = try harness.readUnits()
+        guard case .preface(let preface) = units.first else {
+            Issue.record("no preface")
+            return
+        }
+        #expect(preface == Preface.current)
+        let frames = units.dropFirst().compactMap { unit -> Frame? in
+            if case .frame(let frame) = unit { return frame }
+            return nil
+        }
+        #expect(frames.map(\.type) == [FrameType.settings.rawValue, FrameType.settings.rawValue])
+        #expect(frames.map(\.flags) == [0, FrameFlags.ack])
+        #expect(harness.channel.isActive)
+    }
+
+    @Test("a wrong preface closes the connection without writing anything")
+    func wrongPreface() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.send(ByteBuffer(string: "GET / HTTP/1.1\r\n\r\n"))
+        #expect(try harness.readUnits().isEmpty)
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test("another major version gets the server's preface, then GOAWAY VERSION_UNSUPPORTED")
+    func versionUnsupported() throws {
+        let harness = try ServerConnectionHarness()
+        var bytes = ByteBuffer()
+        Preface(major: 2, minor: 0).write(to: &bytes)
+        try harness.send(bytes)
+        let frames = try harness.readFrames()
+        #expect(frames.compactMap(ServerConnectionHarness.goAwayCode) == [WireErrorCode.versionUnsupported.rawValue])
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test("a length over MAX_FRAME_SIZE is refused from the header alone, before any payload arrives")
+    func oversizedLength() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        var header = ByteBuffer()
+        Frame.writeHeader(to: &header, length: 0x7FFF_FFFF, type: .data, flags: 0, streamID: 1)
+        try harness.send(header)
+        let frames = try harness.readFrames()
+        #expect(frames.compactMap(ServerConnectionHarness.goAwayCode) == [WireErrorCode.frameSizeError.rawValue])
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test("non-zero reserved bits are a connection PROTOCOL_ERROR")
+    func reservedBits() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        var bytes = ByteBuffer()
+        bytes.writeInteger(UInt32(0))
+        bytes.writeInteger(FrameType.ping.rawValue)
+        bytes.writeInteger(UInt8(0))
+        bytes.writeInteger(UInt16(1))
+        bytes.writeInteger(UInt32(0))
+        try harness.send(bytes)
+        #expect(
+            try harness.readFrames().compactMap(ServerConnectionHarness.goAwayCode) == [
+                WireErrorCode.protocolError.rawValue
+            ]
+        )
+    }
+
+    @Test(
+        "stream id violations are connection PROTOCOL_ERRORs",
+        arguments: [
+            [ServerConnectionHarness.headers(2)],  // even id
+            [ServerConnectionHarness.headers(5), ServerConnectionHarness.headers(3)],  // not increasing
+            [ServerConnectionHarness.data(7, bytes: 4)],  // never opened
+            [Frame(type: .data, streamID: 0, payload: ByteBuffer())],  // DATA on stream 0
+        ]
+    )
+    func streamIDViolations(frames: [Frame]) throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        for frame in frames { try harness.send(frame) }
+        #expect(
+            try harness.readFrames().compactMap(ServerConnectionHarness.goAwayCode) == [
+                WireErrorCode.protocolError.rawValue
+            ]
+        )
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test("an unknown frame type is discarded and the connection keeps working")
+    func unknownFrameType() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        try harness.send(Frame(rawType: 0x42, flags: 0, streamID: 0, payload: ByteBuffer(string: "future")))
+        try harness.send(Frame(type: .ping, streamID: 0, payload: ByteBuffer(repeating: 7, count: 8)))
+        let frames = try harness.readFrames()
+        #expect(frames.map(\.type) == [FrameType.ping.rawValue])
+        #expect(frames.first?.flags == FrameFlags.ack)
+    }
+
+    @Test("a peer that overruns its stream window is a connection FLOW_CONTROL_ERROR")
+    func windowOverflow() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1))
+        // Nobody consumes these complete messages, so no credit comes back: 16 × 64 KiB fill the 1 MiB window.
+        for _ in 0..<16 { try harness.send(ServerConnectionHarness.data(1, bytes: 65_536)) }
+        #expect(try harness.readFrames().compactMap(ServerConnectionHarness.goAwayCode).isEmpty)
+        try harness.send(ServerConnectionHarness.data(1, bytes: 1))
+        #expect(
+            try harness.readFrames().compactMap(ServerConnectionHarness.goAwayCode) == [
+                WireErrorCode.flowControlError.rawValue
+            ]
+        )
+    }
+
+    @Test("streams beyond MAX_CONCURRENT_STREAMS are refused with CANCEL UNAVAILABLE, others keep going")
+    func concurrencyLimit() throws {
+        var settings = Settings()
+        settings.maxConcurrentStreams = 2
+        let harness = try ServerConnectionHarness(settings: settings)
+        try harness.handshake()
+        for id: UInt32 in [1, 3, 5] { try harness.send(ServerConnectionHarness.headers(id)) }
+        let frames = try harness.readFrames()
+        #expect(frames.compactMap(ServerConnectionHarness.cancelCode) == [StreamFailure.unavailable])
+        #expect(frames.first?.streamID == 5)
+        #expect(harness.opened.map(\.id) == [1, 3])
+        #expect(harness.channel.isActive)
+    }
+
+    @Test("a HEADERS payload over MAX_HEADER_SIZE is a stream error RESOURCE_EXHAUSTED")
+    func oversizedHead() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1, method: String(repeating: "x", count: 20_000)))
+        let frames = try harness.readFrames()
+        #expect(frames.compactMap(ServerConnectionHarness.cancelCode) == [StreamFailure.resourceExhausted])
+        #expect(harness.channel.isActive)
+    }
+
+    @Test("DATA after the client's END_STREAM is a stream error INTERNAL")
+    func dataAfterEndStream() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1))
+        try harness.send(ServerConnectionHarness.data(1, bytes: 3, flags: FrameFlags.endMessage | FrameFlags.endStream))
+        try harness.send(ServerConnectionHarness.data(1, bytes: 3))
+        #expect(try harness.readFrames().compactMap(ServerConnectionHarness.cancelCode) == [StreamFailure.internal])
+        #expect(harness.channel.isActive)
+    }
+
+    @Test("the deadline in the head is enforced by the server: TRAILERS DEADLINE_EXCEEDED when it passes")
+    func deadline() async throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1, timeoutMicroseconds: 50_000))
+        harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(49))
+        #expect(try harness.readFrames().isEmpty)
+        harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(2))
+        let frames = try harness.readFrames()
+        #expect(frames.map(\.type) == [FrameType.trailers.rawValue])
+        let trailers = try WireProtobuf.readTrailers(frames[0].payload)
+        #expect(trailers.code == StreamFailure.deadlineExceeded)
+        // The handler's inbound sequence ends with the same failure.
+        let opened = try #require(harness.opened.first)
+        await #expect(throws: StreamFailure.self) { for try await _ in opened.inbound {} }
+    }
+
+    @Test("CANCEL from the client ends the stream for the handler")
+    func clientCancel() async throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1))
+        var payload = ByteBuffer()
+        payload.writeInteger(StreamFailure.cancelled)
+        try harness.send(Frame(type: .cancel, streamID: 1, payload: payload))
+        let opened = try #require(harness.opened.first)
+        let error = await #expect(throws: StreamFailure.self) { for try await _ in opened.inbound {} }
+        #expect(error?.code == StreamFailure.cancelled)
+        // Later frames for the cancelled stream are discarded, not fatal.
+        try harness.send(ServerConnectionHarness.data(1, bytes: 3))
+        #expect(try harness.readFrames().compactMap(ServerConnectionHarness.goAwayCode).isEmpty)
+    }
+
+    @Test("graceful drain: GOAWAY(max) and PING, then GOAWAY naming the last stream after the ACK")
+    func drain() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1))
+        _ = try harness.readFrames()
+        try harness.channel.pipeline.syncOperations.handler(type: ConnectionHandler.self).beginGracefulShutdown()
+        let first = try harness.readFrames()
+        #expect(first.map(\.type) == [FrameType.goAway.rawValue, FrameType.ping.rawValue])
+        #expect(first[0].payload.getInteger(at: first[0].payload.readerIndex, as: UInt32.self) == 0x7FFF_FFFF)
+        var ack = first[1]
+        ack.flags = FrameFlags.ack
+        try harness.send(ack)
+        let second = try harness.readFrames()
+        #expect(second.map(\.type) == [FrameType.goAway.rawValue])
+        #expect(second[0].payload.getInteger(at: second[0].payload.readerIndex, as: UInt32.self) == 1)
+        // A stream opened after the drain began is refused as unprocessed.
+        try harness.send(ServerConnectionHarness.headers(3))
+        #expect(try harness.readFrames().compactMap(ServerConnectionHarness.cancelCode) == [StreamFailure.unavailable])
+        #expect(harness.channel.isActive, "stream 1 is still open")
+    }
+}

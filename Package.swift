@@ -161,6 +161,7 @@ let package = Package(
             name: "SoukWireTests",
             dependencies: [
                 "SoukWire",
+                "CZstd",
                 "SoukAPI",
                 "SoukClient",
                 "SoukConformance",

@@ -25,13 +25,32 @@ struct TestTLS: Sendable {
     }
 }
 
+/// Settings both ends of a test connection use.
+struct SWPTuning {
+    /// Stream window of both ends.
+    var initialStreamWindow = Settings().initialStreamWindow
+    /// Connection window of both ends.
+    var connectionWindow = Settings().connectionWindow
+    /// Whether both ends compress messages above the threshold.
+    var compressOutgoing = false
+}
+
 /// Runs the TestService over SWP on 127.0.0.1 (free port, TLS) and hands `body` a connected client.
 func withSWPClient<Result: Sendable>(
-    server configureServer: (inout SWPServerTransport.Config) -> Void = { _ in },
-    client configureClient: (inout SWPClientTransport.Config) -> Void = { _ in },
+    tuning: SWPTuning = SWPTuning(),
     _ body: (GRPCClient<SWPClientTransport>) async throws -> Result
 ) async throws -> Result {
-    try await withTemporaryDirectory { folder in
+    let configureServer = { (config: inout SWPServerTransport.Config) in
+        config.settings.initialStreamWindow = tuning.initialStreamWindow
+        config.settings.connectionWindow = tuning.connectionWindow
+        config.compressOutgoing = tuning.compressOutgoing
+    }
+    let configureClient = { (config: inout SWPClientTransport.Config) in
+        config.settings.initialStreamWindow = tuning.initialStreamWindow
+        config.settings.connectionWindow = tuning.connectionWindow
+        config.compressOutgoing = tuning.compressOutgoing
+    }
+    return try await withTemporaryDirectory { folder in
         let tls = try TestTLS.make(in: folder)
         var serverConfig = SWPServerTransport.Config(
             host: "127.0.0.1",

@@ -36,10 +36,7 @@ struct SWPTransportTests {
 
     @Test("zstd-compressed messages in both directions arrive intact")
     func compressedBothWays() async throws {
-        try await withSWPClient(
-            server: { $0.compressOutgoing = true },
-            client: { $0.compressOutgoing = true }
-        ) { client in
+        try await withSWPClient(tuning: SWPTuning(compressOutgoing: true)) { client in
             let test = Souk_Testing_V1_TestService.Client(wrapping: client)
             var payload = Souk_Testing_V1_Payload()
             payload.body = Data(String(repeating: "souk order line; ", count: 20_000).utf8)
@@ -50,16 +47,7 @@ struct SWPTransportTests {
 
     @Test("a message larger than both flow-control windows still gets through")
     func messageLargerThanWindows() async throws {
-        try await withSWPClient(
-            server: { config in
-                config.settings.initialStreamWindow = 65_536
-                config.settings.connectionWindow = 131_072
-            },
-            client: { config in
-                config.settings.initialStreamWindow = 65_536
-                config.settings.connectionWindow = 131_072
-            }
-        ) { client in
+        try await withSWPClient(tuning: SWPTuning(initialStreamWindow: 65_536, connectionWindow: 131_072)) { client in
             var payload = Souk_Testing_V1_Payload()
             payload.body = Data(count: 3 * 1024 * 1024)
             let echoed = try await Souk_Testing_V1_TestService.Client(wrapping: client).echo(payload)
@@ -69,10 +57,7 @@ struct SWPTransportTests {
 
     @Test("a reader that stops reading stops the sender: the server's writes wait for credit")
     func slowReaderBoundsTheSender() async throws {
-        try await withSWPClient(
-            server: { $0.settings.initialStreamWindow = 65_536 },
-            client: { $0.settings.initialStreamWindow = 65_536 }
-        ) { client in
+        try await withSWPClient(tuning: SWPTuning(initialStreamWindow: 65_536)) { client in
             let test = Souk_Testing_V1_TestService.Client(wrapping: client)
             var request = Souk_Testing_V1_StreamRequest()
             request.count = 1_000_000

@@ -3,6 +3,7 @@ import Foundation
 /// Runs `body` with a new empty folder under /tmp that is removed afterwards.
 ///
 /// /tmp keeps every parent traversable, which an embedded cluster run as the postgres user needs.
+@discardableResult
 package func withTemporaryDirectory<Result>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (String) async throws -> Result

@@ -274,7 +274,7 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: Void.self)
-        let channel = try await ClientBootstrap(group: eventLoop)
+        let connecting = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(Int64(self.config.connectTimeout.components.seconds) * 1_000_000_000))
@@ -298,7 +298,14 @@ package final class SWPClientTransport: ClientTransport, Sendable {
                 }
             }
             .connect(host: self.config.host, port: self.config.port)
-            .get()
+        let channel: any Channel
+        do {
+            channel = try await connecting.get()
+        } catch {
+            // The handshake promise must complete either way.
+            ready.fail(error)
+            throw error
+        }
         channel.closeFuture.whenComplete { _ in
             ready.fail(RPCError(code: .unavailable, message: "the connection closed during the handshake"))
         }

@@ -135,6 +135,21 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
 
+        // libFuzzer target for SWP's decoder and connection state machine (scripts/fuzz); built normally it
+        // replays the committed corpus.
+        .executableTarget(
+            name: "souk-fuzz-wire",
+            dependencies: [
+                "SoukWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Fuzz",
+            exclude: ["corpus"],
+            swiftSettings: defaultSwiftSettings
+        ),
+
         // Shared test fixtures: test databases, temporary folders, a running host.
         .target(
             name: "TestSupport",

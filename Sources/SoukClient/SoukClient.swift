@@ -39,7 +39,9 @@ package enum SoukClient {
     ) async throws -> Result {
         let transport = try HTTP2ClientTransport.Posix(
             target: Self.target(for: config),
-            transportSecurity: Self.http2Security(for: config)
+            transportSecurity: Self.http2Security(for: config),
+            // Calls may ask for compression; the default stays off.
+            config: .defaults { $0.compression.enabledAlgorithms = .all }
         )
         return try await withGRPCClient(
             transport: transport,

@@ -80,7 +80,8 @@ package struct Host: Sendable {
         let entries = selected.map { catalog.entry(for: $0) }
         let grpcTransport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: self.config.grpc.host, port: self.config.grpc.port),
-            transportSecurity: security
+            transportSecurity: security,
+            config: .defaults { $0.compression.enabledAlgorithms = .all }
         )
         let swpTransport = SWPServerTransport(
             config: SWPServerTransport.Config(host: self.config.swp.host, port: self.config.swp.port, tls: swpTLS),

@@ -44,6 +44,7 @@ struct ConnectionHandlerTests {
         Preface(major: 2, minor: 0).write(to: &bytes)
         try harness.send(bytes)
         let frames = try harness.readFrames()
+        #expect(frames.map(\.type) == [FrameType.goAway.rawValue], "no SETTINGS for a peer we cannot serve")
         #expect(frames.compactMap(ServerConnectionHarness.goAwayCode) == [WireErrorCode.versionUnsupported.rawValue])
         #expect(!harness.channel.isActive)
     }
@@ -214,5 +215,32 @@ struct ConnectionHandlerTests {
         try harness.send(ServerConnectionHarness.headers(3))
         #expect(try harness.readFrames().compactMap(ServerConnectionHarness.cancelCode) == [StreamFailure.unavailable])
         #expect(harness.channel.isActive, "stream 1 is still open")
+    }
+
+    @Test("a truncated frame followed by silence is closed by the idle timeout with GOAWAY idle")
+    func truncatedFrameThenSilence() throws {
+        let harness = try ServerConnectionHarness(idleTimeout: .seconds(5))
+        try harness.handshake()
+        var partial = ByteBuffer()
+        Frame.writeHeader(to: &partial, length: 100, type: .data, flags: 0, streamID: 1)
+        partial.writeBytes([1, 2, 3])
+        try harness.send(partial)
+        // The partial frame counts as activity for the first period; the second period of silence closes.
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(6))
+        #expect(harness.channel.isActive)
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(5))
+        #expect(
+            try harness.readFrames().compactMap(ServerConnectionHarness.goAwayCode) == [WireErrorCode.noError.rawValue]
+        )
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test("an idle period with a call open does not close the connection")
+    func idleWithOpenStream() throws {
+        let harness = try ServerConnectionHarness(idleTimeout: .seconds(5))
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1))
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(20))
+        #expect(harness.channel.isActive)
     }
 }

@@ -19,6 +19,7 @@ enum InteropCase: String, CaseIterable, Sendable {
     case timeoutOnSleepingServer = "timeout_on_sleeping_server"
     case cancelAfterBegin = "cancel_after_begin"
     case cancelAfterFirstResponse = "cancel_after_first_response"
+    case clientCompressedUnary = "client_compressed_unary"
 
     typealias Service = Souk_Testing_V1_TestService
 
@@ -165,6 +166,9 @@ enum InteropCase: String, CaseIterable, Sendable {
             }
             #expect(error?.code == .deadlineExceeded)
 
+        case .clientCompressedUnary:
+            try await Self.clientCompressedUnary(test)
+
         case .cancelAfterBegin:
             let task = Task {
                 try await test.streamingInputCall { writer in
@@ -195,6 +199,28 @@ enum InteropCase: String, CaseIterable, Sendable {
             let result = await task.result
             #expect(Self.isCancellation(result))
         }
+    }
+
+    /// The probe (claims compression, sends none: INVALID_ARGUMENT), then a compressed and a plain call.
+    ///
+    /// A call asks for compression through `CallOptions.compression`: gzip over HTTP/2, SWP's zstd over SWP.
+    static func clientCompressedUnary(_ test: Service.Client<some ClientTransport>) async throws {
+        var request = Souk_Testing_V1_SimpleRequest()
+        request.responseSize = 314_159
+        request.payload.body = Data(count: 271_828)
+        request.expectCompressed = true
+        let probe = await #expect(throws: RPCError.self) { try await test.unaryCall(request) }
+        #expect(probe?.code == .invalidArgument)
+
+        var compressed = CallOptions.defaults
+        compressed.compression = .gzip
+        let response = try await test.unaryCall(request: ClientRequest(message: request), options: compressed) {
+            try $0.message
+        }
+        #expect(response.payload.body.count == 314_159)
+
+        request.expectCompressed = false
+        #expect(try await test.unaryCall(request).payload.body.count == 314_159)
     }
 
     static func parameters(size: Int32) -> Souk_Testing_V1_ResponseParameters {

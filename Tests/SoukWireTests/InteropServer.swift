@@ -87,7 +87,8 @@ func withHTTP2Client<Result: Sendable>(
             transportSecurity: .tls(
                 certificateChain: [.file(path: tls.files.certificateChain, format: .pem)],
                 privateKey: .file(path: tls.files.privateKey, format: .pem)
-            )
+            ),
+            config: .defaults { $0.compression.enabledAlgorithms = .all }
         )
         let server = GRPCServer(transport: transport, services: [TestService()])
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -20,7 +20,7 @@ final class ServerConnectionHarness {
     private var decoder = FrameDecoder(maximumFrameSize: 16 * 1024 * 1024)
     private var received = ByteBuffer()
 
-    init(settings: Settings = Settings()) throws {
+    init(settings: Settings = Settings(), idleTimeout: TimeAmount? = nil) throws {
         let recorder = self.recorder
         let delegate = ConnectionHandler.Delegate(streamOpened: { stream in
             recorder.streams.withLock { $0.append(stream) }
@@ -29,7 +29,13 @@ final class ServerConnectionHarness {
             ByteToMessageHandler(FrameDecoder(maximumFrameSize: settings.maxFrameSize))
         )
         try self.channel.pipeline.syncOperations.addHandler(
-            ConnectionHandler(role: .server, settings: settings, delegate: delegate, logger: Logger(label: "test"))
+            ConnectionHandler(
+                role: .server,
+                settings: settings,
+                delegate: delegate,
+                logger: Logger(label: "test"),
+                idleTimeout: idleTimeout
+            )
         )
         try self.channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     }

@@ -24,10 +24,15 @@ struct ClientStreamWriter: ClosableRPCWriterProtocol {
     func write(_ element: RPCRequestPart<WireBytes>) async throws {
         switch element {
         case .metadata(let metadata):
+            var entries = MetadataCoding.entries(metadata)
+            if self.compression.compressesOutgoing {
+                // As in gRPC: the header names the codec; each message says whether it used it.
+                entries.append(("grpc-encoding", .text("zstd")))
+            }
             let head = WireProtobuf.RequestHead(
                 method: self.method,
                 timeoutMicroseconds: self.timeoutMicroseconds,
-                metadata: MetadataCoding.entries(metadata)
+                metadata: entries
             )
             let slot = self.slot
             let continuation = self.continuation

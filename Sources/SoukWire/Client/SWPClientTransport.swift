@@ -142,12 +142,14 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         let (events, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
         let slot = ClientStreamSlot()
         let timeout = try Self.wireTimeout(options.timeout)
-        let compression = MessageCompression(
-            compressesOutgoing: self.config.compressOutgoing,
-            acceptsCompressed: self.config.settings.codecs & Settings.zstdCodec != 0,
-            threshold: self.config.compressionThresholdBytes,
-            level: 1,
-            maximumMessageSize: self.config.settings.maxMessageSize
+        // A call asking for compression (any algorithm: GRPCCore cannot name zstd) gets SWP's codec, zstd,
+        // when the server accepts it; otherwise the transport's default applies.
+        let wantsCompression = options.compression.map { $0 != .none } ?? self.config.compressOutgoing
+        let compresses = wantsCompression && connection.peerSettings.codecs & Settings.zstdCodec != 0
+        let compression = MessageCompression.endpoint(
+            localSettings: self.config.settings,
+            compressesOutgoing: compresses,
+            thresholdBytes: self.config.compressionThresholdBytes
         )
         let stream = RPCStream(
             descriptor: descriptor,
@@ -191,6 +193,13 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<ConnectionHandle, any Error>) in
                 let outcome: Result<ConnectionHandle, any Error>? = self.state.withLock { state in
+                    if case .ready(let connection) = state, !connection.channel.isActive {
+                        // Closed, and the connect loop has not noticed yet: treat it as the outage it is.
+                        state = .unavailable(
+                            reason: "the connection to \(self.config.host):\(self.config.port) was lost",
+                            waiters: [:]
+                        )
+                    }
                     switch state {
                     case .ready(let connection):
                         return .success(connection)

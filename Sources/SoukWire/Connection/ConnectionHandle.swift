@@ -5,11 +5,14 @@ package struct ConnectionHandle: Sendable {
     /// The connection's channel.
     package let channel: any Channel
     private let handler: NIOLoopBound<ConnectionHandler>
+    /// The peer's settings when the handle was made (for a client: once the connection was ready).
+    package let peerSettings: Settings
 
     /// Wraps `handler`; call on the channel's event loop.
     package init(channel: any Channel, handler: ConnectionHandler) {
         self.channel = channel
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        self.peerSettings = handler.peerSettings
     }
 
     /// The connection's event loop.

@@ -22,6 +22,8 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         package var head: WireProtobuf.RequestHead
         /// Messages, then the end of the request (or a failure).
         package var inbound: AsyncThrowingStream<StreamEvent, any Error>
+        /// Whether the client advertised zstd, so responses may be compressed.
+        package var peerAcceptsZstd: Bool
     }
 
     /// Callbacks into the transport; all are called on the event loop.
@@ -77,8 +79,16 @@ package final class ConnectionHandler: ChannelDuplexHandler {
     private var hasUnflushedWrites = false
     private var isInRead = false
 
+    private let idleTimeout: TimeAmount?
+    private var readsSinceIdleCheck = 0
+    private var idleCheck: Scheduled<Void>?
+
     /// Creates the handler for one connection.
-    package init(role: Role, settings: Settings, delegate: Delegate, logger: Logger) {
+    ///
+    /// - Parameter idleTimeout: when set, a connection with no open stream that receives nothing for one to two
+    ///   such periods is closed with GOAWAY "idle" (this also ends a peer that sent part of a frame and went silent).
+    package init(role: Role, settings: Settings, delegate: Delegate, logger: Logger, idleTimeout: TimeAmount? = nil) {
+        self.idleTimeout = idleTimeout
         self.role = role
         self.localSettings = settings
         self.delegate = delegate
@@ -104,6 +114,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
     private func start(context: ChannelHandlerContext) {
         guard !self.started else { return }
         self.started = true
+        self.scheduleIdleCheck(context: context)
         if self.role == .client {
             self.writePrefaceAndSettings()
             self.flushNow()
@@ -112,6 +123,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         self.isInRead = true
+        self.readsSinceIdleCheck += 1
         do {
             switch self.unwrapInboundIn(data) {
             case .preface(let preface): try self.receive(preface)
@@ -142,7 +154,27 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Counts reads rather than reading a clock, so the check follows the event loop's own (testable) time.
+    private func scheduleIdleCheck(context: ChannelHandlerContext) {
+        guard let idleTimeout = self.idleTimeout else { return }
+        self.idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self] in
+            guard let self, let context = self.context, !self.isClosed else { return }
+            if self.readsSinceIdleCheck == 0, self.streams.isEmpty {
+                // Nothing arrived for a whole period and no call is open: a forgotten connection, or a peer that
+                // sent part of a frame and went silent. Either way it holds resources for nothing.
+                self.writeGoAway(lastStreamID: self.lastStreamID, code: .noError, message: "idle")
+                self.flushNow()
+                self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "the connection was idle"))
+                context.close(promise: nil)
+                return
+            }
+            self.readsSinceIdleCheck = 0
+            self.scheduleIdleCheck(context: context)
+        }
+    }
+
     package func channelInactive(context: ChannelHandlerContext) {
+        self.idleCheck?.cancel()
         self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "the connection was closed"))
         context.fireChannelInactive()
     }
@@ -157,13 +189,15 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         guard !self.prefaceReceived else { throw WireError.connection(.protocolError, "second preface") }
         self.prefaceReceived = true
         if self.role == .server {
-            self.writePrefaceAndSettings()
             guard preface.major == Preface.current.major else {
+                // Our preface tells the client which version we speak; no SETTINGS for a peer we cannot serve.
+                Preface.current.write(to: &self.outbound)
                 throw WireError.connection(
                     .versionUnsupported,
                     "server speaks SWP/\(Preface.current.major).\(Preface.current.minor)"
                 )
             }
+            self.writePrefaceAndSettings()
         } else if preface.major != Preface.current.major {
             throw WireError.connection(.versionUnsupported, "client speaks SWP/\(Preface.current.major)")
         }
@@ -354,13 +388,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
             return
         }
         let (inbound, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
-        let stream = StreamContext(
-            id: id,
-            continuation: continuation,
-            sendWindow: self.remoteSettings.initialStreamWindow,
-            receiveWindow: self.localSettings.initialStreamWindow
-        )
-        self.streams[id] = stream
+        let stream = self.addStream(id: id, continuation: continuation)
         if frame.has(FrameFlags.endStream) {
             stream.remoteEnded = true
             continuation.finish()
@@ -372,7 +400,14 @@ package final class ConnectionHandler: ChannelDuplexHandler {
                 self.expire(stream)
             }
         }
-        self.delegate.streamOpened(OpenedStream(id: id, head: head, inbound: inbound))
+        self.delegate.streamOpened(
+            OpenedStream(
+                id: id,
+                head: head,
+                inbound: inbound,
+                peerAcceptsZstd: self.remoteSettings.codecs & Settings.zstdCodec != 0
+            )
+        )
     }
 
     private func receiveData(_ frame: Frame, on stream: StreamContext) throws {
@@ -511,13 +546,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         let id = self.lastStreamID == 0 ? 1 : self.lastStreamID + 2
         guard id < 0x8000_0000 else { return nil }
         self.lastStreamID = id
-        let stream = StreamContext(
-            id: id,
-            continuation: continuation,
-            sendWindow: self.remoteSettings.initialStreamWindow,
-            receiveWindow: self.localSettings.initialStreamWindow
-        )
-        self.streams[id] = stream
+        self.addStream(id: id, continuation: continuation)
         var payload = ByteBuffer()
         WireProtobuf.write(head, to: &payload)
         self.writeFrame(type: .headers, flags: 0, streamID: id, payload: payload)
@@ -653,6 +682,22 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         }
         self.flushNow()
         self.context?.close(promise: nil)
+    }
+
+    /// Registers a new stream with the windows both sides announced.
+    @discardableResult
+    private func addStream(
+        id: UInt32,
+        continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
+    ) -> StreamContext {
+        let stream = StreamContext(
+            id: id,
+            continuation: continuation,
+            sendWindow: self.remoteSettings.initialStreamWindow,
+            receiveWindow: self.localSettings.initialStreamWindow
+        )
+        self.streams[id] = stream
+        return stream
     }
 
     // MARK: - Sending

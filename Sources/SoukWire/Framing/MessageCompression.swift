@@ -42,6 +42,22 @@ package struct MessageCompression: Sendable, Hashable {
         self.maximumMessageSize = maximumMessageSize
     }
 
+    /// The policy of one end: it decodes zstd if its own settings advertise it, and limits messages to its
+    /// MAX_MESSAGE_SIZE; it compresses when it wants to and the peer accepts zstd.
+    package static func endpoint(
+        localSettings: Settings,
+        compressesOutgoing: Bool,
+        thresholdBytes: Int
+    ) -> Self {
+        Self(
+            compressesOutgoing: compressesOutgoing,
+            acceptsCompressed: localSettings.codecs & Settings.zstdCodec != 0,
+            threshold: thresholdBytes,
+            level: 1,
+            maximumMessageSize: localSettings.maxMessageSize
+        )
+    }
+
     /// Compresses `message` when allowed and worthwhile; returns the payload and whether it is compressed.
     package func compress(_ message: ByteBuffer) throws -> (ByteBuffer, Bool) {
         guard self.compressesOutgoing, message.readableBytes >= self.threshold else { return (message, false) }

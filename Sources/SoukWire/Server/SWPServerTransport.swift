@@ -32,6 +32,8 @@ package final class SWPServerTransport: ServerTransport, Sendable {
         package var compressOutgoing: Bool
         /// The smallest message compressed.
         package var compressionThresholdBytes: Int
+        /// A connection with no open stream that receives nothing for this long is closed with GOAWAY "idle".
+        package var idleTimeout: Duration
 
         /// Creates a configuration with the protocol's default settings and zstd accepted.
         package init(host: String, port: Int, tls: WireTLS.Server?) {
@@ -42,6 +44,7 @@ package final class SWPServerTransport: ServerTransport, Sendable {
             self.settings.codecs = Settings.zstdCodec
             self.compressOutgoing = false
             self.compressionThresholdBytes = 1024
+            self.idleTimeout = .seconds(30 * 60)
         }
     }
 
@@ -122,8 +125,9 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                 }
             }
         } onCancel: {
-            // The abrupt stop: every stream is cancelled and every connection closed.
-            let connections = self.state.withLock { Array($0.connections.values) }
+            // The abrupt stop: no more accepts, every stream cancelled, every connection closed.
+            let (listener, connections) = self.state.withLock { ($0.serverChannel, Array($0.connections.values)) }
+            listener?.close(promise: nil)
             for connection in connections { connection.execute { $0.closeNow() } }
         }
     }
@@ -143,6 +147,10 @@ package final class SWPServerTransport: ServerTransport, Sendable {
         let sslContext = try self.config.tls.map { try WireTLS.makeServerContext($0) }
         let settings = self.config.settings
         let logger = self.logger
+        let idleTimeout = TimeAmount.nanoseconds(
+            Int64(self.config.idleTimeout.components.seconds) * 1_000_000_000
+                + self.config.idleTimeout.components.attoseconds / 1_000_000_000
+        )
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -163,7 +171,8 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                         role: .server,
                         settings: settings,
                         delegate: delegate,
-                        logger: logger
+                        logger: logger,
+                        idleTimeout: idleTimeout
                     )
                     try sync.addHandler(handler)
                     channel.closeFuture.whenComplete { _ in continuation.finish() }
@@ -208,12 +217,10 @@ package final class SWPServerTransport: ServerTransport, Sendable {
         streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
     ) async {
         let descriptor = Self.descriptor(for: opened.head.method)
-        let compression = MessageCompression(
-            compressesOutgoing: self.config.compressOutgoing,
-            acceptsCompressed: self.config.settings.codecs & Settings.zstdCodec != 0,
-            threshold: self.config.compressionThresholdBytes,
-            level: 1,
-            maximumMessageSize: self.config.settings.maxMessageSize
+        let compression = MessageCompression.endpoint(
+            localSettings: self.config.settings,
+            compressesOutgoing: self.config.compressOutgoing && opened.peerAcceptsZstd,
+            thresholdBytes: self.config.compressionThresholdBytes
         )
         let id = opened.id
         await withServerContextRPCCancellationHandle { handle in

@@ -38,6 +38,8 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         package var backoffJitter: Double
         /// How long one connection attempt may take.
         package var connectTimeout: Duration
+        /// Keepalive pings on quiet connections; off by default, as in gRPC.
+        package var keepalive: ConnectionHandler.Keepalive?
 
         /// Creates a configuration with gRPC's backoff defaults.
         package init(host: String, port: Int, tls: WireTLS.Client?) {
@@ -53,6 +55,7 @@ package final class SWPClientTransport: ClientTransport, Sendable {
             self.backoffMaximum = .seconds(120)
             self.backoffJitter = 0.2
             self.connectTimeout = .seconds(10)
+            self.keepalive = nil
         }
     }
 
@@ -280,6 +283,7 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         let settings = self.config.settings
         let logger = self.logger
         let serverHostname = self.config.tls?.serverHostname
+        let keepalive = self.config.keepalive
         let group = MultiThreadedEventLoopGroup.singleton
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: Void.self)
@@ -302,7 +306,13 @@ package final class SWPClientTransport: ClientTransport, Sendable {
                         }
                     )
                     try sync.addHandler(
-                        ConnectionHandler(role: .client, settings: settings, delegate: delegate, logger: logger)
+                        ConnectionHandler(
+                            role: .client,
+                            settings: settings,
+                            delegate: delegate,
+                            logger: logger,
+                            keepalive: keepalive
+                        )
                     )
                 }
             }

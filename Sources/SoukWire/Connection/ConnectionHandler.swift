@@ -87,8 +87,38 @@ package final class ConnectionHandler: ChannelDuplexHandler {
     ///
     /// - Parameter idleTimeout: when set, a connection with no open stream that receives nothing for one to two
     ///   such periods is closed with GOAWAY "idle" (this also ends a peer that sent part of a frame and went silent).
-    package init(role: Role, settings: Settings, delegate: Delegate, logger: Logger, idleTimeout: TimeAmount? = nil) {
+    /// Client keepalive: ping after this long without reads, and give up when no ACK comes within the timeout.
+    package struct Keepalive: Sendable, Hashable {
+        /// How long without reading anything before a PING.
+        package var interval: TimeAmount
+        /// How long to wait for the PING's ACK before the connection is considered dead.
+        package var timeout: TimeAmount
+
+        /// Creates a keepalive policy.
+        package init(interval: TimeAmount, timeout: TimeAmount) {
+            self.interval = interval
+            self.timeout = timeout
+        }
+    }
+
+    private let keepalive: Keepalive?
+    private var readsSinceKeepalive = 0
+    private var keepalivePing: (marker: UInt64, timeout: Scheduled<Void>)?
+    private var keepaliveTask: Scheduled<Void>?
+    /// Server: PINGs that arrived too soon after the previous one while no stream was open.
+    private var pingStrikes = 0
+    private var lastPingWithoutStreams: NIODeadline?
+
+    package init(
+        role: Role,
+        settings: Settings,
+        delegate: Delegate,
+        logger: Logger,
+        idleTimeout: TimeAmount? = nil,
+        keepalive: Keepalive? = nil
+    ) {
         self.idleTimeout = idleTimeout
+        self.keepalive = keepalive
         self.role = role
         self.localSettings = settings
         self.delegate = delegate
@@ -115,6 +145,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         guard !self.started else { return }
         self.started = true
         self.scheduleIdleCheck(context: context)
+        self.scheduleKeepalive(context: context)
         if self.role == .client {
             self.writePrefaceAndSettings()
             self.flushNow()
@@ -124,6 +155,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         self.isInRead = true
         self.readsSinceIdleCheck += 1
+        self.readsSinceKeepalive += 1
         do {
             switch self.unwrapInboundIn(data) {
             case .preface(let preface): try self.receive(preface)
@@ -175,6 +207,8 @@ package final class ConnectionHandler: ChannelDuplexHandler {
 
     package func channelInactive(context: ChannelHandlerContext) {
         self.idleCheck?.cancel()
+        self.keepaliveTask?.cancel()
+        self.keepalivePing?.timeout.cancel()
         self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "the connection was closed"))
         context.fireChannelInactive()
     }
@@ -263,6 +297,11 @@ package final class ConnectionHandler: ChannelDuplexHandler {
             throw WireError.connection(.frameSizeError, "PING must carry 8 bytes")
         }
         if frame.has(FrameFlags.ack) {
+            let received = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt64.self)
+            if let ping = self.keepalivePing, received == ping.marker {
+                ping.timeout.cancel()
+                self.keepalivePing = nil
+            }
             if let marker = self.drainPing,
                 frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt64.self) == marker
             {
@@ -273,7 +312,50 @@ package final class ConnectionHandler: ChannelDuplexHandler {
             }
             return
         }
+        if self.role == .server, let context = self.context {
+            try self.policePing(now: context.eventLoop.now)
+        }
         self.writeFrame(type: .ping, flags: FrameFlags.ack, streamID: 0, payload: frame.payload)
+    }
+
+    /// Server: more than two PINGs within KEEPALIVE_MIN_INTERVAL_MS while no stream is open is abuse.
+    private func policePing(now: NIODeadline) throws {
+        guard self.streams.isEmpty else {
+            self.pingStrikes = 0
+            self.lastPingWithoutStreams = nil
+            return
+        }
+        let minimum = TimeAmount.milliseconds(Int64(self.localSettings.keepaliveMinimumIntervalMilliseconds))
+        if let last = self.lastPingWithoutStreams, now - last < minimum {
+            self.pingStrikes += 1
+        }
+        self.lastPingWithoutStreams = now
+        if self.pingStrikes >= 2 {
+            throw WireError.connection(.enhanceYourCalm, "too many pings")
+        }
+    }
+
+    /// Client: pings after a quiet interval; a missing ACK means the connection is dead.
+    private func scheduleKeepalive(context: ChannelHandlerContext) {
+        guard self.role == .client, let keepalive = self.keepalive else { return }
+        self.keepaliveTask = context.eventLoop.assumeIsolated().scheduleTask(in: keepalive.interval) { [weak self] in
+            guard let self, let context = self.context, !self.isClosed else { return }
+            if self.readsSinceKeepalive == 0, self.keepalivePing == nil {
+                let marker = UInt64.random(in: 1...UInt64.max)
+                var payload = ByteBuffer()
+                payload.writeInteger(marker)
+                self.writeFrame(type: .ping, flags: 0, streamID: 0, payload: payload)
+                self.flushNow()
+                let timeout = context.eventLoop.assumeIsolated().scheduleTask(in: keepalive.timeout) { [weak self] in
+                    guard let self, !self.isClosed else { return }
+                    self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "keepalive: no PING ACK"))
+                    self.context?.close(promise: nil)
+                }
+                self.keepalivePing = (marker, timeout)
+            }
+            self.readsSinceKeepalive = 0
+            self.scheduleKeepalive(context: context)
+        }
     }
 
     private func receiveGoAway(_ frame: Frame) throws {

@@ -130,6 +130,14 @@ package struct Host: Sendable {
     }
 
     private func validate() throws {
+        if let authority = self.config.clientCertificateAuthority {
+            guard FileManager.default.isReadableFile(atPath: authority) else {
+                throw HostError(code: .invalidConfiguration, message: "--tls-client-ca: cannot read \(authority)")
+            }
+            if case .plaintext = self.config.transportSecurity {
+                throw HostError(code: .invalidConfiguration, message: "--tls-client-ca needs TLS; drop --plaintext")
+            }
+        }
         guard !self.config.services.isEmpty else {
             throw HostError(code: .invalidConfiguration, message: "no services selected; use --services all")
         }
@@ -160,25 +168,33 @@ package struct Host: Sendable {
             let authority = DevelopmentCertificateAuthority(folder: "\(self.config.dataFolder)/tls")
             let hosts = extraHosts + [self.config.grpc.host, self.config.swp.host]
             let files = try authority.ensureServerCertificate(extraHosts: hosts)
-            return (Self.security(for: files), Self.wireTLS(for: files), files.certificateAuthority)
+            return (self.security(for: files), self.wireTLS(for: files), files.certificateAuthority)
         case .certificates(let files):
             for (path, setting) in [(files.certificateChain, "--tls-cert"), (files.privateKey, "--tls-key")] {
                 guard FileManager.default.isReadableFile(atPath: path) else {
                     throw HostError(code: .invalidConfiguration, message: "\(setting): cannot read \(path)")
                 }
             }
-            return (Self.security(for: files), Self.wireTLS(for: files), nil)
+            return (self.security(for: files), self.wireTLS(for: files), nil)
         }
     }
 
-    private static func wireTLS(for files: TLSFiles) -> WireTLS.Server {
-        WireTLS.Server(certificateChainPath: files.certificateChain, privateKeyPath: files.privateKey)
+    private func wireTLS(for files: TLSFiles) -> WireTLS.Server {
+        WireTLS.Server(
+            certificateChainPath: files.certificateChain,
+            privateKeyPath: files.privateKey,
+            clientCertificateAuthorityPath: self.config.clientCertificateAuthority
+        )
     }
 
-    private static func security(for files: TLSFiles) -> HTTP2ServerTransport.Posix.TransportSecurity {
-        .tls(
-            certificateChain: [.file(path: files.certificateChain, format: .pem)],
-            privateKey: .file(path: files.privateKey, format: .pem)
-        )
+    private func security(for files: TLSFiles) -> HTTP2ServerTransport.Posix.TransportSecurity {
+        let chain: [TLSConfig.CertificateSource] = [.file(path: files.certificateChain, format: .pem)]
+        let key = TLSConfig.PrivateKeySource.file(path: files.privateKey, format: .pem)
+        guard let authority = self.config.clientCertificateAuthority else {
+            return .tls(certificateChain: chain, privateKey: key)
+        }
+        return .mTLS(certificateChain: chain, privateKey: key) { tls in
+            tls.trustRoots = .certificates([.file(path: authority, format: .pem)])
+        }
     }
 }

@@ -15,6 +15,7 @@ import SoukTLS
 /// | `--data-folder` | `SOUK_DATA_FOLDER` | `./.souk` |
 /// | `--database-url` | `DATABASE_URL` | embedded cluster in `<data folder>/pg` |
 /// | `--tls-cert`, `--tls-key` | `SOUK_TLS_CERT`, `SOUK_TLS_KEY` | development CA in `<data folder>/tls` |
+/// | `--tls-client-ca` | `SOUK_TLS_CLIENT_CA` | none (no client certificates) |
 /// | `--plaintext` | `SOUK_PLAINTEXT=1` | off |
 /// | `--drain-timeout` | `SOUK_DRAIN_TIMEOUT` (seconds) | `10` |
 /// | `--log-level` | `SOUK_LOG_LEVEL` | `info` |
@@ -81,6 +82,15 @@ struct ResolvedSettings {
             throw HostError(code: .invalidConfiguration, message: "--tls-cert and --tls-key must be given together")
         case (false, nil, nil):
             config.transportSecurity = .developmentCertificates(extraHosts: [])
+        }
+        if let (text, setting) = value(options.tlsClientCa, "SOUK_TLS_CLIENT_CA") {
+            if case .plaintext = config.transportSecurity {
+                throw HostError(
+                    code: .invalidConfiguration,
+                    message: "\(setting) needs TLS; it cannot be combined with --plaintext"
+                )
+            }
+            config.clientCertificateAuthority = text
         }
         if let seconds = options.drainTimeout {
             config.drainTimeout = try Self.duration(seconds, setting: "--drain-timeout")

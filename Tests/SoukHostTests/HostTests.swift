@@ -8,6 +8,7 @@ import SoukAPI
 import SoukClient
 import SoukHost
 import SoukStorage
+import SoukTLS
 import TestSupport
 import Testing
 
@@ -52,6 +53,44 @@ struct HostTests {
                 payload.body = Data("over swp".utf8)
                 let echoed = try await Souk_Testing_V1_TestService.Client(wrapping: client).echo(payload)
                 #expect(echoed.body == payload.body)
+            }
+        }
+    }
+
+    @Test("with --tls-client-ca both wires require a client certificate from that CA")
+    func mutualTLS() async throws {
+        try await TestDatabase.withFresh { url, _ in
+            try await withTemporaryDirectory { folder in
+                let authority = DevelopmentCertificateAuthority(folder: "\(folder)/tls")
+                let (certificate, key) = try authority.issueClientCertificate(commonName: "souk-worker")
+                try certificate.write(toFile: "\(folder)/client.pem", atomically: true, encoding: .utf8)
+                try key.write(toFile: "\(folder)/client-key.pem", atomically: true, encoding: .utf8)
+                try await withRunningHost(
+                    databaseURL: url,
+                    dataFolder: folder,
+                    configure: { $0.clientCertificateAuthority = authority.certificateAuthorityPath }
+                ) { info, _ in
+                    var withCertificate = Self.client(info, folder)
+                    withCertificate.clientCertificate = ("\(folder)/client.pem", "\(folder)/client-key.pem")
+                    var swp = withCertificate
+                    swp.port = info.swpPort
+                    try await SoukClient.withConnection(to: swp) { client in
+                        let status = try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status
+                        #expect(status == .serving)
+                    }
+                    try await SoukClient.withHTTP2Connection(to: withCertificate) { client in
+                        let status = try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status
+                        #expect(status == .serving)
+                    }
+                    var anonymous = Self.client(info, folder)
+                    anonymous.port = info.swpPort
+                    try await SoukClient.withConnection(to: anonymous) { client in
+                        let error = await #expect(throws: RPCError.self) {
+                            try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init())
+                        }
+                        #expect(error?.code == .unavailable)
+                    }
+                }
             }
         }
     }

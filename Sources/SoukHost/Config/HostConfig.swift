@@ -18,6 +18,8 @@ package struct HostConfig: Sendable, Hashable {
     package var database: Database
     /// How the RPC ports are secured.
     package var transportSecurity: TransportSecurity
+    /// When set, clients must present a certificate signed by this CA (PEM path): mutual TLS on both wires.
+    package var clientCertificateAuthority: String?
     /// How long in-flight calls may run after a shutdown request before they are cancelled.
     package var drainTimeout: Duration
 
@@ -62,6 +64,7 @@ package struct HostConfig: Sendable, Hashable {
             dataFolder: ".souk",
             database: .embedded,
             transportSecurity: .developmentCertificates(extraHosts: []),
+            clientCertificateAuthority: nil,
             drainTimeout: .seconds(10)
         )
     }

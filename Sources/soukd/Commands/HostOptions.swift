@@ -26,6 +26,9 @@ struct HostOptions: ParsableArguments {
     @Option(help: "Private key (PEM) of --tls-cert. [env: SOUK_TLS_KEY]")
     var tlsKey: String?
 
+    @Option(help: "Require client certificates signed by this CA (PEM): mutual TLS. [env: SOUK_TLS_CLIENT_CA]")
+    var tlsClientCa: String?
+
     @Flag(help: "Serve without TLS (loopback tests and benchmarks only). [env: SOUK_PLAINTEXT=1]")
     var plaintext: Bool = false
 

@@ -20,6 +20,7 @@ enum InteropCase: String, CaseIterable, Sendable {
     case cancelAfterBegin = "cancel_after_begin"
     case cancelAfterFirstResponse = "cancel_after_first_response"
     case clientCompressedUnary = "client_compressed_unary"
+    case serverCompressedStreaming = "server_compressed_streaming"
 
     typealias Service = Souk_Testing_V1_TestService
 
@@ -168,6 +169,24 @@ enum InteropCase: String, CaseIterable, Sendable {
 
         case .clientCompressedUnary:
             try await Self.clientCompressedUnary(test)
+
+        case .serverCompressedStreaming:
+            // A call that asks for compression gets compressed responses, named in the response metadata
+            // (gzip over HTTP/2, zstd over SWP); the messages arrive intact and in order.
+            var options = CallOptions.defaults
+            options.compression = .gzip
+            var request = Souk_Testing_V1_StreamingOutputCallRequest()
+            request.responseParameters = [31_415, 92_653].map(Self.parameters(size:))
+            let (encoding, sizes) = try await test.streamingOutputCall(
+                request: ClientRequest(message: request),
+                options: options
+            ) { response in
+                var sizes: [Int] = []
+                for try await message in response.messages { sizes.append(message.payload.body.count) }
+                return (response.metadata[stringValues: "grpc-encoding"].first(where: { _ in true }), sizes)
+            }
+            #expect(encoding != nil && encoding != "identity", "response encoding: \(encoding ?? "none")")
+            #expect(sizes == [31_415, 92_653])
 
         case .cancelAfterBegin:
             let task = Task {

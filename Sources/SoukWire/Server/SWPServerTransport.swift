@@ -219,7 +219,9 @@ package final class SWPServerTransport: ServerTransport, Sendable {
         let descriptor = Self.descriptor(for: opened.head.method)
         let compression = MessageCompression.endpoint(
             localSettings: self.config.settings,
-            compressesOutgoing: self.config.compressOutgoing && opened.peerAcceptsZstd,
+            // As in gRPC, a client that compressed its request gets a compressed response.
+            compressesOutgoing: (self.config.compressOutgoing || Self.requestIsCompressed(opened.head))
+                && opened.peerAcceptsZstd,
             thresholdBytes: self.config.compressionThresholdBytes
         )
         let id = opened.id
@@ -248,6 +250,11 @@ package final class SWPServerTransport: ServerTransport, Sendable {
             )
             await streamHandler(stream, context)
         }
+    }
+
+    /// Whether the client declared zstd for this call's messages (`grpc-encoding: zstd`).
+    static func requestIsCompressed(_ head: WireProtobuf.RequestHead) -> Bool {
+        head.metadata.contains { $0.key == "grpc-encoding" && $0.value == .text("zstd") }
     }
 
     /// "/package.Service/Method" -> a descriptor; anything else names no method (the router answers UNIMPLEMENTED).

@@ -68,8 +68,12 @@ struct ServerStreamWriter: ClosableRPCWriterProtocol {
         let id = self.id
         switch element {
         case .metadata(let metadata):
-            let entries = MetadataCoding.entries(metadata)
-            self.connection.execute { handler in handler.sendResponseHead(entries, on: id) }
+            var entries = MetadataCoding.entries(metadata)
+            if self.compression.compressesOutgoing {
+                entries.append(("grpc-encoding", .text("zstd")))
+            }
+            let head = entries
+            self.connection.execute { handler in handler.sendResponseHead(head, on: id) }
         case .message(let bytes):
             let (payload, isCompressed) = try self.compression.compress(bytes.buffer)
             try await self.connection.perform { handler, promise in

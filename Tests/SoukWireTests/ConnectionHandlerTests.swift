@@ -243,4 +243,41 @@ struct ConnectionHandlerTests {
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(20))
         #expect(harness.channel.isActive)
     }
+
+    @Test("a reader that never reads stops the sender at the window: writes wait for credit, nothing piles up")
+    func slowReaderBackpressure() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1))
+        let handler = try harness.channel.pipeline.syncOperations.handler(type: ConnectionHandler.self)
+        let loop = harness.channel.embeddedEventLoop
+        // The client's stream window is 1 MiB; try to send 2 MiB in 64 KiB messages without it reading.
+        var promises: [EventLoopFuture<Void>] = []
+        for _ in 0..<32 {
+            let promise = loop.makePromise(of: Void.self)
+            handler.sendMessage(
+                ByteBuffer(repeating: 7, count: 65_536),
+                isCompressed: false,
+                endStream: false,
+                on: 1,
+                promise: promise
+            )
+            promises.append(promise.futureResult)
+        }
+        let sent = try harness.readFrames().filter { $0.type == FrameType.data.rawValue }
+        #expect(sent.reduce(0) { $0 + $1.payload.readableBytes } == 1_048_576)
+        let completed = promises.filter { future in
+            var done = false
+            future.whenComplete { _ in done = true }
+            return done
+        }
+        #expect(completed.count == 16, "writers past the window stay suspended")
+
+        // The reader consumes half: exactly that much more goes out.
+        var update = ByteBuffer()
+        update.writeInteger(UInt32(524_288))
+        try harness.send(Frame(type: .windowUpdate, streamID: 1, payload: update))
+        let more = try harness.readFrames().filter { $0.type == FrameType.data.rawValue }
+        #expect(more.reduce(0) { $0 + $1.payload.readableBytes } == 524_288)
+    }
 }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import Testing
@@ -267,9 +268,10 @@ struct ConnectionHandlerTests {
         let sent = try harness.readFrames().filter { $0.type == FrameType.data.rawValue }
         #expect(sent.reduce(0) { $0 + $1.payload.readableBytes } == 1_048_576)
         let completed = promises.filter { future in
-            var done = false
-            future.whenComplete { _ in done = true }
-            return done
+            // Futures of the embedded loop complete synchronously, so this reads their state now.
+            let done = NIOLockedValueBox(false)
+            future.whenComplete { _ in done.withLockedValue { $0 = true } }
+            return done.withLockedValue { $0 }
         }
         #expect(completed.count == 16, "writers past the window stay suspended")
 

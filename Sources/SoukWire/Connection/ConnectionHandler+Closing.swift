@@ -1,0 +1,91 @@
+import Logging
+import NIOCore
+
+/// Ending streams (deadline, reset, completion) and the connection (drain, violations, loss).
+extension ConnectionHandler {
+    func expire(_ stream: StreamContext) {
+        stream.onCancel?()
+        var trailers = WireProtobuf.Trailers(
+            code: StreamFailure.deadlineExceeded,
+            message: "deadline exceeded",
+            metadata: []
+        )
+        trailers.metadata = []
+        if !stream.localEnded {
+            stream.localEnded = true
+            var payload = ByteBuffer()
+            WireProtobuf.write(trailers, to: &payload)
+            self.writeFrame(type: .trailers, flags: 0, streamID: stream.id, payload: payload)
+        }
+        self.finish(stream, failure: StreamFailure(code: StreamFailure.deadlineExceeded, message: "deadline exceeded"))
+        self.scheduleFlush()
+    }
+
+    /// Sends CANCEL for the stream and ends it locally with `status`.
+    func resetStream(_ stream: StreamContext, status: UInt32, message: String) {
+        self.writeCancel(stream.id, status: status)
+        stream.onCancel?()
+        self.finish(stream, failure: StreamFailure(code: status, message: message))
+    }
+
+    /// Ends the stream's inbound with `failure`, fails its queued writes and forgets it.
+    func finish(_ stream: StreamContext, failure: StreamFailure) {
+        stream.continuation.finish(throwing: failure)
+        for index in stream.pendingStart..<stream.pending.count {
+            stream.pending[index].promise?.fail(failure)
+        }
+        stream.pending.removeAll()
+        stream.pendingStart = 0
+        self.remove(stream)
+    }
+
+    func remove(_ stream: StreamContext) {
+        stream.deadline?.cancel()
+        stream.deadline = nil
+        if self.role == .server, !stream.remoteEnded {
+            // The response is complete; whatever the client still sends is discarded.
+            stream.continuation.finish()
+        }
+        // Unreturned stream credit is moot once the stream is gone; the connection's share was returned on consumption.
+        self.streams.removeValue(forKey: stream.id)
+        if self.isClosingWhenIdle, self.streams.isEmpty {
+            self.flushNow()
+            self.context?.close(promise: nil)
+        }
+        self.closeIfDrained()
+    }
+
+    func closeIfDrained() {
+        guard self.isDraining, self.drainPing == nil, self.streams.isEmpty, let context = self.context else { return }
+        self.flushNow()
+        context.close(promise: nil)
+    }
+
+    func fail(_ error: WireError) {
+        guard !self.isClosed else { return }
+        self.logger.debug("protocol violation", metadata: ["error": "\(error)"])
+        switch error.scope {
+        case .connection(let code):
+            if self.prefaceReceived || self.role == .client || code == .versionUnsupported {
+                self.writeGoAway(lastStreamID: self.lastStreamID, code: code, message: error.message)
+            }
+            self.flushNow()
+            self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "connection error: \(error.message)"))
+            self.context?.close(promise: nil)
+        case .stream(let id, let status):
+            if let stream = self.streams[id] {
+                self.resetStream(stream, status: status, message: error.message)
+            }
+        }
+    }
+
+    func closeAll(_ failure: StreamFailure) {
+        guard !self.isClosed else { return }
+        self.isClosed = true
+        for stream in Array(self.streams.values) {
+            stream.onCancel?()
+            self.finish(stream, failure: failure)
+        }
+        self.delegate.closed(failure)
+    }
+}

@@ -1,0 +1,173 @@
+import Logging
+package import NIOCore
+
+/// What the transports ask of a connection; every method runs on the event loop.
+extension ConnectionHandler {
+    /// Client: opens a stream by sending HEADERS; its events go to `continuation`.
+    ///
+    /// - Returns: the stream id, or `nil` when the connection takes no new streams.
+    package func openStream(
+        head: WireProtobuf.RequestHead,
+        continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
+    ) -> UInt32? {
+        guard self.role == .client, self.isReady, !self.isClosed, !self.isClosingWhenIdle,
+            self.goAwayLastStreamID == nil
+        else { return nil }
+        guard self.streams.count < self.remoteSettings.maxConcurrentStreams else { return nil }
+        let id = self.lastStreamID == 0 ? 1 : self.lastStreamID + 2
+        guard id < 0x8000_0000 else { return nil }
+        self.lastStreamID = id
+        self.addStream(id: id, continuation: continuation)
+        var payload = ByteBuffer()
+        WireProtobuf.write(head, to: &payload)
+        self.writeFrame(type: .headers, flags: 0, streamID: id, payload: payload)
+        self.scheduleFlush()
+        return id
+    }
+
+    /// Whether the connection can take a new stream now.
+    package var acceptsNewStreams: Bool {
+        self.isReady && !self.isClosed && self.goAwayLastStreamID == nil
+    }
+
+    /// The peer's settings (the defaults until its SETTINGS arrive).
+    package var peerSettings: Settings { self.remoteSettings }
+
+    /// Server: registers what to call when the stream is cancelled (by the peer, the deadline or the connection).
+    package func setOnCancel(_ onCancel: @escaping @Sendable () -> Void, for id: UInt32) {
+        if let stream = self.streams[id] {
+            stream.onCancel = onCancel
+        } else {
+            onCancel()
+        }
+    }
+
+    /// Server: sends the response HEADERS.
+    package func sendResponseHead(_ metadata: [(key: String, value: WireMetadataValue)], on id: UInt32) {
+        guard let stream = self.streams[id], !stream.localEnded, !stream.headSeen else { return }
+        stream.headSeen = true
+        var payload = ByteBuffer()
+        WireProtobuf.writeResponseHead(metadata, to: &payload)
+        self.writeFrame(type: .headers, flags: 0, streamID: id, payload: payload)
+        self.scheduleFlush()
+    }
+
+    /// Sends one message; `promise` succeeds once it is within flow-control credit and written.
+    package func sendMessage(
+        _ message: ByteBuffer,
+        isCompressed: Bool,
+        endStream: Bool,
+        on id: UInt32,
+        promise: EventLoopPromise<Void>?
+    ) {
+        guard let stream = self.streams[id], !stream.localEnded else {
+            promise?.fail(StreamFailure(code: StreamFailure.cancelled, message: "the stream is closed"))
+            return
+        }
+        var flags = FrameFlags.endMessage
+        if isCompressed { flags |= FrameFlags.compressed }
+        if endStream {
+            flags |= FrameFlags.endStream
+            stream.localEnded = true
+        }
+        stream.pending.append(.init(data: message, flags: flags, promise: promise))
+        self.drain(stream)
+        self.scheduleFlush()
+    }
+
+    /// Client: half-closes the stream.
+    package func halfClose(_ id: UInt32) {
+        guard let stream = self.streams[id], !stream.localEnded else { return }
+        stream.localEnded = true
+        stream.pending.append(.init(data: ByteBuffer(), flags: FrameFlags.endStream, promise: nil))
+        self.drain(stream)
+        self.scheduleFlush()
+    }
+
+    /// Server: ends the stream with trailers.
+    package func sendTrailers(_ trailers: WireProtobuf.Trailers, on id: UInt32) {
+        guard let stream = self.streams[id], !stream.localEnded else { return }
+        stream.localEnded = true
+        var payload = ByteBuffer()
+        WireProtobuf.write(trailers, to: &payload)
+        // Trailers follow the stream's queued messages, so they wait behind them for credit.
+        stream.pending.append(.init(data: payload, flags: 0xFF, promise: nil))
+        self.drain(stream)
+        self.scheduleFlush()
+    }
+
+    /// Cancels the stream: sends CANCEL and ends it locally.
+    package func cancel(_ id: UInt32, status: UInt32) {
+        guard let stream = self.streams[id] else { return }
+        self.resetStream(stream, status: status, message: "cancelled locally")
+    }
+
+    /// The application consumed `bytes` of this stream's messages: return the credit.
+    package func consumed(_ bytes: Int, on id: UInt32) {
+        if let stream = self.streams[id] {
+            self.returnStreamCredit(bytes, on: stream)
+        } else {
+            self.returnConnectionCredit(bytes)
+        }
+        self.scheduleFlush()
+    }
+
+    func returnStreamCredit(_ bytes: Int, on stream: StreamContext) {
+        self.returnConnectionCredit(bytes)
+        guard !stream.remoteEnded else { return }
+        stream.consumedUnreturned += bytes
+        if stream.consumedUnreturned >= self.localSettings.initialStreamWindow / 2 {
+            let increment = stream.consumedUnreturned
+            stream.consumedUnreturned = 0
+            stream.receiveWindow += increment
+            self.writeWindowUpdate(streamID: stream.id, increment: increment)
+        }
+    }
+
+    /// Server: begins a graceful drain (double GOAWAY with a PING in between).
+    package func beginGracefulShutdown() {
+        guard !self.isDraining, !self.isClosed else { return }
+        self.isDraining = true
+        self.writeGoAway(lastStreamID: 0x7FFF_FFFF, code: .noError, message: "draining")
+        let marker = UInt64.random(in: 1...UInt64.max)
+        self.drainPing = marker
+        var payload = ByteBuffer()
+        payload.writeInteger(marker)
+        self.writeFrame(type: .ping, flags: 0, streamID: 0, payload: payload)
+        self.scheduleFlush()
+    }
+
+    /// Client: takes no new streams and closes once the open ones have finished.
+    package func closeWhenIdle() {
+        self.isClosingWhenIdle = true
+        if self.streams.isEmpty {
+            self.flushNow()
+            self.context?.close(promise: nil)
+        }
+    }
+
+    /// Server: cancels every stream still open (the drain bound passed) and closes.
+    package func closeNow() {
+        for stream in Array(self.streams.values) {
+            self.resetStream(stream, status: StreamFailure.unavailable, message: "the server is shutting down")
+        }
+        self.flushNow()
+        self.context?.close(promise: nil)
+    }
+
+    /// Registers a new stream with the windows both sides announced.
+    @discardableResult
+    func addStream(
+        id: UInt32,
+        continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
+    ) -> StreamContext {
+        let stream = StreamContext(
+            id: id,
+            continuation: continuation,
+            sendWindow: self.remoteSettings.initialStreamWindow,
+            receiveWindow: self.localSettings.initialStreamWindow
+        )
+        self.streams[id] = stream
+        return stream
+    }
+}

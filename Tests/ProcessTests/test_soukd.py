@@ -14,6 +14,7 @@ import time
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from processes import stop
 
 SOUKD = os.environ.get("SOUKD", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "soukd"))
 READY_TIMEOUT_S = 120
@@ -108,12 +109,7 @@ def workdir():
         yield folder
         # A failed test must not leave a soukd (or its PostgreSQL) behind for the next one.
         for process in RUNNING:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop(process)
         RUNNING.clear()
 
 

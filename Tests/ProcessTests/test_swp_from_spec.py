@@ -16,7 +16,8 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-import swp_minimal_client as swp  # noqa: E402
+import swp_minimal_client as swp
+from processes import stop  # noqa: E402
 
 SOUKD = os.environ.get("SOUKD", "/work/main/.build/debug/soukd")
 READY_TIMEOUT_S = 120
@@ -63,13 +64,7 @@ def soukd():
                 process.send_signal(signal.SIGTERM)
                 assert process.wait(timeout=60) == 0, "soukd must exit 0 on SIGTERM"
             finally:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-                    try:
-                        process.wait(timeout=30)
-                    except subprocess.TimeoutExpired:
-                        process.kill()
-                        process.wait()
+                stop(process)
 
 
 # --- hand-written protobuf for the test messages (Protos/souk/testing/v1/messages.proto) --------

@@ -123,17 +123,14 @@ struct ClientStreamInbound: AsyncSequence, Sendable {
                     return .metadata(MetadataCoding.metadata(entries))
                 case .message(let buffer, let wireSize, let isCompressed):
                     let slot = self.slot
-                    self.connection.execute { handler in
-                        if let id = slot.id { handler.consumed(wireSize, on: id) }
-                    }
-                    do {
-                        return .message(WireBytes(try self.compression.decompress(buffer, isCompressed: isCompressed)))
-                    } catch let failure as StreamFailure {
-                        self.connection.execute { handler in
-                            if let id = slot.id { handler.cancel(id, status: failure.code) }
-                        }
-                        throw failure
-                    }
+                    let message = try self.connection.takeMessage(
+                        buffer,
+                        wireSize: wireSize,
+                        isCompressed: isCompressed,
+                        compression: self.compression,
+                        streamID: { slot.id }
+                    )
+                    return .message(message)
                 case .trailers(let trailers):
                     self.isDone = true
                     let code = Status.Code(rawValue: Int(trailers.code)) ?? .unknown

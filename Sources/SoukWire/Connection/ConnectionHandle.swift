@@ -34,4 +34,28 @@ package struct ConnectionHandle: Sendable {
         self.execute { handler in body(handler, promise) }
         try await promise.futureResult.get()
     }
+
+    /// Takes one received message: returns its flow-control credit and decompresses it.
+    ///
+    /// A message that cannot be decompressed cancels its stream with the failure's code, which is rethrown.
+    /// - Parameter streamID: the stream, read on the event loop (a client learns its id only there).
+    func takeMessage(
+        _ payload: ByteBuffer,
+        wireSize: Int,
+        isCompressed: Bool,
+        compression: MessageCompression,
+        streamID: @escaping @Sendable () -> UInt32?
+    ) throws -> WireBytes {
+        self.execute { handler in
+            if let id = streamID() { handler.consumed(wireSize, on: id) }
+        }
+        do {
+            return WireBytes(try compression.decompress(payload, isCompressed: isCompressed))
+        } catch let failure as StreamFailure {
+            self.execute { handler in
+                if let id = streamID() { handler.cancel(id, status: failure.code) }
+            }
+            throw failure
+        }
+    }
 }

@@ -41,13 +41,14 @@ struct ServerStreamInbound: AsyncSequence, Sendable {
                     throw RPCError(code: .internalError, message: "unexpected frame on a request stream")
                 }
                 let id = self.id
-                self.connection.execute { handler in handler.consumed(wireSize, on: id) }
-                do {
-                    return .message(WireBytes(try self.compression.decompress(buffer, isCompressed: isCompressed)))
-                } catch let failure as StreamFailure {
-                    self.connection.execute { handler in handler.cancel(id, status: failure.code) }
-                    throw failure
-                }
+                let message = try self.connection.takeMessage(
+                    buffer,
+                    wireSize: wireSize,
+                    isCompressed: isCompressed,
+                    compression: self.compression,
+                    streamID: { id }
+                )
+                return .message(message)
             } catch let failure as StreamFailure {
                 let code = Status.Code(rawValue: Int(failure.code)).flatMap { RPCError.Code($0) } ?? .unknown
                 throw RPCError(code: code, message: failure.message)

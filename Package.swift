@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "soukd", targets: ["soukd"]),
+        .executable(name: "souk-bench", targets: ["souk-bench"]),
         .library(name: "SoukClient", targets: ["SoukClient"]),
     ],
     dependencies: [
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
     ],
     targets: [
         // libzstd from Debian's libzstd-dev, for SWP message compression.
@@ -135,6 +137,32 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
 
+        // souk-bench: closed-loop load over SWP, gRPC/HTTP2 and the in-process transport; reports and charts.
+        .target(
+            name: "SoukBench",
+            dependencies: [
+                "SoukAPI",
+                "SoukClient",
+                "SoukConformance",
+                "SoukStorage",
+                "SoukWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "bench/Sources/SoukBench",
+            swiftSettings: defaultSwiftSettings
+        ),
+        .executableTarget(
+            name: "souk-bench",
+            dependencies: [
+                "SoukBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/Sources/souk-bench",
+            swiftSettings: defaultSwiftSettings
+        ),
+
         // libFuzzer target for SWP's decoder and connection state machine (scripts/fuzz); built normally it
         // replays the committed corpus.
         .executableTarget(
@@ -215,6 +243,15 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "SoukBenchTests",
+            dependencies: [
+                "SoukBench",
+                "TestSupport",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

@@ -37,14 +37,8 @@ package enum SoukClient {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
-        let transport = try HTTP2ClientTransport.Posix(
-            target: Self.target(for: config),
-            transportSecurity: Self.http2Security(for: config),
-            // Calls may ask for compression; the default stays off.
-            config: .defaults { $0.compression.enabledAlgorithms = .all }
-        )
-        return try await withGRPCClient(
-            transport: transport,
+        try await withGRPCClient(
+            transport: try Self.http2Transport(for: config),
             interceptors: Self.interceptors(config) + interceptors,
             isolation: isolation,
             handleClient: body
@@ -68,6 +62,16 @@ package enum SoukClient {
             )
         }
         return SWPClientTransport.Config(host: config.host, port: config.port, tls: tls)
+    }
+
+    /// A gRPC/HTTP2 transport for `config`, for programs that manage the client's lifetime themselves.
+    package static func http2Transport(for config: ClientConfig) throws -> HTTP2ClientTransport.Posix {
+        try HTTP2ClientTransport.Posix(
+            target: Self.target(for: config),
+            transportSecurity: Self.http2Security(for: config),
+            // Calls may ask for compression; the default stays off.
+            config: .defaults { $0.compression.enabledAlgorithms = .all }
+        )
     }
 
     private static func interceptors(_ config: ClientConfig) -> [any ClientInterceptor] {

@@ -38,6 +38,7 @@ struct swp_call {
     /* complete messages waiting for the application */
     swp_msg *queue_head, *queue_tail;
     swp_msg *current; /* last message handed out by swp_call_next */
+    size_t queued_bytes;
     int64_t send_window;   /* credit for DATA we send on this stream */
     int64_t recv_window;   /* credit we granted the server on this stream */
     uint32_t unreturned;   /* stream credit consumed, not yet returned */
@@ -67,7 +68,9 @@ struct swp_conn {
     uint8_t *rbuf;
     size_t rlen, rcap;
     swp_buf out;
-    swp_buf scratch; /* compression output */
+    swp_buf scratch;  /* decompression output (incoming messages) */
+    swp_buf cscratch; /* compression output (the request being sent; kept apart from scratch because
+                         sending may wait for WINDOW_UPDATE and decode incoming messages meanwhile) */
     void *dctx, *cctx;
     bool in_dispatch;
 };
@@ -340,6 +343,13 @@ static void deliver_message(swp_conn *c, swp_call *call, const uint8_t *data, si
         consume_credit(c, call, credit);
         return;
     }
+    if (call->queued_bytes + n > c->opt.max_queued_bytes) {
+        /* The application is not reading: §13 lets a server send fragments of incomplete messages
+         * without limit, so the queue is bounded here instead. */
+        stream_error(c, call, SWP_STATUS_RESOURCE_EXHAUSTED, "response messages not consumed: queue bound reached");
+        consume_credit(c, NULL, credit);
+        return;
+    }
     swp_msg *m = malloc(sizeof *m + (n ? n : 1));
     if (!m) {
         stream_error(c, call, SWP_STATUS_RESOURCE_EXHAUSTED, "out of memory queueing a response message");
@@ -350,6 +360,7 @@ static void deliver_message(swp_conn *c, swp_call *call, const uint8_t *data, si
     m->length = n;
     m->credit = credit;
     if (n) memcpy(m->data, data, n);
+    call->queued_bytes += n;
     if (call->queue_tail) call->queue_tail->next = m;
     else call->queue_head = m;
     call->queue_tail = m;
@@ -689,6 +700,7 @@ static void fill_defaults(swp_options *o) {
     if (!o->initial_stream_window) o->initial_stream_window = 1048576;
     if (!o->connection_window) o->connection_window = 4194304;
     if (!o->compress_threshold) o->compress_threshold = 1024;
+    if (!o->max_queued_bytes) o->max_queued_bytes = 64u * 1024 * 1024;
 }
 
 swp_conn *swp_connect(const swp_options *options, swp_error *err) {
@@ -843,6 +855,7 @@ void swp_conn_close(swp_conn *c) {
     free(c->active);
     swp_buf_free(&c->out);
     swp_buf_free(&c->scratch);
+    swp_buf_free(&c->cscratch);
     swp_zstd_dctx_free(c->dctx);
     swp_zstd_cctx_free(c->cctx);
     free(c);
@@ -950,12 +963,12 @@ swp_call *swp_call_start(swp_conn *c, const swp_call_params *p, const uint8_t *r
     const uint8_t *body = request;
     size_t body_len = request_length;
     if (compress) {
-        if (swp_zstd_compress(c->cctx, request, request_length, &c->scratch, err) != SWP_OK) {
+        if (swp_zstd_compress(c->cctx, request, request_length, &c->cscratch, err) != SWP_OK) {
             free(call);
             return NULL;
         }
-        body = c->scratch.data;
-        body_len = c->scratch.length;
+        body = c->cscratch.data;
+        body_len = c->cscratch.length;
     }
     if (request_length > c->peer.max_message_size || body_len > c->peer.max_message_size) {
         swp_set_error(err, SWP_ERR_MESSAGE_TOO_LARGE, "request of %zu bytes exceeds the server's MAX_MESSAGE_SIZE %u",
@@ -1015,6 +1028,7 @@ int swp_call_next(swp_call *call, const uint8_t **data, size_t *length) {
             swp_msg *m = call->queue_head;
             call->queue_head = m->next;
             if (!call->queue_head) call->queue_tail = NULL;
+            call->queued_bytes -= m->length;
             if (call->conn) consume_credit(call->conn, call, m->credit); /* §13: credit on consumption */
             call->current = m;
             *data = m->data;
@@ -1033,6 +1047,7 @@ int swp_call_wait(swp_call *call) {
             swp_msg *m = call->queue_head;
             call->queue_head = m->next;
             if (!call->queue_head) call->queue_tail = NULL;
+            call->queued_bytes -= m->length;
             consume_credit(call->conn, call, m->credit);
             free(m);
         }

@@ -107,6 +107,9 @@ typedef struct {
     int disable_zstd;              /* 1: do not advertise zstd (CODECS = 0) */
     size_t compress_threshold;     /* compress outgoing messages of at least this size when a call asks
                                       for compression; default 1024 (§12) */
+    size_t max_queued_bytes;       /* bound on response bytes queued per call and not yet read with
+                                      swp_call_next; beyond it the call fails RESOURCE_EXHAUSTED.
+                                      Default 64 MiB */
 } swp_options;
 
 typedef struct swp_conn swp_conn;

@@ -143,6 +143,38 @@ static void test_large_unary(void) {
     souk__testing__v1__simple_response__free_unpacked(sr, NULL);
 }
 
+static void test_large_echo_flow_control(void) {
+    /* 3 MiB each way: three times the 1 MiB stream window. The request goes out only as the server
+     * returns credit, and the response arrives only because we return credit for fragments of the
+     * incomplete message as they arrive (§13). */
+    CONNECT(conn);
+    enum { SIZE = 3 * 1024 * 1024 };
+    Souk__Testing__V1__Payload pl = SOUK__TESTING__V1__PAYLOAD__INIT;
+    uint8_t *body = malloc(SIZE);
+    for (size_t i = 0; i < SIZE; i++) body[i] = (uint8_t)(i * 31 + (i >> 12));
+    pl.body.data = body;
+    pl.body.len = SIZE;
+    size_t n = souk__testing__v1__payload__get_packed_size(&pl);
+    uint8_t *req = malloc(n);
+    souk__testing__v1__payload__pack(&pl, req);
+    swp_call_params p = params("/souk.testing.v1.TestService/Echo");
+    uint8_t *resp;
+    size_t rn;
+    swp_call *call;
+    swp_error err;
+    int rc = swp_unary(conn, &p, req, n, &resp, &rn, &call, &err);
+    swp_conn_close(conn);
+    bool same = rc == 0 && rn == n && !memcmp(resp, req, n);
+    int status = rc == 0 ? swp_call_status(call) : -1;
+    char why[256];
+    snprintf(why, sizeof why, "%s", rc == 0 ? swp_call_message(call) : err.message);
+    free(body);
+    free(req);
+    free(resp);
+    swp_call_free(call);
+    CHECK(status == 0 && same, "status %d, same %d: %s", status, same, why);
+}
+
 static swp_call *start_streaming_output(swp_conn *conn, const int *sizes, size_t count, int flags, const swp_md *md,
                                         size_t md_count, swp_error *err) {
     Souk__Testing__V1__ResponseParameters params_[16], *ptrs[16];
@@ -711,6 +743,7 @@ typedef struct {
 static const test_case tests[] = {
     {"empty_unary", test_empty_unary, true},
     {"large_unary", test_large_unary, true},
+    {"large_echo_flow_control", test_large_echo_flow_control, true},
     {"server_streaming", test_server_streaming, true},
     {"custom_metadata", test_custom_metadata, true},
     {"status_code_and_message", test_status_code_and_message, true},

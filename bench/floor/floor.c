@@ -468,7 +468,11 @@ static void *client_main(void *arg) {
                 head = (head + 1) % c->share;
                 outstanding--;
                 if (!stopping) { /* closed loop: one new request per response */
-                    if (out_off > 0 && out_off == out_len) out_off = out_len = 0;
+                    if (out_off > 0) { /* compact: unsent bytes never exceed share * frame */
+                        memmove(out, out + out_off, out_len - out_off);
+                        out_len -= out_off;
+                        out_off = 0;
+                    }
                     memcpy(out + out_len, request, frame);
                     out_len += frame;
                     sent[tail] = t;

@@ -199,6 +199,9 @@ int main(int argc, char **argv) {
             m->value = (uint8_t *)strdup(colon + 1);
             if (!m->key || !m->value) return EXIT_USAGE;
             m->length = strlen(colon + 1);
+            for (char *k = m->key; *k; k++) /* keys are lower-cased on send (PROTOCOL.md §17) */
+                if (*k >= 'A' && *k <= 'Z') *k = (char)(*k - 'A' + 'a');
+            m->binary = strlen(m->key) > 4 && !strcmp(m->key + strlen(m->key) - 4, "-bin");
         } else {
             fprintf(stderr, "swp-call: unknown option %s\n", a);
             usage();
@@ -255,8 +258,7 @@ int main(int argc, char **argv) {
     swp_error err;
     swp_conn *conn = swp_connect(&c.conn, &err);
     if (!conn) {
-        fprintf(stderr, "swp-call: cannot connect to %s:%u: %s: %s\n", c.conn.host, (unsigned)c.conn.port,
-                swp_err_name(err.code), err.message);
+        fprintf(stderr, "swp-call: %s: %s\n", swp_err_name(err.code), err.message);
         return EXIT_CONNECT;
     }
     int rc = EXIT_USAGE;

@@ -77,6 +77,9 @@ static void note_error(worker *w, const char *fmt, const char *a, const char *b)
 }
 
 static void on_message(swp_call *call, const uint8_t *data, size_t len, int compressed, void *user) {
+    (void)call;
+    (void)data;
+    (void)compressed;
     slot *s = user;
     worker *w = s->w;
     if (!w->stream) return;
@@ -88,6 +91,7 @@ static void on_message(swp_call *call, const uint8_t *data, size_t len, int comp
 }
 
 static void on_done(swp_call *call, void *user) {
+    (void)call;
     slot *s = user;
     s->finished = 1;
     s->w->done_list[s->w->n_done++] = (int)(s - s->w->slots);

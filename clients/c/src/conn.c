@@ -939,6 +939,11 @@ swp_call *swp_call_start(swp_conn *c, const swp_call_params *p, const uint8_t *r
         return call;
     }
     /* §7.4: stay within the server's MAX_CONCURRENT_STREAMS, queueing (here: waiting) locally. */
+    if (c->peer.max_concurrent_streams == 0 && c->n_active == 0) { /* nothing would ever free a stream */
+        swp_set_error(err, SWP_ERR_STREAMS_EXHAUSTED, "the server allows no streams (MAX_CONCURRENT_STREAMS 0)");
+        free(call);
+        return NULL;
+    }
     while (c->n_active >= c->peer.max_concurrent_streams && !c->dead && !c->goaway_received) {
         if (deadline && swp_now_us() >= deadline) {
             finish_call(call, SWP_STATUS_DEADLINE_EXCEEDED, "deadline exceeded while waiting for a free stream",

@@ -72,7 +72,6 @@ struct swp_conn {
     swp_buf cscratch; /* compression output (the request being sent; kept apart from scratch because
                          sending may wait for WINDOW_UPDATE and decode incoming messages meanwhile) */
     void *dctx, *cctx;
-    bool in_dispatch;
 };
 
 /* ------------------------------------------------------------------------------------------ */

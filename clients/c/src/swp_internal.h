@@ -98,8 +98,6 @@ int swp_transport_write_all(swp_transport *t, const uint8_t *data, size_t n, int
 /* Reads what is available, waiting up to timeout_ms (-1 forever) for something to arrive.
  * Returns bytes read (>0), 0 on timeout, -1 on error/EOF (err set; EOF is SWP_ERR_CLOSED). */
 long swp_transport_read(swp_transport *t, uint8_t *buf, size_t cap, int timeout_ms, swp_error *err);
-/* Whether decrypted bytes are already buffered (so a read does not need to wait). */
-bool swp_transport_pending(swp_transport *t);
 void swp_transport_close(swp_transport *t);
 
 /* ---- compression (compress.c), §12 ---- */

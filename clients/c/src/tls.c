@@ -248,8 +248,6 @@ int swp_transport_write_all(swp_transport *t, const uint8_t *data, size_t n, int
     return 0;
 }
 
-bool swp_transport_pending(swp_transport *t) { return t->ssl && SSL_has_pending(t->ssl); }
-
 long swp_transport_read(swp_transport *t, uint8_t *buf, size_t cap, int timeout_ms, swp_error *err) {
     int64_t deadline = timeout_ms < 0 ? 0 : swp_now_us() + (int64_t)timeout_ms * 1000;
     for (;;) {

@@ -47,6 +47,7 @@ struct swp_call {
     swp_done_fn on_done;
     void *user;
     uint64_t messages, compressed;
+    bool request_compressed;
 };
 
 struct swp_conn {
@@ -1012,6 +1013,7 @@ swp_call *swp_call_start(swp_conn *c, const swp_call_params *p, const uint8_t *r
     c->next_id += 2;
     c->highest_opened = call->id;
     call->deadline_us = deadline;
+    call->request_compressed = compress;
     call->send_window = c->peer.initial_stream_window;
     call->recv_window = c->opt.initial_stream_window;
     c->active[c->n_active++] = call;
@@ -1071,6 +1073,7 @@ uint32_t swp_call_stream_id(const swp_call *call) { return call->id; }
 uint64_t swp_call_compressed_messages(const swp_call *call) { return call->compressed; }
 uint64_t swp_call_messages(const swp_call *call) { return call->messages; }
 void *swp_call_user(const swp_call *call) { return call->user; }
+int swp_call_request_compressed(const swp_call *call) { return call->request_compressed; }
 
 void swp_call_free(swp_call *call) {
     if (!call) return;

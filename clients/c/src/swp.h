@@ -180,6 +180,7 @@ const swp_error *swp_call_transport_error(const swp_call *call);
 uint32_t swp_call_stream_id(const swp_call *call);
 uint64_t swp_call_compressed_messages(const swp_call *call); /* responses that arrived compressed */
 uint64_t swp_call_messages(const swp_call *call);            /* responses received */
+int swp_call_request_compressed(const swp_call *call);       /* 1 if the request went out zstd-compressed */
 void *swp_call_user(const swp_call *call);
 
 /* Frees a call; if it is still open, cancels it first (CANCEL(CANCELLED), §10). */

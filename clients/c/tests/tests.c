@@ -409,7 +409,8 @@ static void test_compressed(void) {
     CHECK(rc == 0 && status == 0 && compressed == 2, "rc %d status %d compressed %llu", rc, status,
           (unsigned long long)compressed);
 
-    /* A compressed request: the server checks it really arrived compressed (expect_compressed). */
+    /* A compressed request (COMPRESSED DATA, §12) the server decodes; expect_compressed makes it check
+     * that the request metadata names zstd (soukd looks at grpc-encoding, which we send with it). */
     size_t n;
     uint8_t *req = simple_request(20000, 20000, 0, NULL, true, &n);
     swp_call_params p = params("/souk.testing.v1.TestService/UnaryCall");
@@ -420,8 +421,9 @@ static void test_compressed(void) {
     free(resp);
     int s1 = rc == 0 ? swp_call_status(call) : -1;
     uint64_t c1 = rc == 0 ? swp_call_compressed_messages(call) : 0;
+    int sent_compressed = rc == 0 ? swp_call_request_compressed(call) : 0;
     swp_call_free(call);
-    /* Without compression the same request is refused: proof the first one was compressed. */
+    /* Without compression (and so without grpc-encoding) the same request is refused. */
     p.flags = 0;
     rc = swp_unary(conn, &p, req, n, &resp, &rn, &call, &err);
     free(resp);
@@ -429,7 +431,8 @@ static void test_compressed(void) {
     int s2 = rc == 0 ? swp_call_status(call) : -1;
     swp_call_free(call);
     swp_conn_close(conn);
-    CHECK(s1 == 0 && c1 == 1, "compressed request: status %d, compressed responses %llu", s1, (unsigned long long)c1);
+    CHECK(s1 == 0 && c1 == 1 && sent_compressed, "compressed request: status %d, compressed responses %llu, sent compressed %d",
+          s1, (unsigned long long)c1, sent_compressed);
     CHECK(s2 == SWP_STATUS_INVALID_ARGUMENT, "uncompressed request claiming compression: status %d", s2);
 }
 

@@ -28,7 +28,8 @@ struct LoadRunnerTests {
     func failureStopsTheRun() async throws {
         let error = await #expect(throws: BenchError.self) {
             _ = try await LoadRunner.run(inFlight: 3, warmup: .zero, measure: .seconds(30), server: nil) {
-                worker, counter in
+                worker,
+                counter in
                 if worker == 1 { throw BenchError.wrongAnswer("worker 1 broke") }
                 try await Task.sleep(for: .milliseconds(1))
                 counter.count(messages: 1, bytes: 1)

@@ -4,7 +4,13 @@ import Testing
 
 @Suite("Reports: targets, summary, chart")
 struct ReportTests {
-    static func measurement(_ scenario: Scenario, _ wire: BenchWire, rate: Double, p50: Double, p99: Double) -> WireResult {
+    static func measurement(
+        _ scenario: Scenario,
+        _ wire: BenchWire,
+        rate: Double,
+        p50: Double,
+        p99: Double
+    ) -> WireResult {
         WireResult(
             scenario: scenario,
             wire: wire,
@@ -102,7 +108,12 @@ struct ReportTests {
             """
         #expect(
             ServerEndpoint(banner: text)
-                == ServerEndpoint(host: "127.0.0.1", swpPort: 40001, grpcPort: 40002, certificateAuthority: "/tmp/x/tls/ca.pem")
+                == ServerEndpoint(
+                    host: "127.0.0.1",
+                    swpPort: 40001,
+                    grpcPort: 40002,
+                    certificateAuthority: "/tmp/x/tls/ca.pem"
+                )
         )
         let plain = "soukd ready: swp 127.0.0.1:5 grpc 127.0.0.1:6 (plaintext)\n"
         #expect(ServerEndpoint(banner: plain)?.tls == false)

@@ -92,8 +92,13 @@ struct SWPTransportTests {
             var clientConfig = SoukClient.wireConfig(for: tls.clientConfig(port: 0))
             clientConfig.backoffInitial = .milliseconds(50)
             clientConfig.backoffMaximum = .milliseconds(200)
+            // Restarting on the same port must wait until the first listener is closed, or the bind fails.
+            let (firstStopped, firstStoppedContinuation) = AsyncStream<Void>.makeStream()
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await firstServer.serve() }
+                group.addTask {
+                    defer { firstStoppedContinuation.finish() }
+                    try await firstServer.serve()
+                }
                 let port = try await firstTransport.listeningPort
                 clientConfig.port = port
                 try await withGRPCClient(transport: SWPClientTransport(config: clientConfig)) { client in
@@ -110,6 +115,7 @@ struct SWPTransportTests {
                     for _ in 0..<3 { _ = try await test.emptyCall(Souk_Testing_V1_Empty()) }
                     group.cancelAll()
                     await inFlight
+                    for await _ in firstStopped {}
 
                     // Down: fail fast, naming the cause.
                     let down = await #expect(throws: RPCError.self) {
@@ -126,6 +132,7 @@ struct SWPTransportTests {
                         restarted.addTask { try await secondServer.serve() }
                         var options = CallOptions.defaults
                         options.waitForReady = true
+                        options.timeout = .seconds(30)
                         _ = try await test.emptyCall(Souk_Testing_V1_Empty(), options: options)
                         secondServer.beginGracefulShutdown()
                         restarted.cancelAll()

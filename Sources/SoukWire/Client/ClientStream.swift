@@ -3,11 +3,14 @@ import NIOCore
 
 /// The id of a client stream, assigned when its HEADERS go out.
 ///
-/// `@unchecked Sendable` is sound: `id` is read and written only on the connection's event loop, and every
-/// command of one stream hops there in order.
+/// `@unchecked Sendable` is sound: `id` and `isOpenFailed` are read and written only on the connection's event
+/// loop, and every command of one stream hops there in order; `sawStatus` is written by the call's inbound
+/// iterator and read after the call's closure returned, in the same task.
 final class ClientStreamSlot: @unchecked Sendable {
     var id: UInt32?
     var isOpenFailed = false
+    /// The call read the server's final status: the stream is over and needs no CANCEL.
+    var sawStatus = false
 }
 
 /// The outbound half of a client stream, as GRPCCore writes it: metadata once, messages, then finish.
@@ -20,6 +23,24 @@ struct ClientStreamWriter: ClosableRPCWriterProtocol {
     let timeoutMicroseconds: UInt64
     let continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
     let compression: MessageCompression
+    private let outbox: StreamOutbox
+
+    init(
+        connection: ConnectionHandle,
+        slot: ClientStreamSlot,
+        method: String,
+        timeoutMicroseconds: UInt64,
+        continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation,
+        compression: MessageCompression
+    ) {
+        self.connection = connection
+        self.slot = slot
+        self.method = method
+        self.timeoutMicroseconds = timeoutMicroseconds
+        self.continuation = continuation
+        self.compression = compression
+        self.outbox = StreamOutbox(connection: connection, streamID: { slot.id })
+    }
 
     func write(_ element: RPCRequestPart<WireBytes>) async throws {
         switch element {
@@ -36,7 +57,7 @@ struct ClientStreamWriter: ClosableRPCWriterProtocol {
             )
             let slot = self.slot
             let continuation = self.continuation
-            self.connection.execute { handler in
+            self.outbox.enqueue { handler in
                 if let id = handler.openStream(head: head, continuation: continuation) {
                     slot.id = id
                 } else {
@@ -51,14 +72,7 @@ struct ClientStreamWriter: ClosableRPCWriterProtocol {
             }
         case .message(let bytes):
             let (payload, isCompressed) = try self.compression.compress(bytes.buffer)
-            let slot = self.slot
-            try await self.connection.perform { handler, promise in
-                guard let id = slot.id else {
-                    promise.fail(StreamFailure(code: StreamFailure.unavailable, message: "the stream was not opened"))
-                    return
-                }
-                handler.sendMessage(payload, isCompressed: isCompressed, endStream: false, on: id, promise: promise)
-            }
+            try await self.outbox.write(payload, isCompressed: isCompressed)
         }
     }
 
@@ -68,14 +82,14 @@ struct ClientStreamWriter: ClosableRPCWriterProtocol {
 
     func finish() async {
         let slot = self.slot
-        self.connection.execute { handler in
+        self.outbox.enqueue { handler in
             if let id = slot.id { handler.halfClose(id) }
         }
     }
 
     func finish(throwing error: any Error) async {
         let slot = self.slot
-        self.connection.execute { handler in
+        self.outbox.enqueue { handler in
             if let id = slot.id { handler.cancel(id, status: StreamFailure.cancelled) }
         }
     }
@@ -133,6 +147,7 @@ struct ClientStreamInbound: AsyncSequence, Sendable {
                     return .message(message)
                 case .trailers(let trailers):
                     self.isDone = true
+                    self.slot.sawStatus = true
                     let code = Status.Code(rawValue: Int(trailers.code)) ?? .unknown
                     return .status(
                         Status(code: code, message: trailers.message),

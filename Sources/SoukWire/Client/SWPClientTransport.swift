@@ -181,9 +181,12 @@ package final class SWPClientTransport: ClientTransport, Sendable {
             localPeer: Self.peer(connection.channel.localAddress)
         )
         defer {
-            // Whatever the closure did, the stream ends here: cancel it if it is still open.
-            connection.execute { handler in
-                if let id = slot.id { handler.cancel(id, status: StreamFailure.cancelled) }
+            // Whatever the closure did, the stream ends here: cancel it if it may still be open (a call that read
+            // the final status is over, and skips the hop to the event loop).
+            if !slot.sawStatus {
+                connection.execute { handler in
+                    if let id = slot.id { handler.cancel(id, status: StreamFailure.cancelled) }
+                }
             }
         }
         return try await closure(stream, context)

@@ -28,13 +28,6 @@ package struct ConnectionHandle: Sendable {
         }
     }
 
-    /// Runs `body` on the event loop and waits for the promise it completes.
-    package func perform(_ body: @escaping @Sendable (ConnectionHandler, EventLoopPromise<Void>) -> Void) async throws {
-        let promise = self.channel.eventLoop.makePromise(of: Void.self)
-        self.execute { handler in body(handler, promise) }
-        try await promise.futureResult.get()
-    }
-
     /// Takes one received message: returns its flow-control credit and decompresses it.
     ///
     /// A message that cannot be decompressed cancels its stream with the failure's code, which is rethrown.

@@ -64,6 +64,14 @@ struct ServerStreamWriter: ClosableRPCWriterProtocol {
     let connection: ConnectionHandle
     let id: UInt32
     let compression: MessageCompression
+    private let outbox: StreamOutbox
+
+    init(connection: ConnectionHandle, id: UInt32, compression: MessageCompression) {
+        self.connection = connection
+        self.id = id
+        self.compression = compression
+        self.outbox = StreamOutbox(connection: connection, streamID: { id })
+    }
 
     func write(_ element: RPCResponsePart<WireBytes>) async throws {
         let id = self.id
@@ -74,19 +82,17 @@ struct ServerStreamWriter: ClosableRPCWriterProtocol {
                 entries.append(("grpc-encoding", .text("zstd")))
             }
             let head = entries
-            self.connection.execute { handler in handler.sendResponseHead(head, on: id) }
+            self.outbox.enqueue { handler in handler.sendResponseHead(head, on: id) }
         case .message(let bytes):
             let (payload, isCompressed) = try self.compression.compress(bytes.buffer)
-            try await self.connection.perform { handler, promise in
-                handler.sendMessage(payload, isCompressed: isCompressed, endStream: false, on: id, promise: promise)
-            }
+            try await self.outbox.write(payload, isCompressed: isCompressed)
         case .status(let status, let metadata):
             let trailers = WireProtobuf.Trailers(
                 code: UInt32(status.code.rawValue),
                 message: status.message,
                 metadata: MetadataCoding.entries(metadata)
             )
-            self.connection.execute { handler in handler.sendTrailers(trailers, on: id) }
+            self.outbox.enqueue { handler in handler.sendTrailers(trailers, on: id) }
         }
     }
 
@@ -98,6 +104,6 @@ struct ServerStreamWriter: ClosableRPCWriterProtocol {
 
     func finish(throwing error: any Error) async {
         let id = self.id
-        self.connection.execute { handler in handler.cancel(id, status: StreamFailure.internal) }
+        self.outbox.enqueue { handler in handler.cancel(id, status: StreamFailure.internal) }
     }
 }

@@ -118,8 +118,14 @@ package struct BenchRun: Sendable {
     ) async throws -> SoakResult {
         let calls = self.plan.soakCalls
         let inFlight = 64
-        let samples = try await SwiftWireLoad.soak(calls: calls, inFlight: inFlight, endpoint: endpoint, server: process) {
-            done, resident in
+        let samples = try await SwiftWireLoad.soak(
+            calls: calls,
+            inFlight: inFlight,
+            endpoint: endpoint,
+            server: process
+        ) {
+            done,
+            resident in
             let memory = resident.map { String(format: "%.1f MiB", Double($0) / 1_048_576) } ?? "?"
             progress("soak: \(done) of \(calls) SWP calls · server resident \(memory)")
         }

@@ -47,7 +47,7 @@ package struct ExternalLoad: Sendable {
             "--duration-s", Self.seconds(measure),
         ]
         let serverBefore = server?.seconds()
-        var summary = try await Self.run(program, arguments, tool: "C client")
+        var summary = try await Self.run(program, arguments, tool: "C client", payloadBytes: scenario.payloadBytes)
         if let before = serverBefore, let after = server?.seconds() {
             // The server also worked during the warm-up: charge it the window's share only.
             let share = measure.seconds / (warmup.seconds + measure.seconds)
@@ -57,7 +57,11 @@ package struct ExternalLoad: Sendable {
     }
 
     /// Runs the floor for `scenario` (its payload size, in-flight count, connections and TLS).
-    package func measureFloor(scenario: Scenario, warmup: Duration, measure: Duration) async throws -> LoadOutcomeSummary {
+    package func measureFloor(
+        scenario: Scenario,
+        warmup: Duration,
+        measure: Duration
+    ) async throws -> LoadOutcomeSummary {
         guard let program = self.floor else { throw BenchError.usage("no floor program") }
         let arguments = [
             "run", scenario.tls ? "--tls" : "--plain",
@@ -67,10 +71,15 @@ package struct ExternalLoad: Sendable {
             "--warmup-s", Self.seconds(warmup),
             "--duration-s", Self.seconds(measure),
         ]
-        return try await Self.run(program, arguments, tool: "floor")
+        return try await Self.run(program, arguments, tool: "floor", payloadBytes: scenario.payloadBytes)
     }
 
-    private static func run(_ program: String, _ arguments: [String], tool: String) async throws -> LoadOutcomeSummary {
+    private static func run(
+        _ program: String,
+        _ arguments: [String],
+        tool: String,
+        payloadBytes: Int
+    ) async throws -> LoadOutcomeSummary {
         let outcome = try await CommandRunner().run(program, arguments)
         let lines = outcome.output.split(separator: "\n")
         guard outcome.status == 0 else {
@@ -82,12 +91,19 @@ package struct ExternalLoad: Sendable {
         guard let json = lines.last(where: { $0.hasPrefix("{") }),
             let report = try? JSONDecoder().decode(ExternalReport.self, from: Data(json.utf8))
         else {
-            throw BenchError.externalTool(tool: tool, message: "printed no result: \(lines.suffix(5).joined(separator: " / "))")
+            throw BenchError.externalTool(
+                tool: tool,
+                message: "printed no result: \(lines.suffix(5).joined(separator: " / "))"
+            )
         }
         guard report.errors == 0 else {
-            throw BenchError.callsFailed(failed: report.errors, completed: report.calls, cause: "\(tool) reported errors")
+            throw BenchError.callsFailed(
+                failed: report.errors,
+                completed: report.calls ?? report.messages ?? 0,
+                cause: "\(tool) reported errors"
+            )
         }
-        return LoadOutcomeSummary(report: report)
+        return LoadOutcomeSummary(report: report, payloadBytes: payloadBytes)
     }
 
     private static func seconds(_ duration: Duration) -> String {
@@ -97,19 +113,19 @@ package struct ExternalLoad: Sendable {
 
 /// The JSON line the C programs print.
 struct ExternalReport: Decodable {
-    var calls: Int
+    /// Calls completed (echo); absent for a stream run, which counts messages.
+    var calls: Int?
+    var messages: Int?
     var errors: Int
     var seconds: Double
-    var p50Us: Double
-    var p90Us: Double
-    var p99Us: Double
-    var p999Us: Double
+    var p50Us: Double?
+    var p90Us: Double?
+    var p99Us: Double?
+    var p999Us: Double?
     var cpuSeconds: Double?
-    var messages: Int?
-    var bytes: Int?
 
     enum CodingKeys: String, CodingKey {
-        case calls, errors, seconds, messages, bytes
+        case calls, errors, seconds, messages
         case p50Us = "p50_us"
         case p90Us = "p90_us"
         case p99Us = "p99_us"
@@ -128,16 +144,17 @@ package struct LoadOutcomeSummary: Sendable {
     package var clientCPUSeconds: Double?
     package var serverCPUSeconds: Double?
 
-    init(report: ExternalReport) {
-        self.calls = report.calls
-        self.messages = report.messages ?? report.calls
-        self.payloadBytes = report.bytes ?? 0
+    init(report: ExternalReport, payloadBytes: Int) {
+        self.calls = report.calls ?? 0
+        self.messages = report.messages ?? report.calls ?? 0
+        self.payloadBytes = self.messages * payloadBytes
         self.seconds = report.seconds
+        // A stream run reports no call latency: zero shows as "–".
         self.latency = LatencyPercentiles(
-            p50: report.p50Us,
-            p90: report.p90Us,
-            p99: report.p99Us,
-            p999: report.p999Us
+            p50: report.p50Us ?? 0,
+            p90: report.p90Us ?? 0,
+            p99: report.p99Us ?? 0,
+            p999: report.p999Us ?? 0
         )
         self.clientCPUSeconds = report.cpuSeconds
         self.serverCPUSeconds = nil

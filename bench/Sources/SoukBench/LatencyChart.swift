@@ -19,7 +19,9 @@ package enum LatencyChart {
             $0.scenario.call == .unary && $0.scenario.payloadBytes == 64 && $0.scenario.tls
                 && !$0.scenario.compression && $0.scenario.connections == 1 && $0.calls > 0
         }
-        return Dictionary(grouping: sweep, by: \.wire).mapValues { $0.sorted { $0.scenario.inFlight < $1.scenario.inFlight } }
+        return Dictionary(grouping: sweep, by: \.wire).mapValues {
+            $0.sorted { $0.scenario.inFlight < $1.scenario.inFlight }
+        }
     }
 
     /// The SVG document.
@@ -33,7 +35,9 @@ package enum LatencyChart {
             ##"<text x="\##(Int(width / 2))" y="22" text-anchor="middle" font-size="15">\##(Self.escape(title))</text>"##,
         ]
         guard !all.isEmpty else {
-            svg.append(##"<text x="\##(Int(width / 2))" y="\##(Int(height / 2))" text-anchor="middle">no unary 64 B TLS figures in this run</text>"##)
+            svg.append(
+                ##"<text x="\##(Int(width / 2))" y="\##(Int(height / 2))" text-anchor="middle">no unary 64 B TLS figures in this run</text>"##
+            )
             svg.append("</svg>")
             return svg.joined(separator: "\n")
         }
@@ -41,23 +45,37 @@ package enum LatencyChart {
         let yRange = Self.decades(all.flatMap { [$0.latency.p50, $0.latency.p99] })
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
-        let x = { (value: Double) in left + (log10(value) - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth }
+        let x = { (value: Double) in
+            left + (log10(value) - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth
+        }
         let y = { (value: Double) in
             top + plotHeight - (log10(value) - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotHeight
         }
 
-        svg.append(##"<rect x="\##(left)" y="\##(top)" width="\##(plotWidth)" height="\##(plotHeight)" fill="none" stroke="#444"/>"##)
+        svg.append(
+            ##"<rect x="\##(left)" y="\##(top)" width="\##(plotWidth)" height="\##(plotHeight)" fill="none" stroke="#444"/>"##
+        )
         for tick in Self.ticks(xRange) {
             let position = Self.number(x(tick))
-            svg.append(##"<line x1="\##(position)" y1="\##(top)" x2="\##(position)" y2="\##(top + plotHeight)" stroke="#eee"/>"##)
-            svg.append(##"<text x="\##(position)" y="\##(top + plotHeight + 18)" text-anchor="middle">\##(Self.short(tick))</text>"##)
+            svg.append(
+                ##"<line x1="\##(position)" y1="\##(top)" x2="\##(position)" y2="\##(top + plotHeight)" stroke="#eee"/>"##
+            )
+            svg.append(
+                ##"<text x="\##(position)" y="\##(top + plotHeight + 18)" text-anchor="middle">\##(Self.short(tick))</text>"##
+            )
         }
         for tick in Self.ticks(yRange) {
             let position = Self.number(y(tick))
-            svg.append(##"<line x1="\##(left)" y1="\##(position)" x2="\##(left + plotWidth)" y2="\##(position)" stroke="#eee"/>"##)
-            svg.append(##"<text x="\##(left - 6)" y="\##(position)" dy="4" text-anchor="end">\##(Self.latency(tick))</text>"##)
+            svg.append(
+                ##"<line x1="\##(left)" y1="\##(position)" x2="\##(left + plotWidth)" y2="\##(position)" stroke="#eee"/>"##
+            )
+            svg.append(
+                ##"<text x="\##(left - 6)" y="\##(position)" dy="4" text-anchor="end">\##(Self.latency(tick))</text>"##
+            )
         }
-        svg.append(##"<text x="\##(left + plotWidth / 2)" y="\##(height - 18)" text-anchor="middle">calls per second (log)</text>"##)
+        svg.append(
+            ##"<text x="\##(left + plotWidth / 2)" y="\##(height - 18)" text-anchor="middle">calls per second (log)</text>"##
+        )
         svg.append(
             ##"<text transform="translate(18 \##(top + plotHeight / 2)) rotate(-90)" text-anchor="middle">latency (log)</text>"##
         )
@@ -66,7 +84,9 @@ package enum LatencyChart {
         for wire in BenchWire.allCases {
             guard let points = lines[wire], let color = Self.colors[wire] else { continue }
             for (dash, percentile) in [("", \LatencyPercentiles.p50), ("6 4", \LatencyPercentiles.p99)] {
-                let path = points.map { "\(Self.number(x($0.callsPerSecond))),\(Self.number(y($0.latency[keyPath: percentile])))" }
+                let path = points.map {
+                    "\(Self.number(x($0.callsPerSecond))),\(Self.number(y($0.latency[keyPath: percentile])))"
+                }
                 svg.append(
                     ##"<polyline points="\##(path.joined(separator: " "))" fill="none" stroke="\##(color)" stroke-width="2""##
                         + (dash.isEmpty ? "" : ##" stroke-dasharray="\##(dash)""##) + "/>"
@@ -76,12 +96,16 @@ package enum LatencyChart {
                     let py = Self.number(y(point.latency[keyPath: percentile]))
                     svg.append(##"<circle cx="\##(px)" cy="\##(py)" r="3" fill="\##(color)"/>"##)
                     if dash.isEmpty {
-                        svg.append(##"<text x="\##(px)" y="\##(py)" dx="5" dy="-5" fill="\##(color)" font-size="10">×\##(point.scenario.inFlight)</text>"##)
+                        svg.append(
+                            ##"<text x="\##(px)" y="\##(py)" dx="5" dy="-5" fill="\##(color)" font-size="10">×\##(point.scenario.inFlight)</text>"##
+                        )
                     }
                 }
             }
             let legendX = left + plotWidth + 14
-            svg.append(##"<line x1="\##(legendX)" y1="\##(legendY)" x2="\##(legendX + 22)" y2="\##(legendY)" stroke="\##(color)" stroke-width="2"/>"##)
+            svg.append(
+                ##"<line x1="\##(legendX)" y1="\##(legendY)" x2="\##(legendX + 22)" y2="\##(legendY)" stroke="\##(color)" stroke-width="2"/>"##
+            )
             svg.append(##"<text x="\##(legendX + 28)" y="\##(legendY + 4)">\##(Self.escape(wire.label))</text>"##)
             legendY += 20
         }
@@ -120,7 +144,8 @@ package enum LatencyChart {
     }
 
     private static func latency(_ micros: Double) -> String {
-        micros >= 1_000_000 ? "\(Int(micros / 1_000_000)) s" : micros >= 1000 ? "\(Int(micros / 1000)) ms" : "\(Int(micros)) µs"
+        micros >= 1_000_000
+            ? "\(Int(micros / 1_000_000)) s" : micros >= 1000 ? "\(Int(micros / 1000)) ms" : "\(Int(micros)) µs"
     }
 
     private static func number(_ value: Double) -> String {

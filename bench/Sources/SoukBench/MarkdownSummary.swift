@@ -34,7 +34,9 @@ package enum MarkdownSummary {
                 + "wire's client CPU includes its server. `÷ SWP` is the wire's rate over SWP's."
         )
         out.append("")
-        out.append("| scenario | wire | rate | MB/s | p50 | p90 | p99 | p99.9 | client CPU/call | server CPU/call | server peak | ÷ SWP |")
+        out.append(
+            "| scenario | wire | rate | MB/s | p50 | p90 | p99 | p99.9 | client CPU/call | server CPU/call | server peak | ÷ SWP |"
+        )
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var scenarios: [Scenario] = []
         for measurement in report.measurements where !scenarios.contains(measurement.scenario) {
@@ -49,10 +51,10 @@ package enum MarkdownSummary {
                     row.wire.label,
                     Format.rate(row.rate),
                     String(format: "%.1f", row.megabytesPerSecond),
-                    Format.micros(row.latency.p50),
-                    Format.micros(row.latency.p90),
-                    Format.micros(row.latency.p99),
-                    Format.micros(row.latency.p999),
+                    Format.latency(row.latency.p50),
+                    Format.latency(row.latency.p90),
+                    Format.latency(row.latency.p99),
+                    Format.latency(row.latency.p999),
                     row.clientCPUPerCall.map { String(format: "%.1f µs", $0 * 1e6) } ?? "–",
                     row.serverCPUPerCall.map { String(format: "%.1f µs", $0 * 1e6) } ?? "–",
                     row.serverPeakMemoryBytes.map(Format.mebibytes) ?? "–",

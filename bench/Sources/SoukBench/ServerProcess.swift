@@ -26,9 +26,12 @@ package final class ServerProcess: Sendable {
     /// Starts `soukd` and waits (up to two minutes: the embedded PostgreSQL starts first) until it is ready.
     package static func start(soukd: String, tls: Bool) async throws -> ServerProcess {
         guard FileManager.default.isExecutableFile(atPath: soukd) else {
-            throw BenchError.server("no soukd at \(soukd); build it (swift build -c release --product soukd) or pass --soukd")
+            throw BenchError.server(
+                "no soukd at \(soukd); build it (swift build -c release --product soukd) or pass --soukd"
+            )
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("souk-bench-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("souk-bench-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let log = "\(folder)/soukd.log"
         var arguments = [

@@ -167,12 +167,19 @@ package enum Format {
 
     /// A ratio: `5.2×`, `0.25×`.
     package static func ratio(_ value: Double) -> String {
-        value >= 10 ? String(format: "%.0f×", value) : value >= 1 ? String(format: "%.1f×", value) : String(format: "%.2f×", value)
+        value >= 10
+            ? String(format: "%.0f×", value)
+            : value >= 1 ? String(format: "%.1f×", value) : String(format: "%.2f×", value)
     }
 
     /// Microseconds, switching to milliseconds from 10 ms: `742 µs`, `14.2 ms`.
     package static func micros(_ value: Double) -> String {
         value >= 10_000 ? String(format: "%.1f ms", value / 1000) : String(format: "%.0f µs", value)
+    }
+
+    /// A latency cell: "–" when nothing was measured (zero).
+    package static func latency(_ micros: Double) -> String {
+        micros > 0 ? Self.micros(micros) : "–"
     }
 
     /// Bytes as MiB with one decimal.

@@ -97,7 +97,9 @@ package struct TestServiceDriver<Transport: ClientTransport>: Sendable {
             )
             let expected = count * payload.body.count
             guard reply.aggregatedPayloadSize == expected else {
-                throw BenchError.wrongAnswer("StreamingInputCall counted \(reply.aggregatedPayloadSize) of \(expected) bytes")
+                throw BenchError.wrongAnswer(
+                    "StreamingInputCall counted \(reply.aggregatedPayloadSize) of \(expected) bytes"
+                )
             }
             counter.count(messages: count, bytes: expected)
         }

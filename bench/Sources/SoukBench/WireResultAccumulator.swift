@@ -23,7 +23,7 @@ struct WireResultAccumulator {
     }
 
     mutating func add(_ summary: LoadOutcomeSummary) {
-        self.reported.append((summary.latency, summary.calls))
+        if summary.calls > 0 { self.reported.append((summary.latency, summary.calls)) }
         self.seconds += summary.seconds
         self.calls += summary.calls
         self.messages += summary.messages

@@ -17,7 +17,10 @@ package struct WorkerTally: Sendable {
 
     /// An empty tally; latencies up to 10 minutes at three significant digits.
     package init() {
-        self.latencyNanoseconds = Histogram(highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .three)
+        self.latencyNanoseconds = Histogram(
+            highestTrackableValue: 600_000_000_000,
+            numberOfSignificantValueDigits: .three
+        )
     }
 
     /// Adds `other`'s counts to these.

@@ -16,7 +16,8 @@ struct BenchCommand: AsyncParsableCommand {
             By default souk-bench starts the soukd built next to it (TLS and, for plaintext scenarios, a second \
             one), runs every scenario over every wire in interleaved rounds, and writes JSON, Markdown and an SVG \
             chart to bench/results. Build in release mode for figures worth quoting:
-              swift build -c release --product soukd --product souk-bench && make -C clients/c && make -C bench/floor
+              swift build -c release --product soukd; swift build -c release --product souk-bench
+              make -C clients/c; make -C bench/floor
               .build/release/souk-bench
             """
     )
@@ -54,7 +55,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "The running soukd serves without TLS.")
     var plaintext = false
 
-    @Option(name: .customLong("c-client"), help: "The C client (default clients/c/swp-call, when built).")
+    @Option(name: .customLong("c-client"), help: "The C client (default clients/c/build/swp-call, when built).")
     var cClient: String?
 
     @Option(help: "The floor program (default bench/floor/floor, when built).")
@@ -131,13 +132,18 @@ struct BenchCommand: AsyncParsableCommand {
             let (host, swpPort) = try Self.hostAndPort(swp, flag: "--swp")
             let (_, grpcPort) = try Self.hostAndPort(grpc, flag: "--grpc")
             server = .external(
-                ServerEndpoint(host: host, swpPort: swpPort, grpcPort: grpcPort, certificateAuthority: self.plaintext ? nil : self.ca)
+                ServerEndpoint(
+                    host: host,
+                    swpPort: swpPort,
+                    grpcPort: grpcPort,
+                    certificateAuthority: self.plaintext ? nil : self.ca
+                )
             )
         } else {
             server = .spawn(soukd: self.soukd ?? Self.sibling("soukd"))
         }
         let external = ExternalLoad(
-            cClient: Self.existing(self.cClient, default: "clients/c/swp-call"),
+            cClient: Self.existing(self.cClient, default: "clients/c/build/swp-call"),
             floor: Self.existing(self.floor, default: "bench/floor/floor")
         )
         return BenchPlan(
@@ -165,7 +171,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     private func selectedScenarios() throws -> [Scenario] {
         let matrix = self.quick ? Scenario.quickMatrix : Scenario.fullMatrix
-        let chosen = self.scenarioFilters.isEmpty
+        let chosen =
+            self.scenarioFilters.isEmpty
             ? matrix : matrix.filter { scenario in self.scenarioFilters.contains { scenario.name.contains($0) } }
         guard !chosen.isEmpty else {
             throw ValidationError("no scenario matches; scenarios are: \(matrix.map(\.name).joined(separator: "; "))")

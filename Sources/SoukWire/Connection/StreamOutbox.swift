@@ -1,0 +1,129 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Hands everything one stream sends (head, messages, end, trailers, cancel) to the event loop in order and in
+/// batches, with backpressure by message bytes not yet written.
+///
+/// A writer does not wait for each message to reach the socket: that would cost an event-loop round trip per
+/// message and split a unary call's head, message and end over several flushes. Operations queue here; one
+/// event-loop task runs everything queued since it was scheduled, so a unary request or response usually costs
+/// one hop and one flush. A writer waits only when more than ``highWaterBytes`` of messages are queued or held
+/// back by flow control, until the backlog is below ``lowWaterBytes``. The first failure (the stream was
+/// cancelled or the connection lost) is thrown by the next write.
+final class StreamOutbox: Sendable {
+    /// Above this many unwritten bytes a writer waits.
+    static let highWaterBytes = 256 * 1024
+    /// A waiting writer resumes once the backlog is at most this.
+    static let lowWaterBytes = 64 * 1024
+
+    private enum Queued {
+        case message(ByteBuffer, isCompressed: Bool)
+        case control(@Sendable (ConnectionHandler) -> Void)
+    }
+
+    private struct State {
+        var queued: [Queued] = []
+        var isScheduled = false
+        var unwrittenBytes = 0
+        var failure: (any Error)?
+        var waiter: CheckedContinuation<Void, any Error>?
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let connection: ConnectionHandle
+    private let streamID: @Sendable () -> UInt32?
+
+    /// - Parameter streamID: the stream's id, read on the event loop (a client learns its id only there).
+    init(connection: ConnectionHandle, streamID: @escaping @Sendable () -> UInt32?) {
+        self.connection = connection
+        self.streamID = streamID
+    }
+
+    /// Queues an operation other than a message (head, end, trailers, cancel) behind everything queued before.
+    func enqueue(_ operation: @escaping @Sendable (ConnectionHandler) -> Void) {
+        let schedule = self.state.withLockedValue { state -> Bool in
+            state.queued.append(.control(operation))
+            let schedule = !state.isScheduled
+            state.isScheduled = true
+            return schedule
+        }
+        if schedule {
+            self.connection.execute { handler in self.send(on: handler) }
+        }
+    }
+
+    /// Queues `payload` for the stream; waits only while the backlog is above the high-water mark.
+    func write(_ payload: ByteBuffer, isCompressed: Bool) async throws {
+        let size = max(payload.readableBytes, 1)
+        let (schedule, mustWait) = try self.state.withLockedValue { state -> (Bool, Bool) in
+            if let failure = state.failure { throw failure }
+            state.queued.append(.message(payload, isCompressed: isCompressed))
+            state.unwrittenBytes += size
+            let schedule = !state.isScheduled
+            state.isScheduled = true
+            return (schedule, state.unwrittenBytes > Self.highWaterBytes)
+        }
+        if schedule {
+            self.connection.execute { handler in self.send(on: handler) }
+        }
+        if mustWait {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resume: Result<Void, any Error>? = self.state.withLockedValue { state in
+                    if let failure = state.failure { return .failure(failure) }
+                    if state.unwrittenBytes <= Self.lowWaterBytes { return .success(()) }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let resume { continuation.resume(with: resume) }
+            }
+        }
+    }
+
+    /// On the event loop: runs everything queued, in order.
+    private func send(on handler: ConnectionHandler) {
+        let batch = self.state.withLockedValue { state -> [Queued] in
+            state.isScheduled = false
+            defer { state.queued.removeAll(keepingCapacity: true) }
+            return state.queued
+        }
+        let loop = self.connection.eventLoop
+        for item in batch {
+            switch item {
+            case .control(let operation):
+                operation(handler)
+            case .message(let payload, let isCompressed):
+                let size = max(payload.readableBytes, 1)
+                // Read per message: a client's stream gets its id from the head earlier in this batch.
+                guard let id = self.streamID() else {
+                    let failure = StreamFailure(code: StreamFailure.unavailable, message: "the stream was not opened")
+                    self.written(size, failure: failure)
+                    continue
+                }
+                let promise = loop.makePromise(of: Void.self)
+                promise.futureResult.whenComplete { result in
+                    switch result {
+                    case .success: self.written(size, failure: nil)
+                    case .failure(let error): self.written(size, failure: error)
+                    }
+                }
+                handler.sendMessage(payload, isCompressed: isCompressed, endStream: false, on: id, promise: promise)
+            }
+        }
+    }
+
+    private func written(_ bytes: Int, failure: (any Error)?) {
+        let (waiter, result) = self.state.withLockedValue {
+            state -> (CheckedContinuation<Void, any Error>?, Result<Void, any Error>) in
+            state.unwrittenBytes -= bytes
+            if let failure, state.failure == nil { state.failure = failure }
+            if let failure = state.failure {
+                defer { state.waiter = nil }
+                return (state.waiter, .failure(failure))
+            }
+            guard state.unwrittenBytes <= Self.lowWaterBytes else { return (nil, .success(())) }
+            defer { state.waiter = nil }
+            return (state.waiter, .success(()))
+        }
+        waiter?.resume(with: result)
+    }
+}

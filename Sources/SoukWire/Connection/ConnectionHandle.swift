@@ -7,6 +7,7 @@ package struct ConnectionHandle: Sendable {
     private let handler: NIOLoopBound<ConnectionHandler>
     /// The peer's settings when the handle was made (for a client: once the connection was ready).
     package let peerSettings: Settings
+    private let credits = CreditReturns()
 
     /// Wraps `handler`; call on the channel's event loop.
     package init(channel: any Channel, handler: ConnectionHandler) {
@@ -39,9 +40,7 @@ package struct ConnectionHandle: Sendable {
         compression: MessageCompression,
         streamID: @escaping @Sendable () -> UInt32?
     ) throws -> WireBytes {
-        self.execute { handler in
-            if let id = streamID() { handler.consumed(wireSize, on: id) }
-        }
+        self.credits.add(wireSize, streamID: streamID, on: self)
         do {
             return WireBytes(try compression.decompress(payload, isCompressed: isCompressed))
         } catch let failure as StreamFailure {

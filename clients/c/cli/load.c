@@ -9,6 +9,12 @@
  *   --method echo    unary Echo calls with a --size byte payload: calls, qps, latency percentiles
  *   --method stream  StreamBytes calls (a very large count, restarted if one ends): messages/s, MB/s
  *
+ * Ended calls are handed from on_done to the worker's loop through a FIFO of slot indexes (at most one
+ * entry per slot, so it never holds more than the worker's share). on_done can run while the loop is
+ * inside swp_call_start: starting a call whose request does not fit in the send windows processes
+ * input while it waits for WINDOW_UPDATE, and other calls end meanwhile (e.g. 16 x 256 KiB echoes fill
+ * the 4 MiB connection window). Those slots join the FIFO and are handled in the same pass.
+ *
  * Output: one JSON line on stdout. Any failed call (warm-up included) or a lost connection makes the
  * run fail: a message naming the cause and the count of failed calls on stderr, exit code 30, and no
  * figures built on errors.
@@ -36,8 +42,9 @@ typedef struct worker worker;
 typedef struct {
     worker *w;
     int64_t started_us;
-    swp_call *call;
-    int finished;
+    int64_t ended_us; /* when on_done ran */
+    swp_call *call;   /* NULL while the slot is idle (and, transiently, inside swp_call_start) */
+    bool queued;      /* in the done FIFO */
 } slot;
 
 struct worker {
@@ -54,8 +61,9 @@ struct worker {
     uint64_t calls, errors, messages, bytes;
     char first_error[300];
     slot *slots;
+    /* FIFO of ended slots (indexes), capacity share: a slot is queued at most once. */
     int *done_list;
-    int n_done;
+    int done_head, n_done;
 };
 
 static int64_t now_us(void) {
@@ -93,8 +101,24 @@ static void on_message(swp_call *call, const uint8_t *data, size_t len, int comp
 static void on_done(swp_call *call, void *user) {
     (void)call;
     slot *s = user;
-    s->finished = 1;
-    s->w->done_list[s->w->n_done++] = (int)(s - s->w->slots);
+    worker *w = s->w;
+    s->ended_us = now_us();
+    /* on_done runs once per call and a slot holds one call at a time, so it is never queued twice
+     * and the FIFO (capacity share) cannot overflow. */
+    if (s->queued || w->n_done >= w->share) abort();
+    s->queued = true;
+    w->done_list[(w->done_head + w->n_done) % w->share] = (int)(s - w->slots);
+    w->n_done++;
+}
+
+/* Takes the oldest ended slot off the FIFO, or NULL. */
+static slot *pop_done(worker *w) {
+    if (w->n_done == 0) return NULL;
+    slot *s = &w->slots[w->done_list[w->done_head]];
+    w->done_head = (w->done_head + 1) % w->share;
+    w->n_done--;
+    s->queued = false;
+    return s;
 }
 
 static int start_slot(worker *w, swp_conn *conn, slot *s) {
@@ -107,11 +131,13 @@ static int start_slot(worker *w, swp_conn *conn, slot *s) {
     p.on_message = on_message;
     p.on_done = on_done;
     p.user = s;
-    s->finished = 0;
     s->started_us = now_us();
     swp_error err;
-    s->call = swp_call_start(conn, &p, w->request, w->request_len, &err);
-    if (!s->call) {
+    /* swp_call_start may process input while it waits for flow-control credit: on_done of other
+     * slots (and even of this call) can run before it returns; they only queue the slot. */
+    swp_call *call = swp_call_start(conn, &p, w->request, w->request_len, &err);
+    s->call = call;
+    if (!call) {
         note_error(w, "cannot start a call: %s: %s", swp_err_name(err.code), err.message);
         return -1;
     }
@@ -122,6 +148,7 @@ static int start_slot(worker *w, swp_conn *conn, slot *s) {
 static int complete_slot(worker *w, slot *s, int64_t end) {
     swp_call *call = s->call;
     s->call = NULL;
+    if (!call) return 0; /* nothing to complete (defensive: never expected) */
     int status = swp_call_status(call);
     int ok = status == SWP_STATUS_OK && (w->stream || swp_call_messages(call) == 1);
     bool in_window = end >= w->window_start && end < w->window_end;
@@ -161,12 +188,10 @@ static void *worker_main(void *arg) {
             note_error(w, "connection lost: %s%s", swp_conn_error(conn)->message, "");
             break;
         }
-        int64_t end = now_us();
-        int n = w->n_done;
-        w->n_done = 0;
-        for (int k = 0; k < n; k++) {
-            slot *s = &w->slots[w->done_list[k]];
-            complete_slot(w, s, end);
+        /* Slots that end while start_slot waits are appended to the FIFO and handled in this pass. */
+        slot *s;
+        while (w->errors == 0 && (s = pop_done(w)) != NULL) {
+            complete_slot(w, s, s->ended_us);
             if (!stopping && w->errors == 0 && start_slot(w, conn, s) != 0) break;
         }
         if (w->errors) break;
@@ -174,12 +199,16 @@ static void *worker_main(void *arg) {
     }
 out:
     /* Cancel what is still running (streams, or calls that straddle the window's end). */
+    /* Calls that already ended are checked for failure (outside the window: not counted). */
     for (int i = 0; i < w->share; i++) {
-        if (w->slots[i].call) {
-            swp_call *call = w->slots[i].call;
-            w->slots[i].call = NULL;
-            if (swp_call_done(call) && !w->stream) complete_slot(w, &w->slots[i], now_us() + 1000000000);
-            else swp_call_free(call);
+        slot *s = &w->slots[i];
+        if (!s->call) continue;
+        if (swp_call_done(s->call)) {
+            complete_slot(w, s, w->window_end);
+        } else {
+            swp_call *call = s->call;
+            s->call = NULL;
+            swp_call_free(call);
         }
     }
     swp_conn_close(conn);

@@ -4,7 +4,11 @@
  * One swp_conn is one TCP (+ TLS 1.3, ALPN "swp/1") connection carrying many concurrent calls,
  * each on its own stream (§7). The library is single-threaded per connection: all calls on a
  * connection, and swp_conn_process, must be used from one thread at a time. Use one connection per
- * thread for parallelism. Callbacks (on_message, on_done) must not start or free calls.
+ * thread for parallelism. Callbacks (on_message, on_done) must not start, wait for or free calls, nor
+ * process the connection. They run from whichever library function is reading input: not only
+ * swp_conn_process / swp_call_next / swp_call_wait, but also swp_call_start while it waits for a free
+ * stream or flow-control credit, so other calls (and the one being started, before swp_call_start has
+ * returned its handle) may end inside swp_call_start.
  *
  * SIGPIPE: writing to a socket the server closed raises SIGPIPE; swp_connect sets SIGPIPE to
  * SIG_IGN if it is still at its default disposition, so a closed connection becomes an error.
@@ -157,8 +161,8 @@ typedef struct {
 /* Starts a call with exactly one request message (unary or server streaming): HEADERS, then the
  * message as DATA fragments with END_STREAM (§5, §8). Returns NULL with `error` set if the call could
  * not be started (GOAWAY received, connection dead, bad arguments); a call that started always
- * ends with a status. Waits (processing incoming frames) while MAX_CONCURRENT_STREAMS calls are
- * open or the send windows are exhausted. */
+ * ends with a status. Waits (processing incoming frames, so running callbacks of any call on the
+ * connection) while MAX_CONCURRENT_STREAMS calls are open or the send windows are exhausted. */
 swp_call *swp_call_start(swp_conn *conn, const swp_call_params *params, const uint8_t *request,
                          size_t request_length, swp_error *error);
 

@@ -8,6 +8,7 @@
  * Usage: swp-tests [NAME-SUBSTRING]   (runs the tests whose name contains it; all by default)
  */
 #define _GNU_SOURCE
+#include "../cli/cli.h"
 #include "fake_server.h"
 #include "swp.h"
 
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -531,6 +533,251 @@ static void test_many_concurrent_streams(void) {
     CHECK(bad == 0, "%d calls failed", bad);
 }
 
+/* Many concurrent large echoes on one connection, event style (on_message / on_done, restarted from
+ * the swp_conn_process loop, as the load mode does). 24 x 256 KiB requests are 6 MiB, more than the
+ * 4 MiB connection window, so swp_call_start waits for WINDOW_UPDATE while other calls end: their
+ * on_done runs inside swp_call_start. Each call must end exactly once, OK, with its own bytes back. */
+enum { CL_SLOTS = 24, CL_SIZE = 256 * 1024, CL_TOTAL = 96 };
+
+typedef struct cl_state cl_state;
+typedef struct {
+    cl_state *st;
+    swp_call *call;
+    uint32_t tag;    /* distinguishes the payload of each call */
+    int messages;    /* response messages of the current call */
+    int bad;         /* responses that did not match the request */
+    int done_count;  /* on_done runs for the current call */
+    bool queued;
+} cl_slot;
+
+struct cl_state {
+    cl_slot slots[CL_SLOTS];
+    int fifo[CL_SLOTS];
+    int head, n;
+    int in_start;        /* inside swp_call_start */
+    int done_in_start;   /* on_done runs that happened inside swp_call_start */
+    int overflow;        /* a slot queued twice / FIFO overflow */
+    uint8_t *body;       /* CL_SIZE scratch for building requests */
+};
+
+static void cl_fill(uint8_t *b, uint32_t tag) {
+    for (size_t i = 0; i < CL_SIZE; i++) b[i] = (uint8_t)((i * 131u) ^ (tag * 2654435761u >> (i % 24)));
+}
+
+static void cl_on_message(swp_call *call, const uint8_t *data, size_t len, int compressed, void *user) {
+    (void)call;
+    (void)compressed;
+    cl_slot *sl = user;
+    sl->messages++;
+    Souk__Testing__V1__Payload *pl = souk__testing__v1__payload__unpack(NULL, len, data);
+    uint8_t *want = malloc(CL_SIZE);
+    cl_fill(want, sl->tag);
+    if (!pl || pl->body.len != CL_SIZE || memcmp(pl->body.data, want, CL_SIZE) != 0) sl->bad++;
+    free(want);
+    souk__testing__v1__payload__free_unpacked(pl, NULL);
+}
+
+static void cl_on_done(swp_call *call, void *user) {
+    (void)call;
+    cl_slot *sl = user;
+    cl_state *st = sl->st;
+    sl->done_count++;
+    if (st->in_start) st->done_in_start++;
+    if (sl->queued || st->n >= CL_SLOTS) {
+        st->overflow++;
+        return;
+    }
+    sl->queued = true;
+    st->fifo[(st->head + st->n++) % CL_SLOTS] = (int)(sl - st->slots);
+}
+
+static int cl_start(cl_state *st, swp_conn *conn, cl_slot *sl, uint32_t tag, swp_error *err) {
+    Souk__Testing__V1__Payload pl = SOUK__TESTING__V1__PAYLOAD__INIT;
+    cl_fill(st->body, tag);
+    pl.body.data = st->body;
+    pl.body.len = CL_SIZE;
+    uint8_t *req = malloc(souk__testing__v1__payload__get_packed_size(&pl));
+    size_t n = souk__testing__v1__payload__pack(&pl, req);
+    swp_call_params p = params("/souk.testing.v1.TestService/Echo");
+    p.on_message = cl_on_message;
+    p.on_done = cl_on_done;
+    p.user = sl;
+    sl->tag = tag;
+    sl->messages = 0;
+    sl->done_count = 0;
+    st->in_start++;
+    sl->call = swp_call_start(conn, &p, req, n, err);
+    st->in_start--;
+    free(req);
+    return sl->call ? 0 : -1;
+}
+
+static void test_concurrent_large_echo(void) {
+    CONNECT(conn);
+    cl_state *st = calloc(1, sizeof *st);
+    st->body = malloc(CL_SIZE);
+    swp_error err = {0};
+    int started = 0, completed = 0, failed = 0, bad = 0, multi_done = 0;
+    char first[200] = "";
+    for (int i = 0; i < CL_SLOTS; i++) {
+        st->slots[i].st = st;
+        if (cl_start(st, conn, &st->slots[i], (uint32_t)started, &err) != 0) break;
+        started++;
+    }
+    int64_t give_up = now_ms() + 60000;
+    while (err.code == SWP_OK && completed < started && now_ms() < give_up) {
+        if (swp_conn_process(conn, 100) != 0 && st->n == 0) break;
+        while (st->n > 0) {
+            cl_slot *sl = &st->slots[st->fifo[st->head]];
+            st->head = (st->head + 1) % CL_SLOTS;
+            st->n--;
+            sl->queued = false;
+            /* The call may have ended inside its own swp_call_start; it is set by now either way. */
+            if (!sl->call) {
+                failed++;
+                continue;
+            }
+            completed++;
+            int status = swp_call_status(sl->call);
+            if (status != 0 || sl->messages != 1) {
+                failed++;
+                if (!first[0])
+                    snprintf(first, sizeof first, "tag %u: status %d (%s), %d message(s)", sl->tag, status,
+                             swp_call_message(sl->call), sl->messages);
+            }
+            if (sl->done_count != 1) multi_done++;
+            bad += sl->bad;
+            sl->bad = 0;
+            swp_call_free(sl->call);
+            sl->call = NULL;
+            if (started < CL_TOTAL) {
+                if (cl_start(st, conn, sl, (uint32_t)started, &err) != 0) break;
+                started++;
+            }
+        }
+    }
+    int still_open = 0;
+    for (int i = 0; i < CL_SLOTS; i++) {
+        if (st->slots[i].call) {
+            still_open++;
+            swp_call_free(st->slots[i].call);
+        }
+    }
+    swp_conn_close(conn);
+    int overflow = st->overflow;
+    free(st->body);
+    free(st);
+    CHECK(err.code == SWP_OK, "start: %s: %s", swp_err_name(err.code), err.message);
+    CHECK(overflow == 0, "%d on_done for a slot already queued", overflow);
+    CHECK(completed == CL_TOTAL && still_open == 0, "%d of %d calls completed, %d still open", completed, CL_TOTAL,
+          still_open);
+    CHECK(failed == 0, "%d call(s) failed; first: %s", failed, first);
+    CHECK(bad == 0 && multi_done == 0, "%d mismatched response(s), %d call(s) with on_done != 1", bad, multi_done);
+}
+
+/* The same, blocking style: 24 x 256 KiB echoes all started before any is read (later starts wait for
+ * credit while earlier responses are queued), then read in reverse order. */
+static void test_concurrent_large_echo_queued(void) {
+    CONNECT(conn);
+    swp_call *calls[CL_SLOTS] = {0};
+    uint8_t *body = malloc(CL_SIZE), *want = malloc(CL_SIZE);
+    swp_error err = {0};
+    int n_started = 0;
+    for (; n_started < CL_SLOTS; n_started++) {
+        Souk__Testing__V1__Payload pl = SOUK__TESTING__V1__PAYLOAD__INIT;
+        cl_fill(body, 1000u + (uint32_t)n_started);
+        pl.body.data = body;
+        pl.body.len = CL_SIZE;
+        uint8_t *req = malloc(souk__testing__v1__payload__get_packed_size(&pl));
+        size_t n = souk__testing__v1__payload__pack(&pl, req);
+        swp_call_params p = params("/souk.testing.v1.TestService/Echo");
+        calls[n_started] = swp_call_start(conn, &p, req, n, &err);
+        free(req);
+        if (!calls[n_started]) break;
+    }
+    int bad = 0;
+    for (int i = n_started - 1; i >= 0; i--) {
+        const uint8_t *data;
+        size_t len;
+        int got = swp_call_next(calls[i], &data, &len);
+        Souk__Testing__V1__Payload *pl = got == 1 ? souk__testing__v1__payload__unpack(NULL, len, data) : NULL;
+        cl_fill(want, 1000u + (uint32_t)i);
+        if (!pl || pl->body.len != CL_SIZE || memcmp(pl->body.data, want, CL_SIZE) != 0) bad++;
+        souk__testing__v1__payload__free_unpacked(pl, NULL);
+        if (swp_call_wait(calls[i]) != 0) bad++;
+        swp_call_free(calls[i]);
+    }
+    swp_conn_close(conn);
+    free(body);
+    free(want);
+    CHECK(n_started == CL_SLOTS, "start %d: %s: %s", n_started, swp_err_name(err.code), err.message);
+    CHECK(bad == 0, "%d of %d calls failed", bad, CL_SLOTS);
+}
+
+/* Runs swp-call's load mode (cli/load.c) in a child process, so a crash is reported as a failure;
+ * returns its exit status (128+signal if killed) and its stdout in out. */
+static int run_load_child(const char *method, int size, int connections, int in_flight, double warmup_s,
+                          double duration_s, char *out, size_t out_cap) {
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[1]);
+        cli_common common;
+        memset(&common, 0, sizeof common);
+        common.conn.host = host;
+        common.conn.port = port;
+        common.conn.ca_file = ca;
+        common.conn.connect_timeout_ms = 10000;
+        common.timeout_ms = 20000;
+        load_args a = {method, size, connections, in_flight, warmup_s, duration_s};
+        int rc = run_load(&common, &a);
+        fflush(stdout);
+        fflush(stderr);
+        _exit(rc);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    for (;;) {
+        ssize_t r = read(fds[0], out + len, out_cap - 1 - len);
+        if (r <= 0) break;
+        len += (size_t)r;
+        if (len == out_cap - 1) break;
+    }
+    out[len] = 0;
+    close(fds[0]);
+    int ws;
+    if (waitpid(pid, &ws, 0) != pid) return -1;
+    return WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : -1;
+}
+
+/* swp-call load with many concurrent 256 KiB echoes on one connection: the requests exceed the
+ * connection window, so calls end while the next one is being started (this crashed the load mode
+ * with SIGSEGV), then the same over two connections, then 256 KiB stream messages. */
+static void test_load_mode_large(void) {
+    static const struct {
+        const char *method;
+        int size, connections, in_flight;
+    } runs[] = {
+        {"echo", 262144, 1, 32},
+        {"echo", 262144, 2, 48},
+        {"stream", 262144, 1, 16},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        char out[1024];
+        int rc = run_load_child(runs[i].method, runs[i].size, runs[i].connections, runs[i].in_flight, 0.2, 0.8, out,
+                                sizeof out);
+        CHECK(rc == 0 && strstr(out, "\"errors\":0"), "load --method %s --size %d --connections %d --in-flight %d: "
+              "exit %d%s, output: %s", runs[i].method, runs[i].size, runs[i].connections, runs[i].in_flight, rc,
+              rc > 128 ? " (killed by a signal)" : "", out);
+    }
+}
+
 static void test_cancel_stream(void) {
     /* Freeing a running server stream cancels it (CANCEL(CANCELLED), §10); the connection goes on. */
     CONNECT(conn);
@@ -756,6 +1003,9 @@ static const test_case tests[] = {
     {"compressed_streaming_and_request", test_compressed, true},
     {"certificate_verification_failure", test_certificate_verification_failure, true},
     {"many_concurrent_streams", test_many_concurrent_streams, true},
+    {"concurrent_large_echo", test_concurrent_large_echo, true},
+    {"concurrent_large_echo_queued", test_concurrent_large_echo_queued, true},
+    {"load_mode_large", test_load_mode_large, true},
     {"cancel_stream", test_cancel_stream, true},
     {"plaintext_to_tls_port", test_plaintext_to_tls_port, true},
     {"fake_truncated_frame", test_fake_truncated_frame, false},

@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
     ],
     targets: [
         // libzstd from Debian's libzstd-dev, for SWP message compression.
@@ -95,6 +96,35 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
+        .target(
+            name: "SoukAccess",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // The identity service: accounts, passwords (scrypt), sessions, TOTP, service accounts, keys, audit.
+        .target(
+            name: "SoukIdentity",
+            dependencies: [
+                "SoukAPI",
+                "SoukAccess",
+                "SoukStorage",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         // The gRPC interop-style TestService, served by soukd for conformance tests and the benchmark.
         .target(
             name: "SoukConformance",
@@ -113,6 +143,8 @@ let package = Package(
                 "SoukStorage",
                 "SoukConformance",
                 "SoukWire",
+                "SoukAccess",
+                "SoukIdentity",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -244,6 +276,24 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "SoukIdentityTests",
+            dependencies: [
+                "SoukIdentity",
+                "SoukAccess",
+                "SoukAPI",
+                "SoukClient",
+                "SoukHost",
+                "SoukStorage",
+                "TestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

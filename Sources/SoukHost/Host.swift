@@ -4,7 +4,9 @@ import GRPCNIOTransportHTTP2
 package import Logging
 import PostgresNIO
 package import ServiceLifecycle
+import SoukAccess
 import SoukConformance
+import SoukIdentity
 import SoukStorage
 import SoukTLS
 import SoukWire
@@ -57,6 +59,7 @@ package struct Host: Sendable {
             setting: "--swp-port / SOUK_SWP_PORT"
         )
         let (security, swpTLS, caPath) = try self.makeTransportSecurity()
+        let dataKeys = try self.config.loadDataKeys()
 
         var services: [any Service] = []
         let databaseURL: DatabaseURL
@@ -75,7 +78,13 @@ package struct Host: Sendable {
         )
         services.append(postgres)
 
-        let catalog = ServiceCatalog(health: self.health, logger: self.logger)
+        let catalog = ServiceCatalog(
+            health: self.health,
+            logger: self.logger,
+            postgres: postgres,
+            dataKeys: dataKeys,
+            config: self.config
+        )
         let selected = self.config.services.sorted()
         let entries = selected.map { catalog.entry(for: $0) }
         let grpcTransport = HTTP2ServerTransport.Posix(
@@ -89,10 +98,13 @@ package struct Host: Sendable {
         )
         // The same service implementations answer on both wires.
         let rpcServices = [HealthService(board: self.health)] + entries.flatMap(\.services)
+        // Every call on both wires passes the access policy first; tokens verify against the identity schema's
+        // public keys (shared through the database when identity runs in another process).
+        let authorization = AuthorizationInterceptor(verifier: catalog.identityService().makeVerifier())
         let servers = RPCServerService.Servers(
-            grpc: GRPCServer(transport: grpcTransport, services: rpcServices),
+            grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: [authorization]),
             grpcTransport: grpcTransport,
-            swp: GRPCServer(transport: swpTransport, services: rpcServices),
+            swp: GRPCServer(transport: swpTransport, services: rpcServices, interceptors: [authorization]),
             swpTransport: swpTransport
         )
         let healthNames = [""] + [HealthService.serviceName] + entries.flatMap(\.healthNames)
@@ -106,6 +118,7 @@ package struct Host: Sendable {
             servers: servers,
             postgres: postgres,
             migrations: [HostMigrations.schema] + entries.flatMap(\.migrations),
+            prepare: entries.flatMap(\.prepare),
             health: self.health,
             healthNames: healthNames,
             drainTimeout: self.config.drainTimeout,

@@ -1,9 +1,12 @@
 import GRPCCore
 import Logging
+import PostgresNIO
 import SoukConformance
+import SoukIdentity
 import SoukStorage
 
-/// What the host needs to run one named service: its RPC implementations, health names and migrations.
+/// What the host needs to run one named service: its RPC implementations, health names, migrations and the
+/// work to do after migrating and before serving.
 ///
 /// The one place that knows which module implements which service; add a case here when a domain lands.
 struct ServiceCatalog {
@@ -11,17 +14,47 @@ struct ServiceCatalog {
         var services: [any RegistrableRPCService]
         var healthNames: [String]
         var migrations: [SchemaMigrations]
+        var prepare: [@Sendable () async throws -> Void] = []
     }
 
     let health: HealthStatusBoard
     let logger: Logger
+    let postgres: PostgresClient
+    let dataKeys: DataKeyRing
+    let config: HostConfig
+
+    /// The schemas of `name`, without building its service (for `soukd migrate`).
+    static func migrations(for name: ServiceName) -> [SchemaMigrations] {
+        switch name {
+        case .identity: [IdentityMigrations.schema]
+        default: []
+        }
+    }
 
     func entry(for name: ServiceName) -> Entry {
         switch name {
         case .testing:
             return Entry(services: [TestService()], healthNames: [TestService.serviceName], migrations: [])
+        case .identity:
+            let identity = self.identityService()
+            return Entry(
+                services: [identity],
+                healthNames: [IdentityService.serviceName],
+                migrations: Self.migrations(for: name),
+                prepare: [{ try await identity.prepare() }]
+            )
         default:
             preconditionFailure("ServiceCatalog has no entry for \(name); add one when the service lands")
         }
+    }
+
+    /// The identity service on this host's database (also used to verify tokens when it is not hosted here).
+    func identityService() -> IdentityService {
+        IdentityService(
+            config: self.config.identity,
+            postgres: self.postgres,
+            ring: self.dataKeys,
+            logger: self.logger
+        )
     }
 }

@@ -19,6 +19,7 @@ import SoukTLS
 /// | `--plaintext` | `SOUK_PLAINTEXT=1` | off |
 /// | `--drain-timeout` | `SOUK_DRAIN_TIMEOUT` (seconds) | `10` |
 /// | `--log-level` | `SOUK_LOG_LEVEL` | `info` |
+/// | `--data-keys` | `SOUK_DATA_KEYS_FILE`, or the keys in `SOUK_DATA_KEYS` | `<data folder>/keys/data-keys` |
 struct ResolvedSettings {
     var host: HostConfig
     var logLevel: Logger.Level
@@ -102,6 +103,11 @@ struct ResolvedSettings {
                 )
             }
             config.drainTimeout = try Self.duration(seconds, setting: "SOUK_DRAIN_TIMEOUT")
+        }
+        if let (path, _) = value(options.dataKeys, "SOUK_DATA_KEYS_FILE") {
+            config.dataKeys = .file(path)
+        } else if let text = environment["SOUK_DATA_KEYS"], !text.isEmpty {
+            config.dataKeys = .text(text)
         }
         self.host = config
 

@@ -1,3 +1,4 @@
+package import SoukIdentity
 package import SoukStorage
 package import SoukTLS
 
@@ -22,6 +23,20 @@ package struct HostConfig: Sendable, Hashable {
     package var clientCertificateAuthority: String?
     /// How long in-flight calls may run after a shutdown request before they are cancelled.
     package var drainTimeout: Duration
+    /// Where the keys that seal personal data at rest come from (never the database).
+    package var dataKeys: DataKeys = .developmentFile
+    /// The identity service's settings (password hashing cost, token lifetimes, throttling).
+    package var identity = IdentityService.Config()
+
+    /// The source of the data key ring.
+    package enum DataKeys: Sendable, Hashable {
+        /// `<data folder>/keys/data-keys`, created with one random key on first start (development).
+        case developmentFile
+        /// A key file (`id:base64` lines, newest first, mode 0600) that must exist.
+        case file(String)
+        /// The same lines given directly (the `SOUK_DATA_KEYS` environment variable).
+        case text(String)
+    }
 
     /// A TCP listener.
     package struct Listener: Sendable, Hashable {

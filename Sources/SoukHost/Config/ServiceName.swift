@@ -11,9 +11,11 @@ package struct ServiceName: Hashable, Sendable, Comparable, CustomStringConverti
 
     /// The conformance and benchmark service, `souk.testing.v1.TestService`.
     package static let testing = Self("testing")
+    /// Accounts, sessions, two-factor and keys: `souk.identity.v1.IdentityService`.
+    package static let identity = Self("identity")
 
     /// Every service this build can host.
-    package static let all: [Self] = [.testing]
+    package static let all: [Self] = [.identity, .testing]
 
     /// Parses `all` or a comma-separated list such as `testing`.
     ///

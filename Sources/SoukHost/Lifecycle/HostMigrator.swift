@@ -1,13 +1,15 @@
 package import Logging
 import PostgresNIO
+import SoukIdentity
 package import SoukStorage
 
-/// Applies the migrations of a host's services without serving: `soukd migrate`.
+/// Runs work on a host's database without serving: `soukd migrate`, `soukd bootstrap-admin`,
+/// `soukd rotate-data-key`. Starts the embedded cluster if that is the database, migrates, runs the work, stops.
 package struct HostMigrator: Sendable {
     private let config: HostConfig
     private let logger: Logger
 
-    /// Prepares to migrate the database `config` names.
+    /// Prepares to work on the database `config` names.
     package init(config: HostConfig, logger: Logger) {
         self.config = config
         self.logger = logger
@@ -15,18 +17,63 @@ package struct HostMigrator: Sendable {
 
     /// Starts the database if embedded, migrates, and stops it again.
     package func migrate() async throws -> [MigrationRunner.Report] {
-        let catalog = ServiceCatalog(health: HealthStatusBoard(), logger: self.logger)
-        let sets = [HostMigrations.schema] + self.config.services.sorted().flatMap { catalog.entry(for: $0).migrations }
+        try await self.withMigratedDatabase { reports, _ in reports }
+    }
+
+    /// Creates the first admin account and returns its one-time password; refused once an admin exists.
+    package func bootstrapAdmin(email: String) async throws -> String {
+        try await self.withIdentity { identity in try await identity.bootstrapAdmin(email: email) }
+    }
+
+    /// Adds a new data key at the front of the development key file, then re-seals every personal field and
+    /// signing key under it; returns the new key's id and how many values were re-sealed. With keys given by a
+    /// file or the environment, the operator puts the new key first and calls ``reencrypt()``.
+    package func rotateDevelopmentDataKey() async throws -> (keyID: String, resealed: Int) {
+        guard case .developmentFile = self.config.dataKeys else {
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "keys come from --data-keys or SOUK_DATA_KEYS: add the new key first there, then run reencrypt"
+            )
+        }
+        let current = try self.config.loadDataKeys()
+        let key = DataKeyRing.newKey()
+        try DataKeyRing.write([key] + current.keys, to: self.config.developmentDataKeysFile)
+        return (key.id, try await self.reencrypt())
+    }
+
+    /// Re-seals every personal field and signing key under the first key of the ring.
+    package func reencrypt() async throws -> Int {
+        try await self.withIdentity { identity in try await identity.reencryptAll() }
+    }
+
+    private func withIdentity<T: Sendable>(_ body: @Sendable (IdentityService) async throws -> T) async throws -> T {
+        let ring = try self.config.loadDataKeys()
+        let config = self.config
+        let logger = self.logger
+        return try await self.withMigratedDatabase(forceIdentity: true) { _, client in
+            let identity = IdentityService(config: config.identity, postgres: client, ring: ring, logger: logger)
+            try await identity.prepare()
+            return try await body(identity)
+        }
+    }
+
+    private func withMigratedDatabase<T: Sendable>(
+        forceIdentity: Bool = false,
+        _ body: @Sendable ([MigrationRunner.Report], PostgresClient) async throws -> T
+    ) async throws -> T {
+        var services = self.config.services
+        if forceIdentity { services.insert(.identity) }
+        let sets = [HostMigrations.schema] + services.sorted().flatMap { ServiceCatalog.migrations(for: $0) }
         switch self.config.database {
         case .url(let url):
-            return try await Self.migrate(sets, url: url, logger: self.logger)
+            return try await Self.run(sets, url: url, logger: self.logger, body)
         case .embedded:
             let cluster = try EmbeddedCluster(dataFolder: self.config.dataFolder, logger: self.logger)
             try await cluster.start()
             do {
-                let reports = try await Self.migrate(sets, url: cluster.databaseURL, logger: self.logger)
+                let result = try await Self.run(sets, url: cluster.databaseURL, logger: self.logger, body)
                 try await cluster.stop()
-                return reports
+                return result
             } catch {
                 try? await cluster.stop()
                 throw error
@@ -34,16 +81,18 @@ package struct HostMigrator: Sendable {
         }
     }
 
-    private static func migrate(
+    private static func run<T: Sendable>(
         _ sets: [SchemaMigrations],
         url: DatabaseURL,
-        logger: Logger
-    ) async throws -> [MigrationRunner.Report] {
+        logger: Logger,
+        _ body: @Sendable ([MigrationRunner.Report], PostgresClient) async throws -> T
+    ) async throws -> T {
         let client = PostgresClient(configuration: url.makeClientConfiguration(), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            return try await MigrationRunner(logger: logger).migrate(sets, on: client)
+            let reports = try await MigrationRunner(logger: logger).migrate(sets, on: client)
+            return try await body(reports, client)
         }
     }
 }

@@ -23,6 +23,7 @@ package final class RPCServerService: Service, Sendable {
     private let servers: Servers
     private let postgres: PostgresClient
     private let migrations: [SchemaMigrations]
+    private let prepare: [@Sendable () async throws -> Void]
     private let health: HealthStatusBoard
     private let healthNames: [String]
     private let drainTimeout: Duration
@@ -35,6 +36,7 @@ package final class RPCServerService: Service, Sendable {
         servers: Servers,
         postgres: PostgresClient,
         migrations: [SchemaMigrations],
+        prepare: [@Sendable () async throws -> Void],
         health: HealthStatusBoard,
         healthNames: [String],
         drainTimeout: Duration,
@@ -45,6 +47,7 @@ package final class RPCServerService: Service, Sendable {
         self.servers = servers
         self.postgres = postgres
         self.migrations = migrations
+        self.prepare = prepare
         self.health = health
         self.healthNames = healthNames
         self.drainTimeout = drainTimeout
@@ -58,6 +61,7 @@ package final class RPCServerService: Service, Sendable {
 
     package func run() async throws {
         try await MigrationRunner(logger: self.logger).migrate(self.migrations, on: self.postgres)
+        for step in self.prepare { try await step() }
         let startCount = try await self.recordStart()
         let servers = self.servers
 

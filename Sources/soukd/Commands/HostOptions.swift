@@ -37,4 +37,13 @@ struct HostOptions: ParsableArguments {
 
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: SOUK_LOG_LEVEL] (default: info)")
     var logLevel: String?
+
+    @Option(
+        help: """
+            File of the keys that seal personal data at rest (id:base64 lines, newest first, mode 0600). \
+            [env: SOUK_DATA_KEYS_FILE; or the lines themselves in SOUK_DATA_KEYS] (default: <data folder>/keys/data-keys, \
+            created on first start)
+            """
+    )
+    var dataKeys: String?
 }

@@ -1,0 +1,52 @@
+package import Foundation
+package import JWTKit
+
+/// The claims of a Souk access token (a JWT signed with EdDSA).
+package struct AccessClaims: JWTPayload, Equatable {
+    /// Who issued it: always ``AccessClaims/issuer``.
+    package var iss: IssuerClaim
+    /// The account id.
+    package var sub: SubjectClaim
+    package var iat: IssuedAtClaim
+    package var exp: ExpirationClaim
+    /// A unique id per token.
+    package var jti: IDClaim
+    /// The session, for tokens from a login (absent for client-credentials tokens).
+    package var sid: String?
+    /// Role names.
+    package var roles: [String]
+    /// Space-separated scopes of a service account.
+    package var scope: String?
+    /// Present and true while a one-time password must be changed.
+    package var pcr: Bool?
+
+    /// The `iss` of every Souk access token.
+    package static let issuer = "souk-identity"
+
+    package init(
+        subject: String,
+        sessionID: String?,
+        roles: [String],
+        scope: String?,
+        mustChangePassword: Bool,
+        issuedAt: Date,
+        expiresAt: Date
+    ) {
+        self.iss = IssuerClaim(value: Self.issuer)
+        self.sub = SubjectClaim(value: subject)
+        self.iat = IssuedAtClaim(value: issuedAt)
+        self.exp = ExpirationClaim(value: expiresAt)
+        self.jti = IDClaim(value: UUID().uuidString)
+        self.sid = sessionID
+        self.roles = roles
+        self.scope = scope
+        self.pcr = mustChangePassword ? true : nil
+    }
+
+    package func verify(using algorithm: some JWTAlgorithm) async throws {
+        try self.exp.verifyNotExpired()
+        guard self.iss.value == Self.issuer else {
+            throw JWTError.claimVerificationFailure(failedClaim: self.iss, reason: "unknown issuer")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import GRPCCore
+import JWTKit
+import NIOConcurrencyHelpers
+
+/// A public key that may have signed live access tokens.
+package struct PublicSigningKey: Sendable, Hashable {
+    /// The JWT `kid`.
+    package var id: String
+    /// The raw 32-byte Ed25519 public key.
+    package var rawKey: [UInt8]
+
+    package init(id: String, rawKey: [UInt8]) {
+        self.id = id
+        self.rawKey = rawKey
+    }
+}
+
+/// Checks access tokens: the header must name EdDSA and a key we know (keys are reloaded from `keySource` when
+/// an unknown `kid` appears, at most every few seconds, so a rotation elsewhere is picked up), the signature must
+/// verify, and the token must come from ``AccessClaims/issuer`` and not be expired.
+package final class AccessTokenVerifier: Sendable {
+    private let keySource: @Sendable () async throws -> [PublicSigningKey]
+    private let keys = JWTKeyCollection()
+    private let state = NIOLockedValueBox(State())
+    private let reloadInterval: Duration
+
+    private struct State {
+        var known: Set<String> = []
+        var lastReload: ContinuousClock.Instant?
+    }
+
+    /// - Parameter keySource: reads the current public keys (the identity schema's signing keys).
+    package init(
+        reloadInterval: Duration = .seconds(5),
+        keySource: @escaping @Sendable () async throws -> [PublicSigningKey]
+    ) {
+        self.keySource = keySource
+        self.reloadInterval = reloadInterval
+    }
+
+    /// The verified claims of `token`; throws `RPCError(.unauthenticated)` saying what is wrong, never why in
+    /// more detail than a client can act on.
+    package func verify(_ token: String) async throws -> AccessClaims {
+        let header = try Self.header(of: token)
+        guard header.alg == "EdDSA" else {
+            throw RPCError(code: .unauthenticated, message: "the access token's algorithm is not accepted")
+        }
+        guard let kid = header.kid, !kid.isEmpty else {
+            throw RPCError(code: .unauthenticated, message: "the access token names no signing key")
+        }
+        if !self.isKnown(kid) { try await self.reload() }
+        guard self.isKnown(kid) else {
+            throw RPCError(code: .unauthenticated, message: "the access token was signed by an unknown key")
+        }
+        do {
+            return try await self.keys.verify(token, as: AccessClaims.self)
+        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
+            throw RPCError(code: .unauthenticated, message: "the access token has expired or is not ours")
+        } catch {
+            throw RPCError(code: .unauthenticated, message: "the access token's signature does not verify")
+        }
+    }
+
+    /// Reloads the key set now (after a rotation in this process).
+    package func reload() async throws {
+        let due = self.state.withLockedValue { state -> Bool in
+            if let last = state.lastReload, ContinuousClock.now - last < self.reloadInterval { return false }
+            state.lastReload = .now
+            return true
+        }
+        guard due else { return }
+        try await self.forceReload()
+    }
+
+    /// Reloads the key set regardless of the interval.
+    package func forceReload() async throws {
+        let current = try await self.keySource()
+        for key in current where !self.isKnown(key.id) {
+            let publicKey = try EdDSA.PublicKey(x: Self.base64URL(key.rawKey), curve: .ed25519)
+            await self.keys.add(eddsa: publicKey, kid: JWKIdentifier(string: key.id))
+        }
+        self.state.withLockedValue { state in
+            state.known.formUnion(current.map(\.id))
+            state.lastReload = .now
+        }
+    }
+
+    private func isKnown(_ kid: String) -> Bool {
+        self.state.withLockedValue { $0.known.contains(kid) }
+    }
+
+    private struct Header: Decodable {
+        var alg: String?
+        var kid: String?
+    }
+
+    private static func header(of token: String) throws -> Header {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, token.utf8.count <= 8192, let data = Self.unbase64URL(String(parts[0])),
+            let header = try? JSONDecoder().decode(Header.self, from: data)
+        else {
+            throw RPCError(code: .unauthenticated, message: "the access token is malformed")
+        }
+        return header
+    }
+
+    /// Base64url without padding (RFC 7515).
+    package static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func unbase64URL(_ text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64)
+    }
+}

@@ -1,0 +1,51 @@
+/// What a caller may do. Roles grant permissions (``RolePermissions``); methods require them (``AccessPolicy``).
+package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible {
+    package let rawValue: String
+
+    package init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    package var description: String { self.rawValue }
+
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// A signed-in person's own account: profile, sessions, password, two-factor.
+    package static let ownAccount = Permission(rawValue: "account.own")
+    /// Read any account (staff support).
+    package static let readAccounts = Permission(rawValue: "accounts.read")
+    /// Create accounts, set roles, disable accounts, create service accounts.
+    package static let manageAccounts = Permission(rawValue: "accounts.manage")
+    /// Rotate the token signing keys.
+    package static let manageKeys = Permission(rawValue: "keys.manage")
+    /// Read the security audit log.
+    package static let readAudit = Permission(rawValue: "audit.read")
+
+    /// Every permission defined so far (service accounts may be given any of them as scopes).
+    package static let all: [Permission] = [.ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit]
+}
+
+/// The roles of the identity service, as names.
+package enum RoleName: String, Sendable, CaseIterable, Comparable {
+    case customer
+    case staff
+    case admin
+    case service
+
+    package static func < (lhs: Self, rhs: Self) -> Bool {
+        Self.allCases.firstIndex(of: lhs)! < Self.allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Which permissions each role grants: the single table the README's roles table is generated from.
+package enum RolePermissions {
+    /// The permissions of `role`. Service accounts get theirs from their scopes instead.
+    package static func permissions(of role: RoleName) -> Set<Permission> {
+        switch role {
+        case .customer: [.ownAccount]
+        case .staff: [.ownAccount, .readAccounts]
+        case .admin: Set(Permission.all)
+        case .service: []
+        }
+    }
+}

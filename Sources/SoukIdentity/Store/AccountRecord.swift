@@ -1,0 +1,62 @@
+import Foundation
+import SoukAccess
+
+/// An account row as stored: personal fields still sealed.
+struct AccountRecord: Sendable {
+    var id: UUID
+    var email: String
+    var passwordHash: String?
+    var displayName: String
+    var phoneSealed: String?
+    var addressesSealed: String?
+    var preferredCurrency: String
+    var locale: String
+    var roles: [String]
+    var disabled: Bool
+    var passwordChangeRequired: Bool
+    var totpSecretSealed: String?
+    var totpEnabled: Bool
+    var totpLastStep: Int64
+    var createdAt: Date
+
+    /// Roles as names; unknown names (from a newer build) are dropped.
+    var roleNames: Set<RoleName> { Set(self.roles.compactMap(RoleName.init(rawValue:))) }
+
+    /// The case-insensitive key emails are unique by.
+    static func emailKey(_ email: String) -> String { email.lowercased() }
+
+    /// The column list every account query selects, in the order ``IdentityStore`` decodes.
+    static let columns = """
+        id, email, password_hash, display_name, phone_sealed, addresses_sealed, preferred_currency, locale, roles, \
+        disabled, password_change_required, totp_secret_sealed, totp_enabled, totp_last_step, created_at
+        """
+}
+
+/// What presenting a refresh token did.
+enum RefreshOutcome: Sendable {
+    /// A new refresh token replaced the presented one.
+    case rotated(sessionID: UUID, accountID: UUID)
+    /// The token was already used: its whole session is revoked now.
+    case reused(sessionID: UUID, accountID: UUID)
+    /// Unknown, expired or revoked.
+    case invalid
+}
+
+/// A session row.
+struct SessionRecord: Sendable {
+    var id: UUID
+    var createdAt: Date
+    var lastUsedAt: Date
+    var clientAddress: String
+}
+
+/// An audit event row.
+struct AuditRecord: Sendable {
+    var id: Int64
+    var at: Date
+    var kind: String
+    var accountID: UUID?
+    var actorID: UUID?
+    var clientAddress: String
+    var detail: String
+}

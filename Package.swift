@@ -160,6 +160,7 @@ let package = Package(
             name: "soukd",
             dependencies: [
                 "SoukHost",
+                "SoukIdentity",
                 "SoukStorage",
                 "SoukTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -216,6 +217,8 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "SoukStorage",
+                "SoukHost",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -294,6 +297,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

@@ -13,7 +13,7 @@ package enum AccessPolicy {
     package static let table: [String: Requirement] = {
         var table: [String: Requirement] = [:]
         // Health checks: load balancers and probes call them without credentials.
-        for method in ["Check", "Watch", "List"] { table["grpc.health.v1.Health/\(method)"] = .anyone }
+        for method in ["Check", "Watch"] { table["grpc.health.v1.Health/\(method)"] = .anyone }
         // The conformance and benchmark service: hosted only with --services testing (or all, in development).
         for method in [
             "EmptyCall", "UnaryCall", "Echo", "Sleep", "StreamingOutputCall", "StreamBytes", "StreamingInputCall",
@@ -21,8 +21,12 @@ package enum AccessPolicy {
         ] {
             table["souk.testing.v1.TestService/\(method)"] = .anyone
         }
+        table["souk.testing.v1.UnimplementedService/UnimplementedCall"] = .anyone
         let identity = "souk.identity.v1.IdentityService/"
-        for method in ["SignUp", "Login", "Refresh", "ClientCredentials", "GetJwks"] {
+        for method in [
+            "SignUp", "Login", "Refresh", "ClientCredentials", "GetJwks", "BeginExternalSignIn",
+            "CompleteExternalSignIn",
+        ] {
             table[identity + method] = .anyone
         }
         for method in [

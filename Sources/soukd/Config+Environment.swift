@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SoukHost
+import SoukIdentity
 import SoukStorage
 import SoukTLS
 
@@ -19,6 +20,7 @@ import SoukTLS
 /// | `--plaintext` | `SOUK_PLAINTEXT=1` | off |
 /// | `--drain-timeout` | `SOUK_DRAIN_TIMEOUT` (seconds) | `10` |
 /// | `--log-level` | `SOUK_LOG_LEVEL` | `info` |
+/// | `--oidc-issuer`, `--oidc-client-id`, `--oidc-redirect-uri` | `SOUK_OIDC_ISSUER`, `SOUK_OIDC_CLIENT_ID`, `SOUK_OIDC_REDIRECT_URI`; the secret only in `SOUK_OIDC_CLIENT_SECRET` | none |
 /// | `--data-keys` | `SOUK_DATA_KEYS_FILE`, or the keys in `SOUK_DATA_KEYS` | `<data folder>/keys/data-keys` |
 struct ResolvedSettings {
     var host: HostConfig
@@ -103,6 +105,26 @@ struct ResolvedSettings {
                 )
             }
             config.drainTimeout = try Self.duration(seconds, setting: "SOUK_DRAIN_TIMEOUT")
+        }
+        let oidc = [
+            value(options.oidcIssuer, "SOUK_OIDC_ISSUER"), value(options.oidcClientId, "SOUK_OIDC_CLIENT_ID"),
+            value(options.oidcRedirectUri, "SOUK_OIDC_REDIRECT_URI"),
+        ]
+        let secret = environment["SOUK_OIDC_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if oidc.contains(where: { $0 != nil }) || secret != nil {
+            guard let issuer = oidc[0]?.0, let client = oidc[1]?.0, let redirect = oidc[2]?.0, let secret else {
+                throw HostError(
+                    code: .invalidConfiguration,
+                    message:
+                        "external sign-in needs --oidc-issuer, --oidc-client-id, --oidc-redirect-uri and SOUK_OIDC_CLIENT_SECRET"
+                )
+            }
+            config.identity.externalProvider = ExternalProviderConfig(
+                issuer: issuer,
+                clientID: client,
+                clientSecret: secret,
+                redirectURI: redirect
+            )
         }
         if let (path, _) = value(options.dataKeys, "SOUK_DATA_KEYS_FILE") {
             config.dataKeys = .file(path)

@@ -2,6 +2,10 @@ package import Crypto
 import Foundation
 import GRPCCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// AES-256-GCM keys for personal data at rest, each with an id; the first key seals, every key opens.
 ///
 /// Keys come from a file (one `id:base64-key` per line, newest first) or the `SOUK_DATA_KEYS` environment
@@ -44,9 +48,12 @@ package struct DataKeyRing: Sendable {
     /// Parses `id:base64` lines (newest first); blank lines and `#` comments are skipped.
     package init(text: String, source: String) throws {
         var keys: [Key] = []
-        for (number, line) in text.split(whereSeparator: { $0 == "\n" || $0 == ";" }).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+        // Lines (a file) or `;`-separated entries (an environment variable); `#` starts a comment line.
+        let entries = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+            .flatMap { $0.split(separator: ";") }
+        for (number, entry) in entries.enumerated() {
+            let trimmed = entry.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
             let parts = trimmed.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, let bytes = Data(base64Encoded: String(parts[1])) else {
                 throw IdentityError(.failedPrecondition, "\(source), entry \(number + 1): expected id:base64-key")
@@ -85,18 +92,17 @@ package struct DataKeyRing: Sendable {
             "\(key.id):\(key.key.withUnsafeBytes { Data($0).base64EncodedString() })"
         }
         let text =
-            "# Souk data keys, newest first: id:base64(32 bytes). Keep secret; back up.\n"
+            "# Souk data keys, newest first: id:base64(32 bytes). Keep them secret and backed up.\n"
             + lines.joined(separator: "\n") + "\n"
         let temporary = file + ".tmp"
-        _ = FileManager.default.createFile(
+        let created = FileManager.default.createFile(
             atPath: temporary,
             contents: Data(text.utf8),
             attributes: [.posixPermissions: 0o600]
         )
-        _ = try FileManager.default.replaceItemAt(
-            URL(fileURLWithPath: file),
-            withItemAt: URL(fileURLWithPath: temporary)
-        )
+        guard created, rename(temporary, file) == 0 else {
+            throw IdentityError(.failedPrecondition, "cannot write the data key file \(file)")
+        }
     }
 
     /// A new random key with a new id.

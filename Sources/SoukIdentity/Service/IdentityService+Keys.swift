@@ -41,22 +41,13 @@ extension IdentityService {
         }
         let clientID = "svc-\(request.name)-\(UUID().uuidString.prefix(8).lowercased())"
         let secret = Secrets.token()
-        let account = AccountRecord(
-            id: UUID(),
+        var profile = Souk_Identity_V1_Profile()
+        profile.displayName = request.name
+        // Service accounts have no password: they sign in only by the client-credentials grant.
+        let account = try self.newAccount(
             email: "\(clientID)@service.souk.invalid",
-            passwordHash: nil,
-            displayName: request.name,
-            phoneSealed: nil,
-            addressesSealed: nil,
-            preferredCurrency: "RUB",
-            locale: "ru-RU",
-            roles: [RoleName.service.rawValue],
-            disabled: false,
-            passwordChangeRequired: false,
-            totpSecretSealed: nil,
-            totpEnabled: false,
-            totpLastStep: 0,
-            createdAt: Date()
+            roles: [.service],
+            profile: profile
         )
         try await self.store.insertServiceAccount(
             clientID: clientID,

@@ -26,6 +26,8 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
         /// Failed logins per client address within ``throttleWindow``.
         package var maxFailuresPerAddress: Int
         package var throttleWindow: Duration
+        /// The external OpenID Connect provider people may sign in with, if any.
+        package var externalProvider: ExternalProviderConfig?
 
         package init() {
             self.passwordParameters = .standard
@@ -35,6 +37,7 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
             self.maxFailuresPerAccount = 5
             self.maxFailuresPerAddress = 50
             self.throttleWindow = .seconds(15 * 60)
+            self.externalProvider = nil
         }
     }
 
@@ -46,6 +49,7 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
     let ring: DataKeyRing
     let hasher: PasswordHasher
     let signingKeys: SigningKeys
+    let externalProvider: OpenIDProvider?
     let logger: Logger
 
     /// A service on `postgres`, sealing personal data with `ring`.
@@ -55,6 +59,7 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
         self.ring = ring
         self.hasher = PasswordHasher(parameters: config.passwordParameters)
         self.signingKeys = SigningKeys(store: self.store, ring: ring)
+        self.externalProvider = config.externalProvider.map(OpenIDProvider.init(config:))
         self.logger = logger
     }
 

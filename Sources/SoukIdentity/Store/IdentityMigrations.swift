@@ -96,7 +96,30 @@ package enum IdentityMigrations {
                     """,
                     "CREATE INDEX failed_attempts_key ON identity.failed_attempts (key, at)",
                 ]
-            )
+            ),
+            Migration(
+                version: 2,
+                name: "external OpenID Connect sign-in",
+                statements: [
+                    """
+                    CREATE TABLE identity.external_sign_ins (
+                        state_hash text PRIMARY KEY,
+                        code_verifier_sealed text NOT NULL,
+                        nonce text NOT NULL,
+                        expires_at timestamptz NOT NULL
+                    )
+                    """,
+                    """
+                    CREATE TABLE identity.external_identities (
+                        issuer text NOT NULL,
+                        subject text NOT NULL,
+                        account_id uuid NOT NULL REFERENCES identity.accounts ON DELETE CASCADE,
+                        linked_at timestamptz NOT NULL DEFAULT now(),
+                        PRIMARY KEY (issuer, subject)
+                    )
+                    """,
+                ]
+            ),
         ]
     )
 }

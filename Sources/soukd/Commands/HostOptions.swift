@@ -46,4 +46,13 @@ struct HostOptions: ParsableArguments {
             """
     )
     var dataKeys: String?
+
+    @Option(help: "OpenID Connect issuer URL people may sign in with (needs the three below). [env: SOUK_OIDC_ISSUER]")
+    var oidcIssuer: String?
+
+    @Option(help: "The client id registered with the OpenID Connect provider. [env: SOUK_OIDC_CLIENT_ID]")
+    var oidcClientId: String?
+
+    @Option(help: "The redirect URI registered with the provider. [env: SOUK_OIDC_REDIRECT_URI]")
+    var oidcRedirectUri: String?
 }

@@ -88,6 +88,32 @@ package enum Souk_Identity_V1_IdentityService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "BeginExternalSignIn" metadata.
+        package enum BeginExternalSignIn: Sendable {
+            /// Request type for "BeginExternalSignIn".
+            package typealias Input = Souk_Identity_V1_BeginExternalSignInRequest
+            /// Response type for "BeginExternalSignIn".
+            package typealias Output = Souk_Identity_V1_BeginExternalSignInResponse
+            /// Descriptor for "BeginExternalSignIn".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
+                method: "BeginExternalSignIn",
+                type: .unary
+            )
+        }
+        /// Namespace for "CompleteExternalSignIn" metadata.
+        package enum CompleteExternalSignIn: Sendable {
+            /// Request type for "CompleteExternalSignIn".
+            package typealias Input = Souk_Identity_V1_CompleteExternalSignInRequest
+            /// Response type for "CompleteExternalSignIn".
+            package typealias Output = Souk_Identity_V1_LoginResponse
+            /// Descriptor for "CompleteExternalSignIn".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
+                method: "CompleteExternalSignIn",
+                type: .unary
+            )
+        }
         /// Namespace for "Logout" metadata.
         package enum Logout: Sendable {
             /// Request type for "Logout".
@@ -316,6 +342,8 @@ package enum Souk_Identity_V1_IdentityService: Sendable {
             Refresh.descriptor,
             ClientCredentials.descriptor,
             GetJwks.descriptor,
+            BeginExternalSignIn.descriptor,
+            CompleteExternalSignIn.descriptor,
             Logout.descriptor,
             GetMyAccount.descriptor,
             UpdateMyProfile.descriptor,
@@ -432,6 +460,34 @@ extension Souk_Identity_V1_IdentityService {
             request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_GetJwksRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_GetJwksResponse>
+
+        /// Handle the "BeginExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Identity_V1_BeginExternalSignInRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Identity_V1_BeginExternalSignInResponse` messages.
+        func beginExternalSignIn(
+            request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_BeginExternalSignInResponse>
+
+        /// Handle the "CompleteExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Identity_V1_CompleteExternalSignInRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Identity_V1_LoginResponse` messages.
+        func completeExternalSignIn(
+            request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_LoginResponse>
 
         /// Handle the "Logout" method.
         ///
@@ -766,6 +822,34 @@ extension Souk_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_GetJwksResponse>
 
+        /// Handle the "BeginExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Identity_V1_BeginExternalSignInRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Identity_V1_BeginExternalSignInResponse` message.
+        func beginExternalSignIn(
+            request: GRPCCore.ServerRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_BeginExternalSignInResponse>
+
+        /// Handle the "CompleteExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Identity_V1_CompleteExternalSignInRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Identity_V1_LoginResponse` message.
+        func completeExternalSignIn(
+            request: GRPCCore.ServerRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_LoginResponse>
+
         /// Handle the "Logout" method.
         ///
         /// > Source IDL Documentation:
@@ -1097,6 +1181,34 @@ extension Souk_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> Souk_Identity_V1_GetJwksResponse
 
+        /// Handle the "BeginExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Identity_V1_BeginExternalSignInRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Identity_V1_BeginExternalSignInResponse` to respond with.
+        func beginExternalSignIn(
+            request: Souk_Identity_V1_BeginExternalSignInRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Identity_V1_BeginExternalSignInResponse
+
+        /// Handle the "CompleteExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Identity_V1_CompleteExternalSignInRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Identity_V1_LoginResponse` to respond with.
+        func completeExternalSignIn(
+            request: Souk_Identity_V1_CompleteExternalSignInRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Identity_V1_LoginResponse
+
         /// Handle the "Logout" method.
         ///
         /// > Source IDL Documentation:
@@ -1409,6 +1521,28 @@ extension Souk_Identity_V1_IdentityService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Souk_Identity_V1_IdentityService.Method.BeginExternalSignIn.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Identity_V1_BeginExternalSignInRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Identity_V1_BeginExternalSignInResponse>(),
+            handler: { request, context in
+                try await self.beginExternalSignIn(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Identity_V1_IdentityService.Method.CompleteExternalSignIn.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Identity_V1_CompleteExternalSignInRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Identity_V1_LoginResponse>(),
+            handler: { request, context in
+                try await self.completeExternalSignIn(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Souk_Identity_V1_IdentityService.Method.Logout.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Identity_V1_LogoutRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Souk_Identity_V1_LogoutResponse>(),
@@ -1650,6 +1784,28 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_GetJwksResponse> {
         let response = try await self.getJwks(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func beginExternalSignIn(
+        request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_BeginExternalSignInResponse> {
+        let response = try await self.beginExternalSignIn(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func completeExternalSignIn(
+        request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_LoginResponse> {
+        let response = try await self.completeExternalSignIn(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1905,6 +2061,32 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_GetJwksResponse> {
         return GRPCCore.ServerResponse<Souk_Identity_V1_GetJwksResponse>(
             message: try await self.getJwks(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func beginExternalSignIn(
+        request: GRPCCore.ServerRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_BeginExternalSignInResponse> {
+        return GRPCCore.ServerResponse<Souk_Identity_V1_BeginExternalSignInResponse>(
+            message: try await self.beginExternalSignIn(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func completeExternalSignIn(
+        request: GRPCCore.ServerRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_LoginResponse> {
+        return GRPCCore.ServerResponse<Souk_Identity_V1_LoginResponse>(
+            message: try await self.completeExternalSignIn(
                 request: request.message,
                 context: context
             ),
@@ -2240,6 +2422,44 @@ extension Souk_Identity_V1_IdentityService {
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_GetJwksResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_GetJwksResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "BeginExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Identity_V1_BeginExternalSignInRequest` message.
+        ///   - serializer: A serializer for `Souk_Identity_V1_BeginExternalSignInRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Identity_V1_BeginExternalSignInResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func beginExternalSignIn<Result>(
+            request: GRPCCore.ClientRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_BeginExternalSignInRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_BeginExternalSignInResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_BeginExternalSignInResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CompleteExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Identity_V1_CompleteExternalSignInRequest` message.
+        ///   - serializer: A serializer for `Souk_Identity_V1_CompleteExternalSignInRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Identity_V1_LoginResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func completeExternalSignIn<Result>(
+            request: GRPCCore.ClientRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_CompleteExternalSignInRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_LoginResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_LoginResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "Logout" method.
@@ -2741,6 +2961,66 @@ extension Souk_Identity_V1_IdentityService {
             try await self.client.unary(
                 request: request,
                 descriptor: Souk_Identity_V1_IdentityService.Method.GetJwks.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "BeginExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Identity_V1_BeginExternalSignInRequest` message.
+        ///   - serializer: A serializer for `Souk_Identity_V1_BeginExternalSignInRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Identity_V1_BeginExternalSignInResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func beginExternalSignIn<Result>(
+            request: GRPCCore.ClientRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_BeginExternalSignInRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_BeginExternalSignInResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_BeginExternalSignInResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Identity_V1_IdentityService.Method.BeginExternalSignIn.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CompleteExternalSignIn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Identity_V1_CompleteExternalSignInRequest` message.
+        ///   - serializer: A serializer for `Souk_Identity_V1_CompleteExternalSignInRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Identity_V1_LoginResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func completeExternalSignIn<Result>(
+            request: GRPCCore.ClientRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_CompleteExternalSignInRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_LoginResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_LoginResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Identity_V1_IdentityService.Method.CompleteExternalSignIn.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -3404,6 +3684,56 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
         )
     }
 
+    /// Call the "BeginExternalSignIn" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Identity_V1_BeginExternalSignInRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func beginExternalSignIn<Result>(
+        request: GRPCCore.ClientRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_BeginExternalSignInResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.beginExternalSignIn(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Identity_V1_BeginExternalSignInRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Identity_V1_BeginExternalSignInResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CompleteExternalSignIn" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Identity_V1_CompleteExternalSignInRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func completeExternalSignIn<Result>(
+        request: GRPCCore.ClientRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_LoginResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.completeExternalSignIn(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Identity_V1_CompleteExternalSignInRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Identity_V1_LoginResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "Logout" method.
     ///
     /// > Source IDL Documentation:
@@ -3988,6 +4318,64 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getJwks(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "BeginExternalSignIn" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func beginExternalSignIn<Result>(
+        _ message: Souk_Identity_V1_BeginExternalSignInRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_BeginExternalSignInResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Identity_V1_BeginExternalSignInRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.beginExternalSignIn(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CompleteExternalSignIn" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func completeExternalSignIn<Result>(
+        _ message: Souk_Identity_V1_CompleteExternalSignInRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_LoginResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Identity_V1_CompleteExternalSignInRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.completeExternalSignIn(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -1,12 +1,11 @@
 import Logging
-import ServiceLifecycle
-import SoukHost
-import SoukStorage
-import TestSupport
+package import ServiceLifecycle
+package import SoukHost
+package import SoukStorage
 
 /// Runs a real host on 127.0.0.1 with a free port, development TLS in a temporary folder and a fresh database,
 /// hands `body` what it reported when ready, then shuts it down gracefully and waits for it to stop.
-func withRunningHost<Result: Sendable>(
+package func withRunningHost<Result: Sendable>(
     databaseURL: DatabaseURL,
     dataFolder: String,
     configure: (inout HostConfig) -> Void = { _ in },

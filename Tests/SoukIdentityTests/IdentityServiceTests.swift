@@ -1,0 +1,188 @@
+import Foundation
+import GRPCCore
+import SoukAPI
+import SoukIdentity
+import Testing
+
+@Suite("Identity service against PostgreSQL, over SWP")
+struct IdentityServiceTests {
+    @Test("sign up, log in, read the own account; bad input gets precise statuses")
+    func signUpAndLogin() async throws {
+        try await IdentityHarness.with { harness in
+            let tokens = try await harness.customer(email: "Ann@Example.com", phone: "+7 999 123-45-67")
+            let me = try await harness.identity.getMyAccount(
+                Souk_Identity_V1_GetMyAccountRequest(),
+                metadata: IdentityHarness.bearer(tokens.accessToken)
+            )
+            #expect(me.account.email == "Ann@Example.com")
+            #expect(me.account.phone == "+79991234567")
+            #expect(me.account.roles == [.customer])
+
+            var duplicate = Souk_Identity_V1_SignUpRequest()
+            duplicate.email = "ann@EXAMPLE.com"
+            duplicate.password = "another good password"
+            let taken = await rpcError { _ = try await harness.identity.signUp(duplicate) }
+            #expect(taken?.code == .alreadyExists)
+
+            var weak = Souk_Identity_V1_SignUpRequest()
+            weak.email = "bob@example.com"
+            weak.password = "short"
+            let short = await rpcError { _ = try await harness.identity.signUp(weak) }
+            #expect(short?.code == .invalidArgument)
+            #expect(short?.message.hasPrefix("password:") == true)
+            weak.password = String(repeating: "x1y2", count: 100)
+            let long = await rpcError { _ = try await harness.identity.signUp(weak) }
+            #expect(long?.message.contains("at most 256 bytes") == true)
+
+            var malformed = Souk_Identity_V1_SignUpRequest()
+            malformed.email = "not an email"
+            malformed.password = "a perfectly fine password"
+            let badEmail = await rpcError { _ = try await harness.identity.signUp(malformed) }
+            #expect(badEmail?.code == .invalidArgument)
+            #expect(badEmail?.message.hasPrefix("email:") == true)
+
+            // Wrong password and unknown email: the same code and the same words.
+            let wrong = await rpcError {
+                _ = try await harness.login(email: "ann@example.com", password: "wrong password!!")
+            }
+            let unknown = await rpcError {
+                _ = try await harness.login(email: "nobody@example.com", password: "wrong password!!")
+            }
+            #expect(wrong?.code == .unauthenticated)
+            #expect(wrong?.code == unknown?.code)
+            #expect(wrong?.message == unknown?.message)
+        }
+    }
+
+    @Test("customers are refused admin methods and other people's records; no token, no call")
+    func accessControl() async throws {
+        try await IdentityHarness.with { harness in
+            let ann = try await harness.customer(email: "ann@example.com")
+            let bob = try await harness.customer(email: "bob@example.com")
+            let bobID = try await harness.identity.getMyAccount(
+                Souk_Identity_V1_GetMyAccountRequest(),
+                metadata: IdentityHarness.bearer(bob.accessToken)
+            ).account.id
+
+            let list = await rpcError {
+                _ = try await harness.identity.listAccounts(
+                    Souk_Identity_V1_ListAccountsRequest(),
+                    metadata: IdentityHarness.bearer(ann.accessToken)
+                )
+            }
+            #expect(list?.code == .permissionDenied)
+            var other = Souk_Identity_V1_GetAccountRequest()
+            other.accountID = bobID
+            let peek = await rpcError {
+                _ = try await harness.identity.getAccount(other, metadata: IdentityHarness.bearer(ann.accessToken))
+            }
+            #expect(peek?.code == .permissionDenied)
+            // Revoking someone else's session: not found among the caller's own.
+            var revoke = Souk_Identity_V1_RevokeMySessionRequest()
+            revoke.sessionID = bob.sessionID
+            let foreign = await rpcError {
+                _ = try await harness.identity.revokeMySession(
+                    revoke,
+                    metadata: IdentityHarness.bearer(ann.accessToken)
+                )
+            }
+            #expect(foreign?.code == .notFound)
+
+            let anonymous = await rpcError {
+                _ = try await harness.identity.getMyAccount(Souk_Identity_V1_GetMyAccountRequest())
+            }
+            #expect(anonymous?.code == .unauthenticated)
+        }
+    }
+
+    @Test("the bootstrap admin must change the one-time password, then manages accounts; the audit log shows it")
+    func adminFlow() async throws {
+        try await IdentityHarness.with { harness in
+            let oneTime = try await harness.bootstrap(email: "root@souk.example")
+            let first = try await harness.login(email: "root@souk.example", password: oneTime)
+            let early = await rpcError {
+                _ = try await harness.identity.listAccounts(
+                    Souk_Identity_V1_ListAccountsRequest(),
+                    metadata: IdentityHarness.bearer(first.tokens.accessToken)
+                )
+            }
+            #expect(early?.code == .permissionDenied)
+            #expect(early?.message.contains("one-time password") == true)
+            let again = await #expect(throws: IdentityError.self) {
+                try await harness.bootstrap(email: "second@souk.example")
+            }
+            #expect(again?.code == .failedPrecondition)
+
+            var change = Souk_Identity_V1_ChangePasswordRequest()
+            change.currentPassword = oneTime
+            change.newPassword = "admin password 2026!"
+            _ = try await harness.identity.changePassword(
+                change,
+                metadata: IdentityHarness.bearer(first.tokens.accessToken)
+            )
+            let admin = try await harness.login(email: "root@souk.example", password: "admin password 2026!").tokens
+            let auth = IdentityHarness.bearer(admin.accessToken)
+
+            var create = Souk_Identity_V1_CreateAccountRequest()
+            create.email = "clerk@souk.example"
+            create.roles = [.staff]
+            let created = try await harness.identity.createAccount(create, metadata: auth)
+            #expect(created.initialPassword.count == 20)
+            var roles = Souk_Identity_V1_SetRolesRequest()
+            roles.accountID = created.account.id
+            roles.roles = [.staff, .admin]
+            let promoted = try await harness.identity.setRoles(roles, metadata: auth)
+            #expect(Set(promoted.account.roles) == [.staff, .admin])
+
+            var staffOnly = Souk_Identity_V1_ListAccountsRequest()
+            staffOnly.role = .admin
+            let admins = try await harness.identity.listAccounts(staffOnly, metadata: auth)
+            #expect(Set(admins.accounts.map(\.email)) == ["root@souk.example", "clerk@souk.example"])
+
+            let audit = try await harness.identity.listAuditEvents(
+                Souk_Identity_V1_ListAuditEventsRequest(),
+                metadata: auth
+            )
+            let kinds = Set(audit.events.map(\.kind))
+            #expect(kinds.isSuperset(of: ["account.created", "login.ok", "password.changed", "roles.changed"]))
+        }
+    }
+
+    @Test("a refresh token rotates on use; presenting a used one ends the whole session")
+    func refreshRotation() async throws {
+        try await IdentityHarness.with { harness in
+            let first = try await harness.customer(email: "ann@example.com")
+            var refresh = Souk_Identity_V1_RefreshRequest()
+            refresh.refreshToken = first.refreshToken
+            let second = try await harness.identity.refresh(refresh).tokens
+            #expect(second.refreshToken != first.refreshToken)
+            #expect(second.sessionID == first.sessionID)
+
+            let replay = await rpcError { _ = try await harness.identity.refresh(refresh) }
+            #expect(replay?.code == .unauthenticated)
+            #expect(replay?.message.contains("already used") == true)
+            refresh.refreshToken = second.refreshToken
+            let family = await rpcError { _ = try await harness.identity.refresh(refresh) }
+            #expect(family?.code == .unauthenticated, "the newer token of the same session is revoked too")
+        }
+    }
+
+    @Test("five wrong passwords, then even the right one is throttled")
+    func throttling() async throws {
+        try await IdentityHarness.with { harness in
+            _ = try await harness.customer(email: "ann@example.com")
+            for _ in 0..<5 {
+                let wrong = await rpcError {
+                    _ = try await harness.login(email: "ann@example.com", password: "not the password")
+                }
+                #expect(wrong?.code == .unauthenticated)
+            }
+            let blocked = await rpcError {
+                _ = try await harness.login(email: "ann@example.com", password: "correct horse battery")
+            }
+            #expect(blocked?.code == .resourceExhausted)
+            // Another account from the same address is not affected below the address limit.
+            _ = try await harness.customer(email: "bob@example.com")
+        }
+    }
+}

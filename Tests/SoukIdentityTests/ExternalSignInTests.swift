@@ -16,7 +16,8 @@ struct ExternalSignInTests {
                 clientSecret: provider.clientSecret,
                 redirectURI: provider.redirectURI
             )
-            try await IdentityHarness.with(configure: { $0.identity.externalProvider = external }) { harness in
+            let withProvider: @Sendable (inout HostConfig) -> Void = { $0.identity.externalProvider = external }
+            try await IdentityHarness.with(configure: withProvider) { harness in
                 let existing = try await harness.customer(email: "ann@example.com")
                 let ann = LocalOIDCProvider.User(
                     subject: "provider-user-1",

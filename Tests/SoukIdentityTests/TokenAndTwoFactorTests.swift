@@ -73,7 +73,8 @@ struct TokenAndTwoFactorTests {
 
     @Test("an expired token is refused; a rotated signing key logs nobody out; the JWKS lists both keys")
     func expiryAndRotation() async throws {
-        try await IdentityHarness.with(configure: { $0.identity.accessTokenLifetime = .seconds(1) }) { harness in
+        let shortLivedTokens: @Sendable (inout HostConfig) -> Void = { $0.identity.accessTokenLifetime = .seconds(1) }
+        try await IdentityHarness.with(configure: shortLivedTokens) { harness in
             let admin = try await harness.admin()
             let auth = IdentityHarness.bearer(admin.accessToken)
             let rotated = try await harness.identity.rotateSigningKey(

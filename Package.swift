@@ -96,6 +96,8 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
+        .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
         // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
         .target(
             name: "SoukAccess",
@@ -304,6 +306,7 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
         .testTarget(
             name: "SoukBenchTests",
             dependencies: [

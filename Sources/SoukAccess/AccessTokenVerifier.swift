@@ -17,7 +17,7 @@ package struct PublicSigningKey: Sendable, Hashable {
 }
 
 /// Checks access tokens: the header must name EdDSA and a key we know (keys are reloaded from `keySource` when
-/// an unknown `kid` appears, at most every few seconds, so a rotation elsewhere is picked up), the signature must
+/// an unknown `kid` appears, at most once a second, so a rotation elsewhere is picked up), the signature must
 /// verify, and the token must come from ``AccessClaims/issuer`` and not be expired.
 package final class AccessTokenVerifier: Sendable {
     private let keySource: @Sendable () async throws -> [PublicSigningKey]
@@ -32,7 +32,7 @@ package final class AccessTokenVerifier: Sendable {
 
     /// - Parameter keySource: reads the current public keys (the identity schema's signing keys).
     package init(
-        reloadInterval: Duration = .seconds(5),
+        reloadInterval: Duration = .seconds(1),
         keySource: @escaping @Sendable () async throws -> [PublicSigningKey]
     ) {
         self.keySource = keySource

@@ -100,7 +100,7 @@ package struct Host: Sendable {
         let rpcServices = [HealthService(board: self.health)] + entries.flatMap(\.services)
         // Every call on both wires passes the access policy first; tokens verify against the identity schema's
         // public keys (shared through the database when identity runs in another process).
-        let authorization = AuthorizationInterceptor(verifier: catalog.identityService().makeVerifier())
+        let authorization = AuthorizationInterceptor(verifier: catalog.identity.makeVerifier())
         let servers = RPCServerService.Servers(
             grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: [authorization]),
             grpcTransport: grpcTransport,

@@ -19,9 +19,16 @@ struct ServiceCatalog {
 
     let health: HealthStatusBoard
     let logger: Logger
-    let postgres: PostgresClient
-    let dataKeys: DataKeyRing
-    let config: HostConfig
+    /// The identity service on this host's database: hosted when selected, and always the source of the
+    /// public keys the access-token verifier checks against.
+    let identity: IdentityService
+
+    init(health: HealthStatusBoard, logger: Logger, postgres: PostgresClient, dataKeys: DataKeyRing, config: HostConfig)
+    {
+        self.health = health
+        self.logger = logger
+        self.identity = IdentityService(config: config.identity, postgres: postgres, ring: dataKeys, logger: logger)
+    }
 
     /// The schemas of `name`, without building its service (for `soukd migrate`).
     static func migrations(for name: ServiceName) -> [SchemaMigrations] {
@@ -36,7 +43,7 @@ struct ServiceCatalog {
         case .testing:
             return Entry(services: [TestService()], healthNames: [TestService.serviceName], migrations: [])
         case .identity:
-            let identity = self.identityService()
+            let identity = self.identity
             return Entry(
                 services: [identity],
                 healthNames: [IdentityService.serviceName],
@@ -46,15 +53,5 @@ struct ServiceCatalog {
         default:
             preconditionFailure("ServiceCatalog has no entry for \(name); add one when the service lands")
         }
-    }
-
-    /// The identity service on this host's database (also used to verify tokens when it is not hosted here).
-    func identityService() -> IdentityService {
-        IdentityService(
-            config: self.config.identity,
-            postgres: self.postgres,
-            ring: self.dataKeys,
-            logger: self.logger
-        )
     }
 }

@@ -186,3 +186,74 @@ struct IdentityServiceTests {
         }
     }
 }
+
+@Suite("Sessions and disabled accounts")
+struct SessionTests {
+    @Test("people list and revoke their own sessions; a revoked session cannot refresh; logout ends the session")
+    func ownSessions() async throws {
+        try await IdentityHarness.with { harness in
+            let phone = try await harness.customer(email: "ann@example.com")
+            let laptop = try await harness.login(email: "ann@example.com", password: "correct horse battery").tokens
+            let auth = IdentityHarness.bearer(laptop.accessToken)
+            let sessions = try await harness.identity.listMySessions(
+                Souk_Identity_V1_ListMySessionsRequest(),
+                metadata: auth
+            )
+            #expect(Set(sessions.sessions.map(\.id)) == [phone.sessionID, laptop.sessionID])
+            #expect(sessions.sessions.first { $0.current }?.id == laptop.sessionID)
+
+            var revoke = Souk_Identity_V1_RevokeMySessionRequest()
+            revoke.sessionID = phone.sessionID
+            _ = try await harness.identity.revokeMySession(revoke, metadata: auth)
+            var refresh = Souk_Identity_V1_RefreshRequest()
+            refresh.refreshToken = phone.refreshToken
+            let revoked = await rpcError { _ = try await harness.identity.refresh(refresh) }
+            #expect(revoked?.code == .unauthenticated)
+
+            _ = try await harness.identity.logout(Souk_Identity_V1_LogoutRequest(), metadata: auth)
+            let afterLogout = await rpcError {
+                _ = try await harness.identity.listMySessions(Souk_Identity_V1_ListMySessionsRequest(), metadata: auth)
+            }
+            #expect(afterLogout == nil, "the access token lives until it expires (15 minutes) …")
+            var change = Souk_Identity_V1_ChangePasswordRequest()
+            change.currentPassword = "correct horse battery"
+            change.newPassword = "an even better password"
+            let sensitive = await rpcError { _ = try await harness.identity.changePassword(change, metadata: auth) }
+            #expect(sensitive?.code == .unauthenticated, "… but security-sensitive calls check the session")
+        }
+    }
+
+    @Test("a disabled account cannot sign in or refresh; enabling it again restores sign-in")
+    func disabling() async throws {
+        try await IdentityHarness.with { harness in
+            let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
+            let customer = try await harness.customer(email: "ann@example.com")
+            let id = try await harness.identity.getMyAccount(
+                Souk_Identity_V1_GetMyAccountRequest(),
+                metadata: IdentityHarness.bearer(customer.accessToken)
+            ).account.id
+            var disable = Souk_Identity_V1_SetAccountDisabledRequest()
+            disable.accountID = id
+            disable.disabled = true
+            #expect(try await harness.identity.setAccountDisabled(disable, metadata: admin).account.disabled)
+
+            let login = await rpcError {
+                _ = try await harness.login(email: "ann@example.com", password: "correct horse battery")
+            }
+            #expect(login?.code == .permissionDenied)
+            var refresh = Souk_Identity_V1_RefreshRequest()
+            refresh.refreshToken = customer.refreshToken
+            let renewed = await rpcError { _ = try await harness.identity.refresh(refresh) }
+            #expect(renewed?.code == .unauthenticated)
+
+            disable.disabled = false
+            _ = try await harness.identity.setAccountDisabled(disable, metadata: admin)
+            _ = try await harness.login(email: "ann@example.com", password: "correct horse battery")
+
+            var unknown = Souk_Identity_V1_SetAccountDisabledRequest()
+            unknown.accountID = "not-a-uuid"
+            let bad = await rpcError { _ = try await harness.identity.setAccountDisabled(unknown, metadata: admin) }
+            #expect(bad?.code == .invalidArgument)
+        }
+    }
+}

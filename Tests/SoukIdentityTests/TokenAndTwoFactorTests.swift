@@ -81,8 +81,14 @@ struct TokenAndTwoFactorTests {
                 Souk_Identity_V1_RotateSigningKeyRequest(),
                 metadata: auth
             )
-            // Signed by the old key, still valid.
+            // Signed by the old key, still valid; a token signed by the new key is accepted at once.
             _ = try await harness.identity.getMyAccount(Souk_Identity_V1_GetMyAccountRequest(), metadata: auth)
+            let fresh = try await harness.login(email: "root@souk.example", password: "admin password 2026!").tokens
+            #expect(fresh.accessToken.contains(".") && fresh.accessToken != admin.accessToken)
+            _ = try await harness.identity.getMyAccount(
+                Souk_Identity_V1_GetMyAccountRequest(),
+                metadata: IdentityHarness.bearer(fresh.accessToken)
+            )
             let jwks = try await harness.identity.getJwks(Souk_Identity_V1_GetJwksRequest()).jwksJson
             #expect(jwks.contains(rotated.keyID))
             #expect(jwks.components(separatedBy: "\"kid\"").count - 1 == 2)

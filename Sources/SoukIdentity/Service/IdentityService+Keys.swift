@@ -19,6 +19,7 @@ extension IdentityService {
     ) async throws -> Souk_Identity_V1_RotateSigningKeyResponse {
         let (caller, id) = try self.requireCaller()
         let kid = try await self.signingKeys.rotate()
+        try await self.verifier.forceReload()
         await self.audit("key.rotated", account: nil, actor: id, address: caller.clientAddress, detail: kid)
         var response = Souk_Identity_V1_RotateSigningKeyResponse()
         response.keyID = kid

@@ -50,6 +50,8 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
     let hasher: PasswordHasher
     let signingKeys: SigningKeys
     let externalProvider: OpenIDProvider?
+    /// The verifier of this host's access tokens; reloaded at once when this service rotates the signing key.
+    let verifier: AccessTokenVerifier
     let logger: Logger
 
     /// A service on `postgres`, sealing personal data with `ring`.
@@ -60,6 +62,8 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
         self.hasher = PasswordHasher(parameters: config.passwordParameters)
         self.signingKeys = SigningKeys(store: self.store, ring: ring)
         self.externalProvider = config.externalProvider.map(OpenIDProvider.init(config:))
+        let keys = self.signingKeys
+        self.verifier = AccessTokenVerifier { try await keys.publicKeys() }
         self.logger = logger
     }
 
@@ -68,10 +72,10 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
         try await self.signingKeys.prepare()
     }
 
-    /// A verifier of the tokens this service issues, reading public keys from the same database.
+    /// The verifier of the tokens this service issues, reading public keys from the same database (replicas
+    /// pick up a key rotated elsewhere when its first token arrives).
     package func makeVerifier() -> AccessTokenVerifier {
-        let keys = self.signingKeys
-        return AccessTokenVerifier { try await keys.publicKeys() }
+        self.verifier
     }
 
     // MARK: Shared helpers

@@ -135,3 +135,34 @@ struct RateFeedTests {
         #expect(rates.allSatisfy { $0.quote == .rub && $0.effectiveDate == "2025-04-04" && $0.source == "CBR" })
     }
 }
+
+@Suite("The rate book: stored, inverted or crossed, never guessed")
+struct RateBookTests {
+    static let day = "2025-04-04"
+
+    @Test("direct, inverse and cross rates; a pair with no path is refused")
+    func paths() throws {
+        var book = RateBook()
+        book.add(try ExchangeRate(base: .eur, quote: .usd, decimal: "1.0705", source: "ECB", effectiveDate: Self.day))
+        book.add(try ExchangeRate(base: .usd, quote: .rub, decimal: "84.0000", source: "CBR", effectiveDate: Self.day))
+
+        let (rub, used) = try book.convert(Money(parsing: "10.00", currency: .usd), to: .rub)
+        #expect(rub.decimalString == "840.00")
+        #expect(used.source == "CBR")
+        // RUB → USD: the inverse of the CBR rate, 1/84 = 0.0119047619.
+        #expect(try book.rate(from: .rub, to: .usd).decimalString == "0.0119047619")
+        #expect(try book.convert(Money(parsing: "840.00", currency: .rub), to: .usd).0.decimalString == "10.00")
+        // EUR → RUB through USD: 1.0705 × 84.
+        #expect(try book.convert(Money(parsing: "1.00", currency: .eur), to: .rub).0.decimalString == "89.92")
+        #expect(throws: MoneyError.noRate(from: .jpy, to: .rub)) { try book.rate(from: .jpy, to: .rub) }
+        #expect(try book.convert(Money(parsing: "5.00", currency: .usd), to: .usd).0.decimalString == "5.00")
+    }
+
+    @Test("a later rate replaces an earlier one, not the other way round")
+    func newerWins() throws {
+        var book = RateBook()
+        book.add(try ExchangeRate(base: .usd, quote: .rub, decimal: "90", source: "CBR", effectiveDate: "2025-04-05"))
+        book.add(try ExchangeRate(base: .usd, quote: .rub, decimal: "80", source: "CBR", effectiveDate: "2025-04-04"))
+        #expect(try book.rate(from: .usd, to: .rub).decimalString == "90")
+    }
+}

@@ -127,6 +127,20 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        // The catalog and orders service: categories, products, SKUs, prices per currency, search.
+        .target(
+            name: "SoukCatalog",
+            dependencies: [
+                "SoukAPI",
+                "SoukAccess",
+                "SoukMoney",
+                "SoukStorage",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         // The gRPC interop-style TestService, served by soukd for conformance tests and the benchmark.
         .target(
             name: "SoukConformance",
@@ -147,6 +161,7 @@ let package = Package(
                 "SoukWire",
                 "SoukAccess",
                 "SoukIdentity",
+                "SoukCatalog",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -220,6 +235,11 @@ let package = Package(
             dependencies: [
                 "SoukStorage",
                 "SoukHost",
+                "SoukAPI",
+                "SoukClient",
+                "SoukWire",
+                "SoukIdentity",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -307,6 +327,16 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
         .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
+        .testTarget(
+            name: "SoukCatalogTests",
+            dependencies: [
+                "SoukAPI",
+                "SoukCatalog",
+                "TestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         .testTarget(
             name: "SoukBenchTests",
             dependencies: [

@@ -40,6 +40,11 @@ package enum AccessPolicy {
             table[identity + method] = .permission(.manageAccounts)
         }
         table[identity + "RotateSigningKey"] = .permission(.manageKeys)
+        let catalog = "souk.catalog.v1.CatalogService/"
+        for method in ["ListCategories", "GetProduct", "SearchProducts"] { table[catalog + method] = .anyone }
+        for method in ["CreateCategory", "CreateProduct", "PublishProduct"] {
+            table[catalog + method] = .permission(.editCatalog)
+        }
         table[identity + "ListAuditEvents"] = .permission(.readAudit)
         return table
     }()

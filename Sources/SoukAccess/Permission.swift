@@ -21,8 +21,13 @@ package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// Read the security audit log.
     package static let readAudit = Permission(rawValue: "audit.read")
 
+    /// Create and publish categories and products; see drafts.
+    package static let editCatalog = Permission(rawValue: "catalog.edit")
+
     /// Every permission defined so far (service accounts may be given any of them as scopes).
-    package static let all: [Permission] = [.ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit]
+    package static let all: [Permission] = [
+        .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog,
+    ]
 }
 
 /// The roles of the identity service, as names.
@@ -43,7 +48,7 @@ package enum RolePermissions {
     package static func permissions(of role: RoleName) -> Set<Permission> {
         switch role {
         case .customer: [.ownAccount]
-        case .staff: [.ownAccount, .readAccounts]
+        case .staff: [.ownAccount, .readAccounts, .editCatalog]
         case .admin: Set(Permission.all)
         case .service: []
         }

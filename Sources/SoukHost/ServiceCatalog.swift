@@ -1,6 +1,7 @@
 import GRPCCore
 import Logging
 import PostgresNIO
+import SoukCatalog
 import SoukConformance
 import SoukIdentity
 import SoukStorage
@@ -22,18 +23,21 @@ struct ServiceCatalog {
     /// The identity service on this host's database: hosted when selected, and always the source of the
     /// public keys the access-token verifier checks against.
     let identity: IdentityService
+    let postgres: PostgresClient
 
     init(health: HealthStatusBoard, logger: Logger, postgres: PostgresClient, dataKeys: DataKeyRing, config: HostConfig)
     {
         self.health = health
         self.logger = logger
         self.identity = IdentityService(config: config.identity, postgres: postgres, ring: dataKeys, logger: logger)
+        self.postgres = postgres
     }
 
     /// The schemas of `name`, without building its service (for `soukd migrate`).
     static func migrations(for name: ServiceName) -> [SchemaMigrations] {
         switch name {
         case .identity: [IdentityMigrations.schema]
+        case .catalog: [CatalogMigrations.schema]
         default: []
         }
     }
@@ -49,6 +53,14 @@ struct ServiceCatalog {
                 healthNames: [IdentityService.serviceName],
                 migrations: Self.migrations(for: name),
                 prepare: [{ try await identity.prepare() }]
+            )
+        case .catalog:
+            let catalog = CatalogService(postgres: self.postgres, logger: self.logger)
+            return Entry(
+                services: [catalog],
+                healthNames: [CatalogService.serviceName],
+                migrations: Self.migrations(for: name),
+                prepare: [{ try await catalog.prepare() }]
             )
         default:
             preconditionFailure("ServiceCatalog has no entry for \(name); add one when the service lands")

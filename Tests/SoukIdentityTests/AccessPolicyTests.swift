@@ -56,7 +56,7 @@ struct AccessPolicyTests {
     func denyByDefault() {
         #expect(AccessPolicy.requirement(for: "souk.catalog.v1.CatalogService/DropEverything") == nil)
         #expect(RolePermissions.permissions(of: .customer) == [.ownAccount])
-        #expect(RolePermissions.permissions(of: .staff) == [.ownAccount, .readAccounts])
+        #expect(RolePermissions.permissions(of: .staff) == [.ownAccount, .readAccounts, .editCatalog])
         #expect(RolePermissions.permissions(of: .admin) == Set(Permission.all))
         #expect(RolePermissions.permissions(of: .service).isEmpty)
     }

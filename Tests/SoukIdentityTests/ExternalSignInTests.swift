@@ -3,6 +3,7 @@ import GRPCCore
 import SoukAPI
 import SoukHost
 import SoukIdentity
+import TestSupport
 import Testing
 
 @Suite("Sign-in with an external OpenID Connect provider (authorization code with PKCE)")

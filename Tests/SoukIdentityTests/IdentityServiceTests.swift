@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import SoukAPI
 import SoukIdentity
+import TestSupport
 import Testing
 
 @Suite("Identity service against PostgreSQL, over SWP")

@@ -6,6 +6,7 @@ import SoukAPI
 import SoukAccess
 import SoukHost
 import SoukIdentity
+import TestSupport
 import Testing
 
 @Suite("Access tokens and two-factor, end to end")

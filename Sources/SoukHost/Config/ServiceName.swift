@@ -14,8 +14,11 @@ package struct ServiceName: Hashable, Sendable, Comparable, CustomStringConverti
     /// Accounts, sessions, two-factor and keys: `souk.identity.v1.IdentityService`.
     package static let identity = Self("identity")
 
+    /// Categories, products, prices and search: `souk.catalog.v1.CatalogService`.
+    package static let catalog = Self("catalog")
+
     /// Every service this build can host.
-    package static let all: [Self] = [.identity, .testing]
+    package static let all: [Self] = [.catalog, .identity, .testing]
 
     /// Parses `all` or a comma-separated list such as `testing`.
     ///

@@ -1,26 +1,29 @@
-import GRPCCore
+package import GRPCCore
 import Logging
-import SoukAPI
+package import SoukAPI
 import SoukClient
-import SoukHost
+package import SoukHost
 import SoukIdentity
-import SoukStorage
-import SoukWire
-import TestSupport
+package import SoukStorage
+package import SoukWire
 
-/// A running host with the identity service (cheap scrypt parameters) on a fresh database, and a connected
-/// SWP client.
-struct IdentityHarness: Sendable {
-    let client: GRPCClient<SWPClientTransport>
-    let databaseURL: DatabaseURL
-    let config: HostConfig
+/// A running host with every service (identity with cheap scrypt parameters) on a fresh database, and a
+/// connected SWP client.
+package struct IdentityHarness: Sendable {
+    package let client: GRPCClient<SWPClientTransport>
+    package let databaseURL: DatabaseURL
+    package let config: HostConfig
 
-    var identity: Souk_Identity_V1_IdentityService.Client<SWPClientTransport> {
+    package var identity: Souk_Identity_V1_IdentityService.Client<SWPClientTransport> {
         Souk_Identity_V1_IdentityService.Client(wrapping: self.client)
     }
 
+    package var catalog: Souk_Catalog_V1_CatalogService.Client<SWPClientTransport> {
+        Souk_Catalog_V1_CatalogService.Client(wrapping: self.client)
+    }
+
     /// Runs `body` against a fresh host; `configure` adjusts the host's settings first.
-    static func with(
+    package static func with(
         configure: @escaping @Sendable (inout HostConfig) -> Void = { _ in },
         _ body: @Sendable (IdentityHarness) async throws -> Void
     ) async throws {
@@ -28,7 +31,7 @@ struct IdentityHarness: Sendable {
             try await withTemporaryDirectory { folder in
                 var used = HostConfig.defaults
                 try await withRunningHost(databaseURL: url, dataFolder: folder) { config in
-                    config.services = [.identity, .testing]
+                    config.services = Set(ServiceName.all)
                     config.identity.passwordParameters = .testing
                     configure(&config)
                     used = config
@@ -47,12 +50,12 @@ struct IdentityHarness: Sendable {
     }
 
     /// Metadata carrying `token` as a bearer token.
-    static func bearer(_ token: String) -> Metadata {
+    package static func bearer(_ token: String) -> Metadata {
         ["authorization": "Bearer \(token)"]
     }
 
     /// Signs a customer up and logs in; returns the tokens.
-    func customer(
+    package func customer(
         email: String,
         password: String = "correct horse battery",
         phone: String = ""
@@ -67,7 +70,7 @@ struct IdentityHarness: Sendable {
         return try await self.login(email: email, password: password).tokens
     }
 
-    func login(
+    package func login(
         email: String,
         password: String,
         totp: String = "",
@@ -84,12 +87,12 @@ struct IdentityHarness: Sendable {
     }
 
     /// `soukd bootstrap-admin` against the harness's database and key ring: the one-time password.
-    func bootstrap(email: String) async throws -> String {
+    package func bootstrap(email: String) async throws -> String {
         try await HostMigrator(config: self.config, logger: .init(label: "test")).bootstrapAdmin(email: email)
     }
 
     /// Bootstraps the first admin, changes the one-time password, and returns fresh tokens.
-    func admin(
+    package func admin(
         email: String = "root@souk.example",
         password: String = "admin password 2026!"
     ) async throws
@@ -106,7 +109,7 @@ struct IdentityHarness: Sendable {
 }
 
 /// Runs `body` and returns the RPC error it threw (failing the test if it did not throw one).
-func rpcError(_ body: () async throws -> Void) async -> RPCError? {
+package func rpcError(_ body: () async throws -> Void) async -> RPCError? {
     do {
         try await body()
         return nil

@@ -1,0 +1,76 @@
+package import SoukStorage
+
+/// The catalog's schema: a category tree, products with SKUs and prices per currency, full-text search in
+/// Russian and English, and the exchange rates prices are converted with.
+package enum CatalogMigrations {
+    package static let schema = SchemaMigrations(
+        schema: "catalog",
+        migrations: [
+            Migration(
+                version: 1,
+                name: "categories, products, SKUs, prices, search, exchange rates",
+                statements: [
+                    """
+                    CREATE TABLE catalog.categories (
+                        id uuid PRIMARY KEY,
+                        parent_id uuid REFERENCES catalog.categories,
+                        name text NOT NULL,
+                        slug text NOT NULL UNIQUE,
+                        created_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """,
+                    """
+                    CREATE TABLE catalog.products (
+                        id uuid PRIMARY KEY,
+                        category_id uuid NOT NULL REFERENCES catalog.categories,
+                        title text NOT NULL,
+                        description text NOT NULL DEFAULT '',
+                        image_urls text[] NOT NULL DEFAULT '{}',
+                        attributes text NOT NULL DEFAULT '{}',
+                        state text NOT NULL CHECK (state IN ('draft', 'published')),
+                        created_at timestamptz NOT NULL DEFAULT now(),
+                        search tsvector GENERATED ALWAYS AS (
+                            setweight(to_tsvector('russian'::regconfig, title), 'A')
+                            || setweight(to_tsvector('english'::regconfig, title), 'A')
+                            || to_tsvector('russian'::regconfig, description)
+                            || to_tsvector('english'::regconfig, description)
+                        ) STORED
+                    )
+                    """,
+                    "CREATE INDEX products_search ON catalog.products USING gin (search)",
+                    "CREATE INDEX products_category ON catalog.products (category_id, id)",
+                    """
+                    CREATE TABLE catalog.skus (
+                        code text PRIMARY KEY,
+                        product_id uuid NOT NULL REFERENCES catalog.products ON DELETE CASCADE,
+                        attributes text NOT NULL DEFAULT '{}',
+                        position int NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX skus_product ON catalog.skus (product_id, position)",
+                    """
+                    CREATE TABLE catalog.sku_prices (
+                        sku text NOT NULL REFERENCES catalog.skus ON DELETE CASCADE,
+                        currency text NOT NULL,
+                        minor_units bigint NOT NULL CHECK (minor_units >= 0),
+                        position int NOT NULL,
+                        PRIMARY KEY (sku, currency)
+                    )
+                    """,
+                    """
+                    CREATE TABLE catalog.exchange_rates (
+                        base text NOT NULL,
+                        quote text NOT NULL,
+                        mantissa bigint NOT NULL CHECK (mantissa > 0),
+                        scale int NOT NULL,
+                        source text NOT NULL,
+                        effective_date text NOT NULL,
+                        imported_at timestamptz NOT NULL DEFAULT now(),
+                        PRIMARY KEY (base, quote, source, effective_date)
+                    )
+                    """,
+                ]
+            )
+        ]
+    )
+}

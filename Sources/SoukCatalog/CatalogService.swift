@@ -1,0 +1,179 @@
+import Foundation
+package import GRPCCore
+package import Logging
+package import PostgresNIO
+package import SoukAPI
+import SoukAccess
+import SoukMoney
+
+/// `souk.catalog.v1.CatalogService`: categories, products with SKUs and prices per currency, publishing and
+/// search. Prices are integer minor units; a price shown in another currency is converted at a stored rate.
+package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
+    /// The service's name in health checks.
+    package static let serviceName = "souk.catalog.v1.CatalogService"
+
+    let store: CatalogStore
+
+    package init(postgres: PostgresClient, logger: Logger) {
+        self.store = CatalogStore(client: postgres, logger: logger)
+    }
+
+    /// Imports the shipped rate snapshot when the catalog has no rates yet (the embedded default).
+    package func prepare() async throws {
+        guard try await self.store.rates().isEmpty else { return }
+        let ecb = try RateFeeds.parseECB(Data(RateSnapshot.ecb.utf8))
+        let cbr = try RateFeeds.parseCBR(RateSnapshot.cbr.data(using: .windowsCP1251) ?? Data())
+        try await self.store.insert(ecb + cbr)
+    }
+
+    // MARK: Categories
+
+    package func listCategories(
+        request: Souk_Catalog_V1_ListCategoriesRequest,
+        context: ServerContext
+    ) async throws -> Souk_Catalog_V1_ListCategoriesResponse {
+        var response = Souk_Catalog_V1_ListCategoriesResponse()
+        response.categories = try await self.store.categories().map { id, parent, name, slug in
+            var category = Souk_Catalog_V1_Category()
+            category.id = id.uuidString.lowercased()
+            category.parentID = parent?.uuidString.lowercased() ?? ""
+            category.name = name
+            category.slug = slug
+            return category
+        }
+        return response
+    }
+
+    package func createCategory(
+        request: Souk_Catalog_V1_CreateCategoryRequest,
+        context: ServerContext
+    ) async throws -> Souk_Catalog_V1_Category {
+        let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...100).contains(name.count) else { throw CatalogError.invalidArgument("name: 1-100 characters") }
+        guard request.slug.range(of: #"^[a-z0-9][a-z0-9-]{0,62}$"#, options: .regularExpression) != nil else {
+            throw CatalogError.invalidArgument("slug: lower-case letters, digits and '-', at most 63")
+        }
+        let parent = request.parentID.isEmpty ? nil : try Self.id(request.parentID, field: "parent_id")
+        let id = UUID()
+        try await self.store.insertCategory(id: id, parent: parent, name: name, slug: request.slug)
+        var category = Souk_Catalog_V1_Category()
+        category.id = id.uuidString.lowercased()
+        category.parentID = parent?.uuidString.lowercased() ?? ""
+        category.name = name
+        category.slug = request.slug
+        return category
+    }
+
+    // MARK: Products
+
+    package func createProduct(
+        request: Souk_Catalog_V1_CreateProductRequest,
+        context: ServerContext
+    ) async throws -> Souk_Catalog_V1_Product {
+        let record = try ProductValidation.record(from: request)
+        guard try await self.store.categoryExists(record.categoryID) else {
+            throw CatalogError.notFound("category_id: no category \(request.categoryID)")
+        }
+        try await self.store.insert(record)
+        return try self.message(for: record, currency: nil, rates: RateBook())
+    }
+
+    package func publishProduct(
+        request: Souk_Catalog_V1_PublishProductRequest,
+        context: ServerContext
+    ) async throws -> Souk_Catalog_V1_Product {
+        let id = try Self.id(request.productID, field: "product_id")
+        guard try await self.store.publish(id), let record = try await self.store.product(id) else {
+            throw CatalogError.notFound("product_id: no product \(request.productID)")
+        }
+        return try self.message(for: record, currency: nil, rates: RateBook())
+    }
+
+    package func getProduct(
+        request: Souk_Catalog_V1_GetProductRequest,
+        context: ServerContext
+    ) async throws -> Souk_Catalog_V1_Product {
+        let id = try Self.id(request.productID, field: "product_id")
+        let currency = try Self.currency(request.currency)
+        // Drafts are visible to those who edit the catalog; to anyone else they do not exist.
+        guard let record = try await self.store.product(id),
+            record.published || Caller.current?.has(.editCatalog) == true
+        else { throw CatalogError.notFound("product_id: no product \(request.productID)") }
+        return try self.message(for: record, currency: currency, rates: RateBook(try await self.store.rates()))
+    }
+
+    package func searchProducts(
+        request: Souk_Catalog_V1_SearchProductsRequest,
+        context: ServerContext
+    ) async throws -> Souk_Catalog_V1_SearchProductsResponse {
+        let size = request.pageSize == 0 ? 20 : Int(request.pageSize)
+        guard (1...100).contains(size) else { throw CatalogError.invalidArgument("page_size: 1…100 (0 means 20)") }
+        guard request.query.count <= 200 else { throw CatalogError.invalidArgument("query: at most 200 characters") }
+        let category = request.categoryID.isEmpty ? nil : try Self.id(request.categoryID, field: "category_id")
+        let after = request.pageToken.isEmpty ? nil : try Self.id(request.pageToken, field: "page_token")
+        let currency = try Self.currency(request.currency)
+        let page = try await self.store.search(query: request.query, category: category, after: after, limit: size + 1)
+        let rates = RateBook(try await self.store.rates())
+        var response = Souk_Catalog_V1_SearchProductsResponse()
+        response.products = try page.prefix(size).map { try self.message(for: $0, currency: currency, rates: rates) }
+        if page.count > size, let last = page.prefix(size).last {
+            response.nextPageToken = last.id.uuidString.lowercased()
+        }
+        return response
+    }
+
+    // MARK: Helpers
+
+    func message(for record: ProductRecord, currency: Currency?, rates: RateBook) throws -> Souk_Catalog_V1_Product {
+        var product = Souk_Catalog_V1_Product()
+        product.id = record.id.uuidString.lowercased()
+        product.categoryID = record.categoryID.uuidString.lowercased()
+        product.title = record.title
+        product.description_p = record.description
+        product.imageUrls = record.imageURLs
+        product.attributes = record.attributes
+        product.state = record.published ? .published : .draft
+        product.skus = try record.skus.map { sku in
+            var message = Souk_Catalog_V1_Sku()
+            message.code = sku.code
+            message.attributes = sku.attributes
+            message.prices = sku.prices.map(Self.money)
+            if let currency, let base = sku.prices.first {
+                if let set = sku.prices.first(where: { $0.currency == currency }) {
+                    message.displayPrice = Self.money(set)
+                } else {
+                    do {
+                        message.displayPrice = Self.money(try rates.convert(base, to: currency).0)
+                    } catch let error as MoneyError {
+                        throw CatalogError.failedPrecondition("currency: \(error)")
+                    }
+                }
+            }
+            return message
+        }
+        return product
+    }
+
+    static func money(_ money: Money) -> Souk_Catalog_V1_Money {
+        var message = Souk_Catalog_V1_Money()
+        message.minorUnits = money.minorUnits
+        message.currency = money.currency.code
+        return message
+    }
+
+    static func id(_ text: String, field: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else {
+            throw CatalogError.invalidArgument("\(field): '\(text.prefix(40))' is not an id")
+        }
+        return id
+    }
+
+    static func currency(_ code: String) throws -> Currency? {
+        guard !code.isEmpty else { return nil }
+        do {
+            return try Currency.named(code)
+        } catch {
+            throw CatalogError.invalidArgument("currency: \(error)")
+        }
+    }
+}

@@ -42,7 +42,10 @@ package enum AccessPolicy {
         table[identity + "RotateSigningKey"] = .permission(.manageKeys)
         let catalog = "souk.catalog.v1.CatalogService/"
         for method in ["ListCategories", "GetProduct", "SearchProducts"] { table[catalog + method] = .anyone }
-        for method in ["CreateCategory", "CreateProduct", "PublishProduct"] {
+        for method in [
+            "CreateCategory", "CreateProduct", "PublishProduct", "SetStock", "GetStock", "ReserveStock",
+            "ConsumeReservation", "ReleaseReservation",
+        ] {
             table[catalog + method] = .permission(.editCatalog)
         }
         table[identity + "ListAuditEvents"] = .permission(.readAudit)

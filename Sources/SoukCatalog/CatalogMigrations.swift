@@ -70,7 +70,38 @@ package enum CatalogMigrations {
                     )
                     """,
                 ]
-            )
+            ),
+            Migration(
+                version: 2,
+                name: "warehouses, stock, reservations",
+                statements: [
+                    "CREATE TABLE catalog.warehouses (code text PRIMARY KEY, name text NOT NULL)",
+                    "INSERT INTO catalog.warehouses (code, name) VALUES ('MSK-1', 'Moscow'), ('SPB-1', 'Saint Petersburg')",
+                    """
+                    CREATE TABLE catalog.stock (
+                        sku text NOT NULL REFERENCES catalog.skus ON DELETE CASCADE,
+                        warehouse text NOT NULL REFERENCES catalog.warehouses,
+                        on_hand integer NOT NULL CHECK (on_hand >= 0),
+                        reserved integer NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= on_hand),
+                        PRIMARY KEY (sku, warehouse)
+                    )
+                    """,
+                    """
+                    CREATE TABLE catalog.reservations (
+                        id uuid PRIMARY KEY,
+                        sku text NOT NULL,
+                        warehouse text NOT NULL,
+                        quantity integer NOT NULL CHECK (quantity > 0),
+                        expires_at timestamptz NOT NULL,
+                        state text NOT NULL CHECK (state IN ('held', 'consumed', 'released')),
+                        idempotency_key text UNIQUE,
+                        created_at timestamptz NOT NULL DEFAULT now(),
+                        FOREIGN KEY (sku, warehouse) REFERENCES catalog.stock (sku, warehouse)
+                    )
+                    """,
+                    "CREATE INDEX reservations_held ON catalog.reservations (expires_at) WHERE state = 'held'",
+                ]
+            ),
         ]
     )
 }

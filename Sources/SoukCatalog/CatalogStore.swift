@@ -218,7 +218,7 @@ struct CatalogStore: Sendable {
     }
 
     /// Runs `body` in one transaction; an error `body` throws comes out as itself, not wrapped.
-    private func transaction(_ body: (PostgresConnection) async throws -> Void) async throws {
+    func transaction(_ body: (PostgresConnection) async throws -> Void) async throws {
         do {
             try await self.client.withTransaction(logger: self.logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {

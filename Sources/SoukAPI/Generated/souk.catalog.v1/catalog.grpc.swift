@@ -101,6 +101,71 @@ package enum Souk_Catalog_V1_CatalogService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "SetStock" metadata.
+        package enum SetStock: Sendable {
+            /// Request type for "SetStock".
+            package typealias Input = Souk_Catalog_V1_SetStockRequest
+            /// Response type for "SetStock".
+            package typealias Output = Souk_Catalog_V1_StockLevel
+            /// Descriptor for "SetStock".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "SetStock",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetStock" metadata.
+        package enum GetStock: Sendable {
+            /// Request type for "GetStock".
+            package typealias Input = Souk_Catalog_V1_GetStockRequest
+            /// Response type for "GetStock".
+            package typealias Output = Souk_Catalog_V1_GetStockResponse
+            /// Descriptor for "GetStock".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "GetStock",
+                type: .unary
+            )
+        }
+        /// Namespace for "ReserveStock" metadata.
+        package enum ReserveStock: Sendable {
+            /// Request type for "ReserveStock".
+            package typealias Input = Souk_Catalog_V1_ReserveStockRequest
+            /// Response type for "ReserveStock".
+            package typealias Output = Souk_Catalog_V1_Reservation
+            /// Descriptor for "ReserveStock".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "ReserveStock",
+                type: .unary
+            )
+        }
+        /// Namespace for "ConsumeReservation" metadata.
+        package enum ConsumeReservation: Sendable {
+            /// Request type for "ConsumeReservation".
+            package typealias Input = Souk_Catalog_V1_ReservationRequest
+            /// Response type for "ConsumeReservation".
+            package typealias Output = Souk_Catalog_V1_Reservation
+            /// Descriptor for "ConsumeReservation".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "ConsumeReservation",
+                type: .unary
+            )
+        }
+        /// Namespace for "ReleaseReservation" metadata.
+        package enum ReleaseReservation: Sendable {
+            /// Request type for "ReleaseReservation".
+            package typealias Input = Souk_Catalog_V1_ReservationRequest
+            /// Response type for "ReleaseReservation".
+            package typealias Output = Souk_Catalog_V1_Reservation
+            /// Descriptor for "ReleaseReservation".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "ReleaseReservation",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "souk.catalog.v1.CatalogService" service.
         package static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListCategories.descriptor,
@@ -108,7 +173,12 @@ package enum Souk_Catalog_V1_CatalogService: Sendable {
             SearchProducts.descriptor,
             CreateCategory.descriptor,
             CreateProduct.descriptor,
-            PublishProduct.descriptor
+            PublishProduct.descriptor,
+            SetStock.descriptor,
+            GetStock.descriptor,
+            ReserveStock.descriptor,
+            ConsumeReservation.descriptor,
+            ReleaseReservation.descriptor
         ]
     }
 }
@@ -226,6 +296,88 @@ extension Souk_Catalog_V1_CatalogService {
             request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_PublishProductRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product>
+
+        /// Handle the "SetStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Inventory (staff now; checkout reserves through the orders part of this service later).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_SetStockRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_StockLevel` messages.
+        func setStock(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_SetStockRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_StockLevel>
+
+        /// Handle the "GetStock" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_GetStockRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_GetStockResponse` messages.
+        func getStock(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_GetStockRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_GetStockResponse>
+
+        /// Handle the "ReserveStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_ReserveStockRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_Reservation` messages.
+        func reserveStock(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReserveStockRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation>
+
+        /// Handle the "ConsumeReservation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Payment: the held units leave the stock. Cancellation: they return. Both idempotent.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_ReservationRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_Reservation` messages.
+        func consumeReservation(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReservationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation>
+
+        /// Handle the "ReleaseReservation" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_ReservationRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_Reservation` messages.
+        func releaseReservation(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReservationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation>
     }
 
     /// Service protocol for the "souk.catalog.v1.CatalogService" service.
@@ -327,6 +479,88 @@ extension Souk_Catalog_V1_CatalogService {
             request: GRPCCore.ServerRequest<Souk_Catalog_V1_PublishProductRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Product>
+
+        /// Handle the "SetStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Inventory (staff now; checkout reserves through the orders part of this service later).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_SetStockRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_StockLevel` message.
+        func setStock(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_SetStockRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_StockLevel>
+
+        /// Handle the "GetStock" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_GetStockRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_GetStockResponse` message.
+        func getStock(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_GetStockRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_GetStockResponse>
+
+        /// Handle the "ReserveStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_Reservation` message.
+        func reserveStock(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReserveStockRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>
+
+        /// Handle the "ConsumeReservation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Payment: the held units leave the stock. Cancellation: they return. Both idempotent.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ReservationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_Reservation` message.
+        func consumeReservation(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReservationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>
+
+        /// Handle the "ReleaseReservation" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ReservationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_Reservation` message.
+        func releaseReservation(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReservationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>
     }
 
     /// Simple service protocol for the "souk.catalog.v1.CatalogService" service.
@@ -426,6 +660,88 @@ extension Souk_Catalog_V1_CatalogService {
             request: Souk_Catalog_V1_PublishProductRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Souk_Catalog_V1_Product
+
+        /// Handle the "SetStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Inventory (staff now; checkout reserves through the orders part of this service later).
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_SetStockRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_StockLevel` to respond with.
+        func setStock(
+            request: Souk_Catalog_V1_SetStockRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_StockLevel
+
+        /// Handle the "GetStock" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_GetStockRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_GetStockResponse` to respond with.
+        func getStock(
+            request: Souk_Catalog_V1_GetStockRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_GetStockResponse
+
+        /// Handle the "ReserveStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_ReserveStockRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_Reservation` to respond with.
+        func reserveStock(
+            request: Souk_Catalog_V1_ReserveStockRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_Reservation
+
+        /// Handle the "ConsumeReservation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Payment: the held units leave the stock. Cancellation: they return. Both idempotent.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_ReservationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_Reservation` to respond with.
+        func consumeReservation(
+            request: Souk_Catalog_V1_ReservationRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_Reservation
+
+        /// Handle the "ReleaseReservation" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_ReservationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_Reservation` to respond with.
+        func releaseReservation(
+            request: Souk_Catalog_V1_ReservationRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_Reservation
     }
 }
 
@@ -499,6 +815,61 @@ extension Souk_Catalog_V1_CatalogService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.SetStock.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_SetStockRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_StockLevel>(),
+            handler: { request, context in
+                try await self.setStock(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.GetStock.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_GetStockRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_GetStockResponse>(),
+            handler: { request, context in
+                try await self.getStock(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.ReserveStock.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_ReserveStockRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_Reservation>(),
+            handler: { request, context in
+                try await self.reserveStock(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.ConsumeReservation.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_ReservationRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_Reservation>(),
+            handler: { request, context in
+                try await self.consumeReservation(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.ReleaseReservation.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_ReservationRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_Reservation>(),
+            handler: { request, context in
+                try await self.releaseReservation(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -565,6 +936,61 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product> {
         let response = try await self.publishProduct(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func setStock(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_SetStockRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_StockLevel> {
+        let response = try await self.setStock(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func getStock(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_GetStockRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_GetStockResponse> {
+        let response = try await self.getStock(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func reserveStock(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReserveStockRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation> {
+        let response = try await self.reserveStock(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func consumeReservation(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReservationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation> {
+        let response = try await self.consumeReservation(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func releaseReservation(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReservationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation> {
+        let response = try await self.releaseReservation(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -646,6 +1072,71 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Product> {
         return GRPCCore.ServerResponse<Souk_Catalog_V1_Product>(
             message: try await self.publishProduct(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func setStock(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_SetStockRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_StockLevel> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_StockLevel>(
+            message: try await self.setStock(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func getStock(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_GetStockRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_GetStockResponse> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_GetStockResponse>(
+            message: try await self.getStock(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func reserveStock(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReserveStockRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>(
+            message: try await self.reserveStock(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func consumeReservation(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReservationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>(
+            message: try await self.consumeReservation(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func releaseReservation(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReservationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>(
+            message: try await self.releaseReservation(
                 request: request.message,
                 context: context
             ),
@@ -783,6 +1274,113 @@ extension Souk_Catalog_V1_CatalogService {
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Product>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Inventory (staff now; checkout reserves through the orders part of this service later).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_SetStockRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_SetStockRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_StockLevel` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setStock<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetStockRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_SetStockRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_StockLevel>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_StockLevel>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetStock" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_GetStockRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_GetStockRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_GetStockResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getStock<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetStockRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_GetStockRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_GetStockResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_GetStockResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReserveStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ReserveStockRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Reservation` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func reserveStock<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReserveStockRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ReserveStockRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ConsumeReservation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Payment: the held units leave the stock. Cancellation: they return. Both idempotent.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ReservationRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ReservationRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Reservation` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func consumeReservation<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ReservationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReleaseReservation" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ReservationRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ReservationRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Reservation` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func releaseReservation<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ReservationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -989,6 +1587,168 @@ extension Souk_Catalog_V1_CatalogService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "SetStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Inventory (staff now; checkout reserves through the orders part of this service later).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_SetStockRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_SetStockRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_StockLevel` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func setStock<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetStockRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_SetStockRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_StockLevel>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_StockLevel>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.SetStock.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetStock" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_GetStockRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_GetStockRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_GetStockResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func getStock<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetStockRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_GetStockRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_GetStockResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_GetStockResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.GetStock.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ReserveStock" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ReserveStockRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Reservation` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func reserveStock<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReserveStockRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ReserveStockRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.ReserveStock.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ConsumeReservation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Payment: the held units leave the stock. Cancellation: they return. Both idempotent.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ReservationRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ReservationRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Reservation` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func consumeReservation<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ReservationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.ConsumeReservation.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ReleaseReservation" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ReservationRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ReservationRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Reservation` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func releaseReservation<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ReservationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.ReleaseReservation.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1148,6 +1908,143 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_PublishProductRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Product>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetStock" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Inventory (staff now; checkout reserves through the orders part of this service later).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_SetStockRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func setStock<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetStockRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_StockLevel>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setStock(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_SetStockRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_StockLevel>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetStock" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_GetStockRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func getStock<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetStockRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_GetStockResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getStock(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_GetStockRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_GetStockResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReserveStock" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func reserveStock<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReserveStockRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.reserveStock(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_ReserveStockRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Reservation>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ConsumeReservation" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Payment: the held units leave the stock. Cancellation: they return. Both idempotent.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_ReservationRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func consumeReservation<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.consumeReservation(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_ReservationRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Reservation>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReleaseReservation" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_ReservationRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func releaseReservation<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.releaseReservation(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_ReservationRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Reservation>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1333,6 +2230,163 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
             metadata: metadata
         )
         return try await self.publishProduct(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetStock" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Inventory (staff now; checkout reserves through the orders part of this service later).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func setStock<Result>(
+        _ message: Souk_Catalog_V1_SetStockRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_StockLevel>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_SetStockRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setStock(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetStock" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func getStock<Result>(
+        _ message: Souk_Catalog_V1_GetStockRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_GetStockResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_GetStockRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getStock(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReserveStock" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func reserveStock<Result>(
+        _ message: Souk_Catalog_V1_ReserveStockRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_ReserveStockRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.reserveStock(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ConsumeReservation" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Payment: the held units leave the stock. Cancellation: they return. Both idempotent.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func consumeReservation<Result>(
+        _ message: Souk_Catalog_V1_ReservationRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.consumeReservation(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReleaseReservation" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func releaseReservation<Result>(
+        _ message: Souk_Catalog_V1_ReservationRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.releaseReservation(
             request: request,
             options: options,
             onResponse: handleResponse

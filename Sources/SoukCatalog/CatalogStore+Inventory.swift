@@ -1,0 +1,180 @@
+import Foundation
+import PostgresNIO
+
+/// A reservation row.
+struct ReservationRecord: Sendable {
+    var id: UUID
+    var sku: String
+    var warehouse: String
+    var quantity: Int
+    var expiresAt: Date
+    var state: String
+}
+
+/// Stock and reservations. A reservation takes its units in one UPDATE whose row lock and re-checked condition
+/// (`on_hand - reserved >= quantity`) serialize concurrent checkouts, and the table's CHECK
+/// (`reserved <= on_hand`) is the last guard: stock is never oversold.
+extension CatalogStore {
+    func setStock(sku: String, warehouse: String, onHand: Int) async throws -> (onHand: Int, reserved: Int) {
+        var result = (onHand: 0, reserved: 0)
+        try await self.transaction { connection in
+            try await Self.releaseExpired(sku: sku, on: connection, logger: self.logger)
+            do {
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO catalog.stock (sku, warehouse, on_hand) VALUES (\(sku), \(warehouse), \(onHand))
+                    ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = excluded.on_hand
+                    RETURNING on_hand, reserved
+                    """,
+                    logger: self.logger
+                )
+                for try await (onHand, reserved) in rows.decode((Int, Int).self) { result = (onHand, reserved) }
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+                throw CatalogError.notFound("sku or warehouse: no SKU \(sku) or no warehouse \(warehouse)")
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23514" {
+                throw CatalogError.failedPrecondition("on_hand: below the units reserved now")
+            }
+        }
+        return result
+    }
+
+    func stock(sku: String) async throws -> [(warehouse: String, onHand: Int, reserved: Int)] {
+        try await self.transaction { connection in
+            try await Self.releaseExpired(sku: sku, on: connection, logger: self.logger)
+        }
+        let rows = try await self.client.query(
+            "SELECT warehouse, on_hand, reserved FROM catalog.stock WHERE sku = \(sku) ORDER BY warehouse",
+            logger: self.logger
+        )
+        var levels: [(warehouse: String, onHand: Int, reserved: Int)] = []
+        for try await (warehouse, onHand, reserved) in rows.decode((String, Int, Int).self) {
+            levels.append((warehouse, onHand, reserved))
+        }
+        return levels
+    }
+
+    func skuExists(_ sku: String) async throws -> Bool {
+        let rows = try await self.client.query("SELECT 1 FROM catalog.skus WHERE code = \(sku)", logger: self.logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// Holds `quantity` units in the warehouse with the most available; nil when no warehouse has enough.
+    func reserve(sku: String, quantity: Int, key: String?, expiresAt: Date) async throws -> ReservationRecord? {
+        var reservation: ReservationRecord?
+        try await self.transaction { connection in
+            try await Self.releaseExpired(sku: sku, on: connection, logger: self.logger)
+            let rows = try await connection.query(
+                """
+                UPDATE catalog.stock SET reserved = reserved + \(quantity)
+                WHERE (sku, warehouse) = (
+                    SELECT sku, warehouse FROM catalog.stock
+                    WHERE sku = \(sku) AND on_hand - reserved >= \(quantity)
+                    ORDER BY on_hand - reserved DESC, warehouse LIMIT 1 FOR UPDATE
+                ) AND on_hand - reserved >= \(quantity)
+                RETURNING warehouse
+                """,
+                logger: self.logger
+            )
+            var warehouse: String?
+            for try await name in rows.decode(String.self) { warehouse = name }
+            guard let warehouse else { return }
+            let record = ReservationRecord(
+                id: UUID(),
+                sku: sku,
+                warehouse: warehouse,
+                quantity: quantity,
+                expiresAt: expiresAt,
+                state: "held"
+            )
+            try await connection.query(
+                """
+                INSERT INTO catalog.reservations (id, sku, warehouse, quantity, expires_at, state, idempotency_key)
+                VALUES (\(record.id), \(sku), \(warehouse), \(quantity), \(expiresAt), 'held', \(key))
+                """,
+                logger: self.logger
+            )
+            reservation = record
+        }
+        return reservation
+    }
+
+    func reservation(key: String) async throws -> ReservationRecord? {
+        try await self.reservations(
+            "SELECT id, sku, warehouse, quantity, expires_at, state FROM catalog.reservations WHERE idempotency_key = \(key)"
+        ).first
+    }
+
+    func reservation(id: UUID) async throws -> ReservationRecord? {
+        try await self.reservations(
+            "SELECT id, sku, warehouse, quantity, expires_at, state FROM catalog.reservations WHERE id = \(id)"
+        ).first
+    }
+
+    /// Consumes (payment) or releases (cancellation) a held reservation; a reservation already in that state is
+    /// returned as it is, one in the other final state is refused.
+    func finish(id: UUID, consume: Bool) async throws -> ReservationRecord? {
+        var result: ReservationRecord?
+        try await self.transaction { connection in
+            let target = consume ? "consumed" : "released"
+            let rows = try await connection.query(
+                """
+                UPDATE catalog.reservations SET state = \(target)
+                WHERE id = \(id) AND state = 'held' AND (\(consume) = false OR expires_at > now())
+                RETURNING sku, warehouse, quantity
+                """,
+                logger: self.logger
+            )
+            for try await (sku, warehouse, quantity) in rows.decode((String, String, Int).self) {
+                let onHandChange = consume ? quantity : 0
+                try await connection.query(
+                    """
+                    UPDATE catalog.stock SET reserved = reserved - \(quantity), on_hand = on_hand - \(onHandChange)
+                    WHERE sku = \(sku) AND warehouse = \(warehouse)
+                    """,
+                    logger: self.logger
+                )
+            }
+        }
+        result = try await self.reservation(id: id)
+        return result
+    }
+
+    /// Returns the units of expired holds of `sku` to the stock.
+    private static func releaseExpired(sku: String, on connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query(
+            """
+            UPDATE catalog.reservations SET state = 'released'
+            WHERE sku = \(sku) AND state = 'held' AND expires_at <= now()
+            RETURNING warehouse, quantity
+            """,
+            logger: logger
+        )
+        for try await (warehouse, quantity) in rows.decode((String, Int).self) {
+            try await connection.query(
+                "UPDATE catalog.stock SET reserved = reserved - \(quantity) WHERE sku = \(sku) AND warehouse = \(warehouse)",
+                logger: logger
+            )
+        }
+    }
+
+    private func reservations(_ query: PostgresQuery) async throws -> [ReservationRecord] {
+        let rows = try await self.client.query(query, logger: self.logger)
+        var records: [ReservationRecord] = []
+        for try await (id, sku, warehouse, quantity, expires, state) in rows.decode(
+            (UUID, String, String, Int, Date, String).self
+        ) {
+            records.append(
+                ReservationRecord(
+                    id: id,
+                    sku: sku,
+                    warehouse: warehouse,
+                    quantity: quantity,
+                    expiresAt: expires,
+                    state: state
+                )
+            )
+        }
+        return records
+    }
+}

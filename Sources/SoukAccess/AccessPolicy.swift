@@ -48,6 +48,7 @@ package enum AccessPolicy {
         ] {
             table[catalog + method] = .permission(.editCatalog)
         }
+        for method in ["GetCart", "SetCartLine"] { table[catalog + method] = .permission(.ownCart) }
         table[identity + "ListAuditEvents"] = .permission(.readAudit)
         return table
     }()

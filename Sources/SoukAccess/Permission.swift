@@ -21,12 +21,14 @@ package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// Read the security audit log.
     package static let readAudit = Permission(rawValue: "audit.read")
 
+    /// The caller's own cart.
+    package static let ownCart = Permission(rawValue: "cart.own")
     /// Create and publish categories and products; see drafts.
     package static let editCatalog = Permission(rawValue: "catalog.edit")
 
     /// Every permission defined so far (service accounts may be given any of them as scopes).
     package static let all: [Permission] = [
-        .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog,
+        .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog, .ownCart,
     ]
 }
 
@@ -47,8 +49,8 @@ package enum RolePermissions {
     /// The permissions of `role`. Service accounts get theirs from their scopes instead.
     package static func permissions(of role: RoleName) -> Set<Permission> {
         switch role {
-        case .customer: [.ownAccount]
-        case .staff: [.ownAccount, .readAccounts, .editCatalog]
+        case .customer: [.ownAccount, .ownCart]
+        case .staff: [.ownAccount, .readAccounts, .editCatalog, .ownCart]
         case .admin: Set(Permission.all)
         case .service: []
         }

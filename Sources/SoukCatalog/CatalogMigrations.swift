@@ -102,6 +102,21 @@ package enum CatalogMigrations {
                     "CREATE INDEX reservations_held ON catalog.reservations (expires_at) WHERE state = 'held'",
                 ]
             ),
+            Migration(
+                version: 3,
+                name: "carts",
+                statements: [
+                    """
+                    CREATE TABLE catalog.cart_lines (
+                        account_id uuid NOT NULL,
+                        sku text NOT NULL REFERENCES catalog.skus ON DELETE CASCADE,
+                        quantity integer NOT NULL CHECK (quantity > 0 AND quantity <= 1000),
+                        added_at timestamptz NOT NULL DEFAULT now(),
+                        PRIMARY KEY (account_id, sku)
+                    )
+                    """
+                ]
+            ),
         ]
     )
 }

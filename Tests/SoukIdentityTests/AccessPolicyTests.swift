@@ -55,8 +55,8 @@ struct AccessPolicyTests {
     @Test("a method outside the table is denied; roles grant what the README says")
     func denyByDefault() {
         #expect(AccessPolicy.requirement(for: "souk.catalog.v1.CatalogService/DropEverything") == nil)
-        #expect(RolePermissions.permissions(of: .customer) == [.ownAccount])
-        #expect(RolePermissions.permissions(of: .staff) == [.ownAccount, .readAccounts, .editCatalog])
+        #expect(RolePermissions.permissions(of: .customer) == [.ownAccount, .ownCart])
+        #expect(RolePermissions.permissions(of: .staff) == [.ownAccount, .readAccounts, .editCatalog, .ownCart])
         #expect(RolePermissions.permissions(of: .admin) == Set(Permission.all))
         #expect(RolePermissions.permissions(of: .service).isEmpty)
     }

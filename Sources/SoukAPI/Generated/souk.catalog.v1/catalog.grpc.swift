@@ -166,6 +166,32 @@ package enum Souk_Catalog_V1_CatalogService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "GetCart" metadata.
+        package enum GetCart: Sendable {
+            /// Request type for "GetCart".
+            package typealias Input = Souk_Catalog_V1_GetCartRequest
+            /// Response type for "GetCart".
+            package typealias Output = Souk_Catalog_V1_Cart
+            /// Descriptor for "GetCart".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "GetCart",
+                type: .unary
+            )
+        }
+        /// Namespace for "SetCartLine" metadata.
+        package enum SetCartLine: Sendable {
+            /// Request type for "SetCartLine".
+            package typealias Input = Souk_Catalog_V1_SetCartLineRequest
+            /// Response type for "SetCartLine".
+            package typealias Output = Souk_Catalog_V1_Cart
+            /// Descriptor for "SetCartLine".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "SetCartLine",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "souk.catalog.v1.CatalogService" service.
         package static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListCategories.descriptor,
@@ -178,7 +204,9 @@ package enum Souk_Catalog_V1_CatalogService: Sendable {
             GetStock.descriptor,
             ReserveStock.descriptor,
             ConsumeReservation.descriptor,
-            ReleaseReservation.descriptor
+            ReleaseReservation.descriptor,
+            GetCart.descriptor,
+            SetCartLine.descriptor
         ]
     }
 }
@@ -378,6 +406,38 @@ extension Souk_Catalog_V1_CatalogService {
             request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReservationRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation>
+
+        /// Handle the "GetCart" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in person: their own cart, priced in the currency asked for.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_GetCartRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_Cart` messages.
+        func getCart(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_GetCartRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Cart>
+
+        /// Handle the "SetCartLine" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_SetCartLineRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_Cart` messages.
+        func setCartLine(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_SetCartLineRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Cart>
     }
 
     /// Service protocol for the "souk.catalog.v1.CatalogService" service.
@@ -561,6 +621,38 @@ extension Souk_Catalog_V1_CatalogService {
             request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReservationRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>
+
+        /// Handle the "GetCart" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in person: their own cart, priced in the currency asked for.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_GetCartRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_Cart` message.
+        func getCart(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_GetCartRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Cart>
+
+        /// Handle the "SetCartLine" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_SetCartLineRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_Cart` message.
+        func setCartLine(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_SetCartLineRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Cart>
     }
 
     /// Simple service protocol for the "souk.catalog.v1.CatalogService" service.
@@ -742,6 +834,38 @@ extension Souk_Catalog_V1_CatalogService {
             request: Souk_Catalog_V1_ReservationRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Souk_Catalog_V1_Reservation
+
+        /// Handle the "GetCart" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in person: their own cart, priced in the currency asked for.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_GetCartRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_Cart` to respond with.
+        func getCart(
+            request: Souk_Catalog_V1_GetCartRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_Cart
+
+        /// Handle the "SetCartLine" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_SetCartLineRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_Cart` to respond with.
+        func setCartLine(
+            request: Souk_Catalog_V1_SetCartLineRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_Cart
     }
 }
 
@@ -870,6 +994,28 @@ extension Souk_Catalog_V1_CatalogService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.GetCart.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_GetCartRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_Cart>(),
+            handler: { request, context in
+                try await self.getCart(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.SetCartLine.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_SetCartLineRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_Cart>(),
+            handler: { request, context in
+                try await self.setCartLine(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -991,6 +1137,28 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation> {
         let response = try await self.releaseReservation(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func getCart(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_GetCartRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Cart> {
+        let response = try await self.getCart(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func setCartLine(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_SetCartLineRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Cart> {
+        let response = try await self.setCartLine(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1137,6 +1305,32 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation> {
         return GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>(
             message: try await self.releaseReservation(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func getCart(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_GetCartRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Cart> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_Cart>(
+            message: try await self.getCart(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func setCartLine(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_SetCartLineRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Cart> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_Cart>(
+            message: try await self.setCartLine(
                 request: request.message,
                 context: context
             ),
@@ -1381,6 +1575,48 @@ extension Souk_Catalog_V1_CatalogService {
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetCart" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in person: their own cart, priced in the currency asked for.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_GetCartRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_GetCartRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getCart<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetCartRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_GetCartRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Cart>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetCartLine" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_SetCartLineRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_SetCartLineRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setCartLine<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetCartLineRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_SetCartLineRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Cart>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1749,6 +1985,70 @@ extension Souk_Catalog_V1_CatalogService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "GetCart" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in person: their own cart, priced in the currency asked for.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_GetCartRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_GetCartRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func getCart<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetCartRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_GetCartRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Cart>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.GetCart.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SetCartLine" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_SetCartLineRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_SetCartLineRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Cart` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func setCartLine<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetCartLineRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_SetCartLineRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Cart>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.SetCartLine.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -2045,6 +2345,60 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_ReservationRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Reservation>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCart" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in person: their own cart, priced in the currency asked for.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_GetCartRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func getCart<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetCartRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getCart(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_GetCartRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Cart>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetCartLine" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_SetCartLineRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func setCartLine<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetCartLineRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setCartLine(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_SetCartLineRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Cart>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2387,6 +2741,68 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
             metadata: metadata
         )
         return try await self.releaseReservation(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCart" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in person: their own cart, priced in the currency asked for.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func getCart<Result>(
+        _ message: Souk_Catalog_V1_GetCartRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_GetCartRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getCart(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetCartLine" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func setCartLine<Result>(
+        _ message: Souk_Catalog_V1_SetCartLineRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_SetCartLineRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setCartLine(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -1,0 +1,78 @@
+import Foundation
+package import GRPCCore
+package import SoukAPI
+import SoukAccess
+import SoukMoney
+
+extension CatalogService {
+    package func getCart(
+        request: Souk_Catalog_V1_GetCartRequest,
+        context: ServerContext
+    ) async throws -> Souk_Catalog_V1_Cart {
+        try await self.cart(of: try Self.callerAccount(), currency: request.currency)
+    }
+
+    package func setCartLine(
+        request: Souk_Catalog_V1_SetCartLineRequest,
+        context: ServerContext
+    ) async throws -> Souk_Catalog_V1_Cart {
+        let account = try Self.callerAccount()
+        guard (0...1000).contains(request.quantity) else {
+            throw CatalogError.invalidArgument("quantity: 0 (remove) to 1000")
+        }
+        if request.quantity > 0, try await self.store.publishedSku(request.sku) == nil {
+            throw CatalogError.notFound("sku: no SKU \(request.sku.prefix(41)) on sale")
+        }
+        // Price the cart first: an unsupported currency changes nothing.
+        _ = try Self.cartCurrency(request.currency)
+        try await self.store.setCartLine(account: account, sku: request.sku, quantity: Int(request.quantity))
+        return try await self.cart(of: account, currency: request.currency)
+    }
+
+    /// The cart of `account`, every line priced in `currencyCode` (the merchant's price or a conversion at a
+    /// stored rate), with the line totals and the total computed here, never taken from a client.
+    private func cart(of account: UUID, currency currencyCode: String) async throws -> Souk_Catalog_V1_Cart {
+        let currency = try Self.cartCurrency(currencyCode)
+        let lines = try await self.store.cartLines(account: account)
+        var products: [UUID: ProductRecord] = [:]
+        for line in lines where products[line.product] == nil {
+            products[line.product] = try await self.store.product(line.product)
+        }
+        let rates = RateBook(try await self.store.rates())
+        var cart = Souk_Catalog_V1_Cart()
+        var total = Money.zero(currency)
+        for line in lines {
+            guard let product = products[line.product], let sku = product.skus.first(where: { $0.code == line.sku }),
+                let base = sku.prices.first
+            else { continue }
+            do {
+                let unit = try sku.prices.first { $0.currency == currency } ?? rates.convert(base, to: currency).0
+                let lineTotal = try unit.multiplied(by: Int64(line.quantity))
+                total = try total.adding(lineTotal)
+                var message = Souk_Catalog_V1_CartLine()
+                message.sku = line.sku
+                message.title = product.title
+                message.quantity = Int32(line.quantity)
+                message.unitPrice = Self.money(unit)
+                message.lineTotal = Self.money(lineTotal)
+                cart.lines.append(message)
+            } catch let error as MoneyError {
+                throw CatalogError.failedPrecondition("currency: \(error)")
+            }
+        }
+        cart.total = Self.money(total)
+        return cart
+    }
+
+    private static func cartCurrency(_ code: String) throws -> Currency {
+        try Self.currency(code) ?? .rub
+    }
+
+    /// The signed-in caller's account id (the policy table guarantees a caller here).
+    private static func callerAccount() throws -> UUID {
+        guard let caller = Caller.current, let id = UUID(uuidString: caller.accountID) else {
+            throw CatalogError(.unauthenticated, "the cart belongs to a signed-in person")
+        }
+        return id
+    }
+}

@@ -34,19 +34,16 @@ extension CatalogService {
     private func cart(of account: UUID, currency currencyCode: String) async throws -> Souk_Catalog_V1_Cart {
         let currency = try Self.cartCurrency(currencyCode)
         let lines = try await self.store.cartLines(account: account)
-        var products: [UUID: ProductRecord] = [:]
-        for line in lines where products[line.product] == nil {
-            products[line.product] = try await self.store.product(line.product)
-        }
+        let records = try await self.store.products(ids: Array(Set(lines.map(\.product))))
+        let products = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
         let rates = RateBook(try await self.store.rates())
         var cart = Souk_Catalog_V1_Cart()
         var total = Money.zero(currency)
         for line in lines {
             guard let product = products[line.product], let sku = product.skus.first(where: { $0.code == line.sku }),
-                let base = sku.prices.first
+                let unit = try Self.price(of: sku, in: currency, rates: rates)
             else { continue }
             do {
-                let unit = try sku.prices.first { $0.currency == currency } ?? rates.convert(base, to: currency).0
                 let lineTotal = try unit.multiplied(by: Int64(line.quantity))
                 total = try total.adding(lineTotal)
                 var message = Souk_Catalog_V1_CartLine()
@@ -57,7 +54,7 @@ extension CatalogService {
                 message.lineTotal = Self.money(lineTotal)
                 cart.lines.append(message)
             } catch let error as MoneyError {
-                throw CatalogError.failedPrecondition("currency: \(error)")
+                throw CatalogError.invalidArgument("quantity: \(error)")
             }
         }
         cart.total = Self.money(total)

@@ -138,20 +138,24 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
             message.code = sku.code
             message.attributes = sku.attributes
             message.prices = sku.prices.map(Self.money)
-            if let currency, let base = sku.prices.first {
-                if let set = sku.prices.first(where: { $0.currency == currency }) {
-                    message.displayPrice = Self.money(set)
-                } else {
-                    do {
-                        message.displayPrice = Self.money(try rates.convert(base, to: currency).0)
-                    } catch let error as MoneyError {
-                        throw CatalogError.failedPrecondition("currency: \(error)")
-                    }
-                }
+            if let currency, let price = try Self.price(of: sku, in: currency, rates: rates) {
+                message.displayPrice = Self.money(price)
             }
             return message
         }
         return product
+    }
+
+    /// The price of one unit of `sku` in `currency`: the merchant's, or the base price converted at a stored rate
+    /// (half to even). Nil for a SKU without prices; FAILED_PRECONDITION when no rate converts it.
+    static func price(of sku: ProductRecord.SkuRecord, in currency: Currency, rates: RateBook) throws -> Money? {
+        guard let base = sku.prices.first else { return nil }
+        if let set = sku.prices.first(where: { $0.currency == currency }) { return set }
+        do {
+            return try rates.convert(base, to: currency).0
+        } catch let error as MoneyError {
+            throw CatalogError.failedPrecondition("currency: \(error)")
+        }
     }
 
     static func money(_ money: Money) -> Souk_Catalog_V1_Money {

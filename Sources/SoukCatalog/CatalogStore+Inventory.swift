@@ -114,7 +114,6 @@ extension CatalogStore {
     /// Consumes (payment) or releases (cancellation) a held reservation; a reservation already in that state is
     /// returned as it is, one in the other final state is refused.
     func finish(id: UUID, consume: Bool) async throws -> ReservationRecord? {
-        var result: ReservationRecord?
         try await self.transaction { connection in
             let target = consume ? "consumed" : "released"
             let rows = try await connection.query(
@@ -136,8 +135,7 @@ extension CatalogStore {
                 )
             }
         }
-        result = try await self.reservation(id: id)
-        return result
+        return try await self.reservation(id: id)
     }
 
     /// Returns the units of expired holds of `sku` to the stock.

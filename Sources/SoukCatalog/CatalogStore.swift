@@ -129,7 +129,8 @@ struct CatalogStore: Sendable {
         return try await self.products(ids: ids)
     }
 
-    private func products(ids: [UUID]) async throws -> [ProductRecord] {
+    /// The products with `ids`, in that order, with their SKUs and prices (two queries for any number).
+    func products(ids: [UUID]) async throws -> [ProductRecord] {
         guard !ids.isEmpty else { return [] }
         var products: [UUID: ProductRecord] = [:]
         let rows = try await self.client.query(

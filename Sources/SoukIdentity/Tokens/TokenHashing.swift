@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SoukAccess
 
 /// Random secrets (refresh tokens, recovery codes, client secrets) and the hashes stored in their place.
 enum Secrets {
@@ -7,9 +8,7 @@ enum Secrets {
     static func token(bytes count: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return AccessTokenVerifier.base64URL(bytes)
     }
 
     /// A recovery code people can type: ten characters from an unambiguous alphabet, as `xxxxx-xxxxx`.

@@ -43,12 +43,22 @@ package enum AccessPolicy {
         let catalog = "souk.catalog.v1.CatalogService/"
         for method in ["ListCategories", "GetProduct", "SearchProducts"] { table[catalog + method] = .anyone }
         for method in [
-            "CreateCategory", "CreateProduct", "PublishProduct", "SetStock", "GetStock", "ReserveStock",
+            "CreateCategory", "CreateProduct", "PublishProduct", "UpdateProduct", "ImportProducts", "SetStock",
+            "GetStock", "ReserveStock",
             "ConsumeReservation", "ReleaseReservation",
         ] {
             table[catalog + method] = .permission(.editCatalog)
         }
         for method in ["GetCart", "SetCartLine"] { table[catalog + method] = .permission(.ownCart) }
+        let orders = "souk.catalog.v1.OrderService/"
+        // GetOrder also lets staff (orders.manage) read any order; the service checks ownership otherwise.
+        for method in ["PlaceOrder", "ListMyOrders", "CancelMyOrder", "GetOrder"] {
+            table[orders + method] = .permission(.ownOrders)
+        }
+        for method in ["ListOrders", "UpdateOrderStatus", "WatchOrders"] {
+            table[orders + method] = .permission(.manageOrders)
+        }
+        table[orders + "StreamEvents"] = .permission(.readEvents)
         table[identity + "ListAuditEvents"] = .permission(.readAudit)
         return table
     }()

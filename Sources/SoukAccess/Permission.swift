@@ -26,9 +26,17 @@ package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// Create and publish categories and products; see drafts.
     package static let editCatalog = Permission(rawValue: "catalog.edit")
 
+    /// The caller's own orders: place, list, cancel while unpaid.
+    package static let ownOrders = Permission(rawValue: "orders.own")
+    /// Any order: list, filter, watch live and move along the state machine.
+    package static let manageOrders = Permission(rawValue: "orders.manage")
+    /// The outbox of domain events (payments, delivery and analytics consumers).
+    package static let readEvents = Permission(rawValue: "events.read")
+
     /// Every permission defined so far (service accounts may be given any of them as scopes).
     package static let all: [Permission] = [
-        .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog, .ownCart,
+        .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog, .ownCart, .ownOrders,
+        .manageOrders, .readEvents,
     ]
 }
 
@@ -49,8 +57,8 @@ package enum RolePermissions {
     /// The permissions of `role`. Service accounts get theirs from their scopes instead.
     package static func permissions(of role: RoleName) -> Set<Permission> {
         switch role {
-        case .customer: [.ownAccount, .ownCart]
-        case .staff: [.ownAccount, .readAccounts, .editCatalog, .ownCart]
+        case .customer: [.ownAccount, .ownCart, .ownOrders]
+        case .staff: [.ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders]
         case .admin: Set(Permission.all)
         case .service: []
         }

@@ -56,9 +56,10 @@ struct ServiceCatalog {
             )
         case .catalog:
             let catalog = CatalogService(postgres: self.postgres, logger: self.logger)
+            let orders = OrderService(postgres: self.postgres, logger: self.logger)
             return Entry(
-                services: [catalog],
-                healthNames: [CatalogService.serviceName],
+                services: [catalog, orders],
+                healthNames: [CatalogService.serviceName, OrderService.serviceName],
                 migrations: Self.migrations(for: name),
                 prepare: [{ try await catalog.prepare() }]
             )

@@ -55,8 +55,12 @@ struct AccessPolicyTests {
     @Test("a method outside the table is denied; roles grant what the README says")
     func denyByDefault() {
         #expect(AccessPolicy.requirement(for: "souk.catalog.v1.CatalogService/DropEverything") == nil)
-        #expect(RolePermissions.permissions(of: .customer) == [.ownAccount, .ownCart])
-        #expect(RolePermissions.permissions(of: .staff) == [.ownAccount, .readAccounts, .editCatalog, .ownCart])
+        #expect(RolePermissions.permissions(of: .customer) == [.ownAccount, .ownCart, .ownOrders])
+        #expect(
+            RolePermissions.permissions(of: .staff) == [
+                .ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders,
+            ]
+        )
         #expect(RolePermissions.permissions(of: .admin) == Set(Permission.all))
         #expect(RolePermissions.permissions(of: .service).isEmpty)
     }

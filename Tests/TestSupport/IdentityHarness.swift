@@ -22,6 +22,10 @@ package struct IdentityHarness: Sendable {
         Souk_Catalog_V1_CatalogService.Client(wrapping: self.client)
     }
 
+    package var orders: Souk_Catalog_V1_OrderService.Client<SWPClientTransport> {
+        Souk_Catalog_V1_OrderService.Client(wrapping: self.client)
+    }
+
     /// Runs `body` against a fresh host; `configure` adjusts the host's settings first.
     package static func with(
         configure: @escaping @Sendable (inout HostConfig) -> Void = { _ in },

@@ -1,5 +1,5 @@
-/// The catalog: categories as a tree, products with SKUs and prices per currency, publishing and search.
-/// (Inventory, carts and orders follow in the same service.)
+/// The catalog: categories as a tree, products with SKUs and prices per currency, publishing, search, stock and
+/// carts. Orders are in orders.proto.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -101,6 +101,32 @@ package enum Souk_Catalog_V1_CatalogService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "UpdateProduct" metadata.
+        package enum UpdateProduct: Sendable {
+            /// Request type for "UpdateProduct".
+            package typealias Input = Souk_Catalog_V1_UpdateProductRequest
+            /// Response type for "UpdateProduct".
+            package typealias Output = Souk_Catalog_V1_Product
+            /// Descriptor for "UpdateProduct".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "UpdateProduct",
+                type: .unary
+            )
+        }
+        /// Namespace for "ImportProducts" metadata.
+        package enum ImportProducts: Sendable {
+            /// Request type for "ImportProducts".
+            package typealias Input = Souk_Catalog_V1_ImportProductsRequest
+            /// Response type for "ImportProducts".
+            package typealias Output = Souk_Catalog_V1_ImportProductsResponse
+            /// Descriptor for "ImportProducts".
+            package static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "ImportProducts",
+                type: .clientStreaming
+            )
+        }
         /// Namespace for "SetStock" metadata.
         package enum SetStock: Sendable {
             /// Request type for "SetStock".
@@ -200,6 +226,8 @@ package enum Souk_Catalog_V1_CatalogService: Sendable {
             CreateCategory.descriptor,
             CreateProduct.descriptor,
             PublishProduct.descriptor,
+            UpdateProduct.descriptor,
+            ImportProducts.descriptor,
             SetStock.descriptor,
             GetStock.descriptor,
             ReserveStock.descriptor,
@@ -324,6 +352,38 @@ extension Souk_Catalog_V1_CatalogService {
             request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_PublishProductRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product>
+
+        /// Handle the "UpdateProduct" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_UpdateProductRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_Product` messages.
+        func updateProduct(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_UpdateProductRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product>
+
+        /// Handle the "ImportProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A CSV or JSON-lines file streamed in chunks: good rows are committed, each bad row is reported.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_ImportProductsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_ImportProductsResponse` messages.
+        func importProducts(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ImportProductsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_ImportProductsResponse>
 
         /// Handle the "SetStock" method.
         ///
@@ -540,6 +600,38 @@ extension Souk_Catalog_V1_CatalogService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Product>
 
+        /// Handle the "UpdateProduct" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_UpdateProductRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_Product` message.
+        func updateProduct(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_UpdateProductRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Product>
+
+        /// Handle the "ImportProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A CSV or JSON-lines file streamed in chunks: good rows are committed, each bad row is reported.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_ImportProductsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_ImportProductsResponse` message.
+        func importProducts(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ImportProductsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_ImportProductsResponse>
+
         /// Handle the "SetStock" method.
         ///
         /// > Source IDL Documentation:
@@ -753,6 +845,38 @@ extension Souk_Catalog_V1_CatalogService {
             context: GRPCCore.ServerContext
         ) async throws -> Souk_Catalog_V1_Product
 
+        /// Handle the "UpdateProduct" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_UpdateProductRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_Product` to respond with.
+        func updateProduct(
+            request: Souk_Catalog_V1_UpdateProductRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_Product
+
+        /// Handle the "ImportProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A CSV or JSON-lines file streamed in chunks: good rows are committed, each bad row is reported.
+        ///
+        /// - Parameters:
+        ///   - request: A stream of `Souk_Catalog_V1_ImportProductsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_ImportProductsResponse` to respond with.
+        func importProducts(
+            request: GRPCCore.RPCAsyncSequence<Souk_Catalog_V1_ImportProductsRequest, any Swift.Error>,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_ImportProductsResponse
+
         /// Handle the "SetStock" method.
         ///
         /// > Source IDL Documentation:
@@ -940,6 +1064,28 @@ extension Souk_Catalog_V1_CatalogService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.UpdateProduct.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_UpdateProductRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_Product>(),
+            handler: { request, context in
+                try await self.updateProduct(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.ImportProducts.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_ImportProductsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_ImportProductsResponse>(),
+            handler: { request, context in
+                try await self.importProducts(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Souk_Catalog_V1_CatalogService.Method.SetStock.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_SetStockRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_StockLevel>(),
@@ -1083,6 +1229,28 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product> {
         let response = try await self.publishProduct(
             request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func updateProduct(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_UpdateProductRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product> {
+        let response = try await self.updateProduct(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    package func importProducts(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ImportProductsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_ImportProductsResponse> {
+        let response = try await self.importProducts(
+            request: request,
             context: context
         )
         return GRPCCore.StreamingServerResponse(single: response)
@@ -1241,6 +1409,32 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         return GRPCCore.ServerResponse<Souk_Catalog_V1_Product>(
             message: try await self.publishProduct(
                 request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func updateProduct(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_UpdateProductRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Product> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_Product>(
+            message: try await self.updateProduct(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    package func importProducts(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ImportProductsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_ImportProductsResponse> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_ImportProductsResponse>(
+            message: try await self.importProducts(
+                request: request.messages,
                 context: context
             ),
             metadata: [:]
@@ -1468,6 +1662,48 @@ extension Souk_Catalog_V1_CatalogService {
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Product>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpdateProduct" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_UpdateProductRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_UpdateProductRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Product` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func updateProduct<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateProductRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_UpdateProductRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Product>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ImportProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A CSV or JSON-lines file streamed in chunks: good rows are committed, each bad row is reported.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Souk_Catalog_V1_ImportProductsRequest` messages.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ImportProductsRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_ImportProductsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func importProducts<Result>(
+            request: GRPCCore.StreamingClientRequest<Souk_Catalog_V1_ImportProductsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ImportProductsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_ImportProductsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ImportProductsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "SetStock" method.
@@ -1817,6 +2053,70 @@ extension Souk_Catalog_V1_CatalogService {
             try await self.client.unary(
                 request: request,
                 descriptor: Souk_Catalog_V1_CatalogService.Method.PublishProduct.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UpdateProduct" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_UpdateProductRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_UpdateProductRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Product` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func updateProduct<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateProductRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_UpdateProductRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Product>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.UpdateProduct.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ImportProducts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A CSV or JSON-lines file streamed in chunks: good rows are committed, each bad row is reported.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Souk_Catalog_V1_ImportProductsRequest` messages.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ImportProductsRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_ImportProductsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        package func importProducts<Result>(
+            request: GRPCCore.StreamingClientRequest<Souk_Catalog_V1_ImportProductsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ImportProductsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_ImportProductsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ImportProductsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.clientStreaming(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.ImportProducts.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -2213,6 +2513,60 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
         )
     }
 
+    /// Call the "UpdateProduct" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_UpdateProductRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func updateProduct<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateProductRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.updateProduct(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_UpdateProductRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Product>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ImportProducts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A CSV or JSON-lines file streamed in chunks: good rows are committed, each bad row is reported.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Souk_Catalog_V1_ImportProductsRequest` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func importProducts<Result>(
+        request: GRPCCore.StreamingClientRequest<Souk_Catalog_V1_ImportProductsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ImportProductsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.importProducts(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_ImportProductsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_ImportProductsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "SetStock" method.
     ///
     /// > Source IDL Documentation:
@@ -2584,6 +2938,69 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
             metadata: metadata
         )
         return try await self.publishProduct(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateProduct" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func updateProduct<Result>(
+        _ message: Souk_Catalog_V1_UpdateProductRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateProductRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.updateProduct(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ImportProducts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A CSV or JSON-lines file streamed in chunks: good rows are committed, each bad row is reported.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    package func importProducts<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Souk_Catalog_V1_ImportProductsRequest>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ImportProductsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Souk_Catalog_V1_ImportProductsRequest>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.importProducts(
             request: request,
             options: options,
             onResponse: handleResponse

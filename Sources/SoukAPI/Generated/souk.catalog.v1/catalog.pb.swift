@@ -8,9 +8,14 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// The catalog: categories as a tree, products with SKUs and prices per currency, publishing and search.
-/// (Inventory, carts and orders follow in the same service.)
+/// The catalog: categories as a tree, products with SKUs and prices per currency, publishing, search, stock and
+/// carts. Orders are in orders.proto.
 
+#if canImport(FoundationEssentials)
+package import FoundationEssentials
+#else
+package import Foundation
+#endif
 package import SwiftProtobuf
 
 // If the compiler emits an error on this type, it is because this file
@@ -57,6 +62,94 @@ package nonisolated enum Souk_Catalog_V1_ProductState: SwiftProtobuf.Enum, Swift
     .unspecified,
     .draft,
     .published,
+  ]
+
+}
+
+package nonisolated enum Souk_Catalog_V1_ImportFormat: SwiftProtobuf.Enum, Swift.CaseIterable {
+  package typealias RawValue = Int
+  case unspecified // = 0
+
+  /// A header line naming the columns, then one product per line (RFC 4180 quoting).
+  case csv // = 1
+
+  /// One JSON object per line with the same fields as the CSV columns.
+  case jsonLines // = 2
+  case UNRECOGNIZED(Int)
+
+  package init() {
+    self = .unspecified
+  }
+
+  package init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .csv
+    case 2: self = .jsonLines
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  package var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .csv: return 1
+    case .jsonLines: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  package static let allCases: [Souk_Catalog_V1_ImportFormat] = [
+    .unspecified,
+    .csv,
+    .jsonLines,
+  ]
+
+}
+
+package nonisolated enum Souk_Catalog_V1_ProductSort: SwiftProtobuf.Enum, Swift.CaseIterable {
+  package typealias RawValue = Int
+
+  /// By relevance to the query (newest first without a query).
+  case unspecified // = 0
+  case newest // = 1
+
+  /// By the lowest SKU price in the request's currency.
+  case priceAscending // = 2
+  case priceDescending // = 3
+  case UNRECOGNIZED(Int)
+
+  package init() {
+    self = .unspecified
+  }
+
+  package init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .newest
+    case 2: self = .priceAscending
+    case 3: self = .priceDescending
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  package var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .newest: return 1
+    case .priceAscending: return 2
+    case .priceDescending: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  package static let allCases: [Souk_Catalog_V1_ProductSort] = [
+    .unspecified,
+    .newest,
+    .priceAscending,
+    .priceDescending,
   ]
 
 }
@@ -255,6 +348,172 @@ package nonisolated struct Souk_Catalog_V1_CreateProductRequest: Sendable {
   package init() {}
 }
 
+package nonisolated struct Souk_Catalog_V1_ImageUrls: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  package var urls: [String] = []
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
+}
+
+package nonisolated struct Souk_Catalog_V1_Attributes: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  package var values: Dictionary<String,String> = [:]
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
+}
+
+/// The prices of one SKU, replacing those it had; the first is the base price.
+package nonisolated struct Souk_Catalog_V1_SkuPrices: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  package var sku: String = String()
+
+  package var prices: [Souk_Catalog_V1_Money] = []
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
+}
+
+/// Changes the fields that are set, in one transaction.
+package nonisolated struct Souk_Catalog_V1_UpdateProductRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  package var productID: String = String()
+
+  package var title: String {
+    get {_title ?? String()}
+    set {_title = newValue}
+  }
+  /// Returns true if `title` has been explicitly set.
+  package var hasTitle: Bool {self._title != nil}
+  /// Clears the value of `title`. Subsequent reads from it will return its default value.
+  package mutating func clearTitle() {self._title = nil}
+
+  package var description_p: String {
+    get {_description_p ?? String()}
+    set {_description_p = newValue}
+  }
+  /// Returns true if `description_p` has been explicitly set.
+  package var hasDescription_p: Bool {self._description_p != nil}
+  /// Clears the value of `description_p`. Subsequent reads from it will return its default value.
+  package mutating func clearDescription_p() {self._description_p = nil}
+
+  package var categoryID: String {
+    get {_categoryID ?? String()}
+    set {_categoryID = newValue}
+  }
+  /// Returns true if `categoryID` has been explicitly set.
+  package var hasCategoryID: Bool {self._categoryID != nil}
+  /// Clears the value of `categoryID`. Subsequent reads from it will return its default value.
+  package mutating func clearCategoryID() {self._categoryID = nil}
+
+  /// When set, replaces the image URLs.
+  package var imageUrls: Souk_Catalog_V1_ImageUrls {
+    get {_imageUrls ?? Souk_Catalog_V1_ImageUrls()}
+    set {_imageUrls = newValue}
+  }
+  /// Returns true if `imageUrls` has been explicitly set.
+  package var hasImageUrls: Bool {self._imageUrls != nil}
+  /// Clears the value of `imageUrls`. Subsequent reads from it will return its default value.
+  package mutating func clearImageUrls() {self._imageUrls = nil}
+
+  /// When set, replaces the product's attributes.
+  package var attributes: Souk_Catalog_V1_Attributes {
+    get {_attributes ?? Souk_Catalog_V1_Attributes()}
+    set {_attributes = newValue}
+  }
+  /// Returns true if `attributes` has been explicitly set.
+  package var hasAttributes: Bool {self._attributes != nil}
+  /// Clears the value of `attributes`. Subsequent reads from it will return its default value.
+  package mutating func clearAttributes() {self._attributes = nil}
+
+  package var skuPrices: [Souk_Catalog_V1_SkuPrices] = []
+
+  /// Back to draft: hidden from customers.
+  package var unpublish: Bool = false
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
+
+  fileprivate var _title: String? = nil
+  fileprivate var _description_p: String? = nil
+  fileprivate var _categoryID: String? = nil
+  fileprivate var _imageUrls: Souk_Catalog_V1_ImageUrls? = nil
+  fileprivate var _attributes: Souk_Catalog_V1_Attributes? = nil
+}
+
+/// One piece of an import file. Columns / fields: category (a slug), title, description, sku, price (a decimal
+/// such as 1499.00), currency, and optional attributes (JSON object), image_url, stock (units in MSK-1).
+package nonisolated struct Souk_Catalog_V1_ImportProductsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// On the first message; later messages may leave it unspecified.
+  package var format: Souk_Catalog_V1_ImportFormat = .unspecified
+
+  /// The next bytes of the file; a line may span chunks.
+  package var chunk: Data = Data()
+
+  /// Publish each imported product at once (first message).
+  package var publish: Bool = false
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
+}
+
+package nonisolated struct Souk_Catalog_V1_ImportRowError: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 1-based line number in the file (the CSV header is line 1).
+  package var line: Int32 = 0
+
+  /// The column or field at fault.
+  package var field: String = String()
+
+  package var message: String = String()
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
+}
+
+package nonisolated struct Souk_Catalog_V1_ImportProductsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Data rows read, rows imported (each committed on its own), and every rejected row.
+  package var rows: Int32 = 0
+
+  package var imported: Int32 = 0
+
+  package var errors: [Souk_Catalog_V1_ImportRowError] = []
+
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  package init() {}
+}
+
 package nonisolated struct Souk_Catalog_V1_PublishProductRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -292,16 +551,46 @@ package nonisolated struct Souk_Catalog_V1_SearchProductsRequest: Sendable {
 
   package var categoryID: String = String()
 
+  /// The currency to show prices in, and the currency of min_price and max_price (required with them or with
+  /// price sorting).
   package var currency: String = String()
 
   /// 1…100; 0 means 20.
   package var pageSize: Int32 = 0
 
+  /// From the previous page's next_page_token, with the same query, filters and sort.
   package var pageToken: String = String()
+
+  /// Products with at least one SKU priced within [min_price, max_price], in minor units of `currency`.
+  package var minPrice: Int64 {
+    get {_minPrice ?? 0}
+    set {_minPrice = newValue}
+  }
+  /// Returns true if `minPrice` has been explicitly set.
+  package var hasMinPrice: Bool {self._minPrice != nil}
+  /// Clears the value of `minPrice`. Subsequent reads from it will return its default value.
+  package mutating func clearMinPrice() {self._minPrice = nil}
+
+  package var maxPrice: Int64 {
+    get {_maxPrice ?? 0}
+    set {_maxPrice = newValue}
+  }
+  /// Returns true if `maxPrice` has been explicitly set.
+  package var hasMaxPrice: Bool {self._maxPrice != nil}
+  /// Clears the value of `maxPrice`. Subsequent reads from it will return its default value.
+  package mutating func clearMaxPrice() {self._maxPrice = nil}
+
+  /// Only products with at least one SKU available in some warehouse.
+  package var inStock: Bool = false
+
+  package var sort: Souk_Catalog_V1_ProductSort = .unspecified
 
   package var unknownFields = SwiftProtobuf.UnknownStorage()
 
   package init() {}
+
+  fileprivate var _minPrice: Int64? = nil
+  fileprivate var _maxPrice: Int64? = nil
 }
 
 package nonisolated struct Souk_Catalog_V1_SearchProductsResponse: Sendable {
@@ -532,6 +821,14 @@ fileprivate nonisolated let _protobuf_package = "souk.catalog.v1"
 
 nonisolated extension Souk_Catalog_V1_ProductState: SwiftProtobuf._ProtoNameProviding {
   package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PRODUCT_STATE_UNSPECIFIED\0\u{1}PRODUCT_STATE_DRAFT\0\u{1}PRODUCT_STATE_PUBLISHED\0")
+}
+
+nonisolated extension Souk_Catalog_V1_ImportFormat: SwiftProtobuf._ProtoNameProviding {
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0IMPORT_FORMAT_UNSPECIFIED\0\u{1}IMPORT_FORMAT_CSV\0\u{1}IMPORT_FORMAT_JSON_LINES\0")
+}
+
+nonisolated extension Souk_Catalog_V1_ProductSort: SwiftProtobuf._ProtoNameProviding {
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PRODUCT_SORT_UNSPECIFIED\0\u{1}PRODUCT_SORT_NEWEST\0\u{1}PRODUCT_SORT_PRICE_ASCENDING\0\u{1}PRODUCT_SORT_PRICE_DESCENDING\0")
 }
 
 nonisolated extension Souk_Catalog_V1_ReservationState: SwiftProtobuf._ProtoNameProviding {
@@ -876,6 +1173,290 @@ nonisolated extension Souk_Catalog_V1_CreateProductRequest: SwiftProtobuf.Messag
   }
 }
 
+nonisolated extension Souk_Catalog_V1_ImageUrls: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".ImageUrls"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}urls\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.urls) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.urls.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.urls, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Souk_Catalog_V1_ImageUrls, rhs: Souk_Catalog_V1_ImageUrls) -> Bool {
+    if lhs.urls != rhs.urls {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Catalog_V1_Attributes: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".Attributes"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}values\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.values) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.values.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.values, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Souk_Catalog_V1_Attributes, rhs: Souk_Catalog_V1_Attributes) -> Bool {
+    if lhs.values != rhs.values {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Catalog_V1_SkuPrices: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".SkuPrices"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sku\0\u{1}prices\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.sku) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.prices) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.sku.isEmpty {
+      try visitor.visitSingularStringField(value: self.sku, fieldNumber: 1)
+    }
+    if !self.prices.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.prices, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Souk_Catalog_V1_SkuPrices, rhs: Souk_Catalog_V1_SkuPrices) -> Bool {
+    if lhs.sku != rhs.sku {return false}
+    if lhs.prices != rhs.prices {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Catalog_V1_UpdateProductRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".UpdateProductRequest"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}product_id\0\u{1}title\0\u{1}description\0\u{3}category_id\0\u{3}image_urls\0\u{1}attributes\0\u{3}sku_prices\0\u{1}unpublish\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.productID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._title) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self._description_p) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self._categoryID) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._imageUrls) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._attributes) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.skuPrices) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.unpublish) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.productID.isEmpty {
+      try visitor.visitSingularStringField(value: self.productID, fieldNumber: 1)
+    }
+    try { if let v = self._title {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._description_p {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._categoryID {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._imageUrls {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try { if let v = self._attributes {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.skuPrices.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.skuPrices, fieldNumber: 7)
+    }
+    if self.unpublish != false {
+      try visitor.visitSingularBoolField(value: self.unpublish, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Souk_Catalog_V1_UpdateProductRequest, rhs: Souk_Catalog_V1_UpdateProductRequest) -> Bool {
+    if lhs.productID != rhs.productID {return false}
+    if lhs._title != rhs._title {return false}
+    if lhs._description_p != rhs._description_p {return false}
+    if lhs._categoryID != rhs._categoryID {return false}
+    if lhs._imageUrls != rhs._imageUrls {return false}
+    if lhs._attributes != rhs._attributes {return false}
+    if lhs.skuPrices != rhs.skuPrices {return false}
+    if lhs.unpublish != rhs.unpublish {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Catalog_V1_ImportProductsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".ImportProductsRequest"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}format\0\u{1}chunk\0\u{1}publish\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.format) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.chunk) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.publish) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.format != .unspecified {
+      try visitor.visitSingularEnumField(value: self.format, fieldNumber: 1)
+    }
+    if !self.chunk.isEmpty {
+      try visitor.visitSingularBytesField(value: self.chunk, fieldNumber: 2)
+    }
+    if self.publish != false {
+      try visitor.visitSingularBoolField(value: self.publish, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Souk_Catalog_V1_ImportProductsRequest, rhs: Souk_Catalog_V1_ImportProductsRequest) -> Bool {
+    if lhs.format != rhs.format {return false}
+    if lhs.chunk != rhs.chunk {return false}
+    if lhs.publish != rhs.publish {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Catalog_V1_ImportRowError: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".ImportRowError"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}line\0\u{1}field\0\u{1}message\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.line) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.field) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.line != 0 {
+      try visitor.visitSingularInt32Field(value: self.line, fieldNumber: 1)
+    }
+    if !self.field.isEmpty {
+      try visitor.visitSingularStringField(value: self.field, fieldNumber: 2)
+    }
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Souk_Catalog_V1_ImportRowError, rhs: Souk_Catalog_V1_ImportRowError) -> Bool {
+    if lhs.line != rhs.line {return false}
+    if lhs.field != rhs.field {return false}
+    if lhs.message != rhs.message {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Catalog_V1_ImportProductsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  package static let protoMessageName: String = _protobuf_package + ".ImportProductsResponse"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rows\0\u{1}imported\0\u{1}errors\0")
+
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.rows) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.imported) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.errors) }()
+      default: break
+      }
+    }
+  }
+
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.rows != 0 {
+      try visitor.visitSingularInt32Field(value: self.rows, fieldNumber: 1)
+    }
+    if self.imported != 0 {
+      try visitor.visitSingularInt32Field(value: self.imported, fieldNumber: 2)
+    }
+    if !self.errors.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.errors, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  package static func ==(lhs: Souk_Catalog_V1_ImportProductsResponse, rhs: Souk_Catalog_V1_ImportProductsResponse) -> Bool {
+    if lhs.rows != rhs.rows {return false}
+    if lhs.imported != rhs.imported {return false}
+    if lhs.errors != rhs.errors {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Souk_Catalog_V1_PublishProductRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   package static let protoMessageName: String = _protobuf_package + ".PublishProductRequest"
   package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}product_id\0")
@@ -943,7 +1524,7 @@ nonisolated extension Souk_Catalog_V1_GetProductRequest: SwiftProtobuf.Message, 
 
 nonisolated extension Souk_Catalog_V1_SearchProductsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   package static let protoMessageName: String = _protobuf_package + ".SearchProductsRequest"
-  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}query\0\u{3}category_id\0\u{1}currency\0\u{3}page_size\0\u{3}page_token\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}query\0\u{3}category_id\0\u{1}currency\0\u{3}page_size\0\u{3}page_token\0\u{3}min_price\0\u{3}max_price\0\u{3}in_stock\0\u{1}sort\0")
 
   package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -956,12 +1537,20 @@ nonisolated extension Souk_Catalog_V1_SearchProductsRequest: SwiftProtobuf.Messa
       case 3: try { try decoder.decodeSingularStringField(value: &self.currency) }()
       case 4: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.pageToken) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self._minPrice) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self._maxPrice) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.inStock) }()
+      case 9: try { try decoder.decodeSingularEnumField(value: &self.sort) }()
       default: break
       }
     }
   }
 
   package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.query.isEmpty {
       try visitor.visitSingularStringField(value: self.query, fieldNumber: 1)
     }
@@ -977,6 +1566,18 @@ nonisolated extension Souk_Catalog_V1_SearchProductsRequest: SwiftProtobuf.Messa
     if !self.pageToken.isEmpty {
       try visitor.visitSingularStringField(value: self.pageToken, fieldNumber: 5)
     }
+    try { if let v = self._minPrice {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 6)
+    } }()
+    try { if let v = self._maxPrice {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 7)
+    } }()
+    if self.inStock != false {
+      try visitor.visitSingularBoolField(value: self.inStock, fieldNumber: 8)
+    }
+    if self.sort != .unspecified {
+      try visitor.visitSingularEnumField(value: self.sort, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -986,6 +1587,10 @@ nonisolated extension Souk_Catalog_V1_SearchProductsRequest: SwiftProtobuf.Messa
     if lhs.currency != rhs.currency {return false}
     if lhs.pageSize != rhs.pageSize {return false}
     if lhs.pageToken != rhs.pageToken {return false}
+    if lhs._minPrice != rhs._minPrice {return false}
+    if lhs._maxPrice != rhs._maxPrice {return false}
+    if lhs.inStock != rhs.inStock {return false}
+    if lhs.sort != rhs.sort {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -127,7 +127,8 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
-        // The catalog and orders service: categories, products, SKUs, prices per currency, search.
+        // The catalog and orders service: categories, products, SKUs, prices per currency, search, stock, carts,
+        // orders and the outbox of order events.
         .target(
             name: "SoukCatalog",
             dependencies: [
@@ -138,6 +139,7 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

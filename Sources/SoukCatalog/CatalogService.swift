@@ -149,10 +149,21 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
     /// The price of one unit of `sku` in `currency`: the merchant's, or the base price converted at a stored rate
     /// (half to even). Nil for a SKU without prices; FAILED_PRECONDITION when no rate converts it.
     static func price(of sku: ProductRecord.SkuRecord, in currency: Currency, rates: RateBook) throws -> Money? {
+        try Self.pricing(of: sku, in: currency, rates: rates)?.price
+    }
+
+    /// ``price(of:in:rates:)`` and the stored rate it was converted with (nil for the merchant's own price), which
+    /// an order records.
+    static func pricing(
+        of sku: ProductRecord.SkuRecord,
+        in currency: Currency,
+        rates: RateBook
+    ) throws -> (price: Money, rate: ExchangeRate?)? {
         guard let base = sku.prices.first else { return nil }
-        if let set = sku.prices.first(where: { $0.currency == currency }) { return set }
+        if let set = sku.prices.first(where: { $0.currency == currency }) { return (set, nil) }
         do {
-            return try rates.convert(base, to: currency).0
+            let (price, rate) = try rates.convert(base, to: currency)
+            return (price, rate)
         } catch let error as MoneyError {
             throw CatalogError.failedPrecondition("currency: \(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 
 /// A reservation row.
@@ -63,40 +64,60 @@ extension CatalogStore {
     func reserve(sku: String, quantity: Int, key: String?, expiresAt: Date) async throws -> ReservationRecord? {
         var reservation: ReservationRecord?
         try await self.transaction { connection in
-            try await Self.releaseExpired(sku: sku, on: connection, logger: self.logger)
-            let rows = try await connection.query(
-                """
-                UPDATE catalog.stock SET reserved = reserved + \(quantity)
-                WHERE (sku, warehouse) = (
-                    SELECT sku, warehouse FROM catalog.stock
-                    WHERE sku = \(sku) AND on_hand - reserved >= \(quantity)
-                    ORDER BY on_hand - reserved DESC, warehouse LIMIT 1 FOR UPDATE
-                ) AND on_hand - reserved >= \(quantity)
-                RETURNING warehouse
-                """,
-                logger: self.logger
-            )
-            var warehouse: String?
-            for try await name in rows.decode(String.self) { warehouse = name }
-            guard let warehouse else { return }
-            let record = ReservationRecord(
-                id: UUID(),
+            reservation = try await Self.reserve(
                 sku: sku,
-                warehouse: warehouse,
                 quantity: quantity,
+                key: key,
                 expiresAt: expiresAt,
-                state: "held"
-            )
-            try await connection.query(
-                """
-                INSERT INTO catalog.reservations (id, sku, warehouse, quantity, expires_at, state, idempotency_key)
-                VALUES (\(record.id), \(sku), \(warehouse), \(quantity), \(expiresAt), 'held', \(key))
-                """,
+                on: connection,
                 logger: self.logger
             )
-            reservation = record
         }
         return reservation
+    }
+
+    /// ``reserve(sku:quantity:key:expiresAt:)`` inside the caller's transaction (checkout reserves every line of an
+    /// order in the transaction that writes the order).
+    static func reserve(
+        sku: String,
+        quantity: Int,
+        key: String?,
+        expiresAt: Date,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> ReservationRecord? {
+        try await Self.releaseExpired(sku: sku, on: connection, logger: logger)
+        let rows = try await connection.query(
+            """
+            UPDATE catalog.stock SET reserved = reserved + \(quantity)
+            WHERE (sku, warehouse) = (
+                SELECT sku, warehouse FROM catalog.stock
+                WHERE sku = \(sku) AND on_hand - reserved >= \(quantity)
+                ORDER BY on_hand - reserved DESC, warehouse LIMIT 1 FOR UPDATE
+            ) AND on_hand - reserved >= \(quantity)
+            RETURNING warehouse
+            """,
+            logger: logger
+        )
+        var warehouse: String?
+        for try await name in rows.decode(String.self) { warehouse = name }
+        guard let warehouse else { return nil }
+        let record = ReservationRecord(
+            id: UUID(),
+            sku: sku,
+            warehouse: warehouse,
+            quantity: quantity,
+            expiresAt: expiresAt,
+            state: "held"
+        )
+        try await connection.query(
+            """
+            INSERT INTO catalog.reservations (id, sku, warehouse, quantity, expires_at, state, idempotency_key)
+            VALUES (\(record.id), \(sku), \(warehouse), \(quantity), \(expiresAt), 'held', \(key))
+            """,
+            logger: logger
+        )
+        return record
     }
 
     func reservation(key: String) async throws -> ReservationRecord? {
@@ -115,27 +136,37 @@ extension CatalogStore {
     /// returned as it is, one in the other final state is refused.
     func finish(id: UUID, consume: Bool) async throws -> ReservationRecord? {
         try await self.transaction { connection in
-            let target = consume ? "consumed" : "released"
-            let rows = try await connection.query(
-                """
-                UPDATE catalog.reservations SET state = \(target)
-                WHERE id = \(id) AND state = 'held' AND (\(consume) = false OR expires_at > now())
-                RETURNING sku, warehouse, quantity
-                """,
-                logger: self.logger
-            )
-            for try await (sku, warehouse, quantity) in rows.decode((String, String, Int).self) {
-                let onHandChange = consume ? quantity : 0
-                try await connection.query(
-                    """
-                    UPDATE catalog.stock SET reserved = reserved - \(quantity), on_hand = on_hand - \(onHandChange)
-                    WHERE sku = \(sku) AND warehouse = \(warehouse)
-                    """,
-                    logger: self.logger
-                )
-            }
+            _ = try await Self.finish(id: id, consume: consume, on: connection, logger: self.logger)
         }
         return try await self.reservation(id: id)
+    }
+
+    /// ``finish(id:consume:)`` inside the caller's transaction; whether the held reservation moved (false: it was
+    /// not held, or it expired before it could be consumed).
+    static func finish(id: UUID, consume: Bool, on connection: PostgresConnection, logger: Logger) async throws -> Bool
+    {
+        let target = consume ? "consumed" : "released"
+        let rows = try await connection.query(
+            """
+            UPDATE catalog.reservations SET state = \(target)
+            WHERE id = \(id) AND state = 'held' AND (\(consume) = false OR expires_at > now())
+            RETURNING sku, warehouse, quantity
+            """,
+            logger: logger
+        )
+        var moved = false
+        for try await (sku, warehouse, quantity) in rows.decode((String, String, Int).self) {
+            let onHandChange = consume ? quantity : 0
+            try await connection.query(
+                """
+                UPDATE catalog.stock SET reserved = reserved - \(quantity), on_hand = on_hand - \(onHandChange)
+                WHERE sku = \(sku) AND warehouse = \(warehouse)
+                """,
+                logger: logger
+            )
+            moved = true
+        }
+        return moved
     }
 
     /// Returns the units of expired holds of `sku` to the stock.

@@ -3,59 +3,156 @@ package import GRPCCore
 package import Logging
 package import PostgresNIO
 package import SoukAPI
+import SoukAccess
+import SoukMoney
+import SwiftProtobuf
 
 /// `souk.catalog.v1.OrderService`: orders placed from carts, their state machine and history, and the outbox of
 /// domain events other services follow.
 package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol {
     /// The service's name in health checks.
     package static let serviceName = "souk.catalog.v1.OrderService"
+    /// How long a placed order holds its stock before payment.
+    static let paymentHold: TimeInterval = 3600
+    /// How often a live stream looks for changes committed by other processes.
+    static let pollInterval: Duration = .milliseconds(500)
 
     let store: CatalogStore
+    let signal: OutboxSignal
 
     package init(postgres: PostgresClient, logger: Logger) {
         self.store = CatalogStore(client: postgres, logger: logger)
+        self.signal = OutboxSignal()
     }
+
+    // MARK: The caller's own orders
 
     package func placeOrder(
         request: Souk_Catalog_V1_PlaceOrderRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
-        throw RPCError(code: .unimplemented, message: "being built")
+        let customer = try Self.callerAccount()
+        guard (1...128).contains(request.idempotencyKey.count) else {
+            throw CatalogError.invalidArgument("idempotency_key: required, 1 to 128 characters")
+        }
+        guard let currency = try CatalogService.currency(request.currency) else {
+            throw CatalogError.invalidArgument("currency: required (ISO 4217, e.g. RUB)")
+        }
+        let fingerprint = "currency=\(currency.code)"
+        if let existing = try await self.store.order(customer: customer, key: request.idempotencyKey) {
+            return try Self.replay(existing, fingerprint: fingerprint)
+        }
+        let draft = try await self.draft(
+            customer: customer,
+            currency: currency,
+            key: request.idempotencyKey,
+            fingerprint: fingerprint
+        )
+        do {
+            let order = try await self.store.place(
+                draft,
+                holdUntil: Date().addingTimeInterval(Self.paymentHold),
+                event: Self.payload
+            )
+            self.signal.pulse()
+            return order.message
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // The same key raced in from a retry: answer with the order that won.
+            guard let existing = try await self.store.order(customer: customer, key: request.idempotencyKey) else {
+                throw error
+            }
+            return try Self.replay(existing, fingerprint: fingerprint)
+        }
     }
 
     package func listMyOrders(
         request: Souk_Catalog_V1_ListMyOrdersRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_ListOrdersResponse {
-        throw RPCError(code: .unimplemented, message: "being built")
+        var filter = OrderFilter()
+        filter.customer = try Self.callerAccount()
+        return try await self.page(filter, size: request.pageSize, token: request.pageToken)
     }
 
     package func cancelMyOrder(
         request: Souk_Catalog_V1_CancelMyOrderRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
-        throw RPCError(code: .unimplemented, message: "being built")
+        let customer = try Self.callerAccount()
+        let id = try CatalogService.id(request.orderID, field: "order_id")
+        let order = try await self.store.move(
+            order: id,
+            to: .cancelled,
+            actor: customer,
+            note: "cancelled by the customer",
+            owner: customer,
+            event: Self.payload
+        )
+        self.signal.pulse()
+        return order.message
     }
 
     package func getOrder(
         request: Souk_Catalog_V1_GetOrderRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
-        throw RPCError(code: .unimplemented, message: "being built")
+        let caller = try Self.callerAccount()
+        let id = try CatalogService.id(request.orderID, field: "order_id")
+        // Someone else's order does not exist for a customer.
+        guard let order = try await self.store.order(id),
+            order.customer == caller || Caller.current?.has(.manageOrders) == true
+        else { throw CatalogError.notFound("order_id: no order \(request.orderID)") }
+        return order.message
     }
+
+    // MARK: Staff
 
     package func listOrders(
         request: Souk_Catalog_V1_ListOrdersRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_ListOrdersResponse {
-        throw RPCError(code: .unimplemented, message: "being built")
+        var filter = OrderFilter()
+        for (index, status) in request.statuses.enumerated() {
+            guard let status = OrderStatus(status) else {
+                throw CatalogError.invalidArgument("statuses[\(index)]: not a status")
+            }
+            filter.statuses.append(status)
+        }
+        if !request.customerAccountID.isEmpty {
+            filter.customer = try CatalogService.id(request.customerAccountID, field: "customer_account_id")
+        }
+        filter.currency = try CatalogService.currency(request.currency)?.code
+        guard request.placedFromUnixMs >= 0, request.placedBeforeUnixMs >= 0 else {
+            throw CatalogError.invalidArgument("placed_from_unix_ms: times are Unix milliseconds, not negative")
+        }
+        if request.placedFromUnixMs > 0 { filter.placedFrom = Self.date(request.placedFromUnixMs) }
+        if request.placedBeforeUnixMs > 0 { filter.placedBefore = Self.date(request.placedBeforeUnixMs) }
+        if let from = filter.placedFrom, let before = filter.placedBefore, from >= before {
+            throw CatalogError.invalidArgument("placed_before_unix_ms: must be after placed_from_unix_ms")
+        }
+        return try await self.page(filter, size: request.pageSize, token: request.pageToken)
     }
 
     package func updateOrderStatus(
         request: Souk_Catalog_V1_UpdateOrderStatusRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
-        throw RPCError(code: .unimplemented, message: "being built")
+        let actor = try Self.callerAccount()
+        let id = try CatalogService.id(request.orderID, field: "order_id")
+        guard let status = OrderStatus(request.status) else {
+            throw CatalogError.invalidArgument("status: required (the status to move the order to)")
+        }
+        guard request.note.count <= 500 else { throw CatalogError.invalidArgument("note: at most 500 characters") }
+        let order = try await self.store.move(
+            order: id,
+            to: status,
+            actor: actor,
+            note: request.note,
+            owner: nil,
+            event: Self.payload
+        )
+        self.signal.pulse()
+        return order.message
     }
 
     package func watchOrders(
@@ -63,7 +160,16 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         response: RPCWriter<Souk_Catalog_V1_OrderUpdate>,
         context: ServerContext
     ) async throws {
-        throw RPCError(code: .unimplemented, message: "being built")
+        try await self.follow(
+            after: try await self.store.lastEventPosition(),
+            endAtBacklog: false,
+            context: context
+        ) { event in
+            var update = Souk_Catalog_V1_OrderUpdate()
+            update.type = event.type
+            update.order = try Souk_Catalog_V1_Order(serializedBytes: event.payload)
+            try await response.write(update)
+        }
     }
 
     package func streamEvents(
@@ -71,6 +177,152 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         response: RPCWriter<Souk_Catalog_V1_DomainEvent>,
         context: ServerContext
     ) async throws {
-        throw RPCError(code: .unimplemented, message: "being built")
+        guard request.afterPosition >= 0 else {
+            throw CatalogError.invalidArgument("after_position: 0 or the position of the last event processed")
+        }
+        try await self.follow(after: request.afterPosition, endAtBacklog: !request.follow, context: context) { event in
+            var message = Souk_Catalog_V1_DomainEvent()
+            message.position = event.position
+            message.type = event.type
+            message.aggregateID = event.aggregate.uuidString.lowercased()
+            message.occurredAtUnixMs = OrderRecord.unixMilliseconds(event.occurredAt)
+            message.order = try Souk_Catalog_V1_Order(serializedBytes: event.payload)
+            try await response.write(message)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Hands every committed event after `position` to `deliver`, in order; then ends (`endAtBacklog`) or waits
+    /// for more until the call is cancelled (by the client, its deadline, or shutdown: GRPCCore signals that
+    /// through the context's cancellation handle, not through task cancellation).
+    private func follow(
+        after position: Int64,
+        endAtBacklog: Bool,
+        context: ServerContext,
+        deliver: (OutboxEvent) async throws -> Void
+    ) async throws {
+        let batch = 500
+        var position = position
+        let cancellation = context.cancellation
+        while !cancellation.isCancelled, !Task.isCancelled {
+            let events = try await self.store.events(after: position, limit: batch)
+            for event in events {
+                try await deliver(event)
+                position = event.position
+            }
+            if events.count == batch { continue }
+            if endAtBacklog { return }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.signal.wait(timeout: Self.pollInterval) }
+                group.addTask { try? await cancellation.cancelled }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// The order to place: the caller's cart priced on the server in `currency`, with the rates used.
+    private func draft(
+        customer: UUID,
+        currency: Currency,
+        key: String,
+        fingerprint: String
+    ) async throws
+        -> OrderDraft
+    {
+        let cart = try await self.store.cartLines(account: customer).sorted { $0.sku < $1.sku }
+        guard !cart.isEmpty else {
+            throw CatalogError.failedPrecondition("cart: empty; add lines with SetCartLine first")
+        }
+        let records = try await self.store.products(ids: Array(Set(cart.map(\.product))))
+        let products = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+        let rates = RateBook(try await self.store.rates())
+        var lines: [OrderDraft.Line] = []
+        var used: [String: ExchangeRate] = [:]
+        var total = Money.zero(currency)
+        for line in cart {
+            guard let product = products[line.product], product.published,
+                let sku = product.skus.first(where: { $0.code == line.sku })
+            else { throw CatalogError.failedPrecondition("cart: \(line.sku) is no longer on sale; remove it") }
+            guard let (unit, rate) = try CatalogService.pricing(of: sku, in: currency, rates: rates) else {
+                throw CatalogError.failedPrecondition("cart: \(line.sku) has no price")
+            }
+            if let rate { used["\(rate.base.code)\(rate.quote.code)"] = rate }
+            do {
+                let lineTotal = try unit.multiplied(by: Int64(line.quantity))
+                total = try total.adding(lineTotal)
+                lines.append(
+                    .init(
+                        sku: line.sku,
+                        title: product.title,
+                        quantity: line.quantity,
+                        unitMinor: unit.minorUnits,
+                        lineMinor: lineTotal.minorUnits
+                    )
+                )
+            } catch let error as MoneyError {
+                throw CatalogError.invalidArgument("quantity: \(error)")
+            }
+        }
+        return OrderDraft(
+            id: UUID(),
+            customer: customer,
+            currency: currency,
+            idempotencyKey: key,
+            fingerprint: fingerprint,
+            lines: lines,
+            totalMinor: total.minorUnits,
+            rates: used.keys.sorted().compactMap { used[$0] }
+        )
+    }
+
+    private func page(
+        _ filter: OrderFilter,
+        size: Int32,
+        token: String
+    ) async throws
+        -> Souk_Catalog_V1_ListOrdersResponse
+    {
+        let size = size == 0 ? 20 : Int(size)
+        guard (1...100).contains(size) else { throw CatalogError.invalidArgument("page_size: 1…100 (0 means 20)") }
+        var before: Int64?
+        if !token.isEmpty {
+            guard let number = Int64(token), number > 0 else {
+                throw CatalogError.invalidArgument("page_token: not a token from a previous page")
+            }
+            before = number
+        }
+        let orders = try await self.store.orders(matching: filter, before: before, limit: size + 1)
+        var response = Souk_Catalog_V1_ListOrdersResponse()
+        response.orders = orders.prefix(size).map(\.message)
+        if orders.count > size, let last = orders.prefix(size).last { response.nextPageToken = String(last.number) }
+        return response
+    }
+
+    /// A retried PlaceOrder: the same payload gets the order placed the first time; another payload is refused.
+    private static func replay(_ order: OrderRecord, fingerprint: String) throws -> Souk_Catalog_V1_Order {
+        guard order.fingerprint == fingerprint else {
+            throw CatalogError.failedPrecondition(
+                "idempotency_key: already used for order \(order.number) with another payload"
+            )
+        }
+        return order.message
+    }
+
+    private static func payload(_ order: OrderRecord) throws -> [UInt8] {
+        try order.message.serializedBytes()
+    }
+
+    private static func date(_ unixMilliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(unixMilliseconds) / 1000)
+    }
+
+    /// The signed-in caller's account id (the policy table guarantees a caller here).
+    static func callerAccount() throws -> UUID {
+        guard let caller = Caller.current, let id = UUID(uuidString: caller.accountID) else {
+            throw CatalogError(.unauthenticated, "orders belong to a signed-in person")
+        }
+        return id
     }
 }

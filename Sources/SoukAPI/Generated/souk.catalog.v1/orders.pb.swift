@@ -203,7 +203,8 @@ package nonisolated struct Souk_Catalog_V1_Order: Sendable {
 
   package var updatedAtUnixMs: Int64 = 0
 
-  package var deliveryAddress: String = String()
+  /// A short human-friendly number, increasing in placing order.
+  package var number: Int64 = 0
 
   package var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -222,8 +223,6 @@ package nonisolated struct Souk_Catalog_V1_PlaceOrderRequest: Sendable {
 
   /// ISO 4217; the order's prices and total are in it.
   package var currency: String = String()
-
-  package var deliveryAddress: String = String()
 
   package var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -584,7 +583,7 @@ nonisolated extension Souk_Catalog_V1_StatusChange: SwiftProtobuf.Message, Swift
 
 nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   package static let protoMessageName: String = _protobuf_package + ".Order"
-  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}customer_account_id\0\u{1}status\0\u{1}currency\0\u{1}lines\0\u{1}total\0\u{1}rates\0\u{1}history\0\u{3}created_at_unix_ms\0\u{3}updated_at_unix_ms\0\u{3}delivery_address\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}customer_account_id\0\u{1}status\0\u{1}currency\0\u{1}lines\0\u{1}total\0\u{1}rates\0\u{1}history\0\u{3}created_at_unix_ms\0\u{3}updated_at_unix_ms\0\u{1}number\0")
 
   package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -602,7 +601,7 @@ nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobu
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.history) }()
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.createdAtUnixMs) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.updatedAtUnixMs) }()
-      case 11: try { try decoder.decodeSingularStringField(value: &self.deliveryAddress) }()
+      case 11: try { try decoder.decodeSingularInt64Field(value: &self.number) }()
       default: break
       }
     }
@@ -643,8 +642,8 @@ nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobu
     if self.updatedAtUnixMs != 0 {
       try visitor.visitSingularInt64Field(value: self.updatedAtUnixMs, fieldNumber: 10)
     }
-    if !self.deliveryAddress.isEmpty {
-      try visitor.visitSingularStringField(value: self.deliveryAddress, fieldNumber: 11)
+    if self.number != 0 {
+      try visitor.visitSingularInt64Field(value: self.number, fieldNumber: 11)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -660,7 +659,7 @@ nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobu
     if lhs.history != rhs.history {return false}
     if lhs.createdAtUnixMs != rhs.createdAtUnixMs {return false}
     if lhs.updatedAtUnixMs != rhs.updatedAtUnixMs {return false}
-    if lhs.deliveryAddress != rhs.deliveryAddress {return false}
+    if lhs.number != rhs.number {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -668,7 +667,7 @@ nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Souk_Catalog_V1_PlaceOrderRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   package static let protoMessageName: String = _protobuf_package + ".PlaceOrderRequest"
-  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}idempotency_key\0\u{1}currency\0\u{3}delivery_address\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}idempotency_key\0\u{1}currency\0")
 
   package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -678,7 +677,6 @@ nonisolated extension Souk_Catalog_V1_PlaceOrderRequest: SwiftProtobuf.Message, 
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.idempotencyKey) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.currency) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.deliveryAddress) }()
       default: break
       }
     }
@@ -691,16 +689,12 @@ nonisolated extension Souk_Catalog_V1_PlaceOrderRequest: SwiftProtobuf.Message, 
     if !self.currency.isEmpty {
       try visitor.visitSingularStringField(value: self.currency, fieldNumber: 2)
     }
-    if !self.deliveryAddress.isEmpty {
-      try visitor.visitSingularStringField(value: self.deliveryAddress, fieldNumber: 3)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   package static func ==(lhs: Souk_Catalog_V1_PlaceOrderRequest, rhs: Souk_Catalog_V1_PlaceOrderRequest) -> Bool {
     if lhs.idempotencyKey != rhs.idempotencyKey {return false}
     if lhs.currency != rhs.currency {return false}
-    if lhs.deliveryAddress != rhs.deliveryAddress {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

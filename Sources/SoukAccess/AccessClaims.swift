@@ -19,6 +19,8 @@ package struct AccessClaims: JWTPayload, Equatable {
     package var scope: String?
     /// Present and true while a one-time password must be changed.
     package var pcr: Bool?
+    /// The person's preferred currency (ISO 4217) when the token was issued: carts and prices default to it.
+    package var cur: String?
 
     /// The `iss` of every Souk access token.
     package static let issuer = "souk-identity"
@@ -29,6 +31,7 @@ package struct AccessClaims: JWTPayload, Equatable {
         roles: [String],
         scope: String?,
         mustChangePassword: Bool,
+        preferredCurrency: String? = nil,
         issuedAt: Date,
         expiresAt: Date
     ) {
@@ -41,6 +44,7 @@ package struct AccessClaims: JWTPayload, Equatable {
         self.roles = roles
         self.scope = scope
         self.pcr = mustChangePassword ? true : nil
+        self.cur = preferredCurrency
     }
 
     package func verify(using algorithm: some JWTAlgorithm) async throws {

@@ -69,7 +69,8 @@ package struct AuthorizationInterceptor: ServerInterceptor {
             roles: Set(claims.roles.compactMap(RoleName.init(rawValue:))),
             scopes: Set((claims.scope ?? "").split(separator: " ").map { Permission(rawValue: String($0)) }),
             mustChangePassword: claims.pcr == true,
-            clientAddress: Caller.address(fromPeer: context.remotePeer)
+            clientAddress: Caller.address(fromPeer: context.remotePeer),
+            preferredCurrency: claims.cur
         )
     }
 

@@ -13,6 +13,8 @@ package struct Caller: Sendable, Hashable {
     package var mustChangePassword: Bool
     /// The caller's network address, without the port.
     package var clientAddress: String
+    /// The person's preferred currency (ISO 4217) from the token, if it carried one.
+    package var preferredCurrency: String?
 
     package init(
         accountID: String,
@@ -20,7 +22,8 @@ package struct Caller: Sendable, Hashable {
         roles: Set<RoleName>,
         scopes: Set<Permission>,
         mustChangePassword: Bool,
-        clientAddress: String
+        clientAddress: String,
+        preferredCurrency: String? = nil
     ) {
         self.accountID = accountID
         self.sessionID = sessionID
@@ -28,6 +31,7 @@ package struct Caller: Sendable, Hashable {
         self.scopes = scopes
         self.mustChangePassword = mustChangePassword
         self.clientAddress = clientAddress
+        self.preferredCurrency = preferredCurrency
     }
 
     /// Everything the caller's roles and scopes grant.

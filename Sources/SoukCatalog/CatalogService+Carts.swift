@@ -61,8 +61,13 @@ extension CatalogService {
         return cart
     }
 
+    /// The currency asked for, else the person's preferred currency from their token, else RUB.
     private static func cartCurrency(_ code: String) throws -> Currency {
-        try Self.currency(code) ?? .rub
+        if let asked = try Self.currency(code) { return asked }
+        if let preferred = Caller.current?.preferredCurrency, let currency = Currency.supported[preferred] {
+            return currency
+        }
+        return .rub
     }
 
     /// The signed-in caller's account id (the policy table guarantees a caller here).

@@ -73,4 +73,25 @@ struct CartTests {
             )
         }
     }
+
+    @Test("without a currency the cart is priced in the person's preferred currency, as of the last sign-in")
+    func preferredCurrency() async throws {
+        try await IdentityHarness.with { harness in
+            let shop = try await MugShop.open(harness)
+            let ann = try await shop.customer("ann@example.com", mugs: 1)
+            #expect(try await harness.catalog.getCart(.init(), metadata: ann).total.currency == "RUB", "the default")
+            var profile = Souk_Identity_V1_UpdateMyProfileRequest()
+            profile.profile.preferredCurrency = "USD"
+            _ = try await harness.identity.updateMyProfile(profile, metadata: ann)
+            let signedIn = try await harness.login(email: "ann@example.com", password: "correct horse battery")
+            let fresh = IdentityHarness.bearer(signedIn.tokens.accessToken)
+            #expect(
+                try await harness.catalog.getCart(.init(), metadata: fresh).total
+                    == CatalogServiceTests.price(1_499, "USD")
+            )
+            var asked = Souk_Catalog_V1_GetCartRequest()
+            asked.currency = "EUR"
+            #expect(try await harness.catalog.getCart(asked, metadata: fresh).total.currency == "EUR", "asked wins")
+        }
+    }
 }

@@ -214,6 +214,7 @@ extension IdentityService {
             roles: account.roleNames.sorted().map(\.rawValue),
             scope: nil,
             mustChangePassword: account.passwordChangeRequired,
+            preferredCurrency: account.preferredCurrency,
             issuedAt: now,
             expiresAt: expires
         )

@@ -795,7 +795,7 @@ package nonisolated struct Souk_Catalog_V1_SetCartLineRequest: Sendable {
   /// The new quantity; 0 removes the line.
   package var quantity: Int32 = 0
 
-  /// The currency to price the returned cart in (ISO 4217), e.g. the account's preferred currency.
+  /// The currency to price the returned cart in (ISO 4217); empty means the account's preferred currency.
   package var currency: String = String()
 
   package var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -808,6 +808,7 @@ package nonisolated struct Souk_Catalog_V1_GetCartRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// ISO 4217; empty means the account's preferred currency (from the profile, as of the last sign-in or refresh).
   package var currency: String = String()
 
   package var unknownFields = SwiftProtobuf.UnknownStorage()

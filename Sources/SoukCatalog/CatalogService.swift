@@ -106,18 +106,24 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
         request: Souk_Catalog_V1_SearchProductsRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_SearchProductsResponse {
-        let size = request.pageSize == 0 ? 20 : Int(request.pageSize)
-        guard (1...100).contains(size) else { throw CatalogError.invalidArgument("page_size: 1…100 (0 means 20)") }
-        guard request.query.count <= 200 else { throw CatalogError.invalidArgument("query: at most 200 characters") }
-        let category = request.categoryID.isEmpty ? nil : try Self.id(request.categoryID, field: "category_id")
-        let after = request.pageToken.isEmpty ? nil : try Self.id(request.pageToken, field: "page_token")
-        let currency = try Self.currency(request.currency)
-        let page = try await self.store.search(query: request.query, category: category, after: after, limit: size + 1)
+        let search = try ProductValidation.search(from: request)
         let rates = RateBook(try await self.store.rates())
+        let page = try await self.store.search(search, rates: rates, limit: search.pageSize + 1)
         var response = Souk_Catalog_V1_SearchProductsResponse()
-        response.products = try page.prefix(size).map { try self.message(for: $0, currency: currency, rates: rates) }
-        if page.count > size, let last = page.prefix(size).last {
-            response.nextPageToken = last.id.uuidString.lowercased()
+        response.products = try page.prefix(search.pageSize).map { record, _ in
+            var product = try self.message(for: record, currency: nil, rates: rates)
+            // A listing shows what it can: a SKU no stored rate converts has no display price here, where
+            // GetProduct refuses with FAILED_PRECONDITION.
+            if let currency = search.currency {
+                for (index, sku) in record.skus.enumerated() {
+                    guard let price = try? Self.price(of: sku, in: currency, rates: rates) else { continue }
+                    product.skus[index].displayPrice = Self.money(price)
+                }
+            }
+            return product
+        }
+        if page.count > search.pageSize, let last = page.prefix(search.pageSize).last {
+            response.nextPageToken = search.token(key: last.key, id: last.record.id)
         }
         return response
     }

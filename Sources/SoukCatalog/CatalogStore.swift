@@ -107,26 +107,120 @@ struct CatalogStore: Sendable {
         try await self.products(ids: [id]).first
     }
 
-    /// Published products matching `query` (Russian or English words) in `category` or below it, after `after`.
-    func search(query: String, category: UUID?, after: UUID?, limit: Int) async throws -> [ProductRecord] {
+    /// Published products matching `search` (Russian or English words, a category and its subtree, a price range,
+    /// stock), in its order, after its cursor, each with its sort key as PostgreSQL prints it (for the page token).
+    ///
+    /// A SKU's price in the search currency is the merchant's price in it, else its base price converted in SQL
+    /// exactly as ``ExchangeRate/convert(_:)`` does: `minor × mantissa × 10^target exponent / 10^(scale + source
+    /// exponent)`, in `numeric`, rounded half to even, with each currency's rate to the target from `rates` bound
+    /// as arrays. A SKU whose base currency has no rate has no price there: it matches no price range and does
+    /// not count for a price order, and a product without any priced SKU is left out of both.
+    func search(
+        _ search: ProductSearch,
+        rates: RateBook,
+        limit: Int
+    ) async throws -> [(record: ProductRecord, key: String)] {
+        var codes: [String] = []
+        var mantissas: [Int64] = []
+        var scales: [Int] = []
+        var exponents: [Int] = []
+        if search.needsPrices, let target = search.currency {
+            for source in Currency.supported.values.sorted() {
+                guard let rate = try? rates.rate(from: source, to: target) else { continue }
+                codes.append(source.code)
+                mantissas.append(rate.mantissa)
+                scales.append(rate.scale)
+                exponents.append(source.exponent)
+            }
+        }
+        // Static SQL chosen by the sort order; every value in them comes from the bound `x` row.
+        let key: String
+        let order: String
+        let after: String
+        switch search.order {
+        case .relevance:
+            key = "ts_rank(p.search, x.tsq)::text"
+            order = "ts_rank(p.search, x.tsq) DESC, p.id DESC"
+            after = "(ts_rank(p.search, x.tsq), p.id) < (x.k::real, x.after)"
+        case .newest:
+            key = "(extract(epoch FROM p.created_at) * 1000000)::int8::text"
+            order = "p.created_at DESC, p.id DESC"
+            after = "((extract(epoch FROM p.created_at) * 1000000)::int8, p.id) < (x.k::int8, x.after)"
+        case .priceAscending:
+            key = "pr.low::text"
+            order = "pr.low, p.id"
+            after = "(pr.low, p.id) > (x.k::numeric, x.after)"
+        case .priceDescending:
+            key = "pr.low::text"
+            order = "pr.low DESC, p.id DESC"
+            after = "(pr.low, p.id) < (x.k::numeric, x.after)"
+        }
+        let prices =
+            search.needsPrices
+            ? """
+            JOIN LATERAL (
+                SELECT min(v.minor) AS low,
+                    bool_or((x.lo IS NULL OR v.minor >= x.lo) AND (x.hi IS NULL OR v.minor <= x.hi)) AS hit
+                FROM catalog.skus s
+                CROSS JOIN LATERAL (
+                    SELECT coalesce(
+                        (SELECT own.minor_units::numeric FROM catalog.sku_prices own
+                         WHERE own.sku = s.code AND own.currency = x.currency),
+                        (SELECT c.q + CASE WHEN 2 * c.r > c.d OR (2 * c.r = c.d AND mod(c.q, 2) = 1) THEN 1 ELSE 0 END
+                         FROM (
+                             SELECT div(b.n, b.d) AS q, mod(b.n, b.d) AS r, b.d
+                             FROM (
+                                 SELECT base.minor_units::numeric * rt.mantissa * power(10::numeric, x.texp) AS n,
+                                     power(10::numeric, rt.scale + rt.exponent) AS d
+                                 FROM (
+                                     SELECT currency, minor_units FROM catalog.sku_prices
+                                     WHERE sku = s.code ORDER BY position LIMIT 1
+                                 ) base
+                                 JOIN rates rt ON rt.code = base.currency
+                             ) b
+                         ) c)
+                    ) AS minor
+                ) v
+                WHERE s.product_id = p.id AND v.minor IS NOT NULL
+            ) pr ON pr.low IS NOT NULL AND pr.hit
+            """ : ""
         let rows = try await self.client.query(
             """
-            WITH RECURSIVE tree AS (
-                SELECT id FROM catalog.categories WHERE id = \(category)
+            WITH RECURSIVE x AS (
+                SELECT \(search.query)::text AS q, \(search.category)::uuid AS category,
+                    \(search.currency?.code)::text AS currency, \(search.currency?.exponent)::int AS texp,
+                    \(search.minPrice)::int8 AS lo, \(search.maxPrice)::int8 AS hi,
+                    \(search.after?.key)::text AS k, \(search.after?.id)::uuid AS after,
+                    plainto_tsquery('russian', \(search.query)) || plainto_tsquery('english', \(search.query)) AS tsq
+            ),
+            tree AS (
+                SELECT c.id FROM catalog.categories c JOIN x ON c.id = x.category
                 UNION ALL SELECT c.id FROM catalog.categories c JOIN tree t ON c.parent_id = t.id
+            ),
+            rates AS (
+                SELECT * FROM unnest(\(codes)::text[], \(mantissas)::int8[], \(scales)::int8[], \(exponents)::int8[])
+                    AS rates (code, mantissa, scale, exponent)
             )
-            SELECT p.id FROM catalog.products p
+            SELECT p.id, \(unescaped: key) FROM x CROSS JOIN catalog.products p
+            \(unescaped: prices)
             WHERE p.state = 'published'
-              AND (\(query) = '' OR p.search @@ (plainto_tsquery('russian', \(query)) || plainto_tsquery('english', \(query))))
-              AND (\(category)::uuid IS NULL OR p.category_id IN (SELECT id FROM tree))
-              AND (\(after)::uuid IS NULL OR p.id > \(after))
-            ORDER BY p.id LIMIT \(limit)
+              AND (\(search.query) = ''
+                  OR p.search @@ (plainto_tsquery('russian', \(search.query)) || plainto_tsquery('english', \(search.query))))
+              AND (x.category IS NULL OR p.category_id IN (SELECT id FROM tree))
+              AND (NOT \(search.isInStockOnly) OR EXISTS (
+                  SELECT 1 FROM catalog.skus s JOIN catalog.stock st ON st.sku = s.code
+                  WHERE s.product_id = p.id AND st.on_hand - st.reserved > 0))
+              AND (x.after IS NULL OR \(unescaped: after))
+            ORDER BY \(unescaped: order)
+            LIMIT \(limit)
             """,
             logger: self.logger
         )
-        var ids: [UUID] = []
-        for try await id in rows.decode(UUID.self) { ids.append(id) }
-        return try await self.products(ids: ids)
+        var page: [(UUID, String)] = []
+        for try await row in rows.decode((UUID, String).self) { page.append(row) }
+        let records = try await self.products(ids: page.map(\.0))
+        let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return page.compactMap { id, key in byID[id].map { ($0, key) } }
     }
 
     /// The products with `ids`, in that order, with their SKUs and prices (two queries for any number).

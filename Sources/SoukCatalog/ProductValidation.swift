@@ -1,54 +1,30 @@
 import Foundation
 import SoukAPI
+import SoukAccess
 import SoukMoney
 
 /// Checks a new product field by field; each failure is INVALID_ARGUMENT naming the field, before anything is
-/// written.
+/// written. CreateProduct, UpdateProduct and the import share these rules.
 enum ProductValidation {
+    /// The largest price accepted, in minor units.
+    static let maxMinorUnits: Int64 = 1_000_000_000_000
+
     static func record(from request: Souk_Catalog_V1_CreateProductRequest) throws -> ProductRecord {
         let category = try CatalogService.id(request.categoryID, field: "category_id")
-        let title = request.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(title.count) else { throw CatalogError.invalidArgument("title: 1-200 characters") }
-        guard request.description_p.count <= 5000 else {
-            throw CatalogError.invalidArgument("description: at most 5000 characters")
-        }
-        guard request.imageUrls.count <= 20 else { throw CatalogError.invalidArgument("image_urls: at most 20") }
-        for (index, url) in request.imageUrls.enumerated() {
-            guard url.count <= 500, let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil else {
-                throw CatalogError.invalidArgument("image_urls[\(index)]: an https URL of at most 500 characters")
-            }
-        }
+        let title = try Self.title(request.title, field: "title")
+        try Self.description(request.description_p, field: "description")
+        try Self.imageURLs(request.imageUrls, field: "image_urls")
         try Self.attributes(request.attributes, field: "attributes")
         guard (1...100).contains(request.skus.count) else { throw CatalogError.invalidArgument("skus: 1-100 SKUs") }
         var codes: Set<String> = []
         let skus = try request.skus.enumerated().map { index, sku -> ProductRecord.SkuRecord in
             let field = "skus[\(index)]"
-            guard sku.code.range(of: #"^[A-Z0-9][A-Z0-9-]{1,40}$"#, options: .regularExpression) != nil else {
-                throw CatalogError.invalidArgument("\(field).code: 2-41 of A-Z 0-9 -")
-            }
+            try Self.skuCode(sku.code, field: "\(field).code")
             guard codes.insert(sku.code).inserted else {
                 throw CatalogError.invalidArgument("\(field).code: \(sku.code) appears twice")
             }
             try Self.attributes(sku.attributes, field: "\(field).attributes")
-            guard !sku.prices.isEmpty else {
-                throw CatalogError.invalidArgument("\(field).prices: give at least the base price")
-            }
-            var currencies: Set<String> = []
-            let prices = try sku.prices.enumerated().map { priceIndex, price -> Money in
-                let priceField = "\(field).prices[\(priceIndex)]"
-                guard let currency = Currency.supported[price.currency] else {
-                    throw CatalogError.invalidArgument(
-                        "\(priceField).currency: '\(price.currency.prefix(8))' is not supported"
-                    )
-                }
-                guard price.minorUnits >= 0, price.minorUnits <= 1_000_000_000_000 else {
-                    throw CatalogError.invalidArgument("\(priceField).minor_units: 0 to 10^12")
-                }
-                guard currencies.insert(price.currency).inserted else {
-                    throw CatalogError.invalidArgument("\(priceField).currency: \(price.currency) appears twice")
-                }
-                return Money(minorUnits: price.minorUnits, currency: currency)
-            }
+            let prices = try Self.prices(sku.prices, field: "\(field).prices")
             return ProductRecord.SkuRecord(code: sku.code, attributes: sku.attributes, prices: prices)
         }
         return ProductRecord(
@@ -63,9 +39,224 @@ enum ProductValidation {
         )
     }
 
-    private static func attributes(_ attributes: [String: String], field: String) throws {
+    /// The changes an UpdateProduct request asks for, checked by the same rules as a new product.
+    static func change(from request: Souk_Catalog_V1_UpdateProductRequest) throws -> ProductChange {
+        var change = ProductChange(id: try CatalogService.id(request.productID, field: "product_id"))
+        if request.hasTitle { change.title = try Self.title(request.title, field: "title") }
+        if request.hasDescription_p {
+            try Self.description(request.description_p, field: "description")
+            change.description = request.description_p
+        }
+        if request.hasCategoryID { change.categoryID = try CatalogService.id(request.categoryID, field: "category_id") }
+        if request.hasImageUrls {
+            try Self.imageURLs(request.imageUrls.urls, field: "image_urls.urls")
+            change.imageURLs = request.imageUrls.urls
+        }
+        if request.hasAttributes {
+            try Self.attributes(request.attributes.values, field: "attributes.values")
+            change.attributes = request.attributes.values
+        }
+        guard request.skuPrices.count <= 100 else { throw CatalogError.invalidArgument("sku_prices: at most 100") }
+        var codes: Set<String> = []
+        for (index, entry) in request.skuPrices.enumerated() {
+            let field = "sku_prices[\(index)]"
+            try Self.skuCode(entry.sku, field: "\(field).sku")
+            guard codes.insert(entry.sku).inserted else {
+                throw CatalogError.invalidArgument("\(field).sku: \(entry.sku) appears twice")
+            }
+            change.skuPrices.append((entry.sku, try Self.prices(entry.prices, field: "\(field).prices")))
+        }
+        change.unpublish = request.unpublish
+        return change
+    }
+
+    // MARK: Fields
+
+    /// The title without surrounding white space: 1-200 characters.
+    static func title(_ text: String, field: String) throws -> String {
+        let title = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(title.count) else { throw CatalogError.invalidArgument("\(field): 1-200 characters") }
+        return title
+    }
+
+    static func description(_ text: String, field: String) throws {
+        guard text.count <= 5000 else { throw CatalogError.invalidArgument("\(field): at most 5000 characters") }
+    }
+
+    static func imageURLs(_ urls: [String], field: String) throws {
+        guard urls.count <= 20 else { throw CatalogError.invalidArgument("\(field): at most 20") }
+        for (index, url) in urls.enumerated() { try Self.imageURL(url, field: "\(field)[\(index)]") }
+    }
+
+    static func imageURL(_ url: String, field: String) throws {
+        guard url.count <= 500, let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil else {
+            throw CatalogError.invalidArgument("\(field): an https URL of at most 500 characters")
+        }
+    }
+
+    static func attributes(_ attributes: [String: String], field: String) throws {
         guard attributes.count <= 50,
             attributes.allSatisfy({ (1...64).contains($0.key.count) && $0.value.count <= 500 })
         else { throw CatalogError.invalidArgument("\(field): at most 50, names 1-64 and values up to 500 characters") }
+    }
+
+    static func skuCode(_ code: String, field: String) throws {
+        guard code.range(of: #"^[A-Z0-9][A-Z0-9-]{1,40}$"#, options: .regularExpression) != nil else {
+            throw CatalogError.invalidArgument("\(field): 2-41 of A-Z 0-9 -")
+        }
+    }
+
+    /// A SKU's prices: at least one (the first is the base), supported currencies each at most once, amounts
+    /// 0 to 10^12 minor units.
+    static func prices(_ prices: [Souk_Catalog_V1_Money], field: String) throws -> [Money] {
+        guard !prices.isEmpty else { throw CatalogError.invalidArgument("\(field): give at least the base price") }
+        var currencies: Set<String> = []
+        return try prices.enumerated().map { index, price -> Money in
+            let priceField = "\(field)[\(index)]"
+            guard let currency = Currency.supported[price.currency] else {
+                throw CatalogError.invalidArgument(
+                    "\(priceField).currency: '\(price.currency.prefix(8))' is not supported"
+                )
+            }
+            try Self.minorUnits(price.minorUnits, field: "\(priceField).minor_units")
+            guard currencies.insert(price.currency).inserted else {
+                throw CatalogError.invalidArgument("\(priceField).currency: \(price.currency) appears twice")
+            }
+            return Money(minorUnits: price.minorUnits, currency: currency)
+        }
+    }
+
+    static func minorUnits(_ minor: Int64, field: String) throws {
+        guard minor >= 0, minor <= Self.maxMinorUnits else {
+            throw CatalogError.invalidArgument("\(field): 0 to 10^12")
+        }
+    }
+}
+
+/// A checked SearchProducts request: what to match, in which order, and where the page starts.
+///
+/// A page token is base64url of a small JSON object: the order, the currency of a price order, the last row's
+/// sort key (as PostgreSQL prints it) and its id. A token from another order or currency is refused.
+struct ProductSearch: Sendable {
+    enum Order: String, Codable, Sendable {
+        /// `ts_rank` descending, then id descending; only with a query.
+        case relevance
+        /// `created_at` descending, then id descending.
+        case newest
+        /// The lowest SKU price in the currency, then id, ascending.
+        case priceAscending = "price_asc"
+        /// The lowest SKU price in the currency, then id, descending.
+        case priceDescending = "price_desc"
+
+        var isByPrice: Bool { self == .priceAscending || self == .priceDescending }
+    }
+
+    /// Where a page starts: just after the row with this sort key and id.
+    struct Cursor: Codable, Sendable, Equatable {
+        var order: Order
+        var currency: String?
+        var key: String
+        var id: UUID
+
+        enum CodingKeys: String, CodingKey {
+            case order = "o"
+            case currency = "c"
+            case key = "k"
+            case id = "i"
+        }
+    }
+
+    var query = ""
+    var category: UUID?
+    var currency: Currency?
+    var minPrice: Int64?
+    var maxPrice: Int64?
+    var isInStockOnly = false
+    var order = Order.newest
+    var after: Cursor?
+    var pageSize = 20
+
+    /// Whether the query needs each product's lowest price in ``currency``.
+    var needsPrices: Bool {
+        self.currency != nil && (self.minPrice != nil || self.maxPrice != nil || self.order.isByPrice)
+    }
+
+    /// The token of the page after the row with `key` and `id`.
+    func token(key: String, id: UUID) -> String {
+        let cursor = Cursor(
+            order: self.order,
+            currency: self.order.isByPrice ? self.currency?.code : nil,
+            key: key,
+            id: id
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let data = try? encoder.encode(cursor) else { return "" }
+        return AccessTokenVerifier.base64URL(Array(data))
+    }
+
+    /// The cursor in `token`, checked against this search's order and currency.
+    func cursor(from token: String) throws -> Cursor {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard token.count <= 512, let data = Data(base64Encoded: base64),
+            let cursor = try? JSONDecoder().decode(Cursor.self, from: data), Self.isValid(cursor.key, for: cursor.order)
+        else { throw CatalogError.invalidArgument("page_token: not a token this service made") }
+        guard cursor.order == self.order else {
+            throw CatalogError.invalidArgument("page_token: from a search in another order (\(cursor.order.rawValue))")
+        }
+        guard !self.order.isByPrice || cursor.currency == self.currency?.code else {
+            throw CatalogError.invalidArgument("page_token: from a search in another currency")
+        }
+        return cursor
+    }
+
+    private static func isValid(_ key: String, for order: Order) -> Bool {
+        switch order {
+        case .relevance: Float(key)?.isFinite == true
+        case .newest: Int64(key) != nil
+        case .priceAscending, .priceDescending: Int64(key).map { $0 >= 0 } == true
+        }
+    }
+}
+
+extension ProductValidation {
+    /// The search a SearchProducts request asks for; INVALID_ARGUMENT naming the field otherwise.
+    static func search(from request: Souk_Catalog_V1_SearchProductsRequest) throws -> ProductSearch {
+        var search = ProductSearch()
+        search.pageSize = request.pageSize == 0 ? 20 : Int(request.pageSize)
+        guard (1...100).contains(search.pageSize) else {
+            throw CatalogError.invalidArgument("page_size: 1…100 (0 means 20)")
+        }
+        guard request.query.count <= 200 else { throw CatalogError.invalidArgument("query: at most 200 characters") }
+        search.query = request.query.trimmingCharacters(in: .whitespacesAndNewlines)
+        search.category =
+            request.categoryID.isEmpty ? nil : try CatalogService.id(request.categoryID, field: "category_id")
+        search.currency = try CatalogService.currency(request.currency)
+        if request.hasMinPrice || request.hasMaxPrice {
+            guard search.currency != nil else {
+                throw CatalogError.invalidArgument("currency: required with min_price/max_price")
+            }
+            if request.hasMinPrice { search.minPrice = request.minPrice }
+            if request.hasMaxPrice { search.maxPrice = request.maxPrice }
+        }
+        guard (search.minPrice ?? 0) >= 0 else { throw CatalogError.invalidArgument("min_price: must not be negative") }
+        guard (search.maxPrice ?? 0) >= 0 else { throw CatalogError.invalidArgument("max_price: must not be negative") }
+        if let low = search.minPrice, let high = search.maxPrice, low > high {
+            throw CatalogError.invalidArgument("min_price: \(low) is above max_price \(high)")
+        }
+        search.isInStockOnly = request.inStock
+        switch request.sort {
+        case .unspecified: search.order = search.query.isEmpty ? .newest : .relevance
+        case .newest: search.order = .newest
+        case .priceAscending: search.order = .priceAscending
+        case .priceDescending: search.order = .priceDescending
+        case .UNRECOGNIZED(let value): throw CatalogError.invalidArgument("sort: \(value) is not a sort order")
+        }
+        guard !search.order.isByPrice || search.currency != nil else {
+            throw CatalogError.invalidArgument("currency: required with price sorting")
+        }
+        if !request.pageToken.isEmpty { search.after = try search.cursor(from: request.pageToken) }
+        return search
     }
 }

@@ -19,7 +19,8 @@ struct BenchCommand: AsyncParsableCommand {
               swift build -c release --product soukd; swift build -c release --product souk-bench
               make -C clients/c; make -C bench/floor
               .build/release/souk-bench
-            """
+            """,
+        subcommands: [ShopCommand.self]
     )
 
     @Flag(help: "CI smoke run: a few short scenarios, one round, no soak; results go to bench/results/quick.")

@@ -1,0 +1,125 @@
+import Foundation
+package import GRPCCore
+import SoukAPI
+
+/// What a shopper does, measured over SWP against the pgbench script it is compared with.
+package enum ShopOperation: String, Sendable, Hashable, Codable, CaseIterable {
+    /// `GetProduct` of a random published product, priced in RUB, USD or EUR.
+    case lookup = "product-lookup"
+    /// `SearchProducts`: the first page (20) for a word that finds products, priced in RUB, USD or EUR.
+    case search = "search-page"
+    /// `SetCartLine` (one random SKU) then `PlaceOrder` in RUB, as one of the worker's own customers.
+    case order = "place-order"
+
+    /// How tables and reports name it.
+    package var label: String {
+        switch self {
+        case .lookup: "product lookup (GetProduct)"
+        case .search: "search page (SearchProducts, 20)"
+        case .order: "place order (SetCartLine + PlaceOrder)"
+        }
+    }
+
+    /// The pgbench script its rate is compared with.
+    package var reference: PgbenchScript {
+        switch self {
+        case .lookup, .search: .selectOnly
+        case .order: .tpcb
+        }
+    }
+
+    /// The least rate, as a fraction of the reference's tps, that issue #6 asks for.
+    package var goal: Double {
+        switch self {
+        case .lookup: 0.25
+        case .search: 0.05
+        case .order: 0.25
+        }
+    }
+}
+
+/// Turns each ``ShopOperation`` into a closed-loop call on the catalog and order services, checking every
+/// answer so a wrong or empty reply fails the run instead of looking fast.
+package struct ShopLoad<Transport: ClientTransport>: Sendable {
+    private let catalog: Souk_Catalog_V1_CatalogService.Client<Transport>
+    private let orders: Souk_Catalog_V1_OrderService.Client<Transport>
+    private let fixture: ShopFixture
+    private let inFlight: Int
+    private let options: CallOptions
+
+    private static var currencies: [String] { ["RUB", "USD", "EUR"] }
+
+    /// Calls over `client`; worker `w` of `inFlight` orders as the customers whose index is `w` modulo `inFlight`.
+    package init(client: GRPCClient<Transport>, fixture: ShopFixture, inFlight: Int) {
+        self.catalog = Souk_Catalog_V1_CatalogService.Client(wrapping: client)
+        self.orders = Souk_Catalog_V1_OrderService.Client(wrapping: client)
+        self.fixture = fixture
+        self.inFlight = inFlight
+        var options = CallOptions.defaults
+        options.timeout = .seconds(60)
+        options.waitForReady = false
+        self.options = options
+    }
+
+    /// The call a worker makes for `operation`.
+    package func call(_ operation: ShopOperation) -> BenchCall {
+        switch operation {
+        case .lookup: self.lookup
+        case .search: self.search
+        case .order: self.order
+        }
+    }
+
+    private var lookup: BenchCall {
+        { [catalog, fixture, options] _, counter in
+            var request = Souk_Catalog_V1_GetProductRequest()
+            request.productID = fixture.productIDs.randomElement()!
+            request.currency = Self.currencies.randomElement()!
+            let product = try await catalog.getProduct(request, options: options)
+            guard product.id == request.productID, product.skus.first?.displayPrice.currency == request.currency
+            else {
+                throw BenchError.wrongAnswer("GetProduct \(request.productID) in \(request.currency): \(product.id)")
+            }
+            counter.count(messages: 1, bytes: 0)
+        }
+    }
+
+    private var search: BenchCall {
+        { [catalog, fixture, options] _, counter in
+            var request = Souk_Catalog_V1_SearchProductsRequest()
+            request.query = fixture.searchWords.randomElement()!
+            request.currency = Self.currencies.randomElement()!
+            request.pageSize = 20
+            let page = try await catalog.searchProducts(request, options: options)
+            guard !page.products.isEmpty else {
+                throw BenchError.wrongAnswer("SearchProducts '\(request.query)' found nothing")
+            }
+            counter.count(messages: 1, bytes: 0)
+        }
+    }
+
+    private var order: BenchCall {
+        { [catalog, orders, fixture, inFlight, options] worker, counter in
+            // The worker's own customers, so no two calls in flight share a cart.
+            let own = Array(stride(from: worker % inFlight, to: fixture.customers.count, by: inFlight))
+            let customer = fixture.customers[own.randomElement()!]
+            let bearer: Metadata = ["authorization": "Bearer \(customer.accessToken)"]
+            var line = Souk_Catalog_V1_SetCartLineRequest()
+            line.sku = fixture.skus.randomElement()!
+            line.quantity = 1
+            line.currency = "RUB"
+            let cart = try await catalog.setCartLine(line, metadata: bearer, options: options)
+            guard cart.lines.contains(where: { $0.sku == line.sku }) else {
+                throw BenchError.wrongAnswer("SetCartLine \(line.sku): not in the cart it returned")
+            }
+            var place = Souk_Catalog_V1_PlaceOrderRequest()
+            place.idempotencyKey = UUID().uuidString
+            place.currency = "RUB"
+            let order = try await orders.placeOrder(place, metadata: bearer, options: options)
+            guard !order.id.isEmpty, order.lines.contains(where: { $0.sku == line.sku }) else {
+                throw BenchError.wrongAnswer("PlaceOrder: the order \(order.id) has no line for \(line.sku)")
+            }
+            counter.count(messages: 1, bytes: 0)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A soukd started for the shop benchmark: the catalog and identity services over TLS, on its embedded
+/// PostgreSQL in a temporary data folder, with a first admin bootstrapped before it serves.
+///
+/// Unlike ``ServerProcess`` (the TestService only), this one needs `bootstrap-admin` to run on the data folder
+/// first, and tells where the embedded cluster's socket is, so pgbench can load the same PostgreSQL.
+package final class ShopServer: Sendable {
+    /// Where the server listens and the CA its certificate is signed by.
+    package let endpoint: ServerEndpoint
+    /// The server's process, for CPU readings.
+    package let process: ProcessCPU
+    /// The embedded cluster's socket.
+    package let cluster: ClusterSocket
+    /// The bootstrapped admin's email and one-time password.
+    package let admin: (email: String, oneTimePassword: String)
+    /// The temporary data folder (removed by ``stop()``); pgbench's logs go here too.
+    package let folder: String
+    private let pid: pid_t
+
+    private init(
+        endpoint: ServerEndpoint,
+        cluster: ClusterSocket,
+        admin: (email: String, oneTimePassword: String),
+        folder: String,
+        pid: pid_t
+    ) {
+        self.endpoint = endpoint
+        self.process = ProcessCPU(pid: pid)
+        self.cluster = cluster
+        self.admin = admin
+        self.folder = folder
+        self.pid = pid
+    }
+
+    /// The services the shop runs on.
+    package static let services = "catalog,identity"
+
+    /// Bootstraps the admin, starts `soukd serve`, and waits (up to two minutes) until it is ready.
+    ///
+    /// soukd gets the bench's environment without `DATABASE_URL` and `SOUK_*`, so it always uses its embedded
+    /// cluster in the temporary folder.
+    /// - Throws: ``BenchError/server(_:)`` with the cause; the folder is removed again.
+    package static func start(soukd: String, adminEmail: String) async throws -> ShopServer {
+        guard FileManager.default.isExecutableFile(atPath: soukd) else {
+            throw BenchError.server(
+                "no soukd at \(soukd); build it (swift build -c release --product soukd) or pass --soukd"
+            )
+        }
+        // Short, so the cluster's socket fits in its own folder (a socket path holds at most 107 bytes).
+        let folder = "/tmp/souk-shop-\(UUID().uuidString.prefix(8).lowercased())"
+        try FileManager.default.createDirectory(
+            atPath: folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755]
+        )
+        do {
+            let options = ["--services", Self.services, "--data-folder", folder, "--log-level", "warning"]
+            let password = try await Self.bootstrap(soukd, adminEmail, options, log: "\(folder)/bootstrap.log")
+            let log = "\(folder)/soukd.log"
+            let pid = try ChildProcess.spawn(
+                [soukd, "serve", "--swp-port", "0", "--grpc-port", "0"] + options,
+                log: log,
+                environment: Self.environment
+            )
+            do {
+                let endpoint = try await Self.waitReady(pid: pid, log: log)
+                let pidFile = (try? String(contentsOfFile: "\(folder)/pg/postmaster.pid", encoding: .utf8)) ?? ""
+                guard let cluster = ClusterSocket(postmasterPID: pidFile, user: "souk") else {
+                    throw BenchError.server("cannot find the embedded cluster's socket in \(folder)/pg/postmaster.pid")
+                }
+                return ShopServer(
+                    endpoint: endpoint,
+                    cluster: cluster,
+                    admin: (adminEmail, password),
+                    folder: folder,
+                    pid: pid
+                )
+            } catch {
+                await ChildProcess.terminate(pid)
+                throw error
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 30 s; soukd stops its PostgreSQL) and removes the folder.
+    package func stop() async {
+        await ChildProcess.terminate(self.pid)
+        try? FileManager.default.removeItem(atPath: self.folder)
+    }
+
+    /// `soukd bootstrap-admin`: the one-time password is the line after the one announcing it.
+    private static func bootstrap(
+        _ soukd: String,
+        _ email: String,
+        _ options: [String],
+        log: String
+    ) async throws -> String {
+        let outcome = try await ChildProcess.run(
+            [soukd, "bootstrap-admin", "--email", email] + options,
+            log: log,
+            environment: Self.environment,
+            timeout: .seconds(120)
+        )
+        let lines = outcome.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard outcome.status == 0, let announced = lines.firstIndex(where: { $0.contains("one-time password") }),
+            announced + 1 < lines.count, !lines[announced + 1].isEmpty
+        else {
+            let tail = lines.suffix(3).joined(separator: " / ")
+            throw BenchError.server("soukd bootstrap-admin failed (exit status \(outcome.status)): \(tail)")
+        }
+        return lines[announced + 1]
+    }
+
+    private static func waitReady(pid: pid_t, log: String) async throws -> ServerEndpoint {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            // The banner is written at once; its last line names the database.
+            if text.contains("\n  database: "), let endpoint = ServerEndpoint(banner: text) { return endpoint }
+            if ChildProcess.hasExited(pid) {
+                let tail = text.split(separator: "\n").suffix(3).joined(separator: " / ")
+                throw BenchError.server("soukd exited before it was ready: \(tail)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchError.server("soukd was not ready after 120 s; its log is \(log)")
+    }
+
+    /// This environment without `DATABASE_URL` and `SOUK_*`: soukd must use its embedded cluster.
+    private static var environment: [String] {
+        ProcessInfo.processInfo.environment
+            .filter { key, _ in key != "DATABASE_URL" && !key.hasPrefix("SOUK_") }
+            .map { "\($0.key)=\($0.value)" }
+    }
+}

@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "soukd", targets: ["soukd"]),
         .executable(name: "souk-bench", targets: ["souk-bench"]),
+        .executable(name: "soukctl", targets: ["soukctl"]),
         .library(name: "SoukClient", targets: ["SoukClient"]),
     ],
     dependencies: [
@@ -190,6 +191,33 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
 
+        // soukctl's testable parts: contexts and credential files, table layout, money text, exit statuses.
+        .target(
+            name: "SoukCtlKit",
+            dependencies: [
+                "SoukAPI",
+                "SoukMoney",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // soukctl: the terminal admin, built only on SoukClient.
+        .executableTarget(
+            name: "soukctl",
+            dependencies: [
+                "SoukCtlKit",
+                "SoukClient",
+                "SoukAPI",
+                "SoukMoney",
+                "SoukWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+
         // souk-bench: closed-loop load over SWP, gRPC/HTTP2 and the in-process transport; reports and charts.
         .target(
             name: "SoukBench",
@@ -345,6 +373,16 @@ let package = Package(
                 "SoukBench",
                 "TestSupport",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "SoukCtlKitTests",
+            dependencies: [
+                "SoukCtlKit",
+                "SoukAPI",
+                "SoukMoney",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

@@ -118,7 +118,13 @@ package struct Host: Sendable {
             servers: servers,
             postgres: postgres,
             migrations: [HostMigrations.schema] + entries.flatMap(\.migrations),
-            prepare: entries.flatMap(\.prepare),
+            prepare: entries.flatMap(\.prepare)
+                + DemoSeed.steps(
+                    config: self.config,
+                    identity: catalog.identity,
+                    postgres: postgres,
+                    logger: self.logger
+                ),
             health: self.health,
             healthNames: healthNames,
             drainTimeout: self.config.drainTimeout,

@@ -27,6 +27,9 @@ package struct HostConfig: Sendable, Hashable {
     package var dataKeys: DataKeys = .developmentFile
     /// The identity service's settings (password hashing cost, token lifetimes, throttling).
     package var identity = IdentityService.Config()
+    /// Load the demo catalog, customers and orders (``DemoSeed``) after the services are prepared, when the
+    /// catalog has no products.
+    package var seedDemo = false
 
     /// The source of the data key ring.
     package enum DataKeys: Sendable, Hashable {

@@ -11,10 +11,14 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: HostOptions
 
+    @Flag(help: "On an empty catalog, load the demo products, customers and orders (logs the demo password).")
+    var seedDemo = false
+
     func run() async throws {
-        let settings = try await reportingErrors {
+        var settings = try await reportingErrors {
             try ResolvedSettings(options: self.options, environment: ProcessInfo.processInfo.environment)
         }
+        settings.host.seedDemo = self.seedDemo
         let logger = LogSetup.bootstrap(level: settings.logLevel)
         let host = Host(config: settings.host, logger: logger)
         try await reportingErrors {

@@ -192,6 +192,13 @@ package enum CatalogMigrations {
                     """,
                 ]
             ),
+            Migration(
+                version: 5,
+                name: "the rates' version (newest import) from an index",
+                statements: [
+                    "CREATE INDEX exchange_rates_imported ON catalog.exchange_rates (imported_at)"
+                ]
+            ),
         ]
     )
 }

@@ -36,7 +36,7 @@ extension CatalogService {
         let lines = try await self.store.cartLines(account: account)
         let records = try await self.store.products(ids: Array(Set(lines.map(\.product))))
         let products = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
-        let rates = RateBook(try await self.store.rates())
+        let rates = try await self.store.rateBook()
         var cart = Souk_Catalog_V1_Cart()
         var total = Money.zero(currency)
         for line in lines {

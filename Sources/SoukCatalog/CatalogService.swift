@@ -99,7 +99,7 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
         guard let record = try await self.store.product(id),
             record.published || Caller.current?.has(.editCatalog) == true
         else { throw CatalogError.notFound("product_id: no product \(request.productID)") }
-        return try self.message(for: record, currency: currency, rates: RateBook(try await self.store.rates()))
+        return try self.message(for: record, currency: currency, rates: try await self.store.rateBook())
     }
 
     package func searchProducts(
@@ -107,7 +107,7 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_SearchProductsResponse {
         let search = try ProductValidation.search(from: request)
-        let rates = RateBook(try await self.store.rates())
+        let rates = try await self.store.rateBook()
         let page = try await self.store.search(search, rates: rates, limit: search.pageSize + 1)
         var response = Souk_Catalog_V1_SearchProductsResponse()
         response.products = try page.prefix(search.pageSize).map { record, _ in

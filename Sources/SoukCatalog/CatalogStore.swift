@@ -25,6 +25,8 @@ struct ProductRecord: Sendable {
 struct CatalogStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// The exchange rates between calls; shared by the copies of this store.
+    let rateCache = RateCache()
 
     // MARK: Categories
 
@@ -223,52 +225,72 @@ struct CatalogStore: Sendable {
         return page.compactMap { id, key in byID[id].map { ($0, key) } }
     }
 
-    /// The products with `ids`, in that order, with their SKUs and prices (two queries for any number).
+    /// The products with `ids`, in that order, with their SKUs and prices: one query for any number, which also
+    /// reads the stored rates' version for the rate cache.
     func products(ids: [UUID]) async throws -> [ProductRecord] {
         guard !ids.isEmpty else { return [] }
         var products: [UUID: ProductRecord] = [:]
         let rows = try await self.client.query(
             """
-            SELECT id, category_id, title, description, image_urls, attributes, state FROM catalog.products
-            WHERE id = ANY(\(ids))
+            SELECT p.id, p.category_id, p.title, p.description, p.image_urls, p.attributes, p.state,
+                s.code, s.attributes, pr.currency, pr.minor_units,
+                (SELECT max(imported_at) FROM catalog.exchange_rates)
+            FROM catalog.products p
+            LEFT JOIN catalog.skus s ON s.product_id = p.id
+            LEFT JOIN catalog.sku_prices pr ON pr.sku = s.code
+            WHERE p.id = ANY(\(ids))
+            ORDER BY p.id, s.position, pr.position
             """,
             logger: self.logger
         )
-        for try await (id, category, title, description, images, attributes, state) in rows.decode(
-            (UUID, UUID, String, String, [String], String, String).self
-        ) {
-            products[id] = ProductRecord(
-                id: id,
-                categoryID: category,
-                title: title,
-                description: description,
-                imageURLs: images,
-                attributes: Self.dictionary(attributes),
-                published: state == "published",
-                skus: []
+        var version: Date?
+        for try await row in rows {
+            let (
+                id, category, title, description, images, attributes, state, code, skuAttributes, currency, minor,
+                ratesVersion
+            ) = try row.decode(
+                (UUID, UUID, String, String, [String], String, String, String?, String?, String?, Int64?, Date?).self
             )
-        }
-        let skus = try await self.client.query(
-            """
-            SELECT s.product_id, s.code, s.attributes, p.currency, p.minor_units FROM catalog.skus s
-            JOIN catalog.sku_prices p ON p.sku = s.code
-            WHERE s.product_id = ANY(\(ids)) ORDER BY s.product_id, s.position, p.position
-            """,
-            logger: self.logger
-        )
-        for try await (product, code, attributes, currency, minor) in skus.decode(
-            (UUID, String, String, String, Int64).self
-        ) {
-            guard var record = products[product], let currency = Currency.supported[currency] else { continue }
-            let price = Money(minorUnits: minor, currency: currency)
-            if let index = record.skus.firstIndex(where: { $0.code == code }) {
-                record.skus[index].prices.append(price)
-            } else {
-                record.skus.append(.init(code: code, attributes: Self.dictionary(attributes), prices: [price]))
+            version = ratesVersion
+            var record =
+                products[id]
+                ?? ProductRecord(
+                    id: id,
+                    categoryID: category,
+                    title: title,
+                    description: description,
+                    imageURLs: images,
+                    attributes: Self.dictionary(attributes),
+                    published: state == "published",
+                    skus: []
+                )
+            if let code, let currency = currency.flatMap({ Currency.supported[$0] }), let minor {
+                let price = Money(minorUnits: minor, currency: currency)
+                if let last = record.skus.indices.last, record.skus[last].code == code {
+                    record.skus[last].prices.append(price)
+                } else {
+                    record.skus.append(
+                        .init(code: code, attributes: Self.dictionary(skuAttributes ?? "{}"), prices: [price])
+                    )
+                }
             }
-            products[product] = record
+            products[id] = record
         }
+        self.rateCache.observe(version)
         return ids.compactMap { products[$0] }
+    }
+
+    /// The stored rates as a book, from the cache when it is current (see ``RateCache``).
+    func rateBook() async throws -> RateBook {
+        try await self.rateCache.book {
+            let rows = try await self.client.query(
+                "SELECT max(imported_at) FROM catalog.exchange_rates",
+                logger: self.logger
+            )
+            var version: Date?
+            for try await value in rows.decode(Date?.self) { version = value }
+            return (try await self.rates(), version)
+        }
     }
 
     // MARK: Rates
@@ -310,6 +332,7 @@ struct CatalogStore: Sendable {
                 )
             }
         }
+        self.rateCache.invalidate()
     }
 
     /// Runs `body` in one transaction; an error `body` throws comes out as itself, not wrapped.

@@ -237,7 +237,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         }
         let records = try await self.store.products(ids: Array(Set(cart.map(\.product))))
         let products = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
-        let rates = RateBook(try await self.store.rates())
+        let rates = try await self.store.rateBook()
         var lines: [OrderDraft.Line] = []
         var used: [String: ExchangeRate] = [:]
         var total = Money.zero(currency)

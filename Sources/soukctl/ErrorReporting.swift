@@ -23,3 +23,12 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(CtlError.Code.internal.exitStatus)
     }
 }
+
+/// Runs a `validate()` check; a ``CtlError`` becomes ArgumentParser's usage error (exit status 64).
+func validating(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as CtlError {
+        throw ValidationError(error.hint.isEmpty ? error.message : "\(error.message); \(error.hint)")
+    }
+}

@@ -20,6 +20,11 @@ struct Session {
 
     static var nowUnixMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
+    /// Whether a login is saved for this context (a damaged one throws).
+    var isLoggedIn: Bool {
+        get throws { try Credentials.load(context: self.context.name, from: self.folder) != nil }
+    }
+
     /// Calls without a login (sign-in, the public catalog).
     ///
     /// - Parameter mapErrors: false to let a call's `RPCError` through (login inspects it).

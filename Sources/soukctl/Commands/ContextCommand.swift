@@ -27,7 +27,7 @@ struct ContextCommand: AsyncParsableCommand {
         @Flag(help: "No TLS (a soukd started with --plaintext; loopback only).") var plaintext = false
 
         func validate() throws {
-            _ = try Endpoint(parsing: self.endpoint)
+            try validating { _ = try Endpoint(parsing: self.endpoint) }
             if self.plaintext, self.ca != nil { throw ValidationError("--plaintext and --ca exclude each other") }
         }
 

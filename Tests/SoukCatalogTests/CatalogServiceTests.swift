@@ -68,7 +68,10 @@ struct CatalogServiceTests {
             #expect(noRate?.code == .failedPrecondition)
             #expect(noRate?.message.contains("no stored rate") == true)
 
-            for (words, expected) in [("кружки", 1), ("mugs", 1), ("coffee", 1), ("телевизор", 0)] {
+            // Capitals in the title or the query do not matter, in Cyrillic too (the cluster's LC_CTYPE is C.UTF-8).
+            for (words, expected) in [
+                ("кружки", 1), ("керамическая", 1), ("КРУЖКА", 1), ("mugs", 1), ("coffee", 1), ("телевизор", 0),
+            ] {
                 var search = Souk_Catalog_V1_SearchProductsRequest()
                 search.query = words
                 search.categoryID = category.id

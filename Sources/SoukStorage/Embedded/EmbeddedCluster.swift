@@ -178,8 +178,10 @@ package struct EmbeddedCluster: Sendable {
         let outcome = try await self.runner.run(
             self.binaries.initdb,
             [
+                // Byte-order collation (fast, stable), but Unicode character classes: full-text search must
+                // lower-case Cyrillic, which the C locale does not.
                 "-D", self.clusterDirectory, "-U", Self.superuser, "--auth=trust", "--encoding=UTF8",
-                "--locale=C", "--no-instructions",
+                "--locale=C", "--lc-ctype=C.UTF-8", "--no-instructions",
             ]
         )
         guard outcome.status == 0 else {

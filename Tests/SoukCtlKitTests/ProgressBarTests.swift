@@ -6,7 +6,7 @@ struct ProgressBarTests {
     @Test("the bar fills with the bytes sent and names both sizes")
     func bar() {
         #expect(
-            ProgressBar.render(done: 0, total: 2048, width: 60) == "[" + String(repeating: ".", count: 34)
+            ProgressBar.render(done: 0, total: 2048, width: 60) == "[" + String(repeating: ".", count: 38)
                 + "]   0%  0 B / 2.0 KiB"
         )
         let half = ProgressBar.render(done: 1_363_149, total: 2_726_298, width: 80)

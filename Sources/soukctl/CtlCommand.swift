@@ -22,7 +22,7 @@ struct CtlCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ContextCommand.self, Login.self, Logout.self, Whoami.self, PasswordCommand.self, TotpCommand.self,
-            Users.self, Categories.self, Products.self, Stock.self,
+            Users.self, Categories.self, Products.self, Stock.self, Orders.self, Cart.self, SignUp.self,
         ]
     )
 

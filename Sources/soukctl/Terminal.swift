@@ -14,7 +14,8 @@ enum Terminal {
         isatty(fd) == 1
     }
 
-    /// Columns to fit tables in: `COLUMNS` when set, else the terminal's width, else 100.
+    /// Columns to fit tables in: `COLUMNS` when set, else the terminal's width; unlimited when standard output
+    /// is not a terminal (a pipe gets whole cells).
     static var width: Int {
         if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text), columns > 0 {
             return columns
@@ -23,7 +24,7 @@ enum Terminal {
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
             return Int(size.ws_col)
         }
-        return 100
+        return Self.isTTY(STDOUT_FILENO) ? 100 : Int.max / 2
     }
 
     /// One line of standard input without its newline; nil at the end of input.

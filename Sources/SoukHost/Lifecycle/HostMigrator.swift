@@ -50,19 +50,20 @@ package struct HostMigrator: Sendable {
         let ring = try self.config.loadDataKeys()
         let config = self.config
         let logger = self.logger
-        return try await self.withMigratedDatabase(forceIdentity: true) { _, client in
+        return try await self.withMigratedDatabase(including: [.identity]) { _, client in
             let identity = IdentityService(config: config.identity, postgres: client, ring: ring, logger: logger)
             try await identity.prepare()
             return try await body(identity)
         }
     }
 
-    private func withMigratedDatabase<T: Sendable>(
-        forceIdentity: Bool = false,
+    /// Runs `body` on the host's database (starting and stopping the embedded cluster when that is the
+    /// database) after migrating the schemas of the configured services and of `including`.
+    func withMigratedDatabase<T: Sendable>(
+        including extra: Set<ServiceName> = [],
         _ body: @Sendable ([MigrationRunner.Report], PostgresClient) async throws -> T
     ) async throws -> T {
-        var services = self.config.services
-        if forceIdentity { services.insert(.identity) }
+        let services = self.config.services.union(extra)
         let sets = [HostMigrations.schema] + services.sorted().flatMap { ServiceCatalog.migrations(for: $0) }
         switch self.config.database {
         case .url(let url):

@@ -1,8 +1,6 @@
 package import Foundation
 package import Logging
-import PostgresNIO
 import SoukCatalog
-import SoukStorage
 
 /// `soukd import-rates`: stores publishers' rate files in the catalog of a host's database without serving.
 ///
@@ -74,7 +72,8 @@ package struct HostRateImport: Sendable {
             throw HostError(code: .invalidConfiguration, message: error.message)
         }
         let logger = self.logger
-        let outcomes = try await self.withCatalogDatabase { client in
+        let migrator = HostMigrator(config: self.config, logger: self.logger)
+        let outcomes = try await migrator.withMigratedDatabase(including: [.catalog]) { _, client in
             try await RateImport(postgres: client, logger: logger).run(feeds)
         }
         return outcomes.map { outcome in
@@ -84,42 +83,6 @@ package struct HostRateImport: Sendable {
                 imported: outcome.imported,
                 alreadyStored: outcome.alreadyStored
             )
-        }
-    }
-
-    private func withCatalogDatabase<T: Sendable>(
-        _ body: @Sendable (PostgresClient) async throws -> T
-    ) async throws -> T {
-        let sets = [HostMigrations.schema] + ServiceCatalog.migrations(for: .catalog)
-        switch self.config.database {
-        case .url(let url):
-            return try await Self.run(sets, url: url, logger: self.logger, body)
-        case .embedded:
-            let cluster = try EmbeddedCluster(dataFolder: self.config.dataFolder, logger: self.logger)
-            try await cluster.start()
-            do {
-                let result = try await Self.run(sets, url: cluster.databaseURL, logger: self.logger, body)
-                try await cluster.stop()
-                return result
-            } catch {
-                try? await cluster.stop()
-                throw error
-            }
-        }
-    }
-
-    private static func run<T: Sendable>(
-        _ sets: [SchemaMigrations],
-        url: DatabaseURL,
-        logger: Logger,
-        _ body: @Sendable (PostgresClient) async throws -> T
-    ) async throws -> T {
-        let client = PostgresClient(configuration: url.makeClientConfiguration(), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            _ = try await MigrationRunner(logger: logger).migrate(sets, on: client)
-            return try await body(client)
         }
     }
 }

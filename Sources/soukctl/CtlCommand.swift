@@ -36,6 +36,9 @@ struct CtlCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let status as ExitCode {
+            // A command's failure, already reported on one line.
+            Foundation.exit(status.rawValue)
         } catch {
             let status = Self.exitCode(for: error)
             guard status == .validationFailure else { Self.exit(withError: error) }

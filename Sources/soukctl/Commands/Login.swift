@@ -47,13 +47,17 @@ struct Login: AsyncParsableCommand {
                 where error.code == .unauthenticated && error.message.contains("two-factor")
                 && request.totpCode.isEmpty
             {
+                if !self.totpStdin && !Terminal.isTTY(0) {
+                    throw CtlError(
+                        .auth,
+                        "this account needs a two-factor code",
+                        hint: "pass --totp CODE or --totp-stdin"
+                    )
+                }
                 request.totpCode =
                     try self.totpStdin
                     ? Self.stdinLine("two-factor code")
-                    : Terminal.ask(
-                        prompt: "Two-factor code: ",
-                        scriptFlag: "--totp CODE or --totp-stdin"
-                    )
+                    : Terminal.ask(prompt: "Two-factor code: ", scriptFlag: "--totp")
                 response = try await session.anonymous { api in
                     try await api.identity.login(request, options: api.options)
                 }

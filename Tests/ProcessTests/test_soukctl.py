@@ -1,0 +1,326 @@
+"""soukctl as an operator meets it: the built binary against a real soukd (identity and catalog on a fresh embedded
+database), with its configuration in a temporary SOUK_CONFIG_HOME. Contexts, login with the forced change of a
+one-time password and with a TOTP code, credential files of mode 0600, the catalog, an import with a bad row, stock,
+a customer's cart and order, the admin's order commands and a live watch, JSON output, and the exit statuses of a bad
+flag (64), a refused request (65), an unreachable server (69) and auth failures (77).
+
+Run by scripts/test; SOUKD and SOUKCTL name the built binaries.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import os
+import queue
+import stat
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+from processes import stop
+from test_soukd import SOUKD, Soukd
+
+SOUKCTL = os.environ.get(
+    "SOUKCTL", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "soukctl")
+)
+ADMIN = "root@souk.example"
+ADMIN_PASSWORD = "Kettle-and-teapot-2026"
+STAFF = "packer@souk.example"
+STAFF_PASSWORD = "Boxes-and-tape-77!"
+CUSTOMER = "buyer@souk.example"
+CUSTOMER_PASSWORD = "Spoon-and-fork-77"
+
+
+def totp(secret_base32, at=None, step_offset=0):
+    """RFC 6238 with SHA-1, 30-second steps and 6 digits, as Google Authenticator computes it."""
+    key = base64.b32decode(secret_base32 + "=" * (-len(secret_base32) % 8))
+    counter = int((at or time.time()) // 30) + step_offset
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{code:06d}"
+
+
+def test_totp_matches_rfc_6238_vectors():
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    # RFC 6238 appendix B, truncated to 6 digits.
+    assert totp(secret, at=59) == "287082"
+    assert totp(secret, at=1111111109) == "081804"
+
+
+class Platform:
+    """One soukd and one soukctl configuration folder shared by the tests of this file, in order."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.data = os.path.join(folder, "data")
+        self.config = os.path.join(folder, "config")
+        self.state = {}
+
+    def ctl(self, *args, input=None, timeout=60, env=None):
+        environment = dict(os.environ, SOUK_CONFIG_HOME=self.config, COLUMNS="200")
+        environment.update(env or {})
+        return subprocess.run(
+            [os.path.abspath(SOUKCTL), *args],
+            input=input, capture_output=True, text=True, timeout=timeout, env=environment,
+        )
+
+    def ok(self, *args, input=None):
+        result = self.ctl(*args, input=input)
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+        return result
+
+    def json(self, *args, input=None):
+        return json.loads(self.ok(*args, "-o", "json", input=input).stdout)
+
+
+@pytest.fixture(scope="module")
+def platform():
+    with tempfile.TemporaryDirectory(prefix="soukctl-process-", dir="/tmp") as folder:
+        os.chmod(folder, 0o755)
+        platform = Platform(folder)
+        boot = subprocess.run(
+            [os.path.abspath(SOUKD), "bootstrap-admin", "--email", ADMIN, "--data-folder", platform.data],
+            capture_output=True, text=True, timeout=180,
+        )
+        assert boot.returncode == 0, boot.stderr
+        platform.one_time_password = boot.stdout.strip().splitlines()[-1]
+        soukd = Soukd(folder, ["--services", "identity,catalog", "--data-folder", platform.data,
+                               "--swp-port", "0", "--grpc-port", "0"])
+        soukd.wait_ready()
+        platform.endpoint = f"127.0.0.1:{soukd.swp_port}"
+        platform.ca = os.path.join(platform.data, "tls", "ca.pem")
+        try:
+            yield platform
+        finally:
+            stop(soukd.process)
+
+
+def one_line_error(result, code):
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("soukctl: "), lines[0]
+    return lines[0]
+
+
+def test_bad_flag_is_a_usage_error(platform):
+    line = one_line_error(platform.ctl("products", "list", "--bogus"), 64)
+    assert "--bogus" in line
+    line = one_line_error(platform.ctl("products", "create", "--category", "c", "--title", "t", "--sku", "S",
+                                       "--price", "14.999", "--currency", "RUB"), 64)
+    assert "--price" in line and "at most 2 decimals" in line
+
+
+def test_no_context_then_contexts(platform):
+    line = one_line_error(platform.ctl("whoami"), 64)
+    assert "soukctl context add" in line
+    assert "current" in platform.ok("context", "add", "local", "--endpoint", platform.endpoint,
+                                    "--ca", platform.ca).stdout
+    platform.ok("context", "add", "down", "--endpoint", "127.0.0.1:1", "--ca", platform.ca)
+    platform.ok("context", "add", "shop", "--endpoint", platform.endpoint, "--ca", platform.ca)
+    contexts = platform.json("context", "list")
+    assert contexts["current"] == "local"
+    assert sorted(contexts["contexts"]) == ["down", "local", "shop"]
+    assert stat.S_IMODE(os.stat(platform.config).st_mode) == 0o700
+
+
+def test_unreachable_server_is_69(platform):
+    result = platform.ctl("login", "--context", "down", "--email", ADMIN, "--password-stdin", input="x\n")
+    line = one_line_error(result, 69)
+    assert "cannot reach 127.0.0.1:1 (connection refused)" in line
+
+
+def test_admin_login_changes_the_one_time_password(platform):
+    result = platform.ok("login", "--email", ADMIN, "--password-stdin", "--new-password-stdin",
+                         input=f"{platform.one_time_password}\n{ADMIN_PASSWORD}\n")
+    assert f"logged in to local as {ADMIN} (admin)" in result.stdout
+    assert "one-time password was changed" in result.stderr
+    credentials = os.path.join(platform.config, "credentials", "local.json")
+    assert stat.S_IMODE(os.stat(credentials).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(os.path.dirname(credentials)).st_mode) == 0o700
+    saved = json.load(open(credentials))
+    whoami = platform.ok("whoami")
+    assert f"email:      {ADMIN}" in whoami.stdout and "roles:      admin" in whoami.stdout
+    assert "context:    local" in whoami.stdout
+    assert saved["accessToken"] not in whoami.stdout + whoami.stderr
+    account = platform.json("whoami")
+    assert account["email"] == ADMIN and account["roles"] == ["ROLE_ADMIN"]
+    # The one-time password no longer works; the new one does.
+    old = platform.ctl("login", "--email", ADMIN, "--password-stdin", input=f"{platform.one_time_password}\n")
+    assert "the email or password is wrong" in one_line_error(old, 77)
+    platform.ok("login", "--email", ADMIN, "--password-stdin", input=f"{ADMIN_PASSWORD}\n")
+
+
+def test_staff_with_two_factor(platform):
+    created = platform.json("users", "create", "--email", STAFF, "--role", "staff")
+    assert created["account"]["roles"] == ["ROLE_STAFF"]
+    staff = ["--context", "shop"]
+    # Without a new password on a pipe, the login is saved but every call but a password change is refused.
+    first = platform.ok("login", *staff, "--email", STAFF, "--password-stdin", input=created["initialPassword"] + "\n")
+    assert "soukctl password change" in first.stderr
+    assert "soukctl password change" in one_line_error(platform.ctl("stock", "show", "X", *staff), 77)
+    platform.ok("password", "change", *staff, "--stdin", input=f"{created['initialPassword']}\n{STAFF_PASSWORD}\n")
+    enrolment = platform.json("totp", "begin", *staff)
+    # Confirm with the previous step's code, so the current one is still fresh for the login below.
+    codes = platform.json("totp", "confirm", totp(enrolment["secret"], step_offset=-1), *staff)
+    assert len(codes["recoveryCodes"]) == 10
+    platform.ok("logout", *staff)
+    assert not os.path.exists(os.path.join(platform.config, "credentials", "shop.json"))
+    assert "not logged in" in one_line_error(platform.ctl("whoami", *staff), 77)
+    no_code = platform.ctl("login", *staff, "--email", STAFF, "--password-stdin", input=STAFF_PASSWORD + "\n")
+    assert "needs a two-factor code" in one_line_error(no_code, 77)
+    result = platform.ok("login", *staff, "--email", STAFF, "--password-stdin", "--totp-stdin",
+                         input=f"{STAFF_PASSWORD}\n{totp(enrolment['secret'])}\n")
+    assert f"as {STAFF} (staff)" in result.stdout
+    assert "two-factor: on" in platform.ok("whoami", *staff).stdout
+    staff_list = platform.json("users", "list", "--role", "staff", *staff)
+    assert [account["email"] for account in staff_list] == [STAFF]
+    # Staff read accounts but do not manage them.
+    line = one_line_error(platform.ctl("users", "disable", created["account"]["id"], *staff), 77)
+    assert "accounts.manage" in line
+
+
+def test_catalog_import_and_stock(platform):
+    category = platform.json("categories", "create", "--name", "Kitchen", "--slug", "kitchen")[0]
+    platform.state["category"] = category["id"]
+    product = platform.json("products", "create", "--category", category["id"], "--title", "Чайник",
+                            "--sku", "KETTLE-1", "--price", "1499.00", "--currency", "RUB",
+                            "--description", "1,7 л")[0]
+    assert product["state"] == "PRODUCT_STATE_DRAFT"
+    assert product["skus"][0]["prices"][0] == {"minorUnits": "149900", "currency": "RUB"}
+    published = platform.ok("products", "publish", product["id"])
+    assert "published" in published.stdout and "1499.00 RUB" in published.stdout
+    shown = platform.ok("products", "show", product["id"], "--currency", "USD").stdout
+    assert "KETTLE-1" in shown and "1499.00 RUB" in shown and " USD" in shown
+
+    # The same refusal twice: the server names the field, exit status 65.
+    duplicate = platform.ctl("categories", "create", "--name", "Again", "--slug", "kitchen")
+    assert "slug" in one_line_error(duplicate, 65)
+
+    csv = os.path.join(platform.folder, "products.csv")
+    with open(csv, "w") as out:
+        out.write("category,title,description,sku,price,currency,stock\n")
+        out.write("kitchen,Ложка,,SPOON-1,99.00,RUB,10\n")
+        out.write("kitchen,Bad,,BAD-1,12.345,RUB,1\n")
+        out.write("kitchen,Вилка,,FORK-1,120,RUB,3\n")
+    result = platform.ctl("products", "import", csv, "--publish")
+    assert result.returncode == 65, result.stderr
+    assert "rows: 3, imported: 2, rejected: 1" in result.stdout
+    report = [line.split() for line in result.stdout.splitlines()]
+    assert ["3", "price"] == report[2][:2], result.stdout
+    assert result.stderr.strip() == ("soukctl: 1 of 3 rows were rejected; fix those lines and import them again "
+                                     "(the other rows are saved)")
+    # No progress bar when standard error is not a terminal.
+    assert "[" not in result.stderr
+
+    listed = platform.json("products", "list", "--currency", "EUR")
+    assert sorted(p["title"] for p in listed) == ["Вилка", "Ложка", "Чайник"]
+    assert all(p["skus"][0]["displayPrice"]["currency"] == "EUR" for p in listed)
+    assert [p["title"] for p in platform.json("products", "list", "--query", "ложка")] == ["Ложка"]
+
+    table = platform.ok("stock", "set", "SPOON-1", "--warehouse", "MSK-1", "--on-hand", "20").stdout
+    assert table.splitlines()[1].split() == ["SPOON-1", "MSK-1", "20", "0", "20"]
+    assert platform.json("stock", "show", "SPOON-1")[0]["available"] == 20
+
+
+def read_lines(stream, into):
+    for line in stream:
+        into.put(line)
+
+
+def test_customer_order_seen_by_watch_then_moved(platform):
+    customer = ["--context", "shop"]
+    platform.ok("signup", *customer, "--email", CUSTOMER, "--password-stdin", "--currency", "RUB",
+                input=CUSTOMER_PASSWORD + "\n")
+    platform.ok("login", *customer, "--email", CUSTOMER, "--password-stdin", input=CUSTOMER_PASSWORD + "\n")
+    assert "accounts.read" in one_line_error(platform.ctl("users", "list", *customer), 77)
+
+    environment = dict(os.environ, SOUK_CONFIG_HOME=platform.config)
+    watch = subprocess.Popen([os.path.abspath(SOUKCTL), "orders", "watch", "-o", "json"], env=environment,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    updates = queue.Queue()
+    threading.Thread(target=read_lines, args=(watch.stdout, updates), daemon=True).start()
+    try:
+        # The watch sees only what happens after it is subscribed; place orders until one shows up, each within a
+        # few seconds of being placed.
+        seen = None
+        placed = []
+        for attempt in range(10):
+            platform.ok("cart", "add", "SPOON-1", "--quantity", "2", *customer)
+            order = platform.json("orders", "place", "--currency", "RUB", "--key", f"key-{attempt}", *customer)
+            assert order["total"] == {"minorUnits": "19800", "currency": "RUB"}
+            placed.append(order["id"])
+            try:
+                while True:
+                    update = json.loads(updates.get(timeout=3))
+                    if update["order"]["id"] in placed:
+                        seen = update
+                        break
+            except queue.Empty:
+                continue
+            break
+        assert seen is not None, watch.stderr.read() if watch.poll() is not None else "no update"
+        assert seen["type"] == "order.placed"
+        assert seen["order"]["status"] == "ORDER_STATUS_PENDING_PAYMENT"
+    finally:
+        stop(watch, timeout=10)
+
+    order_id = seen["order"]["id"]
+    listed = platform.json("orders", "list", "--status", "pending_payment", "--currency", "RUB")
+    assert order_id in [order["id"] for order in listed]
+    since = platform.json("orders", "list", "--since", time.strftime("%Y-%m-%d", time.gmtime()), "--limit", "1")
+    assert len(since) == 1
+    assert platform.json("orders", "list", "--since", "2999-01-01") == []
+    assert order_id in platform.ok("orders", "list").stdout
+
+    paid = platform.ok("orders", "next", order_id, "--note", "paid by card").stdout
+    assert paid.splitlines()[1].split()[2] == "paid"
+    platform.ok("orders", "next", order_id)
+    shown = platform.ok("orders", "show", order_id).stdout
+    assert "status:   packed" in shown
+    assert "SPOON-1" in shown and "198.00 RUB" in shown and "paid by card" in shown
+    history = platform.json("orders", "show", order_id)["history"]
+    assert [change["to"] for change in history] == [
+        "ORDER_STATUS_PENDING_PAYMENT", "ORDER_STATUS_PAID", "ORDER_STATUS_PACKED"]
+    # A move the state machine does not allow is refused by the server: 65.
+    one_line_error(platform.ctl("orders", "move", order_id, "pending_payment"), 65)
+    assert "not an order status" in one_line_error(platform.ctl("orders", "move", order_id, "lost"), 64)
+    # The customer's own order, but not the staff listing.
+    assert platform.json("orders", "show", order_id, *customer)["status"] == "ORDER_STATUS_PACKED"
+    one_line_error(platform.ctl("orders", "list", *customer), 77)
+
+
+def test_damaged_and_expired_logins_are_auth_errors(platform):
+    credentials = os.path.join(platform.config, "credentials", "shop.json")
+    saved = json.load(open(credentials))
+    with open(credentials, "w") as out:
+        out.write("{garbled")
+    line = one_line_error(platform.ctl("whoami", "--context", "shop"), 77)
+    assert line.endswith("run `soukctl login`")
+
+    # An access token past its expiry is renewed with the refresh token, transparently...
+    saved["accessExpiresAtUnixMs"] = 1
+    with open(credentials, "w") as out:
+        json.dump(saved, out)
+    assert CUSTOMER in platform.ok("whoami", "--context", "shop").stdout
+    renewed = json.load(open(credentials))
+    assert renewed["refreshToken"] != saved["refreshToken"], "refresh tokens rotate"
+    assert stat.S_IMODE(os.stat(credentials).st_mode) == 0o600
+    # ...and when the refresh token is no longer accepted, the login has expired.
+    renewed["accessExpiresAtUnixMs"] = 1
+    renewed["refreshToken"] = saved["refreshToken"]  # already used: the server ends the session
+    with open(credentials, "w") as out:
+        json.dump(renewed, out)
+    line = one_line_error(platform.ctl("cart", "show", "--context", "shop"), 77)
+    assert line == "soukctl: your login has expired; run `soukctl login`"
+
+
+def test_completion_scripts(platform):
+    for shell in ["bash", "zsh", "fish"]:
+        script = platform.ok("--generate-completion-script", shell).stdout
+        assert "soukctl" in script and "orders" in script

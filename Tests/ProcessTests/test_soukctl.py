@@ -11,7 +11,9 @@ import hashlib
 import hmac
 import json
 import os
+import pty
 import queue
+import select
 import stat
 import struct
 import subprocess
@@ -166,6 +168,7 @@ def test_staff_with_two_factor(platform):
     assert "soukctl password change" in one_line_error(platform.ctl("stock", "show", "X", *staff), 77)
     platform.ok("password", "change", *staff, "--stdin", input=f"{created['initialPassword']}\n{STAFF_PASSWORD}\n")
     enrolment = platform.json("totp", "begin", *staff)
+    platform.state["staff_secret"] = enrolment["secret"]
     # Confirm with the previous step's code, so the current one is still fresh for the login below.
     codes = platform.json("totp", "confirm", totp(enrolment["secret"], step_offset=-1), *staff)
     assert len(codes["recoveryCodes"]) == 10
@@ -293,6 +296,66 @@ def test_customer_order_seen_by_watch_then_moved(platform):
     # The customer's own order, but not the staff listing.
     assert platform.json("orders", "show", order_id, *customer)["status"] == "ORDER_STATUS_PACKED"
     one_line_error(platform.ctl("orders", "list", *customer), 77)
+
+
+class Terminal:
+    """soukctl on a pseudo-terminal, as a person at a keyboard runs it."""
+
+    def __init__(self, platform, *args):
+        environment = dict(os.environ, SOUK_CONFIG_HOME=platform.config, COLUMNS="120")
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(os.path.abspath(SOUKCTL), [SOUKCTL, *args], environment)
+        self.seen = ""
+
+    def expect(self, text, timeout=30):
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"waited for {text!r}, saw {self.seen!r}"
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    chunk = b""
+                assert chunk, f"soukctl ended before {text!r}: {self.seen!r}"
+                self.seen += chunk.decode(errors="replace")
+
+    def type(self, line):
+        os.write(self.fd, (line + "\n").encode())
+
+    def status(self):
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return os.waitstatus_to_exitcode(status)
+
+
+def test_prompts_on_a_terminal_do_not_echo_secrets(platform):
+    created = platform.json("users", "create", "--email", "keeper@souk.example", "--role", "admin")
+    platform.ok("context", "add", "desk", "--endpoint", platform.endpoint, "--ca", platform.ca)
+    session = Terminal(platform, "login", "--context", "desk", "--email", "keeper@souk.example")
+    session.expect("Password for keeper@souk.example: ")
+    session.type(created["initialPassword"])
+    session.expect("New password: ")
+    session.type("Ledger-and-keys-2026")
+    session.expect("New password again: ")
+    session.type("Ledger-and-keys-2026")
+    session.expect("logged in to desk as keeper@souk.example (admin)")
+    assert session.status() == 0
+    assert created["initialPassword"] not in session.seen and "Ledger-and-keys" not in session.seen
+    assert "the one-time password was changed" in session.seen
+
+    # Two-factor: the code is asked for after the password (the step after the one the last login used).
+    secret = platform.state["staff_secret"]
+    platform.ok("context", "add", "bench", "--endpoint", platform.endpoint, "--ca", platform.ca)
+    session = Terminal(platform, "login", "--context", "bench", "--email", STAFF)
+    session.expect("Password for ")
+    session.type(STAFF_PASSWORD)
+    session.expect("Two-factor code: ")
+    session.type(totp(secret, step_offset=1))
+    session.expect(f"logged in to bench as {STAFF} (staff)")
+    assert session.status() == 0
 
 
 def test_damaged_and_expired_logins_are_auth_errors(platform):

@@ -28,7 +28,7 @@ struct CtlCommand: AsyncParsableCommand {
 
     /// Parses the command line and runs the command; a usage error is one line and exit status 64.
     static func main() async {
-        let arguments = GlobalOptions.movedToEnd(Array(CommandLine.arguments.dropFirst()))
+        let arguments = GlobalArguments.movedToEnd(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try Self.parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand {

@@ -186,6 +186,16 @@ def test_staff_with_two_factor(platform):
     # Staff read accounts but do not manage them.
     line = one_line_error(platform.ctl("users", "disable", created["account"]["id"], *staff), 77)
     assert "accounts.manage" in line
+    # The admin does: roles, disabling (the staff can no longer sign in) and enabling again.
+    account = created["account"]["id"]
+    assert platform.json("users", "set-roles", account, "--role", "staff", "--role", "admin")[0]["roles"] == [
+        "ROLE_STAFF", "ROLE_ADMIN"]
+    platform.json("users", "set-roles", account, "--role", "staff")
+    assert platform.json("users", "disable", account)[0]["disabled"] is True
+    refused = platform.ctl("login", "--email", STAFF, "--password-stdin", input=STAFF_PASSWORD + "\n")
+    assert "this account is disabled" in one_line_error(refused, 77)
+    assert f"email:      {ADMIN}" in platform.ok("whoami").stdout, "a refused login keeps the saved one"
+    assert platform.json("users", "enable", account)[0].get("disabled", False) is False
 
 
 def test_catalog_import_and_stock(platform):
@@ -200,6 +210,12 @@ def test_catalog_import_and_stock(platform):
     assert "published" in published.stdout and "1499.00 RUB" in published.stdout
     shown = platform.ok("products", "show", product["id"], "--currency", "USD").stdout
     assert "KETTLE-1" in shown and "1499.00 RUB" in shown and " USD" in shown
+    edited = platform.json("products", "edit", product["id"], "--title", "Чайник 1,7 л",
+                           "--price", "KETTLE-1=1599.50:RUB", "--price", "KETTLE-1=17.99:USD")
+    assert edited["title"] == "Чайник 1,7 л"
+    assert edited["skus"][0]["prices"] == [{"minorUnits": "159950", "currency": "RUB"},
+                                          {"minorUnits": "1799", "currency": "USD"}]
+    assert "--price" in one_line_error(platform.ctl("products", "edit", product["id"], "--price", "KETTLE-1=1"), 64)
 
     # The same refusal twice: the server names the field, exit status 65.
     duplicate = platform.ctl("categories", "create", "--name", "Again", "--slug", "kitchen")
@@ -222,7 +238,7 @@ def test_catalog_import_and_stock(platform):
     assert "[" not in result.stderr
 
     listed = platform.json("products", "list", "--currency", "EUR")
-    assert sorted(p["title"] for p in listed) == ["Вилка", "Ложка", "Чайник"]
+    assert sorted(p["title"] for p in listed) == ["Вилка", "Ложка", "Чайник 1,7 л"]
     assert all(p["skus"][0]["displayPrice"]["currency"] == "EUR" for p in listed)
     assert [p["title"] for p in platform.json("products", "list", "--query", "ложка")] == ["Ложка"]
 

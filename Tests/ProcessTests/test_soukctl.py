@@ -373,6 +373,20 @@ def test_prompts_on_a_terminal_do_not_echo_secrets(platform):
     session.expect(f"logged in to bench as {STAFF} (staff)")
     assert session.status() == 0
 
+    # On a terminal, an import draws its progress on standard error: bytes sent of the file's size.
+    big = os.path.join(platform.folder, "big.jsonl")
+    with open(big, "w") as out:
+        for row in range(1500):
+            out.write(json.dumps({"category": "kitchen", "title": f"Row {row}", "sku": f"ROW-{row}",
+                                  "price": "not a price", "currency": "RUB"}) + "\n")
+    size = os.path.getsize(big)
+    assert size > 64 * 1024, "at least two chunks"
+    session = Terminal(platform, "products", "import", big, "--context", "bench")
+    session.expect("rows: 1500, imported: 0, rejected: 1500")
+    session.expect("1500 of 1500 rows were rejected")
+    assert session.status() == 65
+    assert "100%" in session.seen and f"/ {size / 1024:.1f} KiB" in session.seen, session.seen[:400]
+
 
 def test_damaged_and_expired_logins_are_auth_errors(platform):
     credentials = os.path.join(platform.config, "credentials", "shop.json")

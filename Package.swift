@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "soukd", targets: ["soukd"]),
         .executable(name: "souk-bench", targets: ["souk-bench"]),
         .executable(name: "soukctl", targets: ["soukctl"]),
+        .executable(name: "souk-bridge", targets: ["souk-bridge"]),
         .library(name: "SoukClient", targets: ["SoukClient"]),
     ],
     dependencies: [
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
     ],
     targets: [
         // libzstd from Debian's libzstd-dev, for SWP message compression.
@@ -218,6 +220,35 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
 
+        // The browser bridge: Connect protocol unary calls over HTTP, forwarded to the services over SWP.
+        .target(
+            name: "SoukBridge",
+            dependencies: [
+                "SoukAPI",
+                "SoukClient",
+                "SoukWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // souk-bridge: flags -> SoukBridge, one Hummingbird application.
+        .executableTarget(
+            name: "souk-bridge",
+            dependencies: [
+                "SoukBridge",
+                "SoukClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+
         // souk-bench: closed-loop load over SWP, gRPC/HTTP2 and the in-process transport; reports and charts.
         .target(
             name: "SoukBench",
@@ -383,6 +414,22 @@ let package = Package(
                 "SoukAPI",
                 "SoukMoney",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "SoukBridgeTests",
+            dependencies: [
+                "SoukBridge",
+                "SoukAPI",
+                "SoukClient",
+                "TestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

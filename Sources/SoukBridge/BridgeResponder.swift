@@ -1,0 +1,143 @@
+package import GRPCCore
+package import Hummingbird
+package import Logging
+import NIOCore
+
+/// Answers Connect unary calls (`POST /package.Service/Method`) by forwarding them to the services over
+/// `client`.
+///
+/// A request is checked completely before anything is sent upstream: the verb, the method, the content type
+/// (`application/json` or `application/proto`), `Connect-Timeout-Ms`, the body size and the body itself.
+/// `Authorization: Bearer …` is forwarded as `authorization` metadata; no other header is. Cookie sessions
+/// (and the CSRF check they need) come in the next slice, as do CORS and Connect streaming.
+///
+/// ```swift
+/// try await SoukClient.withConnection(to: endpoint) { client in
+///     let app = Application(responder: BridgeResponder(client: client, config: .defaults, logger: logger))
+///     try await app.runService()
+/// }
+/// ```
+package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
+    package typealias Context = BasicRequestContext
+
+    let client: GRPCClient<Transport>
+    let config: BridgeConfig
+    let methods: BridgeMethods
+    let logger: Logger
+
+    /// A responder forwarding `methods` through `client`; one access log line per request goes to `logger`.
+    package init(
+        client: GRPCClient<Transport>,
+        config: BridgeConfig = .defaults,
+        methods: BridgeMethods = .souk,
+        logger: Logger
+    ) {
+        self.client = client
+        self.config = config
+        self.methods = methods
+        self.logger = logger
+    }
+
+    package func respond(to request: Request, context: Context) async throws -> Response {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response: Response
+        do {
+            response = try await self.call(request)
+        } catch let error as ConnectError {
+            response = error.response(extraHeaders: Self.headers(for: error))
+        } catch let error as RPCError {
+            response = ConnectError(error).response()
+        } catch {
+            response = ConnectError(.internal, "internal error").response()
+        }
+        let elapsed = clock.now - start
+        // The access log: never the body, never the Authorization header, never the query.
+        self.logger.info(
+            "connect request",
+            metadata: [
+                "http.method": "\(request.method.rawValue)",
+                "http.path": "\(request.uri.path)",
+                "http.status": "\(response.status.code)",
+                "http.response_bytes": "\(response.body.contentLength ?? 0)",
+                "duration_us":
+                    "\(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)",
+            ]
+        )
+        return response
+    }
+
+    private func call(_ request: Request) async throws -> Response {
+        let path = request.uri.path
+        guard request.method == .post else {
+            throw ConnectError(
+                .unimplemented,
+                "method: \(request.method.rawValue) is not supported, use POST",
+                httpStatus: 405
+            )
+        }
+        guard path.hasPrefix("/"), let method = self.methods[String(path.dropFirst())] else {
+            throw ConnectError(.unimplemented, "path: no such method \(path)", httpStatus: 404)
+        }
+        guard let codec = request.headers[.contentType].flatMap(ConnectCodec.init(contentType:)) else {
+            throw ConnectError(
+                .unimplemented,
+                "content-type: use application/json or application/proto",
+                httpStatus: 415
+            )
+        }
+        var options = CallOptions.defaults
+        options.timeout = try Self.timeout(request.headers)
+        var metadata: Metadata = [:]
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            metadata.addString(authorization, forKey: "authorization")
+        }
+        let body = try await self.collect(request.body)
+        let reply = try await method.forward(
+            body: body,
+            codec: codec,
+            metadata: metadata,
+            options: options,
+            client: self.client
+        )
+        return Response(
+            status: .ok,
+            headers: [.contentType: codec.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))
+        )
+    }
+
+    /// The body, refused once it passes ``BridgeConfig/maxBodyBytes`` (before reading the rest).
+    private func collect(_ body: RequestBody) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await chunk in body {
+            guard bytes.count + chunk.readableBytes <= self.config.maxBodyBytes else {
+                throw ConnectError(.resourceExhausted, "body: larger than \(self.config.maxBodyBytes) bytes")
+            }
+            bytes.append(contentsOf: chunk.readableBytesView)
+        }
+        return bytes
+    }
+
+    /// `Connect-Timeout-Ms`: at most 10 digits, as the Connect specification says.
+    private static func timeout(_ headers: HTTPFields) throws -> Duration? {
+        // HTTPTypes is not imported by name (Hummingbird re-exports only the structs it needs), so match the
+        // field by its lowercase canonical name.
+        guard let value = headers.first(where: { $0.name.canonicalName == "connect-timeout-ms" })?.value else {
+            return nil
+        }
+        guard (1...10).contains(value.count), value.allSatisfy({ $0.isASCIIDigit }), let milliseconds = Int64(value)
+        else {
+            throw ConnectError(.invalidArgument, "connect-timeout-ms: not 1 to 10 digits")
+        }
+        return .milliseconds(milliseconds)
+    }
+
+    private static func headers(for error: ConnectError) -> HTTPFields {
+        error.httpStatus == 405 ? [.allow: "POST"] : [:]
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { self >= "0" && self <= "9" }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import SoukBridge
+import SoukClient
+
+/// souk-bridge: serves Connect unary calls on `--listen` and forwards them to soukd's SWP port.
+@main
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "souk-bridge",
+        abstract: "The browser bridge: Connect protocol (unary, JSON and binary) to Souk's services over SWP."
+    )
+
+    @Option(help: "The HTTP address to listen on, HOST:PORT.")
+    var listen = "127.0.0.1:7780"
+
+    @Option(help: "soukd's SWP endpoint, HOST:PORT.")
+    var endpoint = "127.0.0.1:7700"
+
+    @Option(help: "The CA certificate (PEM) soukd's TLS certificate is checked against.")
+    var ca = ".souk/tls/ca.pem"
+
+    @Option(help: "The largest request body accepted, in bytes.")
+    var maxBodyBytes = 1 << 20
+
+    func validate() throws {
+        _ = try Self.hostAndPort(self.listen, option: "--listen")
+        _ = try Self.hostAndPort(self.endpoint, option: "--endpoint")
+        guard self.maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes: must be positive") }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "souk-bridge")
+        let listen = try Self.hostAndPort(self.listen, option: "--listen")
+        let endpoint = try Self.hostAndPort(self.endpoint, option: "--endpoint")
+        let upstream = ClientConfig(
+            host: endpoint.host,
+            port: endpoint.port,
+            trust: .certificateAuthority(path: self.ca)
+        )
+        let config = BridgeConfig(maxBodyBytes: self.maxBodyBytes)
+        try await SoukClient.withConnection(to: upstream) { client in
+            let app = Application(
+                responder: BridgeResponder(client: client, config: config, logger: logger),
+                configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "souk-bridge"),
+                logger: logger
+            )
+            try await app.runService()
+        }
+    }
+
+    private static func hostAndPort(_ value: String, option: String) throws -> (host: String, port: Int) {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
+            (0...65535).contains(port), colon != value.startIndex
+        else {
+            throw ValidationError("\(option): expected HOST:PORT, got \(value)")
+        }
+        return (String(value[..<colon]), port)
+    }
+}

@@ -205,7 +205,7 @@ struct CatalogStore: Sendable {
             )
             SELECT p.id, \(unescaped: key) FROM x CROSS JOIN catalog.products p
             \(unescaped: prices)
-            WHERE p.state = 'published'
+            WHERE (p.state = 'published' OR \(search.includesDrafts))
               AND (\(search.query) = ''
                   OR p.search @@ (plainto_tsquery('russian', \(search.query)) || plainto_tsquery('english', \(search.query))))
               AND (x.category IS NULL OR p.category_id IN (SELECT id FROM tree))

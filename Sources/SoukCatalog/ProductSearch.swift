@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import SoukAPI
 import SoukAccess
 import SoukMoney
@@ -42,6 +43,8 @@ struct ProductSearch: Sendable {
     var minPrice: Int64?
     var maxPrice: Int64?
     var isInStockOnly = false
+    /// Drafts as well as published products (staff).
+    var includesDrafts = false
     var order = Order.newest
     var after: Cursor?
     var pageSize = 20
@@ -116,6 +119,12 @@ extension ProductValidation {
             throw CatalogError.invalidArgument("min_price: \(low) is above max_price \(high)")
         }
         search.isInStockOnly = request.inStock
+        if request.includeDrafts {
+            guard Caller.current?.has(.editCatalog) == true else {
+                throw CatalogError(.permissionDenied, "include_drafts: only staff who edit the catalog see drafts")
+            }
+            search.includesDrafts = true
+        }
         switch request.sort {
         case .unspecified: search.order = search.query.isEmpty ? .newest : .relevance
         case .newest: search.order = .newest

@@ -158,4 +158,26 @@ struct CatalogServiceTests {
             #expect(Set((first.products + second.products).map(\.id)) == published)
         }
     }
+
+    @Test("staff list drafts with include_drafts; anyone else asking for drafts is refused")
+    func drafts() async throws {
+        try await IdentityHarness.with { harness in
+            let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
+            var kitchen = Souk_Catalog_V1_CreateCategoryRequest()
+            kitchen.name = "Kitchen"
+            kitchen.slug = "kitchen"
+            let category = try await harness.catalog.createCategory(kitchen, metadata: admin)
+            let draft = try await harness.catalog.createProduct(Self.mug(category: category.id), metadata: admin)
+            var search = Souk_Catalog_V1_SearchProductsRequest()
+            #expect(try await harness.catalog.searchProducts(search, metadata: admin).products.isEmpty)
+            search.includeDrafts = true
+            #expect(try await harness.catalog.searchProducts(search, metadata: admin).products.map(\.id) == [draft.id])
+            let anonymous = await rpcError { _ = try await harness.catalog.searchProducts(search) }
+            #expect(anonymous?.code == .permissionDenied)
+            let customer = IdentityHarness.bearer(try await harness.customer(email: "ann@example.com").accessToken)
+            let refused = await rpcError { _ = try await harness.catalog.searchProducts(search, metadata: customer) }
+            #expect(refused?.code == .permissionDenied)
+            #expect(refused?.message.hasPrefix("include_drafts:") == true)
+        }
+    }
 }

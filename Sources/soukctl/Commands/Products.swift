@@ -66,7 +66,8 @@ struct Products: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Search the published products, newest first without a query."
+            abstract:
+                "Search the published products (with --drafts, staff see drafts too), newest first without a query."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -74,6 +75,7 @@ struct Products: AsyncParsableCommand {
         @Option(help: "Only this category (and its subcategories).") var category: String?
         @Option(help: "Show prices in this currency (ISO 4217).") var currency: String?
         @Option(help: "At most this many products (1-1000).") var limit: Int = 50
+        @Flag(help: "Drafts too (staff who edit the catalog).") var drafts = false
 
         func validate() throws {
             guard (1...1000).contains(self.limit) else { throw ValidationError("--limit: 1 to 1000") }
@@ -87,8 +89,9 @@ struct Products: AsyncParsableCommand {
                 request.categoryID = self.category ?? ""
                 request.currency = self.currency?.uppercased() ?? ""
                 request.pageSize = Int32(min(self.limit, 100))
+                request.includeDrafts = self.drafts
                 let limit = self.limit
-                // Signed in, staff see drafts too; anyone else sees the published catalog.
+                // Signed in when there is a login (drafts need one); anyone else sees the published catalog.
                 let search: (API) async throws -> [Souk_Catalog_V1_Product] = { api in
                     var products: [Souk_Catalog_V1_Product] = []
                     var page = request

@@ -585,6 +585,10 @@ package nonisolated struct Souk_Catalog_V1_SearchProductsRequest: Sendable {
 
   package var sort: Souk_Catalog_V1_ProductSort = .unspecified
 
+  /// Drafts too (staff with catalog.edit only; PERMISSION_DENIED otherwise): how the admin surfaces find a draft
+  /// to edit or publish.
+  package var includeDrafts: Bool = false
+
   package var unknownFields = SwiftProtobuf.UnknownStorage()
 
   package init() {}
@@ -1525,7 +1529,7 @@ nonisolated extension Souk_Catalog_V1_GetProductRequest: SwiftProtobuf.Message, 
 
 nonisolated extension Souk_Catalog_V1_SearchProductsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   package static let protoMessageName: String = _protobuf_package + ".SearchProductsRequest"
-  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}query\0\u{3}category_id\0\u{1}currency\0\u{3}page_size\0\u{3}page_token\0\u{3}min_price\0\u{3}max_price\0\u{3}in_stock\0\u{1}sort\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}query\0\u{3}category_id\0\u{1}currency\0\u{3}page_size\0\u{3}page_token\0\u{3}min_price\0\u{3}max_price\0\u{3}in_stock\0\u{1}sort\0\u{3}include_drafts\0")
 
   package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1542,6 +1546,7 @@ nonisolated extension Souk_Catalog_V1_SearchProductsRequest: SwiftProtobuf.Messa
       case 7: try { try decoder.decodeSingularInt64Field(value: &self._maxPrice) }()
       case 8: try { try decoder.decodeSingularBoolField(value: &self.inStock) }()
       case 9: try { try decoder.decodeSingularEnumField(value: &self.sort) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.includeDrafts) }()
       default: break
       }
     }
@@ -1579,6 +1584,9 @@ nonisolated extension Souk_Catalog_V1_SearchProductsRequest: SwiftProtobuf.Messa
     if self.sort != .unspecified {
       try visitor.visitSingularEnumField(value: self.sort, fieldNumber: 9)
     }
+    if self.includeDrafts != false {
+      try visitor.visitSingularBoolField(value: self.includeDrafts, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1592,6 +1600,7 @@ nonisolated extension Souk_Catalog_V1_SearchProductsRequest: SwiftProtobuf.Messa
     if lhs._maxPrice != rhs._maxPrice {return false}
     if lhs.inStock != rhs.inStock {return false}
     if lhs.sort != rhs.sort {return false}
+    if lhs.includeDrafts != rhs.includeDrafts {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,13 +1,31 @@
-/// The bridge's limits.
+/// The bridge's limits and browser settings.
 package struct BridgeConfig: Sendable, Hashable {
     /// The largest request body accepted; a larger one is refused with resource_exhausted.
     package var maxBodyBytes: Int
+    /// Whether the session cookie carries `Secure`; off only for plain-http development.
+    package var secureCookies: Bool
+    /// The origins allowed to call from a browser (CORS); empty means none.
+    package var corsOrigins: Set<String>
+    /// How long a cookie session lives unused.
+    package var sessionIdleTimeout: Duration
+    /// An access token this close to its expiry is refreshed before a call.
+    package var refreshMargin: Duration
 
-    /// Creates a configuration.
-    package init(maxBodyBytes: Int) {
+    /// Creates a configuration; cookies are `Secure` and CORS is closed unless asked otherwise.
+    package init(
+        maxBodyBytes: Int,
+        secureCookies: Bool = true,
+        corsOrigins: Set<String> = [],
+        sessionIdleTimeout: Duration = .seconds(30 * 60),
+        refreshMargin: Duration = .seconds(30)
+    ) {
         self.maxBodyBytes = maxBodyBytes
+        self.secureCookies = secureCookies
+        self.corsOrigins = corsOrigins
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.refreshMargin = refreshMargin
     }
 
-    /// 1 MiB bodies.
+    /// 1 MiB bodies, `Secure` cookies, no CORS origins, 30-minute idle sessions.
     package static var defaults: Self { Self(maxBodyBytes: 1 << 20) }
 }

@@ -8,8 +8,10 @@ import NIOCore
 ///
 /// A request is checked completely before anything is sent upstream: the verb, the method, the content type
 /// (`application/json` or `application/proto`), `Connect-Timeout-Ms`, the body size and the body itself.
-/// `Authorization: Bearer …` is forwarded as `authorization` metadata; no other header is. Cookie sessions
-/// (and the CSRF check they need) come in the next slice, as do CORS and Connect streaming.
+/// `Authorization: Bearer …` is forwarded as `authorization` metadata; no other header is. Browsers sign in
+/// with `POST /session/login` instead and get an HttpOnly, SameSite=Strict `souk_session` cookie; a call
+/// carrying it needs the session's `X-CSRF-Token` and is forwarded with the session's access token (see
+/// ``SessionStore``). CORS answers only the configured origins.
 ///
 /// ```swift
 /// try await SoukClient.withConnection(to: endpoint) { client in
@@ -24,26 +26,34 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
     let config: BridgeConfig
     let methods: BridgeMethods
     let logger: Logger
+    /// The cookie sessions.
+    package let sessions: SessionStore
 
     /// A responder forwarding `methods` through `client`; one access log line per request goes to `logger`.
     package init(
         client: GRPCClient<Transport>,
         config: BridgeConfig = .defaults,
         methods: BridgeMethods = .souk,
+        sessions: SessionStore? = nil,
         logger: Logger
     ) {
         self.client = client
         self.config = config
         self.methods = methods
         self.logger = logger
+        self.sessions = sessions ?? SessionStore(idleTimeout: config.sessionIdleTimeout)
     }
 
     package func respond(to request: Request, context: Context) async throws -> Response {
         let clock = ContinuousClock()
         let start = clock.now
-        let response: Response
+        var response: Response
         do {
-            response = try await self.call(request)
+            response = try await self.route(request)
+        } catch is SessionEnded {
+            response = ConnectError(.unauthenticated, "session: expired or unknown, sign in again").response(
+                extraHeaders: [.setCookie: self.clearingCookie]
+            )
         } catch let error as ConnectError {
             response = error.response(extraHeaders: Self.headers(for: error))
         } catch let error as RPCError {
@@ -51,6 +61,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         } catch {
             response = ConnectError(.internal, "internal error").response()
         }
+        self.addCORSHeaders(to: &response, for: request)
         let elapsed = clock.now - start
         // The access log: never the body, never the Authorization header, never the query.
         self.logger.info(
@@ -65,6 +76,16 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
             ]
         )
         return response
+    }
+
+    private func route(_ request: Request) async throws -> Response {
+        if request.method == .options { return self.preflight(request) }
+        switch request.uri.path {
+        case "/session/login", "/session/logout", "/session":
+            return try await self.sessionEndpoint(request)
+        default:
+            return try await self.call(request)
+        }
     }
 
     private func call(_ request: Request) async throws -> Response {
@@ -91,6 +112,11 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         var metadata: Metadata = [:]
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             metadata.addString(authorization, forKey: "authorization")
+        } else if let id = Self.sessionCookie(request.headers) {
+            metadata.addString(
+                "Bearer \(try await self.sessionAccessToken(id, request: request))",
+                forKey: "authorization"
+            )
         }
         let body = try await self.collect(request.body)
         let reply = try await method.forward(
@@ -108,7 +134,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
     }
 
     /// The body, refused once it passes ``BridgeConfig/maxBodyBytes`` (before reading the rest).
-    private func collect(_ body: RequestBody) async throws -> [UInt8] {
+    func collect(_ body: RequestBody) async throws -> [UInt8] {
         var bytes: [UInt8] = []
         for try await chunk in body {
             guard bytes.count + chunk.readableBytes <= self.config.maxBodyBytes else {

@@ -24,6 +24,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "The largest request body accepted, in bytes.")
     var maxBodyBytes = 1 << 20
 
+    @Option(help: "An origin allowed to call from a browser (CORS), e.g. https://shop.example; repeatable.")
+    var corsOrigin: [String] = []
+
+    @Flag(help: "Leave Secure off the session cookie: plain-http development only.")
+    var insecureCookies = false
+
     func validate() throws {
         _ = try Self.hostAndPort(self.listen, option: "--listen")
         _ = try Self.hostAndPort(self.endpoint, option: "--endpoint")
@@ -39,7 +45,11 @@ struct ServerCommand: AsyncParsableCommand {
             port: endpoint.port,
             trust: .certificateAuthority(path: self.ca)
         )
-        let config = BridgeConfig(maxBodyBytes: self.maxBodyBytes)
+        let config = BridgeConfig(
+            maxBodyBytes: self.maxBodyBytes,
+            secureCookies: !self.insecureCookies,
+            corsOrigins: Set(self.corsOrigin)
+        )
         try await SoukClient.withConnection(to: upstream) { client in
             let app = Application(
                 responder: BridgeResponder(client: client, config: config, logger: logger),

@@ -8,9 +8,9 @@ private typealias Orders = Souk_Catalog_V1_OrderService.Method
 /// The methods the bridge forwards, by path (`/souk.catalog.v1.CatalogService/GetProduct`).
 ///
 /// Every unary method of the identity, catalog and order services, built from the generated `Method.X` types.
-/// Streaming methods are not bridged yet: `CatalogService/ImportProducts` (client streaming),
-/// `OrderService/WatchOrders` and `OrderService/StreamEvents` (server streaming) answer unimplemented until
-/// Connect streaming lands. A test compares this table with the generated `descriptors`.
+/// The server-streaming `OrderService/WatchOrders` and `StreamEvents` are in `BridgeStreamMethods`;
+/// `CatalogService/ImportProducts` (client streaming) is not bridged.
+/// A test compares this table with the generated `descriptors`.
 package struct BridgeMethods: Sendable {
     /// The entries by full method name, `package.Service/Method`.
     package let byName: [String: any BridgeMethodProtocol]

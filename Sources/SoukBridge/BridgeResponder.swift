@@ -97,6 +97,11 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
                 httpStatus: 405
             )
         }
+        if let codec = request.headers[.contentType].flatMap(ConnectStreamCodec.codec(contentType:)),
+            let method = BridgeStreamMethods.souk[String(path.dropFirst())]
+        {
+            return try await self.stream(request, method: method, codec: codec)
+        }
         guard path.hasPrefix("/"), let method = self.methods[String(path.dropFirst())] else {
             throw ConnectError(.unimplemented, "path: no such method \(path)", httpStatus: 404)
         }
@@ -131,6 +136,43 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
             headers: [.contentType: codec.contentType],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))
         )
+    }
+
+    /// A Connect server stream: every refusal after the content type is an end-stream error in a 200 response.
+    private func stream(
+        _ request: Request,
+        method: any BridgeStreamMethodProtocol,
+        codec: ConnectCodec
+    ) async throws -> Response {
+        do {
+            var options = CallOptions.defaults
+            options.timeout = try Self.timeout(request.headers)
+            var metadata: Metadata = [:]
+            if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+                metadata.addString(authorization, forKey: "authorization")
+            } else if let id = Self.sessionCookie(request.headers) {
+                let token = try await self.sessionAccessToken(id, request: request)
+                metadata.addString("Bearer \(token)", forKey: "authorization")
+            }
+            let message = try ConnectStreamCodec.unenvelope(try await self.collect(request.body))
+            let body = try method.stream(
+                message: message,
+                codec: codec,
+                metadata: metadata,
+                options: options,
+                client: self.client
+            )
+            return Response(status: .ok, headers: [.contentType: ConnectStreamCodec.contentType(codec)], body: body)
+        } catch is SessionEnded {
+            var response = ConnectStreamCodec.failed(
+                ConnectError(.unauthenticated, "session: expired or unknown, sign in again"),
+                codec: codec
+            )
+            response.headers[.setCookie] = self.clearingCookie
+            return response
+        } catch let error as ConnectError {
+            return ConnectStreamCodec.failed(error, codec: codec)
+        }
     }
 
     /// The body, refused once it passes ``BridgeConfig/maxBodyBytes`` (before reading the rest).

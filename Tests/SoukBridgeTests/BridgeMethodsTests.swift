@@ -23,7 +23,7 @@ struct BridgeMethodsTests {
         }
     }
 
-    @Test("the streaming methods are left for the next slice")
+    @Test("no streaming method is in the unary table")
     func streamingLeftOut() {
         let streaming = Self.services.flatMap { $0 }.filter { $0.type != .unary }.map(\.fullyQualifiedMethod)
         #expect(

@@ -1,0 +1,149 @@
+import Foundation
+import GRPCCore
+import GRPCProtobuf
+import Hummingbird
+import NIOCore
+import SoukAPI
+import SwiftProtobuf
+
+private typealias Orders = Souk_Catalog_V1_OrderService.Method
+
+/// The Connect streaming codec: `application/connect+json` or `application/connect+proto`.
+enum ConnectStreamCodec {
+    /// The message codec of a streaming `Content-Type`, nil if it is not one.
+    static func codec(contentType: String) -> ConnectCodec? {
+        switch contentType.lowercased().split(separator: ";").first.map({ String($0) }) {
+        case "application/connect+json": .json
+        case "application/connect+proto": .proto
+        default: nil
+        }
+    }
+
+    static func contentType(_ codec: ConnectCodec) -> String {
+        codec == .json ? "application/connect+json" : "application/connect+proto"
+    }
+
+    /// One envelope: flags, big-endian length, message.
+    static func envelope(flags: UInt8, _ bytes: [UInt8]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeInteger(flags)
+        buffer.writeInteger(UInt32(bytes.count))
+        buffer.writeBytes(bytes)
+        return buffer
+    }
+
+    /// The end-stream envelope (flags 0x02): `{}` or `{"error":{"code":…,"message":…}}`.
+    static func endStream(_ error: ConnectError?) -> ByteBuffer {
+        struct Failure: Encodable {
+            let code: String
+            let message: String
+        }
+        struct End: Encodable {
+            let error: Failure?
+        }
+        let end = End(error: error.map { Failure(code: $0.code.name, message: $0.message) })
+        let bytes = (try? JSONEncoder().encode(end)).map { Array($0) } ?? Array("{}".utf8)
+        return Self.envelope(flags: 0x02, bytes)
+    }
+
+    /// The message of a request body holding exactly one uncompressed envelope.
+    static func unenvelope(_ body: [UInt8]) throws -> [UInt8] {
+        guard body.count >= 5 else { throw ConnectError(.invalidArgument, "body: not one Connect envelope") }
+        guard body[0] == 0 else { throw ConnectError(.unimplemented, "body: compressed envelopes are not supported") }
+        let length = body[1..<5].reduce(0) { $0 << 8 | Int($1) }
+        guard length == body.count - 5 else { throw ConnectError(.invalidArgument, "body: not one Connect envelope") }
+        return Array(body[5...])
+    }
+
+    /// A 200 streaming response carrying only the end-stream envelope with `error`.
+    static func failed(_ error: ConnectError, codec: ConnectCodec) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: Self.contentType(codec)],
+            body: ResponseBody(byteBuffer: Self.endStream(error))
+        )
+    }
+}
+
+/// A server-streaming method the bridge forwards as a Connect stream.
+protocol BridgeStreamMethodProtocol: Sendable {
+    /// The streaming response: one envelope per message, then the end-stream envelope.
+    func stream<Transport: ClientTransport>(
+        message: [UInt8],
+        codec: ConnectCodec,
+        metadata: Metadata,
+        options: CallOptions,
+        client: GRPCClient<Transport>
+    ) throws -> ResponseBody
+}
+
+struct BridgeStreamMethod<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Message>: BridgeStreamMethodProtocol {
+    let descriptor: MethodDescriptor
+
+    init(_ descriptor: MethodDescriptor, input: Input.Type, output: Output.Type) {
+        self.descriptor = descriptor
+    }
+
+    func stream<Transport: ClientTransport>(
+        message: [UInt8],
+        codec: ConnectCodec,
+        metadata: Metadata,
+        options: CallOptions,
+        client: GRPCClient<Transport>
+    ) throws -> ResponseBody {
+        let input = try BridgeMethod<Input, Output>.decode(message, codec: codec)
+        let descriptor = self.descriptor
+        return ResponseBody { writer in
+            let (buffers, continuation) = AsyncStream<ByteBuffer>.makeStream()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var failure: ConnectError?
+                    do {
+                        try await client.serverStreaming(
+                            request: ClientRequest(message: input, metadata: metadata),
+                            descriptor: descriptor,
+                            serializer: ProtobufSerializer<Input>(),
+                            deserializer: ProtobufDeserializer<Output>(),
+                            options: options
+                        ) { response in
+                            for try await message in response.messages {
+                                let bytes: [UInt8] =
+                                    codec == .json ? try message.jsonUTF8Bytes() : try message.serializedBytes()
+                                continuation.yield(ConnectStreamCodec.envelope(flags: 0, bytes))
+                            }
+                        }
+                    } catch let error as RPCError {
+                        failure = ConnectError(error)
+                    } catch {
+                        failure = ConnectError(.internal, "internal error")
+                    }
+                    continuation.yield(ConnectStreamCodec.endStream(failure))
+                    continuation.finish()
+                }
+                // A failed write (the browser went away) ends this loop with an error, and the group cancels
+                // the upstream call.
+                for await buffer in buffers {
+                    try await writer.write(buffer)
+                }
+                try await group.waitForAll()
+            }
+            try await writer.finish(nil)
+        }
+    }
+}
+
+/// The server-streaming methods bridged, by full name.
+enum BridgeStreamMethods {
+    static let souk: [String: any BridgeStreamMethodProtocol] = [
+        Orders.WatchOrders.descriptor.fullyQualifiedMethod: BridgeStreamMethod(
+            Orders.WatchOrders.descriptor,
+            input: Orders.WatchOrders.Input.self,
+            output: Orders.WatchOrders.Output.self
+        ),
+        Orders.StreamEvents.descriptor.fullyQualifiedMethod: BridgeStreamMethod(
+            Orders.StreamEvents.descriptor,
+            input: Orders.StreamEvents.Input.self,
+            output: Orders.StreamEvents.Output.self
+        ),
+    ]
+}

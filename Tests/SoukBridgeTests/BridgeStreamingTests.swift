@@ -1,0 +1,139 @@
+import Foundation
+import GRPCCore
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import SoukAPI
+import SoukBridge
+import SwiftProtobuf
+import TestSupport
+import Testing
+
+@Suite("Connect server streaming through the bridge")
+struct BridgeStreamingTests {
+    /// The envelopes of a streaming body: (flags, message bytes).
+    static func envelopes(_ body: ByteBuffer) throws -> [(UInt8, [UInt8])] {
+        var buffer = body
+        var result: [(UInt8, [UInt8])] = []
+        while buffer.readableBytes > 0 {
+            guard let flags = buffer.readInteger(as: UInt8.self), let length = buffer.readInteger(as: UInt32.self),
+                let bytes = buffer.readBytes(length: Int(length))
+            else {
+                throw ConnectError(.dataLoss, "a truncated envelope")
+            }
+            result.append((flags, bytes))
+        }
+        return result
+    }
+
+    static func watch(
+        _ client: any TestClientProtocol,
+        cookie id: String,
+        csrf: String,
+        timeoutMs: Int
+    ) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/souk.catalog.v1.OrderService/WatchOrders",
+            method: .post,
+            headers: [
+                .contentType: "application/connect+json",
+                .cookie: "souk_session=\(id)",
+                .init("X-CSRF-Token")!: csrf,
+                .init("Connect-Timeout-Ms")!: "\(timeoutMs)",
+            ],
+            body: ByteBuffer(bytes: [0, 0, 0, 0, 2] + Array("{}".utf8))
+        )
+    }
+
+    static func signIn(
+        _ client: any TestClientProtocol,
+        email: String,
+        password: String
+    ) async throws -> (
+        String, String
+    ) {
+        let login = try await BridgeResponderTests.post(
+            client,
+            "/session/login",
+            json: #"{"email":"\#(email)","password":"\#(password)"}"#
+        )
+        let setCookie = try #require(login.headers[.setCookie])
+        let id = String(try #require(setCookie.split(separator: ";").first).dropFirst("souk_session=".count))
+        let csrf = try #require(try BridgeSessionTests.object(login)["csrf_token"] as? String)
+        return (id, csrf)
+    }
+
+    @Test("staff watching through a cookie see a placed order, then the end-stream envelope; a customer is refused")
+    func watchOrders() async throws {
+        try await IdentityHarness.with { harness in
+            _ = try await BridgeResponderTests.publishedMug(harness)
+            let admin = IdentityHarness.bearer(
+                try await harness.login(email: "root@souk.example", password: "admin password 2026!").tokens
+                    .accessToken
+            )
+            var stock = Souk_Catalog_V1_SetStockRequest()
+            stock.sku = "MUG-350"
+            stock.warehouse = "MSK-1"
+            stock.onHand = 5
+            _ = try await harness.catalog.setStock(stock, metadata: admin)
+            let ann = IdentityHarness.bearer(try await harness.customer(email: "ann@shop.example").accessToken)
+            var line = Souk_Catalog_V1_SetCartLineRequest()
+            line.sku = "MUG-350"
+            line.quantity = 1
+            _ = try await harness.catalog.setCartLine(line, metadata: ann)
+
+            var logger = Logger(label: "souk-bridge-test")
+            logger.logLevel = .warning
+            let app = Application(
+                responder: BridgeResponder(client: harness.client, logger: logger),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                logger: logger
+            )
+            try await app.test(.live) { client in
+                let (staff, staffCSRF) = try await Self.signIn(
+                    client,
+                    email: "root@souk.example",
+                    password: "admin password 2026!"
+                )
+                let placer = Task {
+                    try await Task.sleep(for: .milliseconds(800))
+                    var place = Souk_Catalog_V1_PlaceOrderRequest()
+                    place.idempotencyKey = "bridge-watch-1"
+                    place.currency = "USD"
+                    return try await harness.orders.placeOrder(place, metadata: ann)
+                }
+                // The watch ends at its deadline; the body holds what streamed until then.
+                let response = try await Self.watch(client, cookie: staff, csrf: staffCSRF, timeoutMs: 3000)
+                let order = try await placer.value
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/connect+json")
+                let envelopes = try Self.envelopes(response.body)
+                let messages = envelopes.filter { $0.0 == 0 }
+                let update = try Souk_Catalog_V1_OrderUpdate(jsonUTF8Bytes: try #require(messages.first).1)
+                #expect(update.type == "order.placed" && update.order.id == order.id)
+                let end = try #require(envelopes.last)
+                #expect(end.0 == 0x02)
+                let endObject = try JSONSerialization.jsonObject(with: Data(end.1)) as? [String: Any]
+                let endError = endObject?["error"] as? [String: Any]
+                #expect(endError?["code"] as? String == "deadline_exceeded")
+
+                let (customer, customerCSRF) = try await Self.signIn(
+                    client,
+                    email: "ann@shop.example",
+                    password: "correct horse battery"
+                )
+                let refused = try await Self.watch(client, cookie: customer, csrf: customerCSRF, timeoutMs: 3000)
+                #expect(refused.status == .ok)
+                let only = try Self.envelopes(refused.body)
+                #expect(only.count == 1 && only.first?.0 == 0x02)
+                let refusal = try JSONSerialization.jsonObject(with: Data(try #require(only.first).1)) as? [String: Any]
+                #expect((refusal?["error"] as? [String: Any])?["code"] as? String == "permission_denied")
+
+                let noCSRF = try await Self.watch(client, cookie: customer, csrf: "wrong", timeoutMs: 3000)
+                let denied = try Self.envelopes(noCSRF.body)
+                #expect(denied.count == 1 && denied.first?.0 == 0x02)
+            }
+        }
+    }
+}

@@ -244,6 +244,7 @@ struct CatalogStore: Sendable {
             logger: self.logger
         )
         var version: Date?
+        var sawRow = false
         for try await row in rows {
             let (
                 id, category, title, description, images, attributes, state, code, skuAttributes, currency, minor,
@@ -252,6 +253,7 @@ struct CatalogStore: Sendable {
                 (UUID, UUID, String, String, [String], String, String, String?, String?, String?, Int64?, Date?).self
             )
             version = ratesVersion
+            sawRow = true
             var record =
                 products[id]
                 ?? ProductRecord(
@@ -276,7 +278,8 @@ struct CatalogStore: Sendable {
             }
             products[id] = record
         }
-        self.rateCache.observe(version)
+        // No row, no version read (an unknown id): say nothing rather than "no rates".
+        if sawRow { self.rateCache.observe(version) }
         return ids.compactMap { products[$0] }
     }
 

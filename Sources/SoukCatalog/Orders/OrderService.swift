@@ -31,7 +31,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         request: Souk_Catalog_V1_PlaceOrderRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
-        let customer = try Self.callerAccount()
+        let customer = try Caller.signedInAccount(owning: "orders")
         guard (1...128).contains(request.idempotencyKey.count) else {
             throw CatalogError.invalidArgument("idempotency_key: required, 1 to 128 characters")
         }
@@ -70,7 +70,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_ListOrdersResponse {
         var filter = OrderFilter()
-        filter.customer = try Self.callerAccount()
+        filter.customer = try Caller.signedInAccount(owning: "orders")
         return try await self.page(filter, size: request.pageSize, token: request.pageToken)
     }
 
@@ -78,7 +78,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         request: Souk_Catalog_V1_CancelMyOrderRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
-        let customer = try Self.callerAccount()
+        let customer = try Caller.signedInAccount(owning: "orders")
         let id = try CatalogService.id(request.orderID, field: "order_id")
         let order = try await self.store.move(
             order: id,
@@ -96,7 +96,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         request: Souk_Catalog_V1_GetOrderRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
-        let caller = try Self.callerAccount()
+        let caller = try Caller.signedInAccount(owning: "orders")
         let id = try CatalogService.id(request.orderID, field: "order_id")
         // Someone else's order does not exist for a customer.
         guard let order = try await self.store.order(id),
@@ -137,7 +137,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         request: Souk_Catalog_V1_UpdateOrderStatusRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
-        let actor = try Self.callerAccount()
+        let actor = try Caller.signedInAccount(owning: "orders")
         let id = try CatalogService.id(request.orderID, field: "order_id")
         guard let status = OrderStatus(request.status) else {
             throw CatalogError.invalidArgument("status: required (the status to move the order to)")
@@ -316,13 +316,5 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
 
     private static func date(_ unixMilliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: TimeInterval(unixMilliseconds) / 1000)
-    }
-
-    /// The signed-in caller's account id (the policy table guarantees a caller here).
-    static func callerAccount() throws -> UUID {
-        guard let caller = Caller.current, let id = UUID(uuidString: caller.accountID) else {
-            throw CatalogError(.unauthenticated, "orders belong to a signed-in person")
-        }
-        return id
     }
 }

@@ -1,0 +1,458 @@
+// #/products/new and #/products/<id>: create a product, edit what changed, publish or move back to draft, and set
+// stock per SKU and warehouse. Every refusal from the server names its field first ("title: …"); the message is
+// shown next to that field.
+import { call } from "../api.js";
+import { h, showLoading, showError, notify, formField } from "../ui.js";
+import { CURRENCIES, parseMoney } from "../format.js";
+import { money, stateBadge } from "./products.js";
+
+const CATALOG = "souk.catalog.v1.CatalogService";
+// The warehouses the catalog starts with; GetStock adds any other it reports.
+const WAREHOUSES = ["MSK-1", "SPB-1"];
+
+/// Which form field a server message is about, from the field path before the first ": ".
+function fieldOf(message) {
+  const path = String(message ?? "").split(":")[0].trim();
+  if (path === "title") return "title";
+  if (path === "category_id") return "category";
+  if (path === "description") return "description";
+  if (/currency$/.test(path)) return "currency";
+  if (/prices/.test(path)) return "price";
+  if (/^(skus|sku_prices)/.test(path) || path === "sku") return "sku";
+  return null;
+}
+
+function stockFieldOf(message) {
+  const path = String(message ?? "").split(":")[0].trim();
+  if (path === "on_hand") return "quantity";
+  if (path === "sku or warehouse" || path === "warehouse") return "warehouse";
+  if (path === "sku") return "sku";
+  return null;
+}
+
+/// A set of inputs made with ui.js's formField, each with its error line; the server's message goes under the
+/// field it names.
+export class FieldErrors {
+  constructor(formError) {
+    this.fields = new Map();
+    this.formError = formError;
+  }
+
+  /// The `.field` wrapper for `input` (which has its id already), registered under `name`.
+  field(name, label, input, hint) {
+    const wrapper = formField({ label, id: input.id, input, hint });
+    const error = wrapper.querySelector(".field-error");
+    this.fields.set(name, { input, error });
+    return wrapper;
+  }
+
+  clear() {
+    for (const { input, error } of this.fields.values()) {
+      if (error) {
+        error.hidden = true;
+        error.textContent = "";
+      }
+      input.removeAttribute("aria-invalid");
+    }
+    this.formError.hidden = true;
+    this.formError.textContent = "";
+  }
+
+  /// Shows `message` under the field `name` (or above the form when no field matches) and focuses that input.
+  show(name, message) {
+    const entry = name ? this.fields.get(name) : null;
+    if (!entry?.error) {
+      this.formError.textContent = message;
+      this.formError.hidden = false;
+      return;
+    }
+    entry.error.textContent = message;
+    entry.error.hidden = false;
+    entry.input.setAttribute("aria-invalid", "true");
+    entry.input.focus();
+  }
+}
+
+export function formErrorBox(id) {
+  const box = h("p", { class: "form-error", id, role: "alert" });
+  box.hidden = true;
+  return box;
+}
+
+function select(id, values, labelOf = (value) => value) {
+  return h("select", { id, name: id }, ...values.map((value) => h("option", { value }, labelOf(value))));
+}
+
+export async function render(root, ctx, params = {}) {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const productId = params?.id && params.id !== "new" ? params.id : null;
+  const navigate = (hash) => (typeof ctx?.navigate === "function" ? ctx.navigate(hash) : (location.hash = hash));
+
+  const back = h("a", { class: "back-link" }, "← All products");
+  back.setAttribute("href", "#/products");
+  const heading = h("h1", {}, productId ? "Product" : "New product");
+  root.append(back, heading);
+  const body = h("div", { class: "stack" });
+  root.append(body);
+
+  async function start() {
+    showLoading(body, "Loading…");
+    let categories;
+    let product = null;
+    try {
+      const [categoryReply, productReply] = await Promise.all([
+        call(CATALOG, "ListCategories", {}, { signal }),
+        productId ? call(CATALOG, "GetProduct", { productId }, { signal }) : Promise.resolve(null),
+      ]);
+      categories = categoryReply.categories ?? [];
+      product = productReply;
+    } catch (error) {
+      if (signal.aborted) return;
+      body.replaceChildren();
+      showError(body, error, start);
+      return;
+    }
+    if (signal.aborted) return;
+    body.replaceChildren();
+    if (product) heading.textContent = product.title || "Product";
+    body.append(productForm(categories, product));
+    if (product) {
+      body.prepend(publishBar(product));
+      body.append(stockSection(product));
+    }
+  }
+
+  // MARK: The product form
+
+  function productForm(categories, product) {
+    const formError = formErrorBox("product-form-error");
+    const errors = new FieldErrors(formError);
+    const skus = product?.skus ?? [];
+
+    const title = h("input", { id: "product-title", name: "title", type: "text" });
+    title.required = true;
+    title.maxLength = 200;
+    title.value = product?.title ?? "";
+
+    const category = h(
+      "select",
+      { id: "product-category", name: "category" },
+      h("option", { value: "" }, categories.length ? "Choose a category" : "No categories yet"),
+      ...categories.map((c) => h("option", { value: c.id }, c.name ?? c.id)),
+    );
+    category.required = true;
+    category.value = product?.categoryId ?? (categories.length === 1 ? categories[0].id : "");
+
+    const description = h("textarea", { id: "product-description", name: "description" });
+    description.rows = 4;
+    description.maxLength = 5000;
+    description.value = product?.description ?? "";
+
+    // A new product gets one SKU typed in; an existing one picks which SKU's base price to change.
+    let sku;
+    if (!product) {
+      sku = h("input", { id: "product-sku", name: "sku", type: "text" });
+      sku.setAttribute("autocomplete", "off");
+      sku.required = true;
+      sku.addEventListener("change", () => (sku.value = sku.value.trim().toUpperCase()));
+    } else {
+      sku = select("product-sku", skus.map((s) => s.code));
+    }
+
+    const price = h("input", { id: "product-price", name: "price", type: "text" });
+    price.setAttribute("inputmode", "decimal");
+    price.setAttribute("autocomplete", "off");
+    price.required = !product;
+    const currency = select("product-currency", CURRENCIES);
+    currency.value = "RUB";
+    const otherPrices = h("p", { class: "muted", id: "product-other-prices" });
+
+    const baseOf = (code) => (skus.find((s) => s.code === code)?.prices ?? [])[0] ?? null;
+    function fillPrice() {
+      if (!product) return;
+      const base = baseOf(sku.value);
+      price.value = base ? decimalText(base) : "";
+      if (base?.currency) currency.value = base.currency;
+      const rest = (skus.find((s) => s.code === sku.value)?.prices ?? []).slice(1);
+      otherPrices.textContent = rest.length ? `Other prices: ${rest.map(money).join(" · ")}` : "";
+    }
+    if (product) {
+      sku.addEventListener("change", fillPrice);
+      fillPrice();
+    }
+
+    const save = h("button", { id: "product-save", type: "submit", class: "button primary" }, product ? "Save changes" : "Create product");
+    const form = h(
+      "form",
+      { id: "product-form", class: "card stack", "aria-labelledby": "product-form-heading", "on:submit": submit },
+      h("h2", { id: "product-form-heading" }, product ? "Details" : "Details and first SKU"),
+      formError,
+      errors.field("title", "Title", title),
+      errors.field("category", "Category", category),
+      errors.field("description", "Description (optional)", description),
+      h(
+        "fieldset",
+        { class: "stack" },
+        h("legend", {}, product ? "Base price" : "SKU and price"),
+        errors.field("sku", "SKU code", sku, product ? null : "2 to 41 characters: A-Z, 0-9 and -, e.g. MUG-RED"),
+        h(
+          "div",
+          { class: "row price-row" },
+          errors.field("price", "Price", price, "Digits with a point for the fraction, e.g. 1499.00"),
+          errors.field("currency", "Currency", currency),
+        ),
+        product ? otherPrices : null,
+      ),
+      h("div", { class: "row" }, save),
+    );
+    form.noValidate = true;
+
+    async function submit(event) {
+      event.preventDefault();
+      errors.clear();
+      let minorUnits = null;
+      const priceText = price.value.trim();
+      if (!product || priceText !== "") {
+        if (priceText === "") return errors.show("price", "price: enter the price");
+        try {
+          minorUnits = parseMoney(priceText, currency.value);
+        } catch (error) {
+          return errors.show("price", `price: ${error.message}`);
+        }
+      }
+      save.disabled = true;
+      try {
+        if (!product) await create(minorUnits);
+        else await update(minorUnits);
+      } catch (error) {
+        if (signal.aborted) return;
+        errors.show(fieldOf(error.message), error.message);
+      } finally {
+        save.disabled = false;
+      }
+    }
+
+    async function create(minorUnits) {
+      const request = {
+        categoryId: category.value,
+        title: title.value,
+        description: description.value,
+        skus: [{ code: sku.value.trim().toUpperCase(), prices: [{ minorUnits, currency: currency.value }] }],
+      };
+      const created = await call(CATALOG, "CreateProduct", request, { signal });
+      notify(`Created “${created.title}” as a draft.`);
+      navigate(`#/products/${created.id}`);
+    }
+
+    async function update(minorUnits) {
+      const request = { productId: product.id };
+      if (title.value !== (product.title ?? "")) request.title = title.value;
+      if (description.value !== (product.description ?? "")) request.description = description.value;
+      if (category.value !== (product.categoryId ?? "")) request.categoryId = category.value;
+      const code = sku.value;
+      const prices = skus.find((s) => s.code === code)?.prices ?? [];
+      const base = prices[0];
+      if (
+        minorUnits !== null &&
+        (!base || String(base.minorUnits ?? "0") !== minorUnits || base.currency !== currency.value)
+      ) {
+        const rest = prices.slice(1).filter((p) => p.currency !== currency.value);
+        request.skuPrices = [{ sku: code, prices: [{ minorUnits, currency: currency.value }, ...rest] }];
+      }
+      if (Object.keys(request).length === 1) {
+        notify("Nothing changed.");
+        return;
+      }
+      const updated = await call(CATALOG, "UpdateProduct", request, { signal });
+      notify("Saved.");
+      Object.assign(product, updated);
+      product.skus = updated.skus ?? [];
+      skus.splice(0, skus.length, ...product.skus);
+      heading.textContent = updated.title || "Product";
+      fillPrice();
+    }
+
+    return form;
+  }
+
+  // MARK: Publishing
+
+  function publishBar(product) {
+    const badgeSlot = h("span", {}, stateBadge(product.state, "product-state"));
+    const error = formErrorBox("product-publish-error");
+    const publish = h("button", { id: "product-publish", type: "button", class: "button primary", "on:click": () => change(true) }, "Publish");
+    const unpublish = h("button", { id: "product-unpublish", type: "button", class: "button", "on:click": () => change(false) }, "Move back to draft");
+    const hint = h("p", { class: "muted", id: "product-state-hint" });
+    function refresh() {
+      const published = product.state === "PRODUCT_STATE_PUBLISHED";
+      badgeSlot.replaceChildren(stateBadge(product.state, "product-state"));
+      publish.hidden = published;
+      unpublish.hidden = !published;
+      hint.textContent = published ? "Customers can see and buy it." : "A draft: only staff can see it.";
+    }
+    async function change(toPublished) {
+      error.hidden = true;
+      const button = toPublished ? publish : unpublish;
+      button.disabled = true;
+      try {
+        const reply = toPublished
+          ? await call(CATALOG, "PublishProduct", { productId: product.id }, { signal })
+          : await call(CATALOG, "UpdateProduct", { productId: product.id, unpublish: true }, { signal });
+        product.state = reply.state ?? "PRODUCT_STATE_UNSPECIFIED";
+        refresh();
+        notify(toPublished ? "Published." : "Moved back to draft.");
+        (toPublished ? unpublish : publish).focus();
+      } catch (failure) {
+        if (signal.aborted) return;
+        error.textContent = failure.message;
+        error.hidden = false;
+      } finally {
+        button.disabled = false;
+      }
+    }
+    refresh();
+    return h(
+      "section",
+      { class: "card stack", "aria-labelledby": "product-state-heading" },
+      h("h2", { id: "product-state-heading" }, "State"),
+      h("div", { class: "row publish-row" }, badgeSlot, hint, publish, unpublish),
+      error,
+    );
+  }
+
+  // MARK: Stock
+
+  function stockSection(product) {
+    const skus = (product.skus ?? []).map((s) => s.code);
+    const formError = formErrorBox("stock-form-error");
+    const errors = new FieldErrors(formError);
+    const levelsBody = h("tbody", {});
+    const levelsTable = h(
+      "table",
+      { class: "table", id: "stock-levels" },
+      h("caption", { class: "visually-hidden" }, "Stock levels"),
+      h("thead", {}, h("tr", {}, ...["SKU", "Warehouse", "On hand", "Reserved", "Available"].map((t) => h("th", { scope: "col" }, t)))),
+      levelsBody,
+    );
+    const levelsArea = h("div", { class: "stock-levels-area", "aria-live": "polite" });
+
+    const skuSelect = select("stock-sku", skus);
+    const warehouse = h("input", { id: "stock-warehouse", name: "warehouse", type: "text", value: WAREHOUSES[0] });
+    warehouse.setAttribute("list", "stock-warehouse-list");
+    warehouse.setAttribute("autocomplete", "off");
+    warehouse.value = WAREHOUSES[0];
+    const warehouseList = h("datalist", { id: "stock-warehouse-list" }, ...WAREHOUSES.map((w) => h("option", { value: w })));
+    const quantity = h("input", { id: "stock-quantity", name: "quantity", type: "number" });
+    quantity.min = "0";
+    quantity.step = "1";
+    quantity.setAttribute("inputmode", "numeric");
+    const save = h("button", { id: "stock-save", type: "submit", class: "button primary" }, "Set stock");
+    const form = h(
+      "form",
+      { id: "stock-form", class: "stack", "aria-label": "Set stock", "on:submit": submit },
+      formError,
+      h(
+        "div",
+        { class: "row stock-row" },
+        errors.field("sku", "SKU", skuSelect),
+        errors.field("warehouse", "Warehouse", warehouse),
+        warehouseList,
+        errors.field("quantity", "Units on hand", quantity),
+      ),
+      h("div", { class: "row" }, save),
+    );
+    form.noValidate = true;
+
+    async function loadLevels() {
+      showLoading(levelsArea, "Loading stock…");
+      let replies;
+      try {
+        replies = await Promise.all(skus.map((sku) => call(CATALOG, "GetStock", { sku }, { signal })));
+      } catch (error) {
+        if (signal.aborted) return;
+        levelsArea.replaceChildren();
+        showError(levelsArea, error, loadLevels);
+        return;
+      }
+      if (signal.aborted) return;
+      const levels = replies.flatMap((reply) => reply.levels ?? []);
+      for (const level of levels) {
+        if (level.warehouse && ![...warehouseList.children].some((o) => o.value === level.warehouse)) {
+          warehouseList.append(h("option", { value: level.warehouse }));
+        }
+      }
+      levelsBody.replaceChildren(
+        ...levels.map((level) =>
+          h(
+            "tr",
+            { "data-sku": level.sku ?? "", "data-warehouse": level.warehouse ?? "" },
+            h("td", { "data-label": "SKU" }, level.sku ?? ""),
+            h("td", { "data-label": "Warehouse" }, level.warehouse ?? ""),
+            h("td", { "data-label": "On hand", "data-field": "on-hand" }, String(level.onHand ?? 0)),
+            h("td", { "data-label": "Reserved", "data-field": "reserved" }, String(level.reserved ?? 0)),
+            h("td", { "data-label": "Available", "data-field": "available" }, String(level.available ?? 0)),
+          ),
+        ),
+      );
+      if (levels.length === 0) {
+        const cell = h("td", {}, "No stock recorded yet.");
+        cell.colSpan = 5;
+        levelsBody.append(h("tr", { class: "empty-row" }, cell));
+      }
+      levelsArea.replaceChildren(levelsTable);
+    }
+
+    async function submit(event) {
+      event.preventDefault();
+      errors.clear();
+      const text = quantity.value.trim();
+      if (!/^\d{1,10}$/.test(text) || Number(text) > 1_000_000_000) {
+        return errors.show("quantity", "on_hand: a whole number from 0 to 1 000 000 000");
+      }
+      if (warehouse.value.trim() === "") return errors.show("warehouse", "warehouse: choose a warehouse");
+      save.disabled = true;
+      try {
+        const level = await call(
+          CATALOG,
+          "SetStock",
+          { sku: skuSelect.value, warehouse: warehouse.value.trim(), onHand: Number(text) },
+          { signal },
+        );
+        notify(`${level.sku}: ${level.onHand ?? 0} on hand in ${level.warehouse}.`);
+        quantity.value = "";
+        await loadLevels();
+      } catch (error) {
+        if (signal.aborted) return;
+        errors.show(stockFieldOf(error.message), error.message);
+      } finally {
+        save.disabled = false;
+      }
+    }
+
+    loadLevels();
+    return h(
+      "section",
+      { class: "card stack", "aria-labelledby": "stock-heading" },
+      h("h2", { id: "stock-heading" }, "Stock"),
+      levelsArea,
+      h("h3", {}, "Set the units on hand"),
+      form,
+    );
+  }
+
+  start();
+  return () => controller.abort();
+}
+
+/// A price as the decimal text the price field takes (string arithmetic: "149900" RUB → "1499.00").
+function decimalText(price) {
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency: price.currency }).resolvedOptions()
+    .maximumFractionDigits;
+  let units = String(price.minorUnits ?? "0");
+  const negative = units.startsWith("-");
+  if (negative) units = units.slice(1);
+  if (digits === 0) return (negative ? "-" : "") + units;
+  units = units.padStart(digits + 1, "0");
+  return `${negative ? "-" : ""}${units.slice(0, -digits)}.${units.slice(-digits)}`;
+}

@@ -104,8 +104,11 @@ function envelope(json) {
   return bytes;
 }
 
-/** A server stream: yields each message object; throws ApiError when the stream ends with an error. */
-export async function* stream(service, method, body = {}, { signal } = {}) {
+/**
+ * A server stream: yields each message object; throws ApiError when the stream ends with an error.
+ * `onOpen()` (optional) runs once the server has accepted the stream (HTTP 200), before the first message.
+ */
+export async function* stream(service, method, body = {}, { signal, onOpen } = {}) {
   const response = await post(`/${service}/${method}`, envelope(body), {
     signal,
     contentType: "application/connect+json",
@@ -116,6 +119,7 @@ export async function* stream(service, method, body = {}, { signal } = {}) {
     throw error;
   }
   if (!response.body) throw new ApiError("internal", "the browser cannot read a streamed reply", response.status);
+  onOpen?.();
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = new Uint8Array(0);

@@ -1,5 +1,8 @@
 // Money, dates and labels. Money is integer minor units carried as strings and BigInt: never floating point.
 
+/** The currencies Souk supports (SoukMoney.Currency.supported). */
+export const CURRENCIES = ["RUB", "USD", "EUR", "GBP", "CNY", "INR", "CHF", "KZT", "BYN", "TRY", "AED", "JPY", "KRW", "KWD", "BHD"];
+
 const fractionCache = new Map();
 
 /** How many decimals `currency` has (2 for RUB and EUR, 0 for JPY), from the browser's currency data. */

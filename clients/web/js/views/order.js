@@ -1,0 +1,300 @@
+// One order: lines, totals, rates used, history, and the moves its state allows (UpdateOrderStatus).
+
+import * as api from "../api.js";
+import { formatDateTime, formatMoney, isoDateTime, orderLabel, statusLabel } from "../format.js";
+import { announce, badge, errorText, formField, h, notify, showError, showLoading } from "../ui.js";
+import { watchOrders } from "./orders.js";
+
+const ORDERS = "souk.catalog.v1.OrderService";
+
+/** The state machine of orders.proto: the statuses each status may move to. */
+export const NEXT_STATUSES = {
+  ORDER_STATUS_PENDING_PAYMENT: ["ORDER_STATUS_PAID", "ORDER_STATUS_CANCELLED"],
+  ORDER_STATUS_PAID: ["ORDER_STATUS_PACKED", "ORDER_STATUS_REFUNDED"],
+  ORDER_STATUS_PACKED: ["ORDER_STATUS_SHIPPED", "ORDER_STATUS_REFUNDED"],
+  ORDER_STATUS_SHIPPED: ["ORDER_STATUS_DELIVERED", "ORDER_STATUS_REFUNDED"],
+  ORDER_STATUS_DELIVERED: ["ORDER_STATUS_REFUNDED"],
+};
+
+const ACTION_LABELS = {
+  ORDER_STATUS_PAID: "Mark as paid",
+  ORDER_STATUS_PACKED: "Mark as packed",
+  ORDER_STATUS_SHIPPED: "Mark as shipped",
+  ORDER_STATUS_DELIVERED: "Mark as delivered",
+  ORDER_STATUS_CANCELLED: "Cancel order",
+  ORDER_STATUS_REFUNDED: "Refund",
+};
+
+const DESTRUCTIVE = new Set(["ORDER_STATUS_CANCELLED", "ORDER_STATUS_REFUNDED"]);
+
+/** Quote units per base unit = mantissa / 10^scale, written out exactly as a decimal string. */
+function rateText(rate) {
+  const scale = Number(rate.scale ?? 0);
+  let digits = String(rate.mantissa ?? "0");
+  const negative = digits.startsWith("-");
+  if (negative) digits = digits.slice(1);
+  if (scale <= 0) return (negative ? "-" : "") + digits;
+  digits = digits.padStart(scale + 1, "0");
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, "");
+  return (negative ? "-" : "") + whole + (fraction ? "." + fraction : "");
+}
+
+function shortId(id) {
+  return id ? String(id).slice(0, 8) : "";
+}
+
+function linesTable(order) {
+  return h(
+    "table",
+    { class: "table", id: "order-lines" },
+    h("caption", { class: "visually-hidden" }, "Order lines"),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "col" }, "Item"),
+        h("th", { scope: "col" }, "SKU"),
+        h("th", { scope: "col" }, "Warehouse"),
+        h("th", { scope: "col", class: "number" }, "Qty"),
+        h("th", { scope: "col", class: "number" }, "Unit price"),
+        h("th", { scope: "col", class: "number" }, "Line total"),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      (order.lines ?? []).map((line) =>
+        h(
+          "tr",
+          {},
+          h("td", { "data-label": "Item" }, line.title ?? ""),
+          h("td", { "data-label": "SKU" }, h("span", { class: "mono" }, line.sku ?? "")),
+          h("td", { "data-label": "Warehouse" }, line.warehouse ?? ""),
+          h("td", { "data-label": "Qty", class: "number" }, `${line.quantity ?? 0}`),
+          h("td", { "data-label": "Unit price", class: "number" }, formatMoney(line.unitPrice ?? {})),
+          h("td", { "data-label": "Line total", class: "number" }, formatMoney(line.lineTotal ?? {})),
+        ),
+      ),
+    ),
+    h(
+      "tfoot",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "row", colspan: "5" }, "Total"),
+        h("td", { class: "number", "data-label": "Total", id: "order-total" }, formatMoney(order.total ?? {})),
+      ),
+    ),
+  );
+}
+
+function ratesSection(order) {
+  const rates = order.rates ?? [];
+  return h(
+    "section",
+    { class: "card stack", "aria-labelledby": "order-rates-title" },
+    h("h2", { id: "order-rates-title" }, "Exchange rates used"),
+    rates.length === 0
+      ? h("p", { class: "muted" }, "None: every price was already in the order's currency.")
+      : h(
+          "ul",
+          { class: "stack", id: "order-rates" },
+          rates.map((rate) =>
+            h(
+              "li",
+              {},
+              `1 ${rate.base} = ${rateText(rate)} ${rate.quote}`,
+              h("span", { class: "muted" }, ` · ${rate.source ?? ""}${rate.effectiveDate ? ", " + rate.effectiveDate : ""}`),
+            ),
+          ),
+        ),
+  );
+}
+
+function historyList(order) {
+  const history = order.history ?? [];
+  return h(
+    "ol",
+    { class: "history", id: "order-history" },
+    history.map((change) => {
+      const from = change.from && change.from !== "ORDER_STATUS_UNSPECIFIED" ? statusLabel(change.from) : null;
+      return h(
+        "li",
+        { "data-status": change.to ?? "" },
+        h("div", {}, h("strong", {}, from ? `${from} → ${statusLabel(change.to)}` : `Placed (${statusLabel(change.to)})`)),
+        h(
+          "div",
+          { class: "muted" },
+          h("time", { datetime: isoDateTime(change.atUnixMs) }, formatDateTime(change.atUnixMs)),
+          ` · by `,
+          h("span", { class: "mono", title: change.actorAccountId ?? "" }, shortId(change.actorAccountId) || "system"),
+        ),
+        change.note ? h("div", { class: "history-note" }, `“${change.note}”`) : null,
+      );
+    }),
+  );
+}
+
+export async function render(root, ctx, params) {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const id = params.id;
+  let order = null;
+  let busy = false;
+
+  const heading = h("h1", {}, "Order");
+  const body = h("div", { class: "stack" });
+  root.replaceChildren(
+    h("p", {}, h("a", { href: "#/orders" }, "← All orders")),
+    heading,
+    body,
+  );
+
+  const note = h("textarea", { name: "note", rows: "2", maxlength: "500" });
+  const actionError = h("div", { id: "order-action-error", class: "error-box", role: "alert", hidden: true });
+
+  const move = async (next, button) => {
+    if (busy || !order) return;
+    if (DESTRUCTIVE.has(next)) {
+      const question =
+        next === "ORDER_STATUS_CANCELLED"
+          ? `Cancel order ${orderLabel(order)}? The held stock returns to the warehouse. This cannot be undone.`
+          : `Refund order ${orderLabel(order)} (${formatMoney(order.total ?? {})})? This cannot be undone.`;
+      if (!window.confirm(question)) return;
+    }
+    busy = true;
+    actionError.hidden = true;
+    const buttons = root.querySelectorAll("button[data-next-status]");
+    buttons.forEach((b) => (b.disabled = true));
+    const idle = button.textContent;
+    button.textContent = "Saving…";
+    try {
+      const reply = await api.call(
+        ORDERS,
+        "UpdateOrderStatus",
+        { orderId: order.id, status: next, note: note.value.trim() },
+        { signal },
+      );
+      note.value = "";
+      show(reply);
+      notify(`Order ${orderLabel(reply)} is now ${statusLabel(reply.status)}.`);
+      root.querySelector("#order-status")?.focus();
+    } catch (error) {
+      if (signal.aborted) return;
+      button.textContent = idle;
+      buttons.forEach((b) => (b.disabled = false));
+      actionError.textContent = errorText(error);
+      actionError.hidden = false;
+    } finally {
+      busy = false;
+    }
+  };
+
+  const show = (next) => {
+    order = next;
+    heading.textContent = `Order ${orderLabel(order)}`;
+    document.title = `Order ${orderLabel(order)} · Souk admin`;
+    const allowed = NEXT_STATUSES[order.status] ?? [];
+    const actions =
+      allowed.length === 0
+        ? h("p", { class: "muted" }, `${statusLabel(order.status)} is final: no further changes.`)
+        : h(
+            "div",
+            { class: "stack" },
+            formField({ label: "Note (optional)", id: "order-note", input: note, hint: "Saved in the history." }),
+            h(
+              "div",
+              { class: "actions" },
+              allowed.map((status) => {
+                const button = h(
+                  "button",
+                  {
+                    type: "button",
+                    class: `button ${DESTRUCTIVE.has(status) ? "danger" : "primary"}`,
+                    "data-next-status": status,
+                  },
+                  ACTION_LABELS[status] ?? statusLabel(status),
+                );
+                button.addEventListener("click", () => move(status, button));
+                return button;
+              }),
+            ),
+            actionError,
+          );
+    body.replaceChildren(
+      h(
+        "section",
+        { class: "card stack", "aria-labelledby": "order-summary-title" },
+        h("h2", { id: "order-summary-title", class: "visually-hidden" }, "Summary"),
+        h(
+          "dl",
+          { class: "details-list" },
+          h("dt", {}, "Status"),
+          h("dd", {}, h("span", { id: "order-status", tabindex: "-1", "data-status": order.status }, badge(order.status, statusLabel(order.status)))),
+          h("dt", {}, "Total"),
+          h("dd", {}, formatMoney(order.total ?? { currency: order.currency })),
+          h("dt", {}, "Placed"),
+          h("dd", {}, h("time", { datetime: isoDateTime(order.createdAtUnixMs) }, formatDateTime(order.createdAtUnixMs))),
+          h("dt", {}, "Updated"),
+          h("dd", {}, h("time", { datetime: isoDateTime(order.updatedAtUnixMs) }, formatDateTime(order.updatedAtUnixMs))),
+          h("dt", {}, "Customer"),
+          h("dd", {}, h("span", { class: "mono" }, order.customerAccountId ?? "")),
+          h("dt", {}, "Order id"),
+          h("dd", {}, h("span", { class: "mono" }, order.id)),
+        ),
+      ),
+      h(
+        "section",
+        { class: "card stack", "aria-labelledby": "order-actions-title" },
+        h("h2", { id: "order-actions-title" }, "Change status"),
+        actions,
+      ),
+      h(
+        "section",
+        { class: "stack", "aria-labelledby": "order-lines-title" },
+        h("h2", { id: "order-lines-title" }, "Lines"),
+        h("div", { class: "table-wrap" }, linesTable(order)),
+      ),
+      ratesSection(order),
+      h(
+        "section",
+        { class: "card stack", "aria-labelledby": "order-history-title" },
+        h("h2", { id: "order-history-title" }, "History"),
+        historyList(order),
+      ),
+    );
+  };
+
+  const load = async () => {
+    showLoading(body, "Loading order…");
+    try {
+      show(await api.call(ORDERS, "GetOrder", { orderId: id }, { signal }));
+    } catch (error) {
+      if (signal.aborted) return;
+      heading.textContent = "Order";
+      showError(body, error, load);
+    }
+  };
+
+  await load();
+
+  // Someone else may change this order meanwhile: follow it live (quietly; the list shows the connection state).
+  watchOrders({
+    signal,
+    onState: () => {},
+    onUpdate: ({ order: changed }) => {
+      if (!order || changed.id !== order.id || busy) return;
+      if (changed.status === order.status && (changed.history ?? []).length === (order.history ?? []).length) return;
+      const keepNote = note.value;
+      show(changed);
+      note.value = keepNote;
+      announce(`Order ${orderLabel(changed)} is now ${statusLabel(changed.status)}.`);
+    },
+  });
+
+  return () => controller.abort();
+}

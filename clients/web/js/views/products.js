@@ -47,7 +47,7 @@ export async function render(root, ctx) {
     { class: "row products-search", role: "search", "aria-label": "Search products", "on:submit": onSearch },
     formField({ label: "Search", id: "products-search", input: searchInput }),
     formField({ label: "Category", id: "products-category", input: categorySelect }),
-    h("button", { type: "submit", class: "button" }, "Search"),
+    h("button", { type: "submit", class: "button", id: "products-search-submit" }, "Search"),
   );
   const newLink = h("a", { id: "product-new", class: "button primary" }, "New product");
   newLink.setAttribute("href", "#/products/new");

@@ -182,6 +182,8 @@ let package = Package(
             name: "soukd",
             dependencies: [
                 "SoukHost",
+                "SoukBridge",
+                "SoukClient",
                 "SoukIdentity",
                 "SoukStorage",
                 "SoukTLS",
@@ -233,18 +235,20 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: defaultSwiftSettings
         ),
-        // souk-bridge: flags -> SoukBridge, one Hummingbird application.
+        // souk-bridge: flags -> SoukBridge's service, alone (soukd also starts it beside the services).
         .executableTarget(
             name: "souk-bridge",
             dependencies: [
                 "SoukBridge",
                 "SoukClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

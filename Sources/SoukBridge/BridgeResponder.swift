@@ -26,17 +26,22 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
     let config: BridgeConfig
     let methods: BridgeMethods
     let logger: Logger
+    /// The admin page's files, served at `/` when given.
+    let assets: WebAssets?
     /// The cookie sessions.
     package let sessions: SessionStore
 
-    /// A responder forwarding `methods` through `client`; one access log line per request goes to `logger`.
+    /// A responder forwarding `methods` through `client` and serving `assets` (the admin page) at `/`; one access
+    /// log line per request goes to `logger`.
     package init(
         client: GRPCClient<Transport>,
         config: BridgeConfig = .defaults,
         methods: BridgeMethods = .souk,
         sessions: SessionStore? = nil,
+        assets: WebAssets? = nil,
         logger: Logger
     ) {
+        self.assets = assets
         self.client = client
         self.config = config
         self.methods = methods
@@ -83,6 +88,10 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         switch request.uri.path {
         case "/session/login", "/session/logout", "/session":
             return try await self.sessionEndpoint(request)
+        case let path where request.method == .get || request.method == .head:
+            // Connect unary calls are POSTs, so a GET is for the page: its file, or 404.
+            guard let assets = self.assets else { return try await self.call(request) }
+            return assets.response(path: path, headOnly: request.method == .head) ?? WebAssets.notFound(path)
         default:
             return try await self.call(request)
         }

@@ -1,15 +1,16 @@
 import ArgumentParser
-import Hummingbird
 import Logging
+import ServiceLifecycle
 import SoukBridge
 import SoukClient
+import UnixSignals
 
-/// souk-bridge: serves Connect unary calls on `--listen` and forwards them to soukd's SWP port.
+/// souk-bridge: serves Connect calls and the admin page on `--listen` and forwards the calls to soukd's SWP port.
 @main
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "souk-bridge",
-        abstract: "The browser bridge: Connect protocol (unary, JSON and binary) to Souk's services over SWP."
+        abstract: "The browser bridge: the admin page, and Connect calls (JSON and binary) to Souk's services over SWP."
     )
 
     @Option(help: "The HTTP address to listen on, HOST:PORT.")
@@ -26,6 +27,9 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: "An origin allowed to call from a browser (CORS), e.g. https://shop.example; repeatable.")
     var corsOrigin: [String] = []
+
+    @Option(help: "The admin page's folder, served at /; 'none' serves Connect calls only.")
+    var webRoot = "clients/web"
 
     @Flag(help: "Leave Secure off the session cookie: plain-http development only.")
     var insecureCookies = false
@@ -50,14 +54,35 @@ struct ServerCommand: AsyncParsableCommand {
             secureCookies: !self.insecureCookies,
             corsOrigins: Set(self.corsOrigin)
         )
-        try await SoukClient.withConnection(to: upstream) { client in
-            let app = Application(
-                responder: BridgeResponder(client: client, config: config, logger: logger),
-                configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "souk-bridge"),
+        let assets: WebAssets?
+        do {
+            assets = self.webRoot == "none" ? nil : try WebAssets(folder: self.webRoot)
+        } catch let error as WebAssetsError {
+            throw ValidationError("--web-root: \(error.description); 'none' serves Connect calls only")
+        }
+        let bridge = BridgeService(
+            host: listen.host,
+            port: listen.port,
+            upstream: upstream,
+            config: config,
+            assets: assets,
+            logger: logger,
+            onListening: { port in
+                logger.info(
+                    "souk-bridge listening",
+                    metadata: ["address": "http://\(listen.host):\(port)", "web.files": "\(assets?.count ?? 0)"]
+                )
+            }
+        )
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: bridge)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
                 logger: logger
             )
-            try await app.runService()
-        }
+        )
+        try await group.run()
     }
 
     private static func hostAndPort(_ value: String, option: String) throws -> (host: String, port: Int) {

@@ -156,7 +156,7 @@ struct ResolvedSettings {
         }
     }
 
-    private static func port(flag: Int?, variable: String, _ environment: [String: String]) throws -> Int? {
+    static func port(flag: Int?, variable: String, _ environment: [String: String]) throws -> Int? {
         if let flag {
             return try Self.port(flag, setting: "--\(Self.flagName(for: variable))")
         }

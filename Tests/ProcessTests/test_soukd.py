@@ -10,6 +10,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 import grpc
 import pytest
@@ -30,6 +32,8 @@ class Soukd:
 
     def __init__(self, cwd, args=(), env=None):
         environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        # Tests run beside a developer's soukd: the built-in browser bridge takes a free port unless told.
+        environment["SOUK_BRIDGE_PORT"] = "0"
         environment.update(env or {})
         self.process = subprocess.Popen(
             [os.path.abspath(SOUKD), *args],
@@ -58,6 +62,13 @@ class Soukd:
                 return match.group(3), int(match.group(4)), int(START.search(self.banner).group(1))
         stderr = self.process.stderr.read() if self.process.poll() is not None else ""
         pytest.fail(f"soukd did not become ready: {''.join(lines)} {stderr}")
+
+    def wait_bridge(self):
+        """The built-in bridge's base URL, from the line it prints once it listens (after the banner)."""
+        line = self.process.stdout.readline()
+        match = re.match(r"bridge ready: (http://\S+) ", line)
+        assert match, line + (self.process.stderr.read() if self.process.poll() is not None else "")
+        return match.group(1)
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
         self.process.send_signal(sig)
@@ -205,3 +216,63 @@ def test_data_folder_from_newer_postgres_is_refused(workdir):
     code, stderr = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0"]).fail_output()
     assert code == 1
     assert "PostgreSQL 99" in stderr, stderr
+
+
+def http(method, url, body=None, headers=None):
+    """One HTTP request with the standard library: (status, headers, body bytes), also for 4xx/5xx answers."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_built_in_bridge_serves_the_page_and_connect_calls(workdir):
+    web = os.path.join(workdir, "web")
+    os.makedirs(os.path.join(web, "js"))
+    with open(os.path.join(web, "index.html"), "w") as page:
+        page.write("<!doctype html><title>Souk admin</title>")
+    with open(os.path.join(web, "js", "app.js"), "w") as script:
+        script.write("export const answer = 42;\n")
+    with open(os.path.join(web, ".secret.js"), "w") as hidden:
+        hidden.write("nope")
+    soukd = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0", "--web-root", web])
+    soukd.wait_ready()
+    base = soukd.wait_bridge()
+    status, headers, body = http("GET", base + "/")
+    assert status == 200 and body == b"<!doctype html><title>Souk admin</title>"
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    status, headers, body = http("GET", base + "/js/app.js")
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript") and b"answer" in body
+    for path in ["/.secret.js", "/js/../index.html%00", "/missing.css"]:
+        assert http("GET", base + path)[0] == 404, path
+    # Connect calls go through to the services over SWP (TLS, trusting the development CA).
+    status, headers, body = http("POST", base + "/souk.catalog.v1.CatalogService/ListCategories", b"{}",
+                                 {"Content-Type": "application/json"})
+    assert status == 200 and body == b"{}", body
+    status, _, body = http("POST", base + "/souk.catalog.v1.OrderService/ListOrders", b"{}",
+                           {"Content-Type": "application/json"})
+    assert status == 401 and b'"unauthenticated"' in body
+    assert soukd.stop() == 0
+
+
+def test_no_bridge_says_so(workdir):
+    soukd = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0", "--no-bridge"])
+    soukd.wait_ready()
+    assert soukd.process.stdout.readline().strip() == "bridge: off (--no-bridge)"
+    assert soukd.stop() == 0
+
+
+def test_bridge_port_in_use_names_the_flag(workdir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, stderr = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0", "--bridge-port", str(port)]).fail_output()
+    assert code == 1
+    assert str(port) in stderr and "--bridge-port" in stderr, stderr
+    assert not os.path.exists(os.path.join(workdir, ".souk", "pg", "postmaster.pid")), "nothing left running"

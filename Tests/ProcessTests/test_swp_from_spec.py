@@ -38,6 +38,7 @@ def soukd():
     with tempfile.TemporaryDirectory(prefix="soukd-swp-spec-", dir="/tmp") as folder:
         os.chmod(folder, 0o755)
         environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        environment["SOUK_BRIDGE_PORT"] = "0"
         with open(os.path.join(folder, "stderr.log"), "w+") as stderr:
             process = subprocess.Popen(
                 [os.path.abspath(SOUKD), "--grpc-port", "0", "--swp-port", "0"],

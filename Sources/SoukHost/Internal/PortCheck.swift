@@ -3,9 +3,9 @@ import Glibc
 #endif
 
 /// Checks that a TCP port can be bound, so a taken port gets a clear message before anything starts.
-enum PortCheck {
+package enum PortCheck {
     /// Throws ``HostError/Code/portInUse`` naming `port` and the `setting` that changes it.
-    static func ensureAvailable(host: String, port: Int, setting: String) throws {
+    package static func ensureAvailable(host: String, port: Int, setting: String) throws {
         guard port != 0 else { return }
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -35,7 +35,7 @@ package final class ServerProcess: Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let log = "\(folder)/soukd.log"
         var arguments = [
-            soukd, "serve", "--services", "testing", "--swp-port", "0", "--grpc-port", "0",
+            soukd, "serve", "--services", "testing", "--swp-port", "0", "--grpc-port", "0", "--no-bridge",
             "--data-folder", folder, "--log-level", "warning",
         ]
         if !tls { arguments.append("--plaintext") }

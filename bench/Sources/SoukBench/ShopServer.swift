@@ -63,7 +63,7 @@ package final class ShopServer: Sendable {
             let password = try await Self.bootstrap(soukd, adminEmail, options, log: "\(folder)/bootstrap.log")
             let log = "\(folder)/soukd.log"
             let pid = try ChildProcess.spawn(
-                [soukd, "serve", "--swp-port", "0", "--grpc-port", "0"] + options,
+                [soukd, "serve", "--swp-port", "0", "--grpc-port", "0", "--no-bridge"] + options,
                 log: log,
                 environment: Self.environment
             )

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Testing
+
+@testable import SoukBridge
+
+@Suite("The admin page's files as the bridge serves them")
+struct WebAssetsTests {
+    /// A throwaway web root with `files` (relative path → text); removed after `body`.
+    static func withFolder(_ files: [String: String], _ body: (String) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("souk-web-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+            try Data(text.utf8).write(to: url)
+        }
+        try body(folder.path)
+    }
+
+    @Test("serves known types by URL path, / as index.html, with the security headers")
+    func servesFiles() throws {
+        let files = [
+            "index.html": "<!doctype html>", "js/app.js": "export {};", "css/app.css": "body{}",
+            ".hidden.js": "no", "notes.txt": "no", "js/.env": "SECRET=1",
+        ]
+        try Self.withFolder(files) { folder in
+            let assets = try WebAssets(folder: folder)
+            #expect(assets.count == 3)
+            let page = try #require(assets.response(path: "/", headOnly: false))
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            #expect(page.headers[.xContentTypeOptions] == "nosniff")
+            #expect(page.body.contentLength == "<!doctype html>".utf8.count)
+            #expect(
+                assets.response(path: "/js/app.js", headOnly: false)?.headers[.contentType]?.hasPrefix(
+                    "text/javascript"
+                ) == true
+            )
+            let head = try #require(assets.response(path: "/css/app.css", headOnly: true))
+            #expect(head.headers[.contentLength] == "6")
+            #expect(head.body.contentLength == 0)
+            for path in ["/.hidden.js", "/notes.txt", "/js/.env", "/js/../index.html", "/index.html/", "//index.html"] {
+                #expect(assets.response(path: path, headOnly: false) == nil, "\(path)")
+            }
+        }
+    }
+
+    @Test("a folder without index.html, or no folder, is refused with what is wrong")
+    func refusesBadRoots() throws {
+        try Self.withFolder(["app.js": "x"]) { folder in
+            let error = #expect(throws: WebAssetsError.self) { try WebAssets(folder: folder) }
+            #expect(error?.description.contains("has no index.html") == true)
+        }
+        let error = #expect(throws: WebAssetsError.self) { try WebAssets(folder: "/nonexistent/souk-web") }
+        #expect(error?.description.contains("is not a folder") == true)
+    }
+}

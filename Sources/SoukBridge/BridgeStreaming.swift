@@ -94,7 +94,11 @@ struct BridgeStreamMethod<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Me
         let input = try BridgeMethod<Input, Output>.decode(message, codec: codec)
         let descriptor = self.descriptor
         return ResponseBody { writer in
-            let (buffers, continuation) = AsyncStream<ByteBuffer>.makeStream()
+            // Bounded: a browser that stops reading while messages keep coming loses its stream (the connection
+            // is closed without an end-stream envelope, so its client reconnects) instead of growing this queue.
+            let (buffers, continuation) = AsyncStream<ByteBuffer>.makeStream(
+                bufferingPolicy: .bufferingOldest(BridgeStreamLimits.queuedMessages)
+            )
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     var failure: ConnectError?
@@ -109,9 +113,14 @@ struct BridgeStreamMethod<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Me
                             for try await message in response.messages {
                                 let bytes: [UInt8] =
                                     codec == .json ? try message.jsonUTF8Bytes() : try message.serializedBytes()
-                                continuation.yield(ConnectStreamCodec.envelope(flags: 0, bytes))
+                                if case .dropped = continuation.yield(ConnectStreamCodec.envelope(flags: 0, bytes)) {
+                                    throw BridgeStreamLimits.SlowReader()
+                                }
                             }
                         }
+                    } catch let error as BridgeStreamLimits.SlowReader {
+                        continuation.finish()
+                        throw error
                     } catch let error as RPCError {
                         failure = ConnectError(error)
                     } catch {
@@ -130,6 +139,15 @@ struct BridgeStreamMethod<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Me
             try await writer.finish(nil)
         }
     }
+}
+
+/// How far a Connect stream may run ahead of the browser reading it.
+enum BridgeStreamLimits {
+    /// Messages queued toward one browser before its stream is cut.
+    static let queuedMessages = 1024
+
+    /// The browser read too slowly; its stream ends without an end-stream envelope.
+    struct SlowReader: Error {}
 }
 
 /// The server-streaming methods bridged, by full name.

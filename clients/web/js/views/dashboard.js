@@ -59,10 +59,10 @@ async function todaysOrders(signal) {
 
 function moneyList(id, sums, emptyText) {
   const currencies = [...sums.keys()].sort();
-  if (currencies.length === 0) return h("ul", { id, class: "stats" }, h("li", { class: "stat muted" }, emptyText));
+  if (currencies.length === 0) return h("ul", { id, class: "plain-list" }, h("li", { class: "muted" }, emptyText));
   return h(
     "ul",
-    { id, class: "stats" },
+    { id, class: "stats money-stats" },
     currencies.map((currency) => {
       const { minor, count } = sums.get(currency);
       return h(
@@ -92,9 +92,7 @@ export async function render(root, ctx) {
     const summary = summarize(orders);
     const recent = orders.slice(0, 5);
     body.replaceChildren(
-      complete
-        ? null
-        : h("p", { class: "error-box", role: "status" }, `Counted the newest ${orders.length} orders of today only.`),
+      h("p", { class: "error-box", role: "status", hidden: complete }, `Counted the newest ${orders.length} orders of today only.`),
       h(
         "section",
         { class: "stack", "aria-labelledby": "dashboard-orders-title" },
@@ -144,7 +142,7 @@ export async function render(root, ctx) {
           ? h("p", { class: "muted" }, "No orders today yet.")
           : h(
               "ul",
-              { class: "stack", id: "dashboard-recent" },
+              { class: "plain-list stack", id: "dashboard-recent" },
               recent.map((order) =>
                 h(
                   "li",

@@ -136,6 +136,8 @@ export function renderNewPassword(root, { email, currentPassword, onDone, onCanc
   const form = h(
     "form",
     { id: "new-password-form", class: "stack", novalidate: true },
+    // For password managers: which account the new password belongs to.
+    h("input", { type: "email", name: "username", autocomplete: "username", value: email ?? "", hidden: true, readonly: true }),
     currentField,
     formField({ label: "New password", id: "new-password", input: next, hint: "At least 12 characters; not your email." }),
     formField({ label: "Repeat the new password", id: "new-password-repeat", input: repeat }),

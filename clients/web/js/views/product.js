@@ -199,7 +199,7 @@ export async function render(root, ctx, params = {}) {
         h(
           "div",
           { class: "row price-row" },
-          errors.field("price", "Price", price, "Digits with a point for the fraction, e.g. 1499.00"),
+          errors.field("price", "Price", price, "e.g. 1499.00 or 1499,00"),
           errors.field("currency", "Currency", currency),
         ),
         product ? otherPrices : null,

@@ -10,6 +10,9 @@ package struct BridgeConfig: Sendable, Hashable {
     package var sessionIdleTimeout: Duration
     /// An access token this close to its expiry is refreshed before a call.
     package var refreshMargin: Duration
+    /// How often a server stream sends an empty message (`{}`, or zero protobuf bytes), so a browser that went
+    /// away is noticed by a failed write and its upstream call cancelled, even while nothing happens.
+    package var streamHeartbeat: Duration
 
     /// Creates a configuration; cookies are `Secure` and CORS is closed unless asked otherwise.
     package init(
@@ -17,8 +20,10 @@ package struct BridgeConfig: Sendable, Hashable {
         secureCookies: Bool = true,
         corsOrigins: Set<String> = [],
         sessionIdleTimeout: Duration = .seconds(30 * 60),
-        refreshMargin: Duration = .seconds(30)
+        refreshMargin: Duration = .seconds(30),
+        streamHeartbeat: Duration = .seconds(15)
     ) {
+        self.streamHeartbeat = streamHeartbeat
         self.maxBodyBytes = maxBodyBytes
         self.secureCookies = secureCookies
         self.corsOrigins = corsOrigins
@@ -26,6 +31,6 @@ package struct BridgeConfig: Sendable, Hashable {
         self.refreshMargin = refreshMargin
     }
 
-    /// 1 MiB bodies, `Secure` cookies, no CORS origins, 30-minute idle sessions.
+    /// 1 MiB bodies, `Secure` cookies, no CORS origins, 30-minute idle sessions, a stream heartbeat every 15 s.
     package static var defaults: Self { Self(maxBodyBytes: 1 << 20) }
 }

@@ -169,6 +169,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
                 codec: codec,
                 metadata: metadata,
                 options: options,
+                heartbeat: self.config.streamHeartbeat,
                 client: self.client
             )
             return Response(status: .ok, headers: [.contentType: ConnectStreamCodec.contentType(codec)], body: body)

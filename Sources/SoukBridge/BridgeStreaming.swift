@@ -73,6 +73,7 @@ protocol BridgeStreamMethodProtocol: Sendable {
         codec: ConnectCodec,
         metadata: Metadata,
         options: CallOptions,
+        heartbeat: Duration,
         client: GRPCClient<Transport>
     ) throws -> ResponseBody
 }
@@ -89,6 +90,7 @@ struct BridgeStreamMethod<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Me
         codec: ConnectCodec,
         metadata: Metadata,
         options: CallOptions,
+        heartbeat: Duration,
         client: GRPCClient<Transport>
     ) throws -> ResponseBody {
         let input = try BridgeMethod<Input, Output>.decode(message, codec: codec)
@@ -129,12 +131,28 @@ struct BridgeStreamMethod<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Me
                     continuation.yield(ConnectStreamCodec.endStream(failure))
                     continuation.finish()
                 }
+                // The heartbeat: an empty message (the default of every field), which clients skip.
+                group.addTask {
+                    let empty = ConnectStreamCodec.envelope(flags: 0, codec == .json ? Array("{}".utf8) : [])
+                    while true {
+                        try await Task.sleep(for: heartbeat)
+                        continuation.yield(empty)
+                    }
+                }
                 // A failed write (the browser went away) ends this loop with an error, and the group cancels
                 // the upstream call.
                 for await buffer in buffers {
                     try await writer.write(buffer)
                 }
-                try await group.waitForAll()
+                // The upstream call ended (it finished the stream); stop the heartbeat.
+                group.cancelAll()
+                while !group.isEmpty {
+                    do {
+                        try await group.next()
+                    } catch is CancellationError {
+                        continue
+                    }
+                }
             }
             try await writer.finish(nil)
         }

@@ -136,4 +136,36 @@ struct BridgeStreamingTests {
             }
         }
     }
+
+    @Test("a quiet watch gets an empty message every heartbeat, so a browser that left is noticed by a failed write")
+    func heartbeat() async throws {
+        try await IdentityHarness.with { harness in
+            _ = try await harness.admin()
+            var logger = Logger(label: "souk-bridge-test")
+            logger.logLevel = .warning
+            let app = Application(
+                responder: BridgeResponder(
+                    client: harness.client,
+                    config: BridgeConfig(maxBodyBytes: 1 << 20, streamHeartbeat: .milliseconds(300)),
+                    logger: logger
+                ),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                logger: logger
+            )
+            try await app.test(.live) { client in
+                let (staff, csrf) = try await Self.signIn(
+                    client,
+                    email: "root@souk.example",
+                    password: "admin password 2026!"
+                )
+                let response = try await Self.watch(client, cookie: staff, csrf: csrf, timeoutMs: 1600)
+                let envelopes = try Self.envelopes(response.body)
+                let messages = envelopes.filter { $0.0 == 0 }
+                // 1.6 s at one per 0.3 s: five, give or take scheduling; every one is the empty message.
+                #expect((3...6).contains(messages.count), "\(messages.count) heartbeats")
+                #expect(messages.allSatisfy { $0.1 == Array("{}".utf8) })
+                #expect(envelopes.last?.0 == 0x02)
+            }
+        }
+    }
 }

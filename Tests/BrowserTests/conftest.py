@@ -6,6 +6,7 @@ Debian Chromium driven by Selenium at phone and desktop sizes. Screenshots go to
 Run by scripts/test; SOUKD names the built binary.
 """
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -179,16 +180,25 @@ def _prepare_people(shop, one_time_password):
     shop.post(f"{identity}/SignUp", {"email": customer.email, "password": customer.password})
     shop.customer = customer
 
-    category = api.call("souk.catalog.v1.CatalogService", "CreateCategory", {"name": "Kitchen", "slug": "kitchen"})
+    try:
+        category = api.call("souk.catalog.v1.CatalogService", "CreateCategory",
+                            {"name": "Kitchen", "slug": "kitchen"})
+    except ConnectError as error:  # the demo seed may have made it already
+        if error.code != "already_exists":
+            raise
+        categories = api.call("souk.catalog.v1.CatalogService", "ListCategories").get("categories", [])
+        category = next(c for c in categories if c.get("slug") == "kitchen")
     shop.category_id = category["id"]
 
 
-@pytest.fixture(scope="session")
-def shop():
+@contextlib.contextmanager
+def running_shop(seed_demo=False):
+    """soukd (identity and catalog, a fresh embedded database in a temporary folder) with its bridge serving
+    clients/web on a free port, and the people of ``_prepare_people``; stopped and removed afterwards."""
     folder = tempfile.mkdtemp(prefix="souk-browser-", dir="/tmp")
     os.chmod(folder, 0o755)
     data = os.path.join(folder, "data")
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SOUK_SEED_DEMO")}
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     boot = subprocess.run([SOUKD, "bootstrap-admin", "--email", "root@souk.example", "--data-folder", data],
                           capture_output=True, text=True, timeout=180, env=environment)
     assert boot.returncode == 0, boot.stderr
@@ -196,12 +206,13 @@ def shop():
     log = open(os.path.join(folder, "soukd.log"), "w")
     process = subprocess.Popen(
         [SOUKD, "serve", "--services", "identity,catalog", "--data-folder", data, "--swp-port", "0",
-         "--grpc-port", "0", "--bridge-port", "0", "--web-root", os.path.join(ROOT, "clients", "web")],
+         "--grpc-port", "0", "--bridge-port", "0", "--web-root", os.path.join(ROOT, "clients", "web")]
+        + (["--seed-demo"] if seed_demo else []),
         cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=log, text=True,
     )
     try:
         base_url = None
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             if not line:
@@ -212,7 +223,8 @@ def shop():
                 break
         if base_url is None:
             log.flush()
-            pytest.fail("soukd's bridge did not start: " + open(os.path.join(folder, "soukd.log")).read()[-4000:])
+            raise AssertionError("soukd's bridge did not start: "
+                                 + open(os.path.join(folder, "soukd.log")).read()[-4000:])
         shop = Shop(base_url)
         _prepare_people(shop, one_time_password)
         yield shop
@@ -227,6 +239,46 @@ def shop():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def shop():
+    with running_shop() as shop:
+        yield shop
+
+
+def open_chromium(size="desktop"):
+    """A headless Debian Chromium at `size`: "phone" (390×844 with a touch phone's metrics) or "desktop"
+    (1366×900)."""
+    width, height = SIZES[size]
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}", "--lang=en-US", "--no-first-run",
+                     "--disable-extensions", "--disable-background-networking"]:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.souk_size = size
+    if size == "phone":
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True})
+        driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
+    return driver
+
+
+def capture(driver, path, full_page=True):
+    """Saves the whole page (or only what the screen shows) as a PNG at `path`."""
+    width, viewport_height = SIZES[driver.souk_size]
+    height = viewport_height if not full_page else driver.execute_script(
+        "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": width, "height": max(int(height), viewport_height), "scale": 1},
+    })
+    with open(path, "wb") as file:
+        file.write(base64.b64decode(shot["data"]))
+    return path
+
+
 @pytest.fixture
 def browser():
     """`browser("phone")` (390×844, a touch phone's metrics) or `browser("desktop")` (1366×900): a headless
@@ -234,20 +286,7 @@ def browser():
     drivers = []
 
     def open_browser(size="desktop"):
-        width, height = SIZES[size]
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                         f"--window-size={width},{height}", "--lang=en-US", "--no-first-run",
-                         "--disable-extensions", "--disable-background-networking"]:
-            options.add_argument(argument)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-        driver.souk_size = size
-        if size == "phone":
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                   {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True})
-            driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
+        driver = open_chromium(size)
         drivers.append(driver)
         return driver
 
@@ -265,18 +304,7 @@ def screenshot():
     os.makedirs(ARTIFACTS, exist_ok=True)
 
     def take(driver, name):
-        path = os.path.join(ARTIFACTS, f"{name}-{driver.souk_size}.png")
-        width = SIZES[driver.souk_size][0]
-        height = driver.execute_script(
-            "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": width, "height": max(int(height), SIZES[driver.souk_size][1]),
-                     "scale": 1},
-        })
-        with open(path, "wb") as file:
-            file.write(base64.b64decode(shot["data"]))
-        return path
+        return capture(driver, os.path.join(ARTIFACTS, f"{name}-{driver.souk_size}.png"))
 
     return take
 

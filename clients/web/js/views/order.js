@@ -115,7 +115,43 @@ function ratesSection(order) {
   );
 }
 
-function historyList(order) {
+const IDENTITY = "souk.identity.v1.IdentityService";
+
+/** Who made a change, in words: "you", "the customer", an email when the caller may look it up, or a short id. */
+function actorText(id, order, people) {
+  if (!id) return "system";
+  if (people.me && id === people.me) return "you";
+  if (id === order.customerAccountId) return people.emails.get(id) ? `the customer (${people.emails.get(id)})` : "the customer";
+  return people.emails.get(id) ?? shortId(id);
+}
+
+/** Fills `people` ({me, emails}) for the actors of `order`; failures only leave ids showing. */
+async function lookUpPeople(order, people, ctx, signal) {
+  if (!people.me) {
+    try {
+      const reply = await api.call(IDENTITY, "GetMyAccount", {}, { signal });
+      people.me = reply.account?.id ?? "";
+    } catch {
+      people.me = "";
+    }
+  }
+  if (!ctx.isAdmin) return;
+  const ids = new Set([order.customerAccountId, ...(order.history ?? []).map((change) => change.actorAccountId)]);
+  await Promise.all(
+    [...ids]
+      .filter((id) => id && id !== people.me && !people.emails.has(id))
+      .map(async (id) => {
+        try {
+          const reply = await api.call(IDENTITY, "GetAccount", { accountId: id }, { signal });
+          if (reply.account?.email) people.emails.set(id, reply.account.email);
+        } catch {
+          // Not found or not allowed: the short id stays.
+        }
+      }),
+  );
+}
+
+function historyList(order, people) {
   const history = order.history ?? [];
   return h(
     "ol",
@@ -131,7 +167,7 @@ function historyList(order) {
           { class: "muted" },
           h("time", { datetime: isoDateTime(change.atUnixMs) }, formatDateTime(change.atUnixMs)),
           ` · by `,
-          h("span", { class: "mono", title: change.actorAccountId ?? "" }, shortId(change.actorAccountId) || "system"),
+          h("span", { title: change.actorAccountId ?? "" }, actorText(change.actorAccountId, order, people)),
         ),
         change.note ? h("div", { class: "history-note" }, `“${change.note}”`) : null,
       );
@@ -145,6 +181,7 @@ export async function render(root, ctx, params) {
   const id = params.id;
   let order = null;
   let busy = false;
+  const people = { me: "", emails: new Map() };
 
   const heading = h("h1", {}, "Order");
   const body = h("div", { class: "stack" });
@@ -242,7 +279,12 @@ export async function render(root, ctx, params) {
           h("dt", {}, "Updated"),
           h("dd", {}, h("time", { datetime: isoDateTime(order.updatedAtUnixMs) }, formatDateTime(order.updatedAtUnixMs))),
           h("dt", {}, "Customer"),
-          h("dd", {}, h("span", { class: "mono" }, order.customerAccountId ?? "")),
+          h(
+            "dd",
+            {},
+            people.emails.get(order.customerAccountId) ?? "",
+            h("span", { class: "mono muted" }, people.emails.get(order.customerAccountId) ? ` (${order.customerAccountId})` : order.customerAccountId ?? ""),
+          ),
           h("dt", {}, "Order id"),
           h("dd", {}, h("span", { class: "mono" }, order.id)),
         ),
@@ -264,7 +306,7 @@ export async function render(root, ctx, params) {
         "section",
         { class: "card stack", "aria-labelledby": "order-history-title" },
         h("h2", { id: "order-history-title" }, "History"),
-        historyList(order),
+        historyList(order, people),
       ),
     );
   };
@@ -272,7 +314,9 @@ export async function render(root, ctx, params) {
   const load = async () => {
     showLoading(body, "Loading order…");
     try {
-      show(await api.call(ORDERS, "GetOrder", { orderId: id }, { signal }));
+      const fetched = await api.call(ORDERS, "GetOrder", { orderId: id }, { signal });
+      await lookUpPeople(fetched, people, ctx, signal);
+      show(fetched);
     } catch (error) {
       if (signal.aborted) return;
       heading.textContent = "Order";

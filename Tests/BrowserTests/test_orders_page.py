@@ -327,3 +327,31 @@ def test_orders_appear_live_and_an_order_is_moved_to_paid(shop, browser, screens
     wait(driver).until(EC.alert_is_present()).dismiss()
     assert shop.api(shop.admin).call(ORDERS, "GetOrder", {"orderId": third["id"]})["status"] == "ORDER_STATUS_PACKED"
     attribute_is(driver, "#order-status", "data-status", "ORDER_STATUS_PACKED")
+
+
+def test_a_one_time_password_must_be_replaced_before_anything_else(shop, browser):
+    email = f"new-{uuid.uuid4().hex[:8]}@souk.example"
+    created = shop.api(shop.admin).call(
+        "souk.identity.v1.IdentityService", "CreateAccount", {"email": email, "roles": ["ROLE_STAFF"]}
+    )
+    driver = browser("desktop")
+    driver.get(shop.base_url + "/")
+    type_into(driver, "#signin-email", email)
+    type_into(driver, "#signin-password", created["initialPassword"])
+    click(driver, "#signin-submit")
+    visible(driver, "#new-password")
+    assert not driver.find_elements(By.CSS_SELECTOR, "#dashboard-orders-today")
+    type_into(driver, "#new-password", "Short")
+    type_into(driver, "#new-password-repeat", "Different")
+    click(driver, "#new-password-submit")
+    visible(driver, "#new-password-repeat-error")
+    new_password = "Parcels-and-string-42"
+    type_into(driver, "#new-password", new_password)
+    type_into(driver, "#new-password-repeat", new_password)
+    click(driver, "#new-password-submit")
+    text_is(driver, "[data-signed-in-as]", email)
+    visible(driver, "#dashboard-orders-today")
+    reply = shop.post(
+        "/souk.identity.v1.IdentityService/Login", {"email": email, "password": new_password}
+    )
+    assert reply["account"]["email"] == email

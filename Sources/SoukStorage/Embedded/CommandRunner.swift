@@ -54,7 +54,9 @@ package struct CommandRunner: Sendable {
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        let spawned = SpawnSignals.withDefaultSignals { attributes in
+            posix_spawn(&pid, argv[0], &actions, attributes, &cArguments, environ)
+        }
         close(writeEnd)
         guard spawned == 0 else {
             close(readEnd)

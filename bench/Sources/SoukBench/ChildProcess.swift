@@ -1,4 +1,5 @@
 import Foundation
+import SoukStorage
 
 #if canImport(Glibc)
 import Glibc
@@ -28,17 +29,6 @@ enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
         let entries = environment ?? ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         var cEnvironment: [UnsafeMutablePointer<CChar>?] = entries.map { strdup($0) } + [nil]
@@ -47,7 +37,9 @@ enum ChildProcess {
             for pointer in cEnvironment { free(pointer) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment)
+        let result = SpawnSignals.withDefaultSignals { attributes in
+            posix_spawn(&pid, argv[0], &actions, attributes, &cArguments, &cEnvironment)
+        }
         guard result == 0 else {
             throw BenchError.externalTool(tool: argv[0], message: "cannot start: \(String(cString: strerror(result)))")
         }

@@ -3,10 +3,6 @@ package import Logging
 package import PostgresNIO
 package import SoukMoney
 
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
 /// Imports publishers' daily reference-rate files (the ECB's euro rates, the CBR's rouble rates) into the
 /// catalog's rate table, where every price conversion reads them.
 ///
@@ -79,7 +75,6 @@ package struct RateImport: Sendable {
     package static func parse(_ feed: Feed) throws -> [ExchangeRate] {
         let rates: [ExchangeRate]
         do {
-            try XMLCompleteness.check(feed.data, isWindows1251: feed.format == .cbr)
             switch feed.format {
             case .ecb: rates = try RateFeeds.parseECB(feed.data)
             case .cbr: rates = try RateFeeds.parseCBR(feed.data)
@@ -171,50 +166,5 @@ package struct RateImport: Sendable {
             keys.insert(Key(base: base, quote: quote, source: source, effectiveDate: day))
         }
         return keys
-    }
-}
-
-/// Whether a document ends with its root element closed: Foundation's parser on Linux accepts a file cut off
-/// after a complete element, which would import part of a day's rates.
-private enum XMLCompleteness {
-    static func check(_ data: Data, isWindows1251: Bool) throws {
-        var utf8 = data
-        if isWindows1251 {
-            guard let text = String(data: data, encoding: .windowsCP1251) else {
-                throw MoneyError.malformedRate("the file is not windows-1251 text")
-            }
-            utf8 = Data(text.replacingOccurrences(of: "windows-1251", with: "UTF-8", options: .caseInsensitive).utf8)
-        }
-        let counter = DepthCounter()
-        let parser = XMLParser(data: utf8)
-        parser.delegate = counter
-        guard parser.parse(), counter.closedRoot, counter.depth == 0 else {
-            throw MoneyError.malformedRate("the file is not well-formed XML (cut off or unbalanced)")
-        }
-    }
-
-    private final class DepthCounter: NSObject, XMLParserDelegate {
-        var depth = 0
-        var closedRoot = false
-
-        func parser(
-            _ parser: XMLParser,
-            didStartElement elementName: String,
-            namespaceURI: String?,
-            qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
-            self.depth += 1
-        }
-
-        func parser(
-            _ parser: XMLParser,
-            didEndElement elementName: String,
-            namespaceURI: String?,
-            qualifiedName: String?
-        ) {
-            self.depth -= 1
-            if self.depth == 0 { self.closedRoot = true }
-        }
     }
 }

@@ -97,12 +97,18 @@ struct XMLElements {
                 "the rate file is not well-formed XML (\(parser.parserError.map { "\($0)" } ?? "unknown"))"
             )
         }
+        // Foundation's parser on Linux accepts a document cut off after a complete element, which would import
+        // part of a day's rates: the root element must have been closed.
+        guard delegate.closedRoot, delegate.open.isEmpty else {
+            throw MoneyError.malformedRate("the file is not well-formed XML (cut off or unbalanced)")
+        }
         return delegate.elements
     }
 
     private final class Collector: NSObject, XMLParserDelegate {
         var elements: [Element] = []
-        private var open: [Int] = []
+        var open: [Int] = []
+        var closedRoot = false
 
         func parser(
             _ parser: XMLParser,
@@ -128,6 +134,7 @@ struct XMLElements {
         ) {
             if let index = self.open.popLast() {
                 self.elements[index].text = self.elements[index].text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if self.open.isEmpty { self.closedRoot = true }
             }
         }
     }

@@ -134,6 +134,26 @@ struct RateFeedTests {
         #expect(try byCode["JPY"]?.convert(Money(parsing: "1000", currency: .jpy)).decimalString == "572.31")
         #expect(rates.allSatisfy { $0.quote == .rub && $0.effectiveDate == "2025-04-04" && $0.source == "CBR" })
     }
+
+    @Test("a file cut off after a complete element is refused, not read as part of a day's rates")
+    func cutOff() throws {
+        let ecb = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Envelope><Cube><Cube time='2024-06-28'>
+              <Cube currency='USD' rate='1.0705'/><Cube currency='JPY' rate='171.94'/>
+            """
+        let error = #expect(throws: MoneyError.self) { try RateFeeds.parseECB(Data(ecb.utf8)) }
+        #expect(error?.description.contains("cut off") == true)
+        let cbr = """
+            <?xml version="1.0" encoding="windows-1251"?>
+            <ValCurs Date="04.04.2025" name="Foreign Currency Market">
+            <Valute ID="R01235"><CharCode>USD</CharCode><Nominal>1</Nominal><Value>84,0000</Value></Valute>
+            """
+        #expect(throws: MoneyError.self) { try RateFeeds.parseCBR(try #require(cbr.data(using: .windowsCP1251))) }
+        // The same documents, closed, are read.
+        #expect(try RateFeeds.parseECB(Data((ecb + "</Cube></Cube></Envelope>").utf8)).count == 2)
+        #expect(try RateFeeds.parseCBR(try #require((cbr + "</ValCurs>").data(using: .windowsCP1251))).count == 1)
+    }
 }
 
 @Suite("The rate book: stored, inverted or crossed, never guessed")

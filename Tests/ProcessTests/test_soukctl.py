@@ -312,6 +312,14 @@ def test_customer_order_seen_by_watch_then_moved(platform):
     # The customer's own order, but not the staff listing.
     assert platform.json("orders", "show", order_id, *customer)["status"] == "ORDER_STATUS_PACKED"
     one_line_error(platform.ctl("orders", "list", *customer), 77)
+    # The customer's own list, and cancelling: a packed order is refused (65), an unpaid one is cancelled.
+    assert {order["id"] for order in platform.json("orders", "mine", *customer)} == set(placed)
+    assert order_id in platform.ok("orders", "mine", *customer).stdout
+    assert "cancel" in one_line_error(platform.ctl("orders", "cancel", order_id, *customer), 65)
+    platform.ok("cart", "add", "SPOON-1", "--quantity", "1", *customer)
+    unpaid = platform.json("orders", "place", "--currency", "RUB", "--key", "key-to-cancel", *customer)
+    assert platform.json("orders", "cancel", unpaid["id"], *customer)["status"] == "ORDER_STATUS_CANCELLED"
+    assert platform.json("stock", "show", "SPOON-1")[0].get("reserved", 0) == 2 * (len(placed) - 1)
 
 
 class Terminal:

@@ -3,11 +3,12 @@ import Foundation
 import SoukAPI
 import SoukCtlKit
 
-/// `soukctl orders list|show|move|next|watch|place`: orders and their state machine.
+/// `soukctl orders list|show|move|next|watch|place|mine|cancel`: orders and their state machine.
 struct Orders: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List, show, move and watch orders (staff); place one from your cart (anyone signed in).",
-        subcommands: [List.self, Show.self, Move.self, Next.self, Watch.self, Place.self]
+        abstract:
+            "List, show, move and watch orders (staff); place one from your cart, list and cancel your own (customers).",
+        subcommands: [List.self, Show.self, Move.self, Next.self, Watch.self, Place.self, Mine.self, Cancel.self]
     )
 
     /// The columns of an order row.
@@ -63,6 +64,21 @@ struct Orders: AsyncParsableCommand {
         )
     }
 
+    /// Up to `limit` orders, following page tokens from the first page (`""`) until there are enough or no more.
+    static func collect(
+        limit: Int,
+        page: (_ token: String) async throws -> (orders: [Souk_Catalog_V1_Order], next: String)
+    ) async throws -> [Souk_Catalog_V1_Order] {
+        var orders: [Souk_Catalog_V1_Order] = []
+        var token = ""
+        repeat {
+            let (batch, next) = try await page(token)
+            orders += batch
+            token = next
+        } while !token.isEmpty && orders.count < limit
+        return Array(orders.prefix(limit))
+    }
+
     /// `mantissa / 10^scale` as an exact decimal.
     static func decimal(_ mantissa: Int64, scale: Int32) -> String {
         guard scale > 0 else { return "\(mantissa)" }
@@ -101,16 +117,13 @@ struct Orders: AsyncParsableCommand {
                 request.currency = self.currency?.uppercased() ?? ""
                 request.placedFromUnixMs = try self.since.map { try DayParsing.startOfDay($0, flag: "--since") } ?? 0
                 request.pageSize = Int32(min(self.limit, 100))
-                let limit = self.limit
                 let orders = try await session.authenticated { api in
-                    var orders: [Souk_Catalog_V1_Order] = []
-                    var page = request
-                    repeat {
+                    try await Orders.collect(limit: self.limit) { token in
+                        var page = request
+                        page.pageToken = token
                         let response = try await api.orders.listOrders(page, options: api.options)
-                        orders += response.orders
-                        page.pageToken = response.nextPageToken
-                    } while !page.pageToken.isEmpty && orders.count < limit
-                    return Array(orders.prefix(limit))
+                        return (response.orders, response.nextPageToken)
+                    }
                 }
                 if self.global.isJSON { return try Printer.json(orders) }
                 Printer.table(Orders.header, orders.map(Orders.row))

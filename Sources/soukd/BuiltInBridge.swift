@@ -7,14 +7,17 @@ import SoukHost
 
 /// The browser bridge `soukd serve` starts beside its services (see ``BridgeOptions``).
 ///
-/// It listens on the RPC listeners' host, port 7780 unless told otherwise, and reaches the services the way any
-/// client does: over SWP, trusting the development CA (or `--bridge-ca`). It waits for the services' SWP port, so
+/// It listens on 127.0.0.1:7780 unless told otherwise (plain HTTP: another address belongs behind a TLS proxy),
+/// and reaches the services the way any client does: over SWP, trusting the development CA (or `--bridge-ca`). It waits for the services' SWP port, so
 /// it also works with `--swp-port 0`. Under mutual TLS it has no client certificate, so it stays off unless asked
 /// for explicitly (then soukd refuses to start): run souk-bridge alone with its own settings there.
 struct BuiltInBridge {
     /// The port to bind; 0 picks a free one.
     var port: Int
+    /// The address the bridge binds.
     var host: String
+    /// The address the SWP listener binds (a wildcard is reached on loopback).
+    var upstreamHost: String
     var assets: WebAssets?
     /// The CA trusted for `--tls-cert`; nil with the development CA or plaintext (taken from the ready services).
     var certificateAuthority: String?
@@ -71,11 +74,14 @@ struct BuiltInBridge {
         let insecure =
             options.bridgeInsecureCookies
             || ["1", "true", "yes"].contains(environment["SOUK_BRIDGE_INSECURE_COOKIES"]?.lowercased() ?? "")
-        try PortCheck.ensureAvailable(host: host.swp.host, port: port, setting: "--bridge-port / SOUK_BRIDGE_PORT")
+        let bridgeHost =
+            options.bridgeHost ?? environment["SOUK_BRIDGE_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        try PortCheck.ensureAvailable(host: bridgeHost, port: port, setting: "--bridge-port / SOUK_BRIDGE_PORT")
         return .start(
             BuiltInBridge(
                 port: port,
-                host: host.swp.host,
+                host: bridgeHost,
+                upstreamHost: host.swp.host,
                 assets: assets,
                 certificateAuthority: certificateAuthority,
                 secureCookies: !insecure
@@ -109,9 +115,16 @@ struct BuiltInBridge {
                 trust = .systemRoots
             }
             // A wildcard listener is reached on loopback.
-            let upstreamHost = ["0.0.0.0", "::", ""].contains(self.bridge.host) ? "127.0.0.1" : self.bridge.host
+            let upstreamHost =
+                ["0.0.0.0", "::", ""].contains(self.bridge.upstreamHost) ? "127.0.0.1" : self.bridge.upstreamHost
             let host = self.bridge.host
             let files = self.bridge.assets?.count ?? 0
+            if !["127.0.0.1", "::1", "localhost"].contains(host) {
+                self.logger.warning(
+                    "the browser bridge serves plain HTTP beyond loopback; put a TLS proxy in front of it",
+                    metadata: ["address": "\(host):\(self.bridge.port)"]
+                )
+            }
             let service = BridgeService(
                 host: host,
                 port: self.bridge.port,

@@ -158,11 +158,11 @@ struct BridgeStreamingTests {
                     email: "root@souk.example",
                     password: "admin password 2026!"
                 )
-                let response = try await Self.watch(client, cookie: staff, csrf: csrf, timeoutMs: 1600)
+                let response = try await Self.watch(client, cookie: staff, csrf: csrf, timeoutMs: 3000)
                 let envelopes = try Self.envelopes(response.body)
                 let messages = envelopes.filter { $0.0 == 0 }
-                // 1.6 s at one per 0.3 s: five, give or take scheduling; every one is the empty message.
-                #expect((3...6).contains(messages.count), "\(messages.count) heartbeats")
+                // 3 s at one per 0.3 s: ten, fewer on a loaded machine; every one is the empty message.
+                #expect((3...11).contains(messages.count), "\(messages.count) heartbeats")
                 #expect(messages.allSatisfy { $0.1 == Array("{}".utf8) })
                 #expect(envelopes.last?.0 == 0x02)
             }

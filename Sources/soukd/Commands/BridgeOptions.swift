@@ -8,6 +8,12 @@ struct BridgeOptions: ParsableArguments {
     )
     var bridgePort: Int?
 
+    @Option(
+        help:
+            "Address the browser bridge binds; it speaks plain HTTP, so anything but loopback belongs behind a TLS proxy. [env: SOUK_BRIDGE_HOST] (default: 127.0.0.1)"
+    )
+    var bridgeHost: String?
+
     @Flag(help: "Do not start the browser bridge (run souk-bridge alone instead). [env: SOUK_BRIDGE=off]")
     var noBridge = false
 

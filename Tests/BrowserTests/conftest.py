@@ -7,13 +7,10 @@ Run by scripts/test; SOUKD names the built binary.
 """
 import base64
 import contextlib
-import hashlib
-import hmac
 import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import tempfile
 import threading
@@ -25,8 +22,9 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+
+from page import WAIT_S, totp_code, visible
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SOUKD = os.path.abspath(os.environ.get("SOUKD", os.path.join(ROOT, ".build", "debug", "soukd")))
@@ -34,16 +32,6 @@ ARTIFACTS = os.path.abspath(os.environ.get("SOUK_ARTIFACTS_DIR", os.path.join(RO
 CHROMIUM = os.environ.get("SOUK_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("SOUK_CHROMEDRIVER", "/usr/bin/chromedriver")
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
-WAIT_S = 20
-
-
-def totp_code(secret_base32, step):
-    """RFC 6238 (SHA-1, 30-second steps, 6 digits) for one time step."""
-    key = base64.b32decode(secret_base32 + "=" * (-len(secret_base32) % 8))
-    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
-    return f"{code:06d}"
 
 
 def current_step():
@@ -309,22 +297,16 @@ def screenshot():
     return take
 
 
-def wait_for(driver, css, timeout=WAIT_S):
-    """The first element matching `css` once it is visible."""
-    return WebDriverWait(driver, timeout).until(
-        expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))
-
-
 def sign_in(driver, shop, person):
     """Signs `person` in through the page: email and password, then a fresh TOTP code when the page asks."""
     driver.get(shop.base_url + "/")
-    wait_for(driver, "#signin-email").send_keys(person.email)
+    visible(driver, "#signin-email").send_keys(person.email)
     driver.find_element(By.CSS_SELECTOR, "#signin-password").send_keys(person.password)
     driver.find_element(By.CSS_SELECTOR, "#signin-submit").click()
     if person.totp_secret:
-        wait_for(driver, "#signin-totp").send_keys(shop.totp(person))
+        visible(driver, "#signin-totp").send_keys(shop.totp(person))
         driver.find_element(By.CSS_SELECTOR, "#signin-submit").click()
-    signed_in = wait_for(driver, "[data-signed-in-as]")
+    signed_in = visible(driver, "[data-signed-in-as]")
     WebDriverWait(driver, WAIT_S).until(lambda _: person.email in signed_in.text)
     return signed_in
 

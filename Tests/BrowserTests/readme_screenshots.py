@@ -8,7 +8,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from conftest import ROOT, capture, open_chromium, running_shop, sign_in, wait_for  # noqa: E402
+from conftest import ROOT, capture, open_chromium, running_shop, sign_in  # noqa: E402
+from page import visible  # noqa: E402
 
 
 def main():
@@ -19,11 +20,11 @@ def main():
             driver = open_chromium(size)
             try:
                 sign_in(driver, shop, shop.admin)
-                wait_for(driver, "#dashboard-revenue li[data-currency]")
+                visible(driver, "#dashboard-revenue li[data-currency]")
                 capture(driver, os.path.join(folder, f"admin-dashboard-{size}.png"), full_page=False)
                 driver.get(shop.base_url + "/#/orders")
-                wait_for(driver, "#orders-table tbody tr[data-order-id]")
-                wait_for(driver, "#live-status")
+                visible(driver, "#orders-table tbody tr[data-order-id]")
+                visible(driver, "#live-status")
                 capture(driver, os.path.join(folder, f"admin-orders-{size}.png"), full_page=False)
             finally:
                 driver.quit()

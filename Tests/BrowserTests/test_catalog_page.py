@@ -7,65 +7,14 @@ right does not pass.
 import uuid
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.common.by import By
+from page import clickable, click, go, text_is, type_into, visible, wait
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 CATALOG = "souk.catalog.v1.CatalogService"
 IDENTITY = "souk.identity.v1.IdentityService"
 SIZES = ["desktop", "phone"]
-
-
-def wait(driver, timeout=20):
-    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
-
-
-def visible(driver, css):
-    return wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def clickable(driver, css):
-    return wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
-
-
-UNCOVERED = """
-const element = arguments[0];
-const box = element.getBoundingClientRect();
-const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-return top !== null && (top === element || element.contains(top));
-"""
-
-
-def click(driver, css):
-    """Clicks like a person: once the element is enabled, in view, and not under a toast or another layer."""
-    element = clickable(driver, css)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    wait(driver).until(lambda d: d.execute_script(UNCOVERED, d.find_element(By.CSS_SELECTOR, css)), f"{css} stays covered")
-    element = driver.find_element(By.CSS_SELECTOR, css)
-    element.click()
-    return element
-
-
-def type_into(driver, css, text):
-    element = visible(driver, css)
-    element.clear()
-    element.send_keys(text)
-    return element
-
-
-def go(driver, hash_route):
-    driver.execute_script("location.hash = arguments[0]", hash_route)
-
-
-def text_is(driver, css, expected):
-    """Waits until the element's text (stripped) is `expected`."""
-
-    def check(d):
-        elements = d.find_elements(By.CSS_SELECTOR, css)
-        return bool(elements) and elements[0].text.strip() == expected
-
-    wait(driver).until(check, f"{css} never showed {expected!r}")
 
 
 def all_products(api):

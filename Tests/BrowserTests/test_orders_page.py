@@ -4,70 +4,20 @@ What the page shows is checked against the API (shop.api(...)); the live list is
 set on `window` before the order is placed must still be there when its row appears.
 """
 
-import base64
-import hashlib
-import hmac
-import struct
 import time
 import uuid
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.common.by import By
+from page import attribute_is, click, go, gone, text_is, totp_code, type_into, visible, wait
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 CATALOG = "souk.catalog.v1.CatalogService"
 ORDERS = "souk.catalog.v1.OrderService"
 SIZES = ["desktop", "phone"]
 PAID = "ORDER_STATUS_PAID"
 PENDING = "ORDER_STATUS_PENDING_PAYMENT"
-
-
-def wait(driver, timeout=20):
-    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
-
-
-def visible(driver, css):
-    return wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def gone(driver, css):
-    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, css), f"{css} is still on the page")
-
-
-def click(driver, css):
-    element = wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
-    return element
-
-
-def type_into(driver, css, text):
-    element = visible(driver, css)
-    element.clear()
-    element.send_keys(text)
-    return element
-
-
-def text_is(driver, css, expected):
-    def check(d):
-        elements = d.find_elements(By.CSS_SELECTOR, css)
-        return bool(elements) and elements[0].text.strip() == expected
-
-    wait(driver).until(check, f"{css} never showed {expected!r}")
-
-
-def attribute_is(driver, css, name, expected):
-    def check(d):
-        elements = d.find_elements(By.CSS_SELECTOR, css)
-        return bool(elements) and elements[0].get_attribute(name) == expected
-
-    wait(driver).until(check, f"{css} never had {name}={expected!r}")
-
-
-def go(driver, hash_route):
-    driver.execute_script("location.hash = arguments[0]", hash_route)
 
 
 def stocked_sku(shop, price_minor="125000", currency="RUB"):
@@ -127,15 +77,8 @@ def sum_minor(orders, statuses, currency):
 
 def codes_valid_now(secret):
     """The codes the server accepts right now (one 30-second step either side), without spending a step."""
-
-    def code(step):
-        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-        digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
-        offset = digest[-1] & 0x0F
-        return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
-
     now = int(time.time() // 30)
-    return {code(step) for step in range(now - 2, now + 3)}
+    return {totp_code(secret, step) for step in range(now - 2, now + 3)}
 
 
 def enter_credentials(driver, shop, person):

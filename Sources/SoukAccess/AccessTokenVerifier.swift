@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import GRPCCore
 import JWTKit
 import NIOConcurrencyHelpers
@@ -16,27 +16,61 @@ package struct PublicSigningKey: Sendable, Hashable {
     }
 }
 
+/// Sessions revoked after a point in time, as the database saw them.
+package struct RevokedSessions: Sendable {
+    /// The database's clock when it answered: the next question asks from (a little before) here.
+    package var asOf: Date
+    /// Each revoked session's id (lowercase, as tokens carry it) and when it was revoked.
+    package var sessions: [(id: String, revokedAt: Date)]
+
+    package init(asOf: Date, sessions: [(id: String, revokedAt: Date)]) {
+        self.asOf = asOf
+        self.sessions = sessions
+    }
+}
+
 /// Checks access tokens: the header must name EdDSA and a key we know (keys are reloaded from `keySource` when
 /// an unknown `kid` appears, at most once a second, so a rotation elsewhere is picked up), the signature must
 /// verify, and the token must come from ``AccessClaims/issuer`` and not be expired.
+///
+/// With a `revocationSource`, a token of a session revoked since (logout, a session revoked by its owner, a
+/// password change, a disabled account, changed roles) is refused too, in every process: the verifier asks for
+/// sessions revoked since its last question at most once per `revocationInterval`, so a revocation takes effect
+/// everywhere within about that long instead of when the token expires.
 package final class AccessTokenVerifier: Sendable {
     private let keySource: @Sendable () async throws -> [PublicSigningKey]
+    private let revocationSource: (@Sendable (_ since: Date?) async throws -> RevokedSessions)?
     private let keys = JWTKeyCollection()
     private let state = NIOLockedValueBox(State())
     private let reloadInterval: Duration
+    private let revocationInterval: Duration
+    /// How long a revoked session is remembered: longer than any access token lives.
+    private let revocationMemory: TimeInterval
 
     private struct State {
         var known: Set<String> = []
         var lastReload: ContinuousClock.Instant?
+        var revoked: [String: Date] = [:]
+        var revocationsAsOf: Date?
+        var lastRevocationCheck: ContinuousClock.Instant?
     }
 
-    /// - Parameter keySource: reads the current public keys (the identity schema's signing keys).
+    /// - Parameters:
+    ///   - keySource: reads the current public keys (the identity schema's signing keys).
+    ///   - revocationSource: reads the sessions revoked after a time (nil: those of the last `revocationMemory`).
+    ///   - revocationMemory: longer than the access tokens' lifetime.
     package init(
         reloadInterval: Duration = .seconds(1),
-        keySource: @escaping @Sendable () async throws -> [PublicSigningKey]
+        revocationInterval: Duration = .seconds(1),
+        revocationMemory: Duration = .seconds(20 * 60),
+        keySource: @escaping @Sendable () async throws -> [PublicSigningKey],
+        revocationSource: (@Sendable (_ since: Date?) async throws -> RevokedSessions)? = nil
     ) {
         self.keySource = keySource
+        self.revocationSource = revocationSource
         self.reloadInterval = reloadInterval
+        self.revocationInterval = revocationInterval
+        self.revocationMemory = TimeInterval(revocationMemory.components.seconds)
     }
 
     /// The verified claims of `token`; throws `RPCError(.unauthenticated)` saying what is wrong, never why in
@@ -53,12 +87,48 @@ package final class AccessTokenVerifier: Sendable {
         guard self.isKnown(kid) else {
             throw RPCError(code: .unauthenticated, message: "the access token was signed by an unknown key")
         }
+        let claims: AccessClaims
         do {
-            return try await self.keys.verify(token, as: AccessClaims.self)
+            claims = try await self.keys.verify(token, as: AccessClaims.self)
         } catch let error as JWTError where error.errorType == .claimVerificationFailure {
             throw RPCError(code: .unauthenticated, message: "the access token has expired or is not ours")
         } catch {
             throw RPCError(code: .unauthenticated, message: "the access token's signature does not verify")
+        }
+        if let session = claims.sid, self.revocationSource != nil {
+            try await self.updateRevocationsIfDue()
+            if self.state.withLockedValue({ $0.revoked[session] != nil }) {
+                throw RPCError(code: .unauthenticated, message: "the session has ended; sign in again")
+            }
+        }
+        return claims
+    }
+
+    /// Asks for the sessions revoked since the last answer, unless it was asked within `revocationInterval`.
+    private func updateRevocationsIfDue() async throws {
+        guard let source = self.revocationSource else { return }
+        let since = self.state.withLockedValue { state -> Date?? in
+            if let last = state.lastRevocationCheck, ContinuousClock.now - last < self.revocationInterval {
+                return .none
+            }
+            state.lastRevocationCheck = .now
+            // Ten seconds of overlap: a revocation's time is its transaction's start, which may come before the
+            // previous answer's clock although it committed after it.
+            return .some(state.revocationsAsOf.map { $0.addingTimeInterval(-10) })
+        }
+        guard case .some(let from) = since else { return }
+        let answer: RevokedSessions
+        do {
+            answer = try await source(from)
+        } catch {
+            self.state.withLockedValue { $0.lastRevocationCheck = nil }
+            throw RPCError(code: .unavailable, message: "cannot check the session now; try again")
+        }
+        self.state.withLockedValue { state in
+            for session in answer.sessions { state.revoked[session.id] = session.revokedAt }
+            let horizon = answer.asOf.addingTimeInterval(-self.revocationMemory)
+            state.revoked = state.revoked.filter { $0.value > horizon }
+            state.revocationsAsOf = answer.asOf
         }
     }
 

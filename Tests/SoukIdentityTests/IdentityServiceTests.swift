@@ -212,15 +212,80 @@ struct SessionTests {
             #expect(revoked?.code == .unauthenticated)
 
             _ = try await harness.identity.logout(Souk_Identity_V1_LogoutRequest(), metadata: auth)
-            let afterLogout = await rpcError {
-                _ = try await harness.identity.listMySessions(Souk_Identity_V1_ListMySessionsRequest(), metadata: auth)
-            }
-            #expect(afterLogout == nil, "the access token lives until it expires (15 minutes) …")
             var change = Souk_Identity_V1_ChangePasswordRequest()
             change.currentPassword = "correct horse battery"
             change.newPassword = "an even better password"
             let sensitive = await rpcError { _ = try await harness.identity.changePassword(change, metadata: auth) }
-            #expect(sensitive?.code == .unauthenticated, "… but security-sensitive calls check the session")
+            #expect(sensitive?.code == .unauthenticated, "security-sensitive calls check the session at once")
+            // Every other call, in any service, refuses the ended session's token too, within about a second (not
+            // when it expires).
+            let refused = try await Self.refusedSoon(auth, harness)
+            #expect(refused.code == .unauthenticated && refused.message == "the session has ended; sign in again")
+            let phoneRefused = try await Self.refusedSoon(IdentityHarness.bearer(phone.accessToken), harness)
+            #expect(phoneRefused.code == .unauthenticated)
+        }
+    }
+
+    /// The error a call with `auth` gets once the verifier has seen the session's revocation (it looks once a
+    /// second); `GetMyAccount` checks the account, not the session, so only the verifier refuses it. Fails the
+    /// test if the call still succeeds after three seconds.
+    static func refusedSoon(_ auth: Metadata, _ harness: IdentityHarness) async throws -> RPCError {
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline {
+            if let error = await rpcError({ _ = try await harness.identity.getMyAccount(.init(), metadata: auth) }) {
+                return error
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("a revoked session's token still works after 3 s")
+        return RPCError(code: .unknown, message: "still accepted")
+    }
+
+    @Test("changing someone's roles ends their sessions, so the old roles stop working within about a second")
+    func rolesChangeEndsSessions() async throws {
+        try await IdentityHarness.with { harness in
+            let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
+            var create = Souk_Identity_V1_CreateAccountRequest()
+            create.email = "packer@example.com"
+            create.roles = [.staff]
+            let created = try await harness.identity.createAccount(create, metadata: admin)
+            let first = try await harness.login(email: "packer@example.com", password: created.initialPassword)
+            var change = Souk_Identity_V1_ChangePasswordRequest()
+            change.currentPassword = created.initialPassword
+            change.newPassword = "boxes and tape forever"
+            _ = try await harness.identity.changePassword(
+                change,
+                metadata: IdentityHarness.bearer(first.tokens.accessToken)
+            )
+            let staff = try await harness.login(email: "packer@example.com", password: "boxes and tape forever")
+            let auth = IdentityHarness.bearer(staff.tokens.accessToken)
+            _ = try await harness.orders.listOrders(.init(), metadata: auth)
+
+            var roles = Souk_Identity_V1_SetRolesRequest()
+            roles.accountID = created.account.id
+            roles.roles = [.customer]
+            _ = try await harness.identity.setRoles(roles, metadata: admin)
+            let refused = try await Self.refusedSoon(auth, harness)
+            #expect(refused.code == .unauthenticated)
+            var refresh = Souk_Identity_V1_RefreshRequest()
+            refresh.refreshToken = staff.tokens.refreshToken
+            #expect(await rpcError { _ = try await harness.identity.refresh(refresh) }?.code == .unauthenticated)
+            // Signing in again gives a token with the new roles only.
+            let again = try await harness.login(email: "packer@example.com", password: "boxes and tape forever")
+            let denied = await rpcError {
+                _ = try await harness.orders.listOrders(
+                    .init(),
+                    metadata: IdentityHarness.bearer(again.tokens.accessToken)
+                )
+            }
+            #expect(denied?.code == .permissionDenied)
+            // Setting the same roles again ends nothing.
+            _ = try await harness.identity.setRoles(roles, metadata: admin)
+            try await Task.sleep(for: .milliseconds(1200))
+            _ = try await harness.identity.getMyAccount(
+                .init(),
+                metadata: IdentityHarness.bearer(again.tokens.accessToken)
+            )
         }
     }
 

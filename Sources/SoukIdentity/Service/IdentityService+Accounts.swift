@@ -158,6 +158,11 @@ extension IdentityService {
             throw IdentityError.failedPrecondition("roles: admins cannot remove their own admin role")
         }
         try await self.store.setRoles(id: id, roles: roles.sorted().map(\.rawValue))
+        if roles != account.roleNames {
+            // Tokens carry the roles: the account's sessions end, so the old roles stop working everywhere now
+            // rather than when the tokens expire (the caller's own session too, when they change their roles).
+            try await self.store.revokeSessions(accountID: id, except: nil, reason: "roles changed")
+        }
         await self.audit(
             "roles.changed",
             account: id,

@@ -63,7 +63,11 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
         self.signingKeys = SigningKeys(store: self.store, ring: ring)
         self.externalProvider = config.externalProvider.map(OpenIDProvider.init(config:))
         let keys = self.signingKeys
-        self.verifier = AccessTokenVerifier { try await keys.publicKeys() }
+        let store = self.store
+        self.verifier = AccessTokenVerifier(
+            keySource: { try await keys.publicKeys() },
+            revocationSource: { since in try await store.revokedSessions(since: since) }
+        )
         self.logger = logger
     }
 
@@ -97,8 +101,8 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
         return (caller, account)
     }
 
-    /// The caller's session, which must not be revoked (checked in the database for security-sensitive calls:
-    /// access tokens are short-lived but not revocable on their own).
+    /// The caller's session, which must not be revoked (checked in the database for security-sensitive calls; the
+    /// verifier's view of revoked sessions may lag by up to a second).
     func requireLiveSession(_ caller: Caller) async throws -> UUID {
         guard let text = caller.sessionID, let session = UUID(uuidString: text),
             try await self.store.sessionIsLive(id: session)

@@ -120,6 +120,13 @@ package enum IdentityMigrations {
                     """,
                 ]
             ),
+            Migration(
+                version: 3,
+                name: "revoked sessions by time, for every process's token verifier",
+                statements: [
+                    "CREATE INDEX sessions_revoked_at ON identity.sessions (revoked_at) WHERE revoked_at IS NOT NULL"
+                ]
+            ),
         ]
     )
 }

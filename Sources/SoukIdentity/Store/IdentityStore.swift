@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SoukAccess
 
 /// The identity schema's queries. Every multi-row change runs in one transaction.
 struct IdentityStore: Sendable {
@@ -292,6 +293,26 @@ struct IdentityStore: Sendable {
             sessions.append(SessionRecord(id: id, createdAt: created, lastUsedAt: used, clientAddress: address))
         }
         return sessions
+    }
+
+    /// The sessions revoked after `since` (nil: in the last 20 minutes), and the database's clock.
+    func revokedSessions(since: Date?) async throws -> RevokedSessions {
+        let rows = try await self.client.query(
+            """
+            SELECT clock.now, s.id, s.revoked_at
+            FROM (SELECT now() AS now) clock
+            LEFT JOIN identity.sessions s
+              ON s.revoked_at > COALESCE(\(since)::timestamptz, clock.now - interval '20 minutes')
+            """,
+            logger: self.logger
+        )
+        var asOf = Date()
+        var sessions: [(id: String, revokedAt: Date)] = []
+        for try await (now, id, revokedAt) in rows.decode((Date, UUID?, Date?).self) {
+            asOf = now
+            if let id, let revokedAt { sessions.append((id.uuidString.lowercased(), revokedAt)) }
+        }
+        return RevokedSessions(asOf: asOf, sessions: sessions)
     }
 
     func sessionIsLive(id: UUID) async throws -> Bool {

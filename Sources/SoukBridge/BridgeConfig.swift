@@ -1,7 +1,10 @@
 /// The bridge's limits and browser settings.
 package struct BridgeConfig: Sendable, Hashable {
-    /// The largest request body accepted; a larger one is refused with resource_exhausted.
+    /// The largest request body accepted; a larger one is refused with resource_exhausted. In a client stream
+    /// (`ImportProducts`) it bounds each message instead.
     package var maxBodyBytes: Int
+    /// The largest client-streaming body (an import file) accepted in total.
+    package var maxUploadBytes: Int
     /// Whether the session cookie carries `Secure`; off only for plain-http development.
     package var secureCookies: Bool
     /// The origins allowed to call from a browser (CORS); empty means none.
@@ -17,6 +20,7 @@ package struct BridgeConfig: Sendable, Hashable {
     /// Creates a configuration; cookies are `Secure` and CORS is closed unless asked otherwise.
     package init(
         maxBodyBytes: Int,
+        maxUploadBytes: Int = 64 << 20,
         secureCookies: Bool = true,
         corsOrigins: Set<String> = [],
         sessionIdleTimeout: Duration = .seconds(30 * 60),
@@ -25,12 +29,13 @@ package struct BridgeConfig: Sendable, Hashable {
     ) {
         self.streamHeartbeat = streamHeartbeat
         self.maxBodyBytes = maxBodyBytes
+        self.maxUploadBytes = maxUploadBytes
         self.secureCookies = secureCookies
         self.corsOrigins = corsOrigins
         self.sessionIdleTimeout = sessionIdleTimeout
         self.refreshMargin = refreshMargin
     }
 
-    /// 1 MiB bodies, `Secure` cookies, no CORS origins, 30-minute idle sessions, a stream heartbeat every 15 s.
+    /// 1 MiB bodies (64 MiB uploads), `Secure` cookies, no CORS origins, 30-minute idle sessions, a stream heartbeat every 15 s.
     package static var defaults: Self { Self(maxBodyBytes: 1 << 20) }
 }

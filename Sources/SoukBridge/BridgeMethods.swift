@@ -8,8 +8,8 @@ private typealias Orders = Souk_Catalog_V1_OrderService.Method
 /// The methods the bridge forwards, by path (`/souk.catalog.v1.CatalogService/GetProduct`).
 ///
 /// Every unary method of the identity, catalog and order services, built from the generated `Method.X` types.
-/// The server-streaming `OrderService/WatchOrders` and `StreamEvents` are in `BridgeStreamMethods`;
-/// `CatalogService/ImportProducts` (client streaming) is not bridged.
+/// The server-streaming `OrderService/WatchOrders` and `StreamEvents` are in `BridgeStreamMethods`, the
+/// client-streaming `CatalogService/ImportProducts` in `BridgeClientStreamMethods`.
 /// A test compares this table with the generated `descriptors`.
 package struct BridgeMethods: Sendable {
     /// The entries by full method name, `package.Service/Method`.

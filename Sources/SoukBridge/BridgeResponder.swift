@@ -106,10 +106,13 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
                 httpStatus: 405
             )
         }
-        if let codec = request.headers[.contentType].flatMap(ConnectStreamCodec.codec(contentType:)),
-            let method = BridgeStreamMethods.souk[String(path.dropFirst())]
-        {
-            return try await self.stream(request, method: method, codec: codec)
+        if let codec = request.headers[.contentType].flatMap(ConnectStreamCodec.codec(contentType:)) {
+            if let method = BridgeStreamMethods.souk[String(path.dropFirst())] {
+                return try await self.stream(request, method: method, codec: codec)
+            }
+            if let method = BridgeClientStreamMethods.souk[String(path.dropFirst())] {
+                return await self.clientStream(request, method: method, codec: codec)
+            }
         }
         guard path.hasPrefix("/"), let method = self.methods[String(path.dropFirst())] else {
             throw ConnectError(.unimplemented, "path: no such method \(path)", httpStatus: 404)
@@ -123,15 +126,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         }
         var options = CallOptions.defaults
         options.timeout = try Self.timeout(request.headers)
-        var metadata: Metadata = [:]
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            metadata.addString(authorization, forKey: "authorization")
-        } else if let id = Self.sessionCookie(request.headers) {
-            metadata.addString(
-                "Bearer \(try await self.sessionAccessToken(id, request: request))",
-                forKey: "authorization"
-            )
-        }
+        let metadata = try await self.authorization(request)
         let body = try await self.collect(request.body)
         let reply = try await method.forward(
             body: body,
@@ -156,13 +151,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         do {
             var options = CallOptions.defaults
             options.timeout = try Self.timeout(request.headers)
-            var metadata: Metadata = [:]
-            if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-                metadata.addString(authorization, forKey: "authorization")
-            } else if let id = Self.sessionCookie(request.headers) {
-                let token = try await self.sessionAccessToken(id, request: request)
-                metadata.addString("Bearer \(token)", forKey: "authorization")
-            }
+            let metadata = try await self.authorization(request)
             let message = try ConnectStreamCodec.unenvelope(try await self.collect(request.body))
             let body = try method.stream(
                 message: message,
@@ -183,6 +172,58 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         } catch let error as ConnectError {
             return ConnectStreamCodec.failed(error, codec: codec)
         }
+    }
+
+    /// A Connect client stream: the body's envelopes go upstream as they arrive (each at most
+    /// ``BridgeConfig/maxBodyBytes``, all together at most ``BridgeConfig/maxUploadBytes``); every refusal is an
+    /// end-stream error in a 200 response.
+    private func clientStream(
+        _ request: Request,
+        method: any BridgeClientStreamMethodProtocol,
+        codec: ConnectCodec
+    ) async -> Response {
+        let headers: HTTPFields = [.contentType: ConnectStreamCodec.contentType(codec)]
+        do {
+            var options = CallOptions.defaults
+            options.timeout = try Self.timeout(request.headers)
+            let metadata = try await self.authorization(request)
+            let body = await method.forward(
+                body: request.body,
+                reader: ConnectEnvelopeReader(
+                    maxMessageBytes: self.config.maxBodyBytes,
+                    maxTotalBytes: self.config.maxUploadBytes
+                ),
+                codec: codec,
+                metadata: metadata,
+                options: options,
+                client: self.client
+            )
+            return Response(status: .ok, headers: headers, body: body)
+        } catch is SessionEnded {
+            var response = ConnectStreamCodec.failed(
+                ConnectError(.unauthenticated, "session: expired or unknown, sign in again"),
+                codec: codec
+            )
+            response.headers[.setCookie] = self.clearingCookie
+            return response
+        } catch let error as ConnectError {
+            return ConnectStreamCodec.failed(error, codec: codec)
+        } catch {
+            return ConnectStreamCodec.failed(ConnectError(.internal, "internal error"), codec: codec)
+        }
+    }
+
+    /// The `authorization` metadata for a call: the request's bearer token, or the cookie session's access token
+    /// (which needs the session's CSRF token, and is refreshed first when near expiry), or none.
+    private func authorization(_ request: Request) async throws -> Metadata {
+        var metadata: Metadata = [:]
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            metadata.addString(authorization, forKey: "authorization")
+        } else if let id = Self.sessionCookie(request.headers) {
+            let token = try await self.sessionAccessToken(id, request: request)
+            metadata.addString("Bearer \(token)", forKey: "authorization")
+        }
+        return metadata
     }
 
     /// The body, refused once it passes ``BridgeConfig/maxBodyBytes`` (before reading the rest).

@@ -10,7 +10,7 @@ import SwiftProtobuf
 import TestSupport
 import Testing
 
-@Suite("Connect server streaming through the bridge")
+@Suite("Connect streams (server and client) through the bridge")
 struct BridgeStreamingTests {
     /// The envelopes of a streaming body: (flags, message bytes).
     static func envelopes(_ body: ByteBuffer) throws -> [(UInt8, [UInt8])] {
@@ -167,5 +167,90 @@ struct BridgeStreamingTests {
                 #expect(envelopes.last?.0 == 0x02)
             }
         }
+    }
+
+    @Test(
+        "ImportProducts as a Connect client stream: chunks in envelopes, one reply and the end-stream; bad input refused"
+    )
+    func importProducts() async throws {
+        try await IdentityHarness.with { harness in
+            _ = try await BridgeResponderTests.publishedMug(harness)
+            let admin = try await harness.login(email: "root@souk.example", password: "admin password 2026!").tokens
+            var logger = Logger(label: "souk-bridge-test")
+            logger.logLevel = .warning
+            let app = Application(
+                responder: BridgeResponder(
+                    client: harness.client,
+                    config: BridgeConfig(maxBodyBytes: 4096, maxUploadBytes: 16384),
+                    logger: logger
+                ),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                logger: logger
+            )
+            @Sendable func envelope(_ json: String) -> [UInt8] {
+                let bytes = Array(json.utf8)
+                return [0, UInt8(bytes.count >> 24), UInt8(bytes.count >> 16 & 0xFF), UInt8(bytes.count >> 8 & 0xFF)]
+                    + [UInt8(bytes.count & 0xFF)] + bytes
+            }
+            @Sendable func chunk(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+            try await app.test(.live) { client in
+                func upload(_ body: [UInt8]) async throws -> [(UInt8, [UInt8])] {
+                    let response = try await client.execute(
+                        uri: "/souk.catalog.v1.CatalogService/ImportProducts",
+                        method: .post,
+                        headers: [
+                            .contentType: "application/connect+json", .authorization: "Bearer \(admin.accessToken)",
+                        ],
+                        body: ByteBuffer(bytes: body)
+                    )
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "application/connect+json")
+                    return try Self.envelopes(response.body)
+                }
+                // A line split across two envelopes, and a bad row reported by line and field.
+                let csv =
+                    "category,title,sku,price,currency\nkitchen,Teapot,TEA-1,2500.00,RUB\nkitchen,Cup,CUP-1,oops,RUB\n"
+                let split = csv.index(csv.startIndex, offsetBy: 45)
+                let body =
+                    envelope(
+                        #"{"format":"IMPORT_FORMAT_CSV","publish":true,"chunk":"\#(chunk(String(csv[..<split])))"}"#
+                    )
+                    + envelope(#"{"chunk":"\#(chunk(String(csv[split...])))"}"#)
+                let replied = try await upload(body)
+                #expect(replied.count == 2 && replied.first?.0 == 0 && replied.last?.0 == 0x02)
+                let reply = try Souk_Catalog_V1_ImportProductsResponse(jsonUTF8Bytes: try #require(replied.first).1)
+                #expect(reply.rows == 2 && reply.imported == 1)
+                #expect(reply.errors.map(\.line) == [3] && reply.errors.first?.field == "price")
+                #expect(replied.last.map { Array($0.1) } == Array("{}".utf8))
+
+                // Refusals arrive in the end-stream: a body cut inside an envelope, a message over the limit,
+                // malformed JSON, and no token.
+                let cut = try await upload(Array(envelope(#"{"chunk":""}"#).dropLast(2)))
+                #expect(try Self.endError(cut) == "invalid_argument")
+                let large = try await upload(envelope(#"{"chunk":"\#(chunk(String(repeating: "x", count: 5000)))"}"#))
+                #expect(try Self.endError(large) == "resource_exhausted")
+                let malformed = try await upload(envelope(#"{"chunk": 12}"#))
+                #expect(try Self.endError(malformed) == "invalid_argument")
+                let anonymous = try await client.execute(
+                    uri: "/souk.catalog.v1.CatalogService/ImportProducts",
+                    method: .post,
+                    headers: [.contentType: "application/connect+json"],
+                    body: ByteBuffer(bytes: envelope(#"{"format":"IMPORT_FORMAT_CSV","chunk":""}"#))
+                )
+                #expect(try Self.endError(try Self.envelopes(anonymous.body)) == "unauthenticated")
+            }
+            // Only the good row was written.
+            var search = Souk_Catalog_V1_SearchProductsRequest()
+            search.query = "Teapot"
+            #expect(try await harness.catalog.searchProducts(search).products.map(\.title) == ["Teapot"])
+        }
+    }
+
+    /// The code of the end-stream envelope's error, the only or last envelope.
+    static func endError(_ envelopes: [(UInt8, [UInt8])]) throws -> String? {
+        let end = try #require(envelopes.last)
+        #expect(end.0 == 0x02)
+        let object = try JSONSerialization.jsonObject(with: Data(end.1)) as? [String: Any]
+        return (object?["error"] as? [String: Any])?["code"] as? String
     }
 }

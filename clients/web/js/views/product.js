@@ -177,6 +177,10 @@ export async function render(root, ctx, params = {}) {
       const rest = (skus.find((s) => s.code === sku.value)?.prices ?? []).slice(1);
       otherPrices.textContent = rest.length ? `Other prices: ${rest.map(money).join(" · ")}` : "";
     }
+    // What the controls showed after the last load or save: a field counts as changed only when it differs.
+    const shown = { title: "", description: "", category: "" };
+    const remember = () => Object.assign(shown, { title: title.value, description: description.value, category: category.value });
+    remember();
     if (product) {
       sku.addEventListener("change", fillPrice);
       fillPrice();
@@ -247,9 +251,11 @@ export async function render(root, ctx, params = {}) {
 
     async function update(minorUnits) {
       const request = { productId: product.id };
-      if (title.value !== (product.title ?? "")) request.title = title.value;
-      if (description.value !== (product.description ?? "")) request.description = description.value;
-      if (category.value !== (product.categoryId ?? "")) request.categoryId = category.value;
+      // Compared with what the controls showed, not with the stored text: a textarea turns "\r\n" into "\n" (and
+      // an input drops line breaks), so an untouched field would otherwise be rewritten on every save.
+      if (title.value !== shown.title) request.title = title.value;
+      if (description.value !== shown.description) request.description = description.value;
+      if (category.value !== shown.category) request.categoryId = category.value;
       const code = sku.value;
       const prices = skus.find((s) => s.code === code)?.prices ?? [];
       const base = prices[0];
@@ -270,6 +276,9 @@ export async function render(root, ctx, params = {}) {
       product.skus = updated.skus ?? [];
       skus.splice(0, skus.length, ...product.skus);
       heading.textContent = updated.title || "Product";
+      title.value = product.title ?? "";
+      description.value = product.description ?? "";
+      remember();
       fillPrice();
     }
 

@@ -1,6 +1,11 @@
 import Crypto
 import Foundation
+import GRPCCore
+import Logging
+import PostgresNIO
 import SoukAPI
+import SoukClient
+import SoukHost
 import SoukIdentity
 import SoukStorage
 import TestSupport
@@ -50,7 +55,9 @@ struct SecretsAtRestTests {
         #expect(throws: IdentityError.self) { try DataKeyRing(text: "k1:not-base64!", source: "test") }
     }
 
-    @Test("pg_dump of a database with a registered customer holds neither the phone nor the TOTP secret in clear")
+    @Test(
+        "pg_dump of a database with a registered customer holds neither the email, the phone nor the TOTP secret in clear"
+    )
     func pgDumpHasNoPersonalDataInClear() async throws {
         try await IdentityHarness.with { harness in
             let tokens = try await harness.customer(email: "ann@example.com", phone: "+79991234567")
@@ -76,9 +83,68 @@ struct SecretsAtRestTests {
                 arguments
             )
             #expect(dump.status == 0, "\(dump.output.prefix(500))")
-            #expect(dump.output.contains("ann@example.com"), "the dump is of the right database")
-            for secret in ["79991234567", "9991234567", enrolment.secret, recovery[0], "correct horse battery"] {
+            let account = try await harness.identity.getMyAccount(
+                .init(),
+                metadata: IdentityHarness.bearer(tokens.accessToken)
+            ).account
+            #expect(account.email == "ann@example.com")
+            #expect(dump.output.contains(account.id), "the dump is of the right database")
+            for secret in [
+                "79991234567", "9991234567", enrolment.secret, recovery[0], "correct horse battery", "ann@example.com",
+                "example.com",
+            ] {
                 #expect(!dump.output.contains(secret), "\(secret) is in the dump in clear")
+            }
+        }
+    }
+
+    @Test("emails stored in clear by an older build are sealed at the next start and still found in any case")
+    func legacyEmailsAreSealed() async throws {
+        try await TestDatabase.withFresh { url, _ in
+            try await withTemporaryDirectory { folder in
+                let configure: @Sendable (inout HostConfig) -> Void = { config in
+                    config.services = [.identity]
+                    config.identity.passwordParameters = .testing
+                }
+                // The first start makes the schema; then a row as an older build wrote it.
+                try await withRunningHost(databaseURL: url, dataFolder: folder, configure: configure) { _, _ in }
+                let id = UUID()
+                try await TestDatabase.withClient(url) { client in
+                    try await client.query(
+                        """
+                        INSERT INTO identity.accounts (id, email, email_key, display_name, roles)
+                        VALUES (\(id), 'Old.Timer@Example.com', 'old.timer@example.com', 'Old', \(["customer"]))
+                        """,
+                        logger: Logger(label: "test")
+                    )
+                }
+                try await withRunningHost(databaseURL: url, dataFolder: folder, configure: configure) { info, _ in
+                    let config = ClientConfig(
+                        host: "127.0.0.1",
+                        port: info.swpPort,
+                        trust: .certificateAuthority(path: info.certificateAuthorityPath ?? "")
+                    )
+                    try await SoukClient.withConnection(to: config) { client in
+                        var signUp = Souk_Identity_V1_SignUpRequest()
+                        signUp.email = "old.timer@EXAMPLE.com"
+                        signUp.password = "correct horse battery"
+                        let taken = await rpcError {
+                            _ = try await Souk_Identity_V1_IdentityService.Client(wrapping: client).signUp(signUp)
+                        }
+                        #expect(taken?.code == .alreadyExists)
+                    }
+                }
+                try await TestDatabase.withClient(url) { client in
+                    let rows = try await client.query(
+                        "SELECT email, email_sealed, email_key FROM identity.accounts WHERE id = \(id)",
+                        logger: Logger(label: "test")
+                    )
+                    for try await (email, sealed, key) in rows.decode((String?, String?, String).self) {
+                        #expect(email == nil)
+                        #expect(sealed?.hasPrefix("v1.") == true)
+                        #expect(!key.contains("@") && !key.lowercased().contains("old.timer"))
+                    }
+                }
             }
         }
     }

@@ -144,6 +144,25 @@ package struct DataKeyRing: Sendable {
         }
     }
 
+    /// Blind-index values of `value` for looking it up without storing it: `<key id>:<HMAC-SHA256>`, one per key,
+    /// the current (first) key's first. The HMAC key is derived from each data key for `purpose` (HKDF-SHA256), so
+    /// the data key itself never serves two uses; equal values give equal results under the same key, and nothing
+    /// about the value can be read back.
+    package func lookupKeys(_ value: String, purpose: String) -> [String] {
+        self.keys.map { key in
+            let derived = HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: key.key,
+                info: Data("souk lookup \(purpose)".utf8),
+                outputByteCount: 32
+            )
+            let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: derived)
+            let text = Data(mac).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            return "\(key.id):\(text)"
+        }
+    }
+
     /// Whether `sealed` was sealed with the current (first) key.
     package func isCurrent(_ sealed: String) -> Bool {
         sealed.hasPrefix("v1.\(self.keys[0].id).")

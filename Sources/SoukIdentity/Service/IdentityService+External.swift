@@ -65,7 +65,7 @@ extension IdentityService {
             try await self.checkSecondFactor(
                 login,
                 account: account,
-                keys: ["email:\(AccountRecord.emailKey(email))"],
+                keys: ["email:\(AccountRecord.emailKeys(email, ring: self.ring)[0])"],
                 address: address
             )
         }

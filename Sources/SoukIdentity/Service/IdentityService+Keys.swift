@@ -159,6 +159,7 @@ extension IdentityService {
                 try await self.store.replaceSealed(id: id, phone: newPhone, addresses: newAddresses, totp: newTotp)
             }
         }
+        changed += try await self.store.sealEmails()
         for key in try await self.store.signingKeys() where !self.ring.isCurrent(key.privateSealed) {
             let context = "signing-key/\(key.kid)"
             let resealed = try self.ring.seal(try self.ring.open(key.privateSealed, context: context), context: context)

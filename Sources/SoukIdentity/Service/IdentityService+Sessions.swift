@@ -10,7 +10,7 @@ extension IdentityService {
     ) async throws -> Souk_Identity_V1_LoginResponse {
         let address = Self.clientAddress(context)
         let email = try ProfileValidation.email(request.email)
-        let throttleKeys = ["email:\(AccountRecord.emailKey(email))", "address:\(address)"]
+        let throttleKeys = ["email:\(AccountRecord.emailKeys(email, ring: self.ring)[0])", "address:\(address)"]
         try await self.checkThrottle(keys: throttleKeys)
 
         // The same work and the same answer whether or not the email exists.

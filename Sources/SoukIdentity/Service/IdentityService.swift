@@ -57,7 +57,7 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
     /// A service on `postgres`, sealing personal data with `ring`.
     package init(config: Config, postgres: PostgresClient, ring: DataKeyRing, logger: Logger) {
         self.config = config
-        self.store = IdentityStore(client: postgres, logger: logger)
+        self.store = IdentityStore(client: postgres, logger: logger, ring: ring)
         self.ring = ring
         self.hasher = PasswordHasher(parameters: config.passwordParameters)
         self.signingKeys = SigningKeys(store: self.store, ring: ring)
@@ -74,6 +74,8 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
     /// Creates the first signing key if needed and loads the newest; run after migrations, before serving.
     package func prepare() async throws {
         try await self.signingKeys.prepare()
+        let sealed = try await self.store.sealEmails()
+        if sealed > 0 { self.logger.notice("sealed emails at rest", metadata: ["accounts": "\(sealed)"]) }
     }
 
     /// The verifier of the tokens this service issues, reading public keys from the same database (replicas

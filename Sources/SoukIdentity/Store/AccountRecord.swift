@@ -22,12 +22,20 @@ struct AccountRecord: Sendable {
     /// Roles as names; unknown names (from a newer build) are dropped.
     var roleNames: Set<RoleName> { Set(self.roles.compactMap(RoleName.init(rawValue:))) }
 
-    /// The case-insensitive key emails are unique by.
-    static func emailKey(_ email: String) -> String { email.lowercased() }
+    /// The case-insensitive blind index emails are unique by and looked up with, one per data key (the current
+    /// key's first): the email itself is stored only sealed.
+    static func emailKeys(_ email: String, ring: DataKeyRing) -> [String] {
+        ring.lookupKeys(email.lowercased(), purpose: "email")
+    }
 
-    /// The column list every account query selects, in the order ``IdentityStore`` decodes.
+    /// The sealing context of an account's email.
+    static func emailContext(_ id: UUID) -> String { "account/\(id)/email" }
+
+    /// The column list every account query selects, in the order ``IdentityStore`` decodes. The email is the
+    /// sealed value, or `plain:<email>` for a row written before emails were sealed (until the start-up pass
+    /// seals it).
     static let columns = """
-        id, email, password_hash, display_name, phone_sealed, addresses_sealed, preferred_currency, locale, roles, \
+        id, COALESCE(email_sealed, 'plain:' || email), password_hash, display_name, phone_sealed, addresses_sealed, preferred_currency, locale, roles, \
         disabled, password_change_required, totp_secret_sealed, totp_enabled, totp_last_step, created_at
         """
 }

@@ -2,7 +2,7 @@ package import SoukStorage
 
 /// The identity service's schema. Personal data (phone, addresses) and TOTP secrets are stored sealed with the
 /// data key ring (`*_sealed` columns); passwords, refresh tokens, recovery codes and client secrets only as
-/// hashes. The email stays in clear: it is the sign-in name and must be unique case-insensitively.
+/// hashes. The email, the sign-in name, is sealed too and found by a blind index (an HMAC of its lower-cased form).
 package enum IdentityMigrations {
     package static let schema = SchemaMigrations(
         schema: "identity",
@@ -125,6 +125,16 @@ package enum IdentityMigrations {
                 name: "revoked sessions by time, for every process's token verifier",
                 statements: [
                     "CREATE INDEX sessions_revoked_at ON identity.sessions (revoked_at) WHERE revoked_at IS NOT NULL"
+                ]
+            ),
+            Migration(
+                version: 4,
+                name: "emails sealed at rest, found by a blind index",
+                statements: [
+                    // The start-up pass (IdentityService.prepare) seals existing emails, replaces email_key's
+                    // lower-cased email with the blind index, and clears the plain column.
+                    "ALTER TABLE identity.accounts ADD COLUMN email_sealed text",
+                    "ALTER TABLE identity.accounts ALTER COLUMN email DROP NOT NULL",
                 ]
             ),
         ]

@@ -7,17 +7,32 @@ import SoukAccess
 struct IdentityStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// Seals emails and makes their blind index.
+    let ring: DataKeyRing
+
+    /// The sealed email and its current blind index, for an insert or an update.
+    private func sealedEmail(_ email: String, id: UUID) throws -> (sealed: String, key: String) {
+        (
+            try self.ring.seal(email, context: AccountRecord.emailContext(id)),
+            AccountRecord.emailKeys(email, ring: self.ring)[0]
+        )
+    }
 
     // MARK: Accounts
 
     /// Inserts an account; ALREADY_EXISTS when the email is taken (case-insensitively).
     func insert(_ account: AccountRecord) async throws {
+        let email = try self.sealedEmail(account.email, id: account.id)
         do {
+            // Another account with this email under an older key's index: the unique index cannot see it.
+            if try await self.account(email: account.email) != nil {
+                throw IdentityError.alreadyExists("email: an account with this email already exists")
+            }
             try await self.client.query(
                 """
-                INSERT INTO identity.accounts (id, email, email_key, password_hash, display_name, phone_sealed,
+                INSERT INTO identity.accounts (id, email_sealed, email_key, password_hash, display_name, phone_sealed,
                     addresses_sealed, preferred_currency, locale, roles, disabled, password_change_required)
-                VALUES (\(account.id), \(account.email), \(AccountRecord.emailKey(account.email)), \(account.passwordHash),
+                VALUES (\(account.id), \(email.sealed), \(email.key), \(account.passwordHash),
                     \(account.displayName), \(account.phoneSealed), \(account.addressesSealed),
                     \(account.preferredCurrency), \(account.locale), \(account.roles), \(account.disabled),
                     \(account.passwordChangeRequired))
@@ -36,7 +51,10 @@ struct IdentityStore: Sendable {
 
     func account(email: String) async throws -> AccountRecord? {
         try await self.accounts(
-            "SELECT \(unescaped: AccountRecord.columns) FROM identity.accounts WHERE email_key = \(AccountRecord.emailKey(email))"
+            """
+            SELECT \(unescaped: AccountRecord.columns) FROM identity.accounts
+            WHERE email_key = ANY(\(AccountRecord.emailKeys(email, ring: self.ring)))
+            """
         ).first
     }
 
@@ -125,6 +143,36 @@ struct IdentityStore: Sendable {
             """,
             logger: self.logger
         )
+    }
+
+    /// Seals every email not sealed under the ring's current key (rows from before emails were sealed, or
+    /// sealed under an older key) and recomputes its blind index; returns how many changed.
+    func sealEmails() async throws -> Int {
+        let rows = try await self.client.query(
+            "SELECT id, COALESCE(email_sealed, 'plain:' || email) FROM identity.accounts",
+            logger: self.logger
+        )
+        var stale: [(UUID, String)] = []
+        for try await (id, stored) in rows.decode((UUID, String).self) where !self.ring.isCurrent(stored) {
+            stale.append((id, try self.openEmail(stored, id: id)))
+        }
+        for (id, email) in stale {
+            let sealed = try self.sealedEmail(email, id: id)
+            try await self.client.query(
+                """
+                UPDATE identity.accounts SET email_sealed = \(sealed.sealed), email_key = \(sealed.key), email = NULL
+                WHERE id = \(id)
+                """,
+                logger: self.logger
+            )
+        }
+        return stale.count
+    }
+
+    /// The email of a row: its sealed value opened, or the plain value of a row not sealed yet.
+    private func openEmail(_ stored: String, id: UUID) throws -> String {
+        if stored.hasPrefix("plain:") { return String(stored.dropFirst("plain:".count)) }
+        return try self.ring.open(stored, context: AccountRecord.emailContext(id))
     }
 
     // MARK: Two-factor
@@ -360,11 +408,12 @@ struct IdentityStore: Sendable {
         secretHash: String,
         scopes: [String]
     ) async throws {
+        let email = try self.sealedEmail(account.email, id: account.id)
         try await self.client.withTransaction(logger: self.logger) { connection in
             try await connection.query(
                 """
-                INSERT INTO identity.accounts (id, email, email_key, display_name, roles)
-                VALUES (\(account.id), \(account.email), \(AccountRecord.emailKey(account.email)), \(account.displayName), \(account.roles))
+                INSERT INTO identity.accounts (id, email_sealed, email_key, display_name, roles)
+                VALUES (\(account.id), \(email.sealed), \(email.key), \(account.displayName), \(account.roles))
                 """,
                 logger: self.logger
             )
@@ -526,7 +575,7 @@ struct IdentityStore: Sendable {
             accounts.append(
                 AccountRecord(
                     id: tail.0,
-                    email: tail.1,
+                    email: try self.openEmail(tail.1, id: tail.0),
                     passwordHash: tail.2,
                     displayName: tail.3,
                     phoneSealed: tail.4,

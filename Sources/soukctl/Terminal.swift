@@ -39,16 +39,18 @@ enum Terminal {
         guard Self.isTTY(STDIN_FILENO) else {
             throw CtlError(.usage, "standard input is not a terminal", hint: "pass \(scriptFlag) and pipe the value in")
         }
-        FileHandle.standardError.write(Data(prompt.utf8))
+        // Echo goes off before the prompt shows, and without flushing: a person (or a script on a pseudo-terminal)
+        // who types as soon as the prompt appears is neither echoed nor thrown away.
         var saved = termios()
         tcgetattr(STDIN_FILENO, &saved)
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
         defer {
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved)
             FileHandle.standardError.write(Data("\n".utf8))
         }
+        FileHandle.standardError.write(Data(prompt.utf8))
         guard let line = Self.readLine() else { throw CtlError(.usage, "no input") }
         return line
     }

@@ -178,6 +178,12 @@ async function signOut() {
 
 function listen() {
   document.getElementById("signout").addEventListener("click", () => signOut());
+  // The skip link must not change the hash: "#view" is no route, and the router would send the person to the
+  // dashboard. Move focus to the view instead.
+  document.querySelector(".skip-link")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    view().focus();
+  });
   window.addEventListener("hashchange", () => route());
   window.addEventListener("souk:signed-out", () => {
     if (state.session && !state.passwordChange.active) {

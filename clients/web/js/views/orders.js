@@ -27,11 +27,16 @@ export function watchOrders({ signal, onUpdate, onState }) {
   let opened = 0;
   const wait = (ms) =>
     new Promise((resolve) => {
-      const timer = window.setTimeout(resolve, ms);
-      signal.addEventListener("abort", () => {
+      const stop = () => {
         window.clearTimeout(timer);
         resolve();
-      });
+      };
+      // Removed once the wait is over, so reconnects do not pile listeners on the signal.
+      const timer = window.setTimeout(() => {
+        signal.removeEventListener("abort", stop);
+        resolve();
+      }, ms);
+      signal.addEventListener("abort", stop, { once: true });
     });
   (async () => {
     onState("connecting");
@@ -124,7 +129,7 @@ export async function render(root, ctx) {
   let pending = []; // live updates that arrived before the first page
   let listGeneration = 0;
 
-  const live = h("span", { id: "live-status", class: "live-status", "data-state": "connecting" }, "Connecting…");
+  const live = h("span", { id: "live-status", class: "live-status", role: "status", "data-state": "connecting" }, "Connecting…");
   const statusSelect = h(
     "select",
     { name: "status" },
@@ -271,13 +276,17 @@ export async function render(root, ctx) {
     try {
       const reply = await api.call(ORDERS, "ListOrders", request(nextPageToken), { signal });
       if (generation !== listGeneration) return;
+      let firstNew = null;
       for (const order of reply.orders ?? []) {
         if (rowFor(order.id)) continue;
         const row = orderRow(order, ctx);
         tbody.appendChild(row);
+        firstNew ??= row;
       }
       nextPageToken = reply.nextPageToken ?? "";
       more.hidden = !nextPageToken;
+      // The button is gone after the last page: keep the keyboard in the list, at the first order just loaded.
+      if (more.hidden) firstNew?.querySelector("a")?.focus();
       announce(`${(reply.orders ?? []).length} more orders loaded.`);
     } catch (error) {
       if (!signal.aborted) listStatus.replaceChildren(h("p", { class: "error-box", role: "alert" }, errorText(error)));

@@ -344,7 +344,8 @@ export async function render(root, ctx, params = {}) {
       h("thead", {}, h("tr", {}, ...["SKU", "Warehouse", "On hand", "Reserved", "Available"].map((t) => h("th", { scope: "col" }, t)))),
       levelsBody,
     );
-    const levelsArea = h("div", { class: "stock-levels-area", "aria-live": "polite" });
+    // Not a live region: a saved level is announced by its toast, not by reading the whole table again.
+    const levelsArea = h("div", { class: "stock-levels-area" });
 
     const skuSelect = select("stock-sku", skus);
     const warehouse = h("input", { id: "stock-warehouse", name: "warehouse", type: "text", value: WAREHOUSES[0] });

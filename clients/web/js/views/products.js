@@ -1,7 +1,7 @@
 // #/products: the catalog as staff see it, drafts included, with a search box, a category filter and paging by
 // the server's page token.
 import { call } from "../api.js";
-import { h, showLoading, showError, formField } from "../ui.js";
+import { announce, h, showLoading, showError, formField } from "../ui.js";
 import { formatMoney } from "../format.js";
 
 const CATALOG = "souk.catalog.v1.CatalogService";
@@ -51,7 +51,9 @@ export async function render(root, ctx) {
   );
   const newLink = h("a", { id: "product-new", class: "button primary" }, "New product");
   newLink.setAttribute("href", "#/products/new");
-  const results = h("div", { class: "products-results", "aria-live": "polite" });
+  // Not a live region (it would read the whole table out): each load announces a one-line summary instead.
+  const results = h("div", { class: "products-results" });
+  let loads = 0;
 
   root.append(
     h("h1", {}, "Products"),
@@ -85,6 +87,7 @@ export async function render(root, ctx) {
   }
 
   async function load() {
+    const mine = ++loads; // a newer search or page wins over an older reply that arrives late
     showLoading(results, "Loading products…");
     const page = state.tokens.length;
     const body = { pageSize: PAGE_SIZE, includeDrafts };
@@ -95,14 +98,16 @@ export async function render(root, ctx) {
     try {
       reply = await call(CATALOG, "SearchProducts", body, { signal });
     } catch (error) {
-      if (signal.aborted) return;
+      if (signal.aborted || mine !== loads) return;
       results.replaceChildren();
       showError(results, error, load);
       return;
     }
     await categoriesReady;
-    if (signal.aborted) return;
+    if (signal.aborted || mine !== loads) return;
     show(reply.products ?? [], reply.nextPageToken ?? "", page);
+    const count = (reply.products ?? []).length;
+    announce(`${count} ${count === 1 ? "product" : "products"}${page > 1 || reply.nextPageToken ? `, page ${page}` : ""}.`);
   }
 
   function show(products, nextToken, page) {

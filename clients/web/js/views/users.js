@@ -1,7 +1,7 @@
 // #/users (admins only): list accounts by role, create an account and hand over its one-time password, change
 // roles, disable or enable an account after a confirmation.
 import { call } from "../api.js";
-import { h, showLoading, showError, notify, formField } from "../ui.js";
+import { announce, h, showLoading, showError, notify, formField } from "../ui.js";
 import { roleLabel } from "../format.js";
 import { FieldErrors, formErrorBox } from "./product.js";
 
@@ -58,7 +58,8 @@ export async function render(root, ctx) {
   );
   const more = h("button", { type: "button", class: "button", id: "users-more", "on:click": () => load(true) }, "Load more");
   more.hidden = true;
-  const listArea = h("div", { class: "users-list", "aria-live": "polite" });
+  const listArea = h("div", { class: "users-list" });
+  let loads = 0;
 
   root.append(
     createForm(),
@@ -75,6 +76,7 @@ export async function render(root, ctx) {
   load(false);
 
   async function load(append) {
+    const mine = ++loads; // a newer filter wins over an older reply that arrives late
     if (!append) showLoading(listArea, "Loading accounts…");
     more.disabled = true;
     const body = { pageSize: 50 };
@@ -84,7 +86,7 @@ export async function render(root, ctx) {
     try {
       reply = await call(IDENTITY, "ListAccounts", body, { signal });
     } catch (error) {
-      if (signal.aborted) return;
+      if (signal.aborted || mine !== loads) return;
       if (append) {
         notify(error.message, "error");
         more.disabled = false;
@@ -94,7 +96,7 @@ export async function render(root, ctx) {
       showError(listArea, error, () => load(false));
       return;
     }
-    if (signal.aborted) return;
+    if (signal.aborted || mine !== loads) return;
     const accounts = reply.accounts ?? [];
     if (!append) tbody.replaceChildren();
     tbody.append(...accounts.map(row));
@@ -106,6 +108,9 @@ export async function render(root, ctx) {
     } else {
       listArea.replaceChildren(table);
     }
+    // Not a live region (it would read the whole table out): a one-line summary instead.
+    const shown = tbody.children.length;
+    announce(`${shown} ${shown === 1 ? "account" : "accounts"} shown${state.nextToken ? ", more to load" : ""}.`);
   }
 
   // MARK: One account
@@ -216,7 +221,12 @@ export async function render(root, ctx) {
       disabled ? "Disabled" : "Active",
     );
     tr.replaceChildren(
-      h("td", { "data-label": "Email" }, h("span", { class: "email" }, account.email ?? ""), self ? h("span", { class: "muted" }, " (you)") : null),
+      h(
+        "td",
+        { "data-label": "Email" },
+        // One element, so the phone's card layout keeps "(you)" beside the email instead of spreading them apart.
+        h("span", {}, h("span", { class: "email" }, account.email ?? ""), self ? h("span", { class: "muted" }, " (you)") : null),
+      ),
       rolesCell,
       h("td", { "data-label": "Status" }, status),
       h("td", { "data-label": "Actions" }, toggle, error),

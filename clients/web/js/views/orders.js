@@ -276,6 +276,7 @@ export async function render(root, ctx) {
     try {
       const reply = await api.call(ORDERS, "ListOrders", request(nextPageToken), { signal });
       if (generation !== listGeneration) return;
+      listStatus.replaceChildren(); // an earlier "Load more" failure is over
       let firstNew = null;
       for (const order of reply.orders ?? []) {
         if (rowFor(order.id)) continue;

@@ -32,6 +32,8 @@ ARTIFACTS = os.path.abspath(os.environ.get("SOUK_ARTIFACTS_DIR", os.path.join(RO
 CHROMIUM = os.environ.get("SOUK_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("SOUK_CHROMEDRIVER", "/usr/bin/chromedriver")
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
+# Every Chromium started and not quit yet, for the failure hook.
+OPEN_BROWSERS = []
 
 
 def current_step():
@@ -246,6 +248,15 @@ def open_chromium(size="desktop"):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.souk_size = size
+    OPEN_BROWSERS.append(driver)
+    quit_driver = driver.quit
+
+    def quit_and_forget():
+        if driver in OPEN_BROWSERS:
+            OPEN_BROWSERS.remove(driver)
+        quit_driver()
+
+    driver.quit = quit_and_forget
     if size == "phone":
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True})
@@ -317,23 +328,17 @@ def sign_in_fixture():
 
 
 def pytest_runtest_makereport(item, call):
-    """Keeps a screenshot and the browser console of every open browser when a test fails."""
+    """Keeps a screenshot and the browser console of every browser still open when a test fails (the `browser`
+    fixture's and any a test module shares)."""
     if call.when != "call" or call.excinfo is None:
         return
-    opener = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
-    drivers = getattr(opener, "__closure__", None)
-    if not drivers:
-        return
-    for cell in drivers:
-        contents = cell.cell_contents
-        if isinstance(contents, list):
-            for index, driver in enumerate(contents):
-                try:
-                    os.makedirs(ARTIFACTS, exist_ok=True)
-                    stem = os.path.join(ARTIFACTS, f"FAILED-{item.name}-{index}")
-                    driver.save_screenshot(stem + ".png")
-                    with open(stem + ".console.txt", "w") as console:
-                        for entry in driver.get_log("browser"):
-                            console.write(f"{entry['level']} {entry['message']}\n")
-                except Exception:  # noqa: BLE001 - best effort, the failure itself is reported anyway
-                    pass
+    for index, driver in enumerate(list(OPEN_BROWSERS)):
+        try:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            stem = os.path.join(ARTIFACTS, f"FAILED-{item.name}-{index}-{driver.souk_size}")
+            driver.save_screenshot(stem + ".png")
+            with open(stem + ".console.txt", "w") as console:
+                for entry in driver.get_log("browser"):
+                    console.write(f"{entry['level']} {entry['message']}\n")
+        except Exception:  # noqa: BLE001 - best effort (a browser already quit), the failure itself is reported
+            pass

@@ -108,7 +108,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         }
         if let codec = request.headers[.contentType].flatMap(ConnectStreamCodec.codec(contentType:)) {
             if let method = BridgeStreamMethods.souk[String(path.dropFirst())] {
-                return try await self.stream(request, method: method, codec: codec)
+                return await self.stream(request, method: method, codec: codec)
             }
             if let method = BridgeClientStreamMethods.souk[String(path.dropFirst())] {
                 return await self.clientStream(request, method: method, codec: codec)
@@ -147,7 +147,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         _ request: Request,
         method: any BridgeStreamMethodProtocol,
         codec: ConnectCodec
-    ) async throws -> Response {
+    ) async -> Response {
         do {
             var options = CallOptions.defaults
             options.timeout = try Self.timeout(request.headers)
@@ -162,15 +162,8 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
                 client: self.client
             )
             return Response(status: .ok, headers: [.contentType: ConnectStreamCodec.contentType(codec)], body: body)
-        } catch is SessionEnded {
-            var response = ConnectStreamCodec.failed(
-                ConnectError(.unauthenticated, "session: expired or unknown, sign in again"),
-                codec: codec
-            )
-            response.headers[.setCookie] = self.clearingCookie
-            return response
-        } catch let error as ConnectError {
-            return ConnectStreamCodec.failed(error, codec: codec)
+        } catch {
+            return self.streamRefusal(error, codec: codec)
         }
     }
 
@@ -199,16 +192,27 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
                 client: self.client
             )
             return Response(status: .ok, headers: headers, body: body)
-        } catch is SessionEnded {
+        } catch {
+            return self.streamRefusal(error, codec: codec)
+        }
+    }
+
+    /// A stream refused before it started: 200 with only the end-stream envelope; an ended session also clears
+    /// the cookie.
+    private func streamRefusal(_ error: any Error, codec: ConnectCodec) -> Response {
+        switch error {
+        case is SessionEnded:
             var response = ConnectStreamCodec.failed(
                 ConnectError(.unauthenticated, "session: expired or unknown, sign in again"),
                 codec: codec
             )
             response.headers[.setCookie] = self.clearingCookie
             return response
-        } catch let error as ConnectError {
+        case let error as ConnectError:
             return ConnectStreamCodec.failed(error, codec: codec)
-        } catch {
+        case let error as RPCError:
+            return ConnectStreamCodec.failed(ConnectError(error), codec: codec)
+        default:
             return ConnectStreamCodec.failed(ConnectError(.internal, "internal error"), codec: codec)
         }
     }

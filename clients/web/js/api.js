@@ -108,8 +108,8 @@ function envelope(json) {
  * A server stream: yields each message object; throws ApiError when the stream ends with an error.
  * `onOpen()` (optional) runs once the server has accepted the stream (HTTP 200), before the first message.
  */
-export async function* stream(service, method, body = {}, { signal, onOpen } = {}) {
-  const response = await post(`/${service}/${method}`, envelope(body), {
+export async function* stream(service, method, body = {}, { signal, onOpen, body: enveloped } = {}) {
+  const response = await post(`/${service}/${method}`, enveloped ?? envelope(body), {
     signal,
     contentType: "application/connect+json",
   });
@@ -167,6 +167,27 @@ export async function* stream(service, method, body = {}, { signal, onOpen } = {
   if (!ended && !signal?.aborted) {
     throw new ApiError("unavailable", "the live connection closed unexpectedly", 200);
   }
+}
+
+/**
+ * A client stream: sends `messages` (objects) as one Connect streaming request and returns the single reply;
+ * throws ApiError when the end-stream envelope carries an error. The body is built whole: fetch cannot stream a
+ * request body over HTTP/1.1.
+ */
+export async function clientStream(service, method, messages, { signal } = {}) {
+  const parts = messages.map((message) => envelope(message));
+  const body = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    body.set(part, offset);
+    offset += part.length;
+  }
+  let reply = null;
+  for await (const message of stream(service, method, null, { signal, body })) {
+    reply = message;
+  }
+  if (reply === null) throw new ApiError("internal", "the server sent no reply", 200);
+  return reply;
 }
 
 function remember(reply) {

@@ -3,6 +3,7 @@
 import { call } from "../api.js";
 import { announce, h, showLoading, showError, formField } from "../ui.js";
 import { formatMoney } from "../format.js";
+import { importPanel } from "./product-import.js";
 
 const CATALOG = "souk.catalog.v1.CatalogService";
 const PAGE_SIZE = 20;
@@ -58,6 +59,12 @@ export async function render(root, ctx) {
   root.append(
     h("h1", {}, "Products"),
     h("div", { class: "toolbar" }, includeDrafts ? newLink : null),
+    includeDrafts
+      ? importPanel(() => {
+          state.tokens = [""];
+          load();
+        })
+      : null,
     searchForm,
     results,
   );

@@ -6,18 +6,16 @@ import Testing
 struct LoadRunnerTests {
     static let scenario = Scenario(call: .unary, payloadBytes: 64, inFlight: 4)
 
-    @Test("the in-process wire completes calls and counts only the window")
+    @Test("the in-process wire completes a fixed number of calls and counts each once")
     func inProcess() async throws {
         let outcome = try await SwiftWireLoad.measure(
             wire: .inProcess,
             scenario: Self.scenario,
             endpoint: ServerEndpoint(host: "127.0.0.1", swpPort: 1, grpcPort: 1, certificateAuthority: nil),
-            // Long enough that a machine busy with the other suites still completes calls in the window.
-            warmup: .milliseconds(100),
-            measure: .seconds(2),
+            length: .calls(perWorker: 25),
             server: nil
         )
-        #expect(outcome.tally.calls > 0)
+        #expect(outcome.tally.calls == 4 * 25)
         #expect(outcome.tally.failures == 0)
         #expect(outcome.tally.messages == outcome.tally.calls)
         #expect(outcome.tally.payloadBytes == outcome.tally.calls * 64)
@@ -42,6 +40,33 @@ struct LoadRunnerTests {
         }
         #expect(failed >= 1)
         #expect(cause.contains("worker 1 broke"))
+    }
+
+    @Test("a timed window counts only the calls that end inside it")
+    func timedWindowCountsInside() async throws {
+        // The calls take no time, so the only thing under test is the window's edge: nothing is counted after it.
+        let outcome = try await LoadRunner.run(
+            inFlight: 2,
+            length: .timed(warmup: .zero, measure: .milliseconds(50)),
+            server: nil
+        ) { _, counter in
+            counter.count(messages: 1, bytes: 8)
+            await Task.yield()
+        }
+        #expect(outcome.tally.failures == 0)
+        #expect(outcome.tally.messages <= outcome.tally.calls + 2)
+        #expect(outcome.seconds == 0.05)
+    }
+
+    @Test("a counted run makes exactly the calls asked for, however slow each is")
+    func countedRun() async throws {
+        let outcome = try await LoadRunner.run(inFlight: 3, length: .calls(perWorker: 7), server: nil) { _, counter in
+            counter.count(messages: 2, bytes: 10)
+        }
+        #expect(outcome.tally.calls == 21)
+        #expect(outcome.tally.messages == 42)
+        #expect(outcome.tally.payloadBytes == 210)
+        #expect(outcome.tally.latencyNanoseconds.totalCount == 21)
     }
 
     @Test("nothing listening: the run stops naming the wire and the cause")

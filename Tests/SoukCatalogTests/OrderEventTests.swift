@@ -107,9 +107,13 @@ struct OrderEventTests {
             let shop = try await MugShop.open(harness)
             let ann = try await shop.customer("ann@example.com")
             let options = Self.options(timeout: .seconds(30))
+            // The response headers come once the watch has its starting point: wait for them, not for a time.
+            let (opened, open) = AsyncStream<Void>.makeStream()
             let seen = try await withThrowingTaskGroup(of: [Souk_Catalog_V1_OrderUpdate].self) { group in
                 group.addTask {
                     try await harness.orders.watchOrders(.init(), metadata: shop.admin, options: options) { response in
+                        open.yield()
+                        open.finish()
                         var updates: [Souk_Catalog_V1_OrderUpdate] = []
                         for try await update in response.messages {
                             updates.append(update)
@@ -119,8 +123,7 @@ struct OrderEventTests {
                     }
                 }
                 group.addTask {
-                    // The watch starts at "now": give it a moment to open before the order is placed.
-                    try await Task.sleep(for: .milliseconds(500))
+                    for await _ in opened { break }
                     _ = try await shop.move(try await shop.place(ann, key: "k-1"), to: .paid)
                     return []
                 }

@@ -155,16 +155,33 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         return order.message
     }
 
+    /// The watch starts at the newest committed event, and only then are the response headers sent: a client that
+    /// has the headers knows that every change committed from then on reaches it.
+    package func watchOrders(
+        request: ServerRequest<Souk_Catalog_V1_WatchOrdersRequest>,
+        context: ServerContext
+    ) async throws -> StreamingServerResponse<Souk_Catalog_V1_OrderUpdate> {
+        let position = try await self.store.lastEventPosition()
+        return StreamingServerResponse(metadata: [:]) { writer in
+            try await self.watchOrders(after: position, response: writer, context: context)
+            return [:]
+        }
+    }
+
     package func watchOrders(
         request: Souk_Catalog_V1_WatchOrdersRequest,
         response: RPCWriter<Souk_Catalog_V1_OrderUpdate>,
         context: ServerContext
     ) async throws {
-        try await self.follow(
-            after: try await self.store.lastEventPosition(),
-            endAtBacklog: false,
-            context: context
-        ) { event in
+        try await self.watchOrders(after: try await self.store.lastEventPosition(), response: response, context: context)
+    }
+
+    private func watchOrders(
+        after position: Int64,
+        response: RPCWriter<Souk_Catalog_V1_OrderUpdate>,
+        context: ServerContext
+    ) async throws {
+        try await self.follow(after: position, endAtBacklog: false, context: context) { event in
             var update = Souk_Catalog_V1_OrderUpdate()
             update.type = event.type
             update.order = try Souk_Catalog_V1_Order(serializedBytes: event.payload)

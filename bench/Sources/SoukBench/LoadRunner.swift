@@ -54,13 +54,21 @@ package struct LoadOutcome: Sendable {
     package var serverCPUSeconds: Double?
 }
 
+/// How long a closed loop runs: for a time (benchmarks), or for a fixed number of calls per worker (tests, so
+/// that a busy machine changes how long a run takes, never what it counts).
+package enum LoadLength: Sendable, Hashable {
+    /// Calls run uncounted for `warmup`, then are counted for `measure`.
+    case timed(warmup: Duration, measure: Duration)
+    /// Every worker runs exactly `perWorker` calls, all counted.
+    case calls(perWorker: Int)
+}
+
 /// Drives a closed loop: `inFlight` workers each run one call after another, for the warm-up and then the
 /// measurement window; calls that end inside the window are counted.
 ///
 /// A failing call stops every worker at once: a figure is never built on errors (``BenchError/callsFailed``).
 package enum LoadRunner {
-    /// Runs the loop and returns what was counted; CPU of this process and of `server` is sampled at the
-    /// window's edges.
+    /// Runs the loop for a warm-up and a measurement window; see ``run(inFlight:length:server:call:)``.
     package static func run(
         inFlight: Int,
         warmup: Duration,
@@ -68,23 +76,64 @@ package enum LoadRunner {
         server: ProcessCPU?,
         call: @escaping BenchCall
     ) async throws -> LoadOutcome {
-        let start = ContinuousClock.now + warmup
-        let window = MeasurementWindow(start: start, end: start + measure)
-        let cpu = Task { () -> (client: Double, server: Double?) in
-            try? await Task.sleep(until: window.start)
-            let clientBefore = ProcessCPU.current.seconds() ?? 0
-            let serverBefore = server?.seconds()
-            try? await Task.sleep(until: window.end)
-            let client = (ProcessCPU.current.seconds() ?? 0) - clientBefore
-            let serverUsed = server?.seconds().flatMap { after in serverBefore.map { after - $0 } } ?? nil
-            return (client, serverUsed)
-        }
-        defer { cpu.cancel() }
+        try await Self.run(inFlight: inFlight, length: .timed(warmup: warmup, measure: measure), server: server, call: call)
+    }
 
+    /// Runs the loop and returns what was counted; CPU of this process and of `server` is sampled at the
+    /// window's edges.
+    package static func run(
+        inFlight: Int,
+        length: LoadLength,
+        server: ProcessCPU?,
+        call: @escaping BenchCall
+    ) async throws -> LoadOutcome {
+        switch length {
+        case .timed(let warmup, let measure):
+            let start = ContinuousClock.now + warmup
+            let window = MeasurementWindow(start: start, end: start + measure)
+            let cpu = Task { () -> CPUReading in
+                try? await Task.sleep(until: window.start)
+                let before = CPUReading(server: server)
+                try? await Task.sleep(until: window.end)
+                return CPUReading(server: server).minus(before)
+            }
+            defer { cpu.cancel() }
+            let tally = try await Self.workers(inFlight, window: window, callsPerWorker: nil, call: call)
+            let used = await cpu.value
+            return LoadOutcome(
+                tally: tally,
+                seconds: measure.seconds,
+                clientCPUSeconds: used.client,
+                serverCPUSeconds: used.server
+            )
+        case .calls(let perWorker):
+            let start = ContinuousClock.now
+            // The window is only there to count every call: a run of fixed length ends when its calls are done.
+            let window = MeasurementWindow(start: start, end: start + .seconds(365 * 24 * 3600))
+            let before = CPUReading(server: server)
+            let tally = try await Self.workers(inFlight, window: window, callsPerWorker: perWorker, call: call)
+            let used = CPUReading(server: server).minus(before)
+            return LoadOutcome(
+                tally: tally,
+                seconds: (ContinuousClock.now - start).seconds,
+                clientCPUSeconds: used.client,
+                serverCPUSeconds: used.server
+            )
+        }
+    }
+
+    private static func workers(
+        _ inFlight: Int,
+        window: MeasurementWindow,
+        callsPerWorker: Int?,
+        call: @escaping BenchCall
+    ) async throws -> WorkerTally {
         var merged = WorkerTally()
         await withTaskGroup(of: WorkerTally.self) { group in
             for worker in 0..<inFlight {
-                group.addTask { await Self.work(worker: worker, window: window, call: call) }
+                group.addTask {
+                    await Self.work(worker: worker, window: window, callLimit: callsPerWorker, call: call)
+                }
             }
             for await tally in group {
                 merged.merge(tally)
@@ -98,21 +147,23 @@ package enum LoadRunner {
                 cause: merged.firstFailure ?? "unknown"
             )
         }
-        let used = await cpu.value
-        return LoadOutcome(
-            tally: merged,
-            seconds: measure.seconds,
-            clientCPUSeconds: used.client,
-            serverCPUSeconds: used.server
-        )
+        return merged
     }
 
-    private static func work(worker: Int, window: MeasurementWindow, call: BenchCall) async -> WorkerTally {
+    private static func work(
+        worker: Int,
+        window: MeasurementWindow,
+        callLimit: Int?,
+        call: BenchCall
+    ) async -> WorkerTally {
         var tally = WorkerTally()
         var counter = MessageCounter(window: window)
+        var made = 0
         while !Task.isCancelled {
+            if let callLimit, made >= callLimit { break }
             let begin = ContinuousClock.now
             if begin >= window.end { break }
+            made += 1
             do {
                 try await call(worker, &counter)
             } catch {
@@ -129,6 +180,28 @@ package enum LoadRunner {
         tally.messages = counter.messages
         tally.payloadBytes = counter.payloadBytes
         return tally
+    }
+}
+
+/// CPU seconds this process (and a server process, when known) had used at one moment.
+private struct CPUReading {
+    var client: Double
+    var server: Double?
+
+    init(server: ProcessCPU?) {
+        self.client = ProcessCPU.current.seconds() ?? 0
+        self.server = server?.seconds()
+    }
+
+    private init(client: Double, server: Double?) {
+        self.client = client
+        self.server = server
+    }
+
+    /// What was used between `earlier` and this reading.
+    func minus(_ earlier: CPUReading) -> CPUReading {
+        let server = self.server.flatMap { after in earlier.server.map { after - $0 } }
+        return CPUReading(client: self.client - earlier.client, server: server)
     }
 }
 

@@ -20,14 +20,25 @@ package enum SwiftWireLoad {
         measure: Duration,
         server: ProcessCPU?
     ) async throws -> LoadOutcome {
+        try await Self.measure(
+            wire: wire,
+            scenario: scenario,
+            endpoint: endpoint,
+            length: .timed(warmup: warmup, measure: measure),
+            server: server
+        )
+    }
+
+    /// Connects as `wire` says, checks the service answers, and runs the closed loop for `length`.
+    package static func measure(
+        wire: BenchWire,
+        scenario: Scenario,
+        endpoint: ServerEndpoint,
+        length: LoadLength,
+        server: ProcessCPU?
+    ) async throws -> LoadOutcome {
         let run = { (call: @escaping BenchCall) in
-            try await LoadRunner.run(
-                inFlight: scenario.inFlight,
-                warmup: warmup,
-                measure: measure,
-                server: server,
-                call: call
-            )
+            try await LoadRunner.run(inFlight: scenario.inFlight, length: length, server: server, call: call)
         }
         switch wire {
         case .swp:

@@ -173,7 +173,11 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         response: RPCWriter<Souk_Catalog_V1_OrderUpdate>,
         context: ServerContext
     ) async throws {
-        try await self.watchOrders(after: try await self.store.lastEventPosition(), response: response, context: context)
+        try await self.watchOrders(
+            after: try await self.store.lastEventPosition(),
+            response: response,
+            context: context
+        )
     }
 
     private func watchOrders(

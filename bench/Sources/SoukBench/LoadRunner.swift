@@ -76,7 +76,12 @@ package enum LoadRunner {
         server: ProcessCPU?,
         call: @escaping BenchCall
     ) async throws -> LoadOutcome {
-        try await Self.run(inFlight: inFlight, length: .timed(warmup: warmup, measure: measure), server: server, call: call)
+        try await Self.run(
+            inFlight: inFlight,
+            length: .timed(warmup: warmup, measure: measure),
+            server: server,
+            call: call
+        )
     }
 
     /// Runs the loop and returns what was counted; CPU of this process and of `server` is sampled at the

@@ -111,12 +111,26 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        // What every domain conforms to once (name, schemas, access policy, services, health, preparation) and what
+        // the host hands it; every domain may import it, and no domain imports another.
+        .target(
+            name: "SoukDomain",
+            dependencies: [
+                "SoukAccess",
+                "SoukStorage",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         // The identity service: accounts, passwords (scrypt), sessions, TOTP, service accounts, keys, audit.
         .target(
             name: "SoukIdentity",
             dependencies: [
                 "SoukAPI",
                 "SoukAccess",
+                "SoukDomain",
                 "SoukStorage",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -137,6 +151,7 @@ let package = Package(
             dependencies: [
                 "SoukAPI",
                 "SoukAccess",
+                "SoukDomain",
                 "SoukMoney",
                 "SoukStorage",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -165,6 +180,7 @@ let package = Package(
                 "SoukConformance",
                 "SoukWire",
                 "SoukAccess",
+                "SoukDomain",
                 "SoukIdentity",
                 "SoukCatalog",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -357,11 +373,15 @@ let package = Package(
             dependencies: [
                 "SoukHost",
                 "SoukClient",
+                "SoukAccess",
+                "SoukDomain",
+                "SoukIdentity",
                 "SoukAPI",
                 "SoukTLS",
                 "SoukStorage",
                 "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

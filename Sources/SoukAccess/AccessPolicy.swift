@@ -1,6 +1,8 @@
-/// The one table that says what every RPC method of every Souk service requires. A method that is not in the
-/// table is denied (``AuthorizationInterceptor``), and a test fails the build if a generated method is missing.
-package enum AccessPolicy {
+package import GRPCCore
+
+/// What every RPC method of the hosted services requires, assembled from each domain's rules. A method that is not
+/// in the table is denied (``AuthorizationInterceptor``), and a test fails if a generated method is missing.
+package struct AccessPolicy: Sendable {
     /// What a method requires of its caller.
     package enum Requirement: Sendable, Hashable {
         /// Anyone, with or without a token (sign-up, login, health, the public key set).
@@ -9,69 +11,32 @@ package enum AccessPolicy {
         case permission(Permission)
     }
 
-    /// Method (`package.Service/Method`) → requirement.
-    package static let table: [String: Requirement] = {
-        var table: [String: Requirement] = [:]
-        // Health checks: load balancers and probes call them without credentials.
-        for method in ["Check", "Watch"] { table["grpc.health.v1.Health/\(method)"] = .anyone }
-        // The conformance and benchmark service: hosted only with --services testing (or all, in development).
-        for method in [
-            "EmptyCall", "UnaryCall", "Echo", "Sleep", "StreamingOutputCall", "StreamBytes", "StreamingInputCall",
-            "FullDuplexCall", "HalfDuplexCall", "UnimplementedCall",
-        ] {
-            table["souk.testing.v1.TestService/\(method)"] = .anyone
-        }
-        table["souk.testing.v1.UnimplementedService/UnimplementedCall"] = .anyone
-        let identity = "souk.identity.v1.IdentityService/"
-        for method in [
-            "SignUp", "Login", "Refresh", "ClientCredentials", "GetJwks", "BeginExternalSignIn",
-            "CompleteExternalSignIn",
-        ] {
-            table[identity + method] = .anyone
-        }
-        for method in [
-            "Logout", "GetMyAccount", "UpdateMyProfile", "ListMySessions", "RevokeMySession", "ChangePassword",
-            "BeginTotpEnrollment", "ConfirmTotpEnrollment", "DisableTotp",
-        ] {
-            table[identity + method] = .permission(.ownAccount)
-        }
-        for method in ["GetAccount", "ListAccounts"] { table[identity + method] = .permission(.readAccounts) }
-        for method in ["CreateAccount", "SetAccountDisabled", "SetRoles", "CreateServiceAccount"] {
-            table[identity + method] = .permission(.manageAccounts)
-        }
-        table[identity + "RotateSigningKey"] = .permission(.manageKeys)
-        let catalog = "souk.catalog.v1.CatalogService/"
-        for method in ["ListCategories", "GetProduct", "SearchProducts"] { table[catalog + method] = .anyone }
-        for method in [
-            "CreateCategory", "CreateProduct", "PublishProduct", "UpdateProduct", "ImportProducts", "SetStock",
-            "GetStock", "ReserveStock",
-            "ConsumeReservation", "ReleaseReservation",
-        ] {
-            table[catalog + method] = .permission(.editCatalog)
-        }
-        for method in ["GetCart", "SetCartLine"] { table[catalog + method] = .permission(.ownCart) }
-        let orders = "souk.catalog.v1.OrderService/"
-        // GetOrder also lets staff (orders.manage) read any order; the service checks ownership otherwise.
-        for method in ["PlaceOrder", "ListMyOrders", "CancelMyOrder", "GetOrder"] {
-            table[orders + method] = .permission(.ownOrders)
-        }
-        for method in ["ListOrders", "UpdateOrderStatus", "WatchOrders"] {
-            table[orders + method] = .permission(.manageOrders)
-        }
-        table[orders + "StreamEvents"] = .permission(.readEvents)
-        table[identity + "ListAuditEvents"] = .permission(.readAudit)
-        return table
-    }()
+    private let table: [String: Requirement]
+    private let beforePasswordChange: Set<String>
 
-    /// The methods a caller who must change a one-time password may still call.
-    package static let allowedBeforePasswordChange: Set<String> = [
-        "souk.identity.v1.IdentityService/ChangePassword",
-        "souk.identity.v1.IdentityService/GetMyAccount",
-        "souk.identity.v1.IdentityService/Logout",
-    ]
+    /// A policy from the rules of every hosted domain.
+    ///
+    /// - Parameters:
+    ///   - rules: what each method requires, keyed by its generated descriptor.
+    ///   - allowedBeforePasswordChange: the methods a caller who must change a one-time password may still call.
+    package init(rules: [MethodDescriptor: Requirement], allowedBeforePasswordChange: Set<MethodDescriptor> = []) {
+        self.table = Dictionary(uniqueKeysWithValues: rules.map { ($0.key.fullyQualifiedMethod, $0.value) })
+        self.beforePasswordChange = Set(allowedBeforePasswordChange.map(\.fullyQualifiedMethod))
+    }
 
-    /// The requirement of `method`, or nil: not in the table, so denied.
-    package static func requirement(for method: String) -> Requirement? {
-        Self.table[method]
+    /// Every method (`package.Service/Method`) the policy names.
+    package var methods: Set<String> { Set(self.table.keys) }
+
+    /// The requirement of `method` (`package.Service/Method`), or nil: not in the table, so denied.
+    package func requirement(for method: String) -> Requirement? {
+        self.table[method]
+    }
+
+    /// Whether a caller who must change a one-time password may call `method`.
+    package func isAllowedBeforePasswordChange(_ method: String) -> Bool {
+        self.beforePasswordChange.contains(method)
     }
 }
+
+/// What a method requires of its caller: ``AccessPolicy/Requirement``, by the name domains use.
+package typealias AccessRequirement = AccessPolicy.Requirement

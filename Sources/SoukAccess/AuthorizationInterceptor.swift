@@ -9,9 +9,11 @@ import JWTKit
 /// PERMISSION_DENIED.
 package struct AuthorizationInterceptor: ServerInterceptor {
     private let verifier: AccessTokenVerifier
+    private let policy: AccessPolicy
 
-    package init(verifier: AccessTokenVerifier) {
+    package init(verifier: AccessTokenVerifier, policy: AccessPolicy) {
         self.verifier = verifier
+        self.policy = policy
     }
 
     package func intercept<Input: Sendable, Output: Sendable>(
@@ -20,7 +22,7 @@ package struct AuthorizationInterceptor: ServerInterceptor {
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
         let method = context.descriptor.fullyQualifiedMethod
-        guard let requirement = AccessPolicy.requirement(for: method) else {
+        guard let requirement = self.policy.requirement(for: method) else {
             throw RPCError(code: .permissionDenied, message: "\(method) has no access policy and is denied")
         }
         let token = Self.bearerToken(in: request.metadata)
@@ -41,7 +43,7 @@ package struct AuthorizationInterceptor: ServerInterceptor {
                 )
             }
             let verified = try await self.caller(from: token, context: context)
-            if verified.mustChangePassword, !AccessPolicy.allowedBeforePasswordChange.contains(method) {
+            if verified.mustChangePassword, !self.policy.isAllowedBeforePasswordChange(method) {
                 throw RPCError(code: .permissionDenied, message: "change the one-time password first (ChangePassword)")
             }
             guard verified.has(permission) else {

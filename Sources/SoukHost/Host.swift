@@ -5,7 +5,7 @@ package import Logging
 import PostgresNIO
 package import ServiceLifecycle
 import SoukAccess
-import SoukConformance
+import SoukDomain
 import SoukIdentity
 import SoukStorage
 import SoukTLS
@@ -78,15 +78,21 @@ package struct Host: Sendable {
         )
         services.append(postgres)
 
-        let catalog = ServiceCatalog(
-            health: self.health,
-            logger: self.logger,
+        // The identity service is built even when identity is hosted elsewhere: its keys in the shared database are
+        // what every token verifier checks against.
+        let identity = IdentityService(
+            config: self.config.identity,
             postgres: postgres,
-            dataKeys: dataKeys,
-            config: self.config
+            ring: dataKeys,
+            logger: self.logger
         )
+        var settings = DomainSettings()
+        settings[IdentityService.self] = identity
         let selected = self.config.services.sorted()
-        let entries = selected.map { catalog.entry(for: $0) }
+        let domains = try HostDomains.make(
+            self.config.services,
+            context: DomainContext(postgres: postgres, logger: self.logger, settings: settings)
+        )
         let grpcTransport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: self.config.grpc.host, port: self.config.grpc.port),
             transportSecurity: security,
@@ -97,17 +103,20 @@ package struct Host: Sendable {
             logger: self.logger
         )
         // The same service implementations answer on both wires.
-        let rpcServices = [HealthService(board: self.health)] + entries.flatMap(\.services)
+        let rpcServices = [HealthService(board: self.health)] + domains.flatMap(\.services)
         // Every call on both wires passes the access policy first; tokens verify against the identity schema's
         // public keys (shared through the database when identity runs in another process).
-        let authorization = AuthorizationInterceptor(verifier: catalog.identity.makeVerifier())
+        let authorization = AuthorizationInterceptor(
+            verifier: identity.makeVerifier(),
+            policy: HostDomains.accessPolicy
+        )
         let servers = RPCServerService.Servers(
             grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: [authorization]),
             grpcTransport: grpcTransport,
             swp: GRPCServer(transport: swpTransport, services: rpcServices, interceptors: [authorization]),
             swpTransport: swpTransport
         )
-        let healthNames = [""] + [HealthService.serviceName] + entries.flatMap(\.healthNames)
+        let healthNames = [""] + [HealthService.serviceName] + domains.flatMap(\.healthNames)
         for name in healthNames { self.health.set(.notServing, for: name) }
 
         let isTLS = swpTLS != nil
@@ -117,11 +126,11 @@ package struct Host: Sendable {
         let rpcServer = RPCServerService(
             servers: servers,
             postgres: postgres,
-            migrations: [HostMigrations.schema] + entries.flatMap(\.migrations),
-            prepare: entries.flatMap(\.prepare)
+            migrations: [HostMigrations.schema] + domains.flatMap { type(of: $0).migrations },
+            prepare: domains.map { domain in { try await domain.prepare() } }
                 + DemoSeed.steps(
                     config: self.config,
-                    identity: catalog.identity,
+                    identity: identity,
                     postgres: postgres,
                     logger: self.logger
                 ),

@@ -1,44 +1,22 @@
-import Foundation
 import GRPCCore
 import SoukAPI
 import SoukAccess
+import SoukHost
+import TestSupport
 import Testing
 
 @Suite("The access policy table")
 struct AccessPolicyTests {
-    /// Every `package.Service/Method` declared in `Protos/`, read from the .proto files themselves, so a service
-    /// added later is walked without touching this test.
-    static func declaredMethods() throws -> Set<String> {
-        let protos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Protos")
-            .standardized
-        var methods: Set<String> = []
-        let files = FileManager.default.enumerator(at: protos, includingPropertiesForKeys: nil)
-        while let file = files?.nextObject() as? URL {
-            guard file.pathExtension == "proto" else { continue }
-            let text = try String(contentsOf: file, encoding: .utf8)
-            var package = ""
-            var service = ""
-            for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                if line.hasPrefix("package ") {
-                    package = String(line.dropFirst(8).prefix { $0 != ";" })
-                } else if line.hasPrefix("service ") {
-                    service = String(line.dropFirst(8).prefix { $0 != " " && $0 != "{" })
-                } else if line.hasPrefix("rpc "), !service.isEmpty {
-                    let name = line.dropFirst(4).prefix { $0 != "(" && $0 != " " }
-                    methods.insert("\(package).\(service)/\(name)")
-                }
-            }
-        }
-        return methods
-    }
+    /// The policy every host enforces, assembled from the domains.
+    static let policy = HostDomains.accessPolicy
 
     @Test("every method of every service in Protos/ has a policy, and the table names no method that does not exist")
     func everyMethodHasAPolicy() throws {
-        let declared = try Self.declaredMethods()
+        let declared = try DeclaredServices.methods()
         #expect(declared.count > 30, "the walk found the services (\(declared.count) methods)")
-        let missing = declared.subtracting(AccessPolicy.table.keys)
+        let missing = declared.subtracting(Self.policy.methods)
         #expect(missing.isEmpty, "no access policy: \(missing.sorted())")
-        let stale = Set(AccessPolicy.table.keys).subtracting(declared)
+        let stale = Self.policy.methods.subtracting(declared)
         #expect(stale.isEmpty, "policies for methods that do not exist: \(stale.sorted())")
     }
 
@@ -46,15 +24,18 @@ struct AccessPolicyTests {
     func generatedDescriptors() throws {
         let generated =
             Grpc_Health_V1_Health.Method.descriptors + Souk_Testing_V1_TestService.Method.descriptors
-            + Souk_Identity_V1_IdentityService.Method.descriptors
+            + Souk_Identity_V1_IdentityService.Method.descriptors + Souk_Catalog_V1_CatalogService.Method.descriptors
+            + Souk_Catalog_V1_OrderService.Method.descriptors
         for descriptor in generated {
-            #expect(AccessPolicy.requirement(for: descriptor.fullyQualifiedMethod) != nil, "\(descriptor)")
+            #expect(Self.policy.requirement(for: descriptor.fullyQualifiedMethod) != nil, "\(descriptor)")
         }
     }
 
     @Test("a method outside the table is denied; roles grant what the README says")
     func denyByDefault() {
-        #expect(AccessPolicy.requirement(for: "souk.catalog.v1.CatalogService/DropEverything") == nil)
+        #expect(Self.policy.requirement(for: "souk.catalog.v1.CatalogService/DropEverything") == nil)
+        #expect(Self.policy.isAllowedBeforePasswordChange("souk.identity.v1.IdentityService/ChangePassword"))
+        #expect(!Self.policy.isAllowedBeforePasswordChange("souk.catalog.v1.OrderService/PlaceOrder"))
         #expect(RolePermissions.permissions(of: .customer) == [.ownAccount, .ownCart, .ownOrders])
         #expect(
             RolePermissions.permissions(of: .staff) == [

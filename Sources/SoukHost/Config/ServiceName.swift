@@ -1,24 +1,27 @@
 import Foundation
+import SoukCatalog
+import SoukDomain
+import SoukIdentity
 
 /// The name of a service a host can run, as given to `soukd --services`.
 ///
-/// Domain services join this list as their modules land; the names are stable.
+/// The names come from the domains of ``HostDomains``; they are stable.
 package struct ServiceName: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The name as typed on the command line.
     package let rawValue: String
 
-    private init(_ rawValue: String) { self.rawValue = rawValue }
+    /// The name of `domain`.
+    init(domain: any Domain.Type) { self.rawValue = domain.name }
 
     /// The conformance and benchmark service, `souk.testing.v1.TestService`.
-    package static let testing = Self("testing")
+    package static let testing = Self(domain: TestingDomain.self)
     /// Accounts, sessions, two-factor and keys: `souk.identity.v1.IdentityService`.
-    package static let identity = Self("identity")
+    package static let identity = Self(domain: IdentityDomain.self)
+    /// Categories, products, prices, stock, carts and orders: `souk.catalog.v1.CatalogService` and `OrderService`.
+    package static let catalog = Self(domain: CatalogDomain.self)
 
-    /// Categories, products, prices and search: `souk.catalog.v1.CatalogService`.
-    package static let catalog = Self("catalog")
-
-    /// Every service this build can host.
-    package static let all: [Self] = [.catalog, .identity, .testing]
+    /// Every service this build can host: one per domain of ``HostDomains``.
+    package static let all: [Self] = HostDomains.all.map(Self.init(domain:)).sorted()
 
     /// Parses `all` or a comma-separated list such as `testing`.
     ///

@@ -1,5 +1,6 @@
 package import Logging
 import PostgresNIO
+import SoukDomain
 import SoukIdentity
 package import SoukStorage
 
@@ -64,7 +65,7 @@ package struct HostMigrator: Sendable {
         _ body: @Sendable ([MigrationRunner.Report], PostgresClient) async throws -> T
     ) async throws -> T {
         let services = self.config.services.union(extra)
-        let sets = [HostMigrations.schema] + services.sorted().flatMap { ServiceCatalog.migrations(for: $0) }
+        let sets = [HostMigrations.schema] + services.sorted().flatMap { HostDomains.domain($0).migrations }
         switch self.config.database {
         case .url(let url):
             return try await Self.run(sets, url: url, logger: self.logger, body)

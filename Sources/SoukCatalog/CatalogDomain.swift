@@ -1,0 +1,68 @@
+package import GRPCCore
+import SoukAPI
+package import SoukAccess
+package import SoukDomain
+package import SoukStorage
+
+private typealias Catalog = Souk_Catalog_V1_CatalogService.Method
+private typealias Orders = Souk_Catalog_V1_OrderService.Method
+
+/// The catalog domain: categories, products, prices, stock, carts, orders and their outbox
+/// (`--services catalog`).
+package struct CatalogDomain: Domain {
+    package static let name = "catalog"
+    package static let serviceDescriptors = [
+        Souk_Catalog_V1_CatalogService.descriptor, Souk_Catalog_V1_OrderService.descriptor,
+    ]
+    package static let migrations = [CatalogMigrations.schema]
+
+    package static let accessPolicy: [MethodDescriptor: AccessRequirement] = {
+        var rules: [MethodDescriptor: AccessRequirement] = [:]
+        for method in [
+            Catalog.ListCategories.descriptor, Catalog.GetProduct.descriptor, Catalog.SearchProducts.descriptor,
+        ] {
+            rules[method] = .anyone
+        }
+        for method in [
+            Catalog.CreateCategory.descriptor, Catalog.CreateProduct.descriptor, Catalog.PublishProduct.descriptor,
+            Catalog.UpdateProduct.descriptor, Catalog.ImportProducts.descriptor, Catalog.SetStock.descriptor,
+            Catalog.GetStock.descriptor, Catalog.ReserveStock.descriptor, Catalog.ConsumeReservation.descriptor,
+            Catalog.ReleaseReservation.descriptor,
+        ] {
+            rules[method] = .permission(.editCatalog)
+        }
+        for method in [Catalog.GetCart.descriptor, Catalog.SetCartLine.descriptor] {
+            rules[method] = .permission(.ownCart)
+        }
+        // GetOrder also lets staff (orders.manage) read any order; the service checks ownership otherwise.
+        for method in [
+            Orders.PlaceOrder.descriptor, Orders.ListMyOrders.descriptor, Orders.CancelMyOrder.descriptor,
+            Orders.GetOrder.descriptor,
+        ] {
+            rules[method] = .permission(.ownOrders)
+        }
+        for method in [
+            Orders.ListOrders.descriptor, Orders.UpdateOrderStatus.descriptor, Orders.WatchOrders.descriptor,
+        ] {
+            rules[method] = .permission(.manageOrders)
+        }
+        rules[Orders.StreamEvents.descriptor] = .permission(.readEvents)
+        return rules
+    }()
+
+    let catalog: CatalogService
+    let orders: OrderService
+
+    package static func make(context: DomainContext) throws -> Self {
+        Self(
+            catalog: CatalogService(postgres: context.postgres, logger: context.logger),
+            orders: OrderService(postgres: context.postgres, logger: context.logger)
+        )
+    }
+
+    package var services: [any RegistrableRPCService] { [self.catalog, self.orders] }
+
+    package func prepare() async throws {
+        try await self.catalog.prepare()
+    }
+}

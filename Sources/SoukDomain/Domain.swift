@@ -1,0 +1,57 @@
+package import GRPCCore
+package import SoukAccess
+package import SoukStorage
+
+/// One domain a host can run: its services, schemas, access policy and start-up work, declared once.
+///
+/// A domain module conforms one type to this protocol, and `SoukHost` lists that type once; nothing else in the
+/// host names the domain. Domains never import each other.
+///
+/// ```swift
+/// package struct PaymentsDomain: Domain {
+///     package static let name = "payments"
+///     package static let serviceDescriptors = [Souk_Payments_V1_PaymentService.descriptor]
+///     package static let migrations = [PaymentsMigrations.schema]
+///     package static let accessPolicy: [MethodDescriptor: AccessRequirement] = [
+///         Souk_Payments_V1_PaymentService.Method.CreatePayment.descriptor: .permission(.ownOrders),
+///     ]
+///     let service: PaymentService
+///     package static func make(context: DomainContext) throws -> Self { … }
+///     package var services: [any RegistrableRPCService] { [self.service] }
+/// }
+/// ```
+package protocol Domain: Sendable {
+    /// The name as `soukd --services` spells it: lower-case, stable.
+    static var name: String { get }
+    /// The generated services this domain implements; each must be served by ``services``.
+    static var serviceDescriptors: [ServiceDescriptor] { get }
+    /// The schemas this domain owns, migrated before it serves (and by `soukd migrate`).
+    static var migrations: [SchemaMigrations] { get }
+    /// What every method of ``serviceDescriptors`` requires of its caller, keyed by the generated descriptor.
+    ///
+    /// Deny by default: a method missing here is refused, and a test fails when a method has no entry or an
+    /// entry names a method the domain does not serve.
+    static var accessPolicy: [MethodDescriptor: AccessRequirement] { get }
+    /// The methods a caller who must still change a one-time password may call (default: none).
+    static var allowedBeforePasswordChange: Set<MethodDescriptor> { get }
+
+    /// Builds the domain's services on this host.
+    ///
+    /// - Throws: when the context lacks something the domain needs (a setting it cannot run without).
+    static func make(context: DomainContext) throws -> Self
+
+    /// The RPC implementations, served on every wire of the host.
+    var services: [any RegistrableRPCService] { get }
+    /// The names health checks report for this domain (default: its services' fully qualified names).
+    var healthNames: [String] { get }
+    /// Work after migrating and before serving, such as creating a first signing key (default: nothing).
+    func prepare() async throws
+}
+
+extension Domain {
+    package static var allowedBeforePasswordChange: Set<MethodDescriptor> { [] }
+
+    package var healthNames: [String] { Self.serviceDescriptors.map(\.fullyQualifiedService) }
+
+    package func prepare() async throws {}
+}

@@ -1,0 +1,32 @@
+package import Logging
+package import PostgresNIO
+
+/// What the host hands a domain when it builds it.
+package struct DomainContext: Sendable {
+    /// The process's one PostgreSQL pool; the domain reads and writes only its own schemas through it.
+    package var postgres: PostgresClient
+    /// The host's logger.
+    package var logger: Logger
+    /// Settings the host has for particular domains, by type.
+    package var settings: DomainSettings
+
+    package init(postgres: PostgresClient, logger: Logger, settings: DomainSettings = DomainSettings()) {
+        self.postgres = postgres
+        self.logger = logger
+        self.settings = settings
+    }
+}
+
+/// Values for particular domains, one per type: a domain defines a settings type and reads it back here, so the
+/// host passes configuration without a field per domain in this module.
+package struct DomainSettings: Sendable {
+    private var values: [ObjectIdentifier: any Sendable] = [:]
+
+    package init() {}
+
+    /// The value of type `T`, if the host set one.
+    package subscript<T: Sendable>(_ type: T.Type) -> T? {
+        get { self.values[ObjectIdentifier(type)] as? T }
+        set { self.values[ObjectIdentifier(type)] = newValue }
+    }
+}

@@ -17,6 +17,8 @@ package struct WebAssets: Sendable {
 
     /// The files by URL path (`/index.html`, `/js/app.js`); `/` maps to `/index.html`.
     let files: [String: Asset]
+    /// The absolute path of the folder they were read from.
+    package let folder: String
 
     /// The content types served, by file extension; other files in the folder are ignored.
     static let contentTypes: [String: String] = [
@@ -80,6 +82,7 @@ package struct WebAssets: Sendable {
         }
         guard files["/index.html"] != nil else { throw WebAssetsError("web root: \(folder) has no index.html") }
         self.files = files
+        self.folder = root.path
     }
 
     /// How many files are served.

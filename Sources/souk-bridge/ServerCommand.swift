@@ -28,8 +28,11 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "An origin allowed to call from a browser (CORS), e.g. https://shop.example; repeatable.")
     var corsOrigin: [String] = []
 
-    @Option(help: "The admin page's folder, served at /; 'none' serves Connect calls only.")
-    var webRoot = "clients/web"
+    @Option(
+        help:
+            "The admin page's folder, served at /; 'none' serves Connect calls only. (default: clients/web of the working folder or of the source tree this executable was built in)"
+    )
+    var webRoot: String?
 
     @Flag(help: "Leave Secure off the session cookie: plain-http development only.")
     var insecureCookies = false
@@ -56,7 +59,17 @@ struct ServerCommand: AsyncParsableCommand {
         )
         let assets: WebAssets?
         do {
-            assets = self.webRoot == "none" ? nil : try WebAssets(folder: self.webRoot)
+            switch self.webRoot {
+            case "none": assets = nil
+            case let folder?: assets = try WebAssets(folder: folder)
+            case nil:
+                guard let folder = WebAssets.defaultFolder() else {
+                    throw ValidationError(
+                        "no admin page found; give --web-root FOLDER, or 'none' for Connect calls only"
+                    )
+                }
+                assets = try WebAssets(folder: folder)
+            }
         } catch let error as WebAssetsError {
             throw ValidationError("--web-root: \(error.description); 'none' serves Connect calls only")
         }

@@ -65,8 +65,7 @@ struct BuiltInBridge {
                 assets = try WebAssets(folder: webRoot)
             } else {
                 // The default folder is optional: without it the bridge answers Connect calls only.
-                assets =
-                    FileManager.default.fileExists(atPath: "clients/web") ? try WebAssets(folder: "clients/web") : nil
+                assets = try WebAssets.defaultFolder().map { try WebAssets(folder: $0) }
             }
         } catch let error as WebAssetsError {
             throw HostError(code: .invalidConfiguration, message: "--web-root / SOUK_WEB_ROOT: \(error.description)")
@@ -119,6 +118,7 @@ struct BuiltInBridge {
                 ["0.0.0.0", "::", ""].contains(self.bridge.upstreamHost) ? "127.0.0.1" : self.bridge.upstreamHost
             let host = self.bridge.host
             let files = self.bridge.assets?.count ?? 0
+            let webFolder = self.bridge.assets?.folder
             if !["127.0.0.1", "::1", "localhost"].contains(host) {
                 self.logger.warning(
                     "the browser bridge serves plain HTTP beyond loopback; put a TLS proxy in front of it",
@@ -133,7 +133,10 @@ struct BuiltInBridge {
                 assets: self.bridge.assets,
                 logger: self.logger,
                 onListening: { port in
-                    let page = files > 0 ? "admin page and Connect calls" : "Connect calls only, no --web-root"
+                    let page =
+                        files > 0
+                        ? "admin page from \(webFolder ?? "?") and Connect calls"
+                        : "Connect calls only: no admin page found; give --web-root"
                     // Unbuffered, after the services' banner, so a supervisor reading a pipe sees it at once.
                     FileHandle.standardOutput.write(Data("bridge ready: http://\(host):\(port) (\(page))\n".utf8))
                 }

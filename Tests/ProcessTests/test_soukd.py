@@ -276,3 +276,16 @@ def test_bridge_port_in_use_names_the_flag(workdir):
     assert code == 1
     assert str(port) in stderr and "--bridge-port" in stderr, stderr
     assert not os.path.exists(os.path.join(workdir, ".souk", "pg", "postmaster.pid")), "nothing left running"
+
+
+def test_bridge_finds_the_admin_page_from_another_folder(workdir):
+    # Started from a folder with no clients/web, soukd finds the page of the tree it was built in and says where.
+    soukd = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0"])
+    soukd.wait_ready()
+    line = soukd.process.stdout.readline()
+    match = re.match(r"bridge ready: (http://\S+) \(admin page from (\S+) and Connect calls\)", line)
+    assert match, line
+    assert os.path.exists(os.path.join(match.group(2), "index.html")), match.group(2)
+    status, headers, body = http("GET", match.group(1) + "/")
+    assert status == 200 and b"<html" in body.lower() and headers["Content-Type"].startswith("text/html")
+    assert soukd.stop() == 0

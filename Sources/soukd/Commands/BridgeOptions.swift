@@ -17,7 +17,10 @@ struct BridgeOptions: ParsableArguments {
     @Flag(help: "Do not start the browser bridge (run souk-bridge alone instead). [env: SOUK_BRIDGE=off]")
     var noBridge = false
 
-    @Option(help: "The admin page's folder, served by the bridge at /. [env: SOUK_WEB_ROOT] (default: ./clients/web)")
+    @Option(
+        help:
+            "The admin page's folder, served by the bridge at /. [env: SOUK_WEB_ROOT] (default: clients/web of the working folder or of the source tree soukd was built in)"
+    )
     var webRoot: String?
 
     @Option(help: "The CA the bridge trusts for soukd's own --tls-cert (needed with --tls-cert). [env: SOUK_BRIDGE_CA]")

@@ -16,11 +16,15 @@ package struct Money: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a decimal amount in major units (`"1499.00"`, `"5"`, `"-0.5"`) exactly; more fractional digits
     /// than the currency has is an error, never a silent rounding.
+    ///
+    /// The one rule for amounts people type, the same in soukctl, imports and the admin page (`parseMoney` in
+    /// `clients/web/js/format.js`): digits with at most one decimal separator, `.` or `,` (`12,5` is 12.50), and
+    /// at least one digit after it; spaces (also no-break ones) and `'` between digit groups are ignored.
     package init(parsing text: String, currency: Currency) throws {
-        var digits = Substring(text)
+        var digits = Substring(text.filter { !Self.groupingCharacters.contains($0) })
         let negative = digits.hasPrefix("-")
         if negative { digits = digits.dropFirst() }
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        let parts = digits.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "." || $0 == "," })
         guard (1...2).contains(parts.count), !parts[0].isEmpty, parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
             parts.count == 1 || (!parts[1].isEmpty && parts[1].count <= currency.exponent)
         else { throw MoneyError.malformedAmount(String(text.prefix(40))) }
@@ -37,6 +41,9 @@ package struct Money: Sendable, Hashable, CustomStringConvertible {
         guard !overflowA, !overflowB else { throw MoneyError.overflow("amount \(text.prefix(40))") }
         self.init(minorUnits: negative ? -total : total, currency: currency)
     }
+
+    /// Characters people put between digit groups (`1 250`, `1'250`), which an amount ignores.
+    private static let groupingCharacters: Set<Character> = [" ", "\u{00A0}", "\u{202F}", "'"]
 
     /// The amount in major units with exactly the currency's digits: `1499.00`, `500`, `1.250`.
     package var decimalString: String {

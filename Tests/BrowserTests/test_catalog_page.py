@@ -72,7 +72,8 @@ def test_create_publish_and_stock_a_product(shop, browser, screenshot, sign_in, 
     sku = f"KETTLE-{tag}"
 
     open_new_product_form(driver)
-    fill_product_form(driver, shop, title, sku, "1499.50")
+    # Typed the way a Russian price is written: the same rule as soukctl and the server (Money(parsing:)).
+    fill_product_form(driver, shop, title, sku, "1 499,50")
     screenshot(driver, "product-form")
     click(driver, "#product-save")
 

@@ -8,7 +8,8 @@ struct MoneyTextTests {
         "amounts parse into minor units without floating point",
         arguments: [
             ("1499.00", "RUB", Int64(149_900)), ("1499", "rub", 149_900), ("0.1", "USD", 10), ("500", "JPY", 500),
-            ("1.250", "KWD", 1250), ("92233720368547758.07", "RUB", Int64.max),
+            ("1.250", "KWD", 1250), ("92233720368547758.07", "RUB", Int64.max), ("12,5", "RUB", 1250),
+            ("1 499,00", "RUB", 149_900),
         ]
     )
     func parses(text: String, currency: String, minor: Int64) throws {
@@ -19,7 +20,7 @@ struct MoneyTextTests {
 
     @Test(
         "bad amounts are usage errors naming the flag",
-        arguments: ["14.999", "1e3", "", "-5", "0", "12,50", "1.", "92233720368547758.08"]
+        arguments: ["14.999", "14,999", "1e3", "", "-5", "0", "1,2.5", "1.", "92233720368547758.08"]
     )
     func refuses(text: String) {
         #expect(throws: CtlError.self) { try MoneyText.parse(text, currency: "RUB", flag: "--price") }

@@ -15,7 +15,13 @@ struct MoneyTests {
         #expect(Money(minorUnits: -5, currency: .usd).decimalString == "-0.05")
         #expect(Money(minorUnits: 1250, currency: .kwd).decimalString == "1.250")
         #expect(Money(minorUnits: 500, currency: .jpy).decimalString == "500")
-        for bad in ["1.005", "1,00", "1e3", "", ".5", "1.", "--1", "12a", "0.1.2"] {
+        // One rule for typed amounts (soukctl, imports and the admin page): '.' or ',' separates the decimals,
+        // spaces and ' between digit groups are ignored.
+        #expect(try Money(parsing: "12,5", currency: .rub).minorUnits == 1250)
+        #expect(try Money(parsing: "1 250,50", currency: .rub).minorUnits == 125_050)
+        #expect(try Money(parsing: "1\u{00A0}250", currency: .rub).minorUnits == 125_000)
+        #expect(try Money(parsing: "1'250.5", currency: .usd).minorUnits == 125_050)
+        for bad in ["1.005", "1,005", "1,2.3", "1e3", "", ".5", ",5", "1.", "1,", "--1", "12a", "0.1.2", "1_000"] {
             #expect(throws: MoneyError.self, "\(bad)") { try Money(parsing: bad, currency: .usd) }
         }
         #expect(throws: MoneyError.self) { try Money(parsing: "1.5", currency: .jpy) }

@@ -70,12 +70,16 @@ export function formatMoney(money) {
   return text.join("");
 }
 
-/** "1234.5" or "1234,50" in `currency` → "123450" (minor units as a string). Throws an Error with a clear message. */
+/**
+ * "1234.5" or "1234,50" in `currency` → "123450" (minor units as a string). Throws an Error with a clear message.
+ * The same rule as the server's and soukctl's (`Money(parsing:)` in Sources/SoukMoney/Money.swift): digits, at most
+ * one decimal separator (. or ,) followed by at least one digit; spaces and ' between digit groups are ignored.
+ */
 export function parseMoney(text, currency) {
   const digits = fractionDigits(currency);
-  const cleaned = String(text ?? "").replace(/[\s\u00a0\u202f']/g, "");
+  const cleaned = String(text ?? "").replace(/[ \u00a0\u202f']/g, "");
   if (cleaned === "") throw new Error("Enter an amount, e.g. 1250" + (digits ? ".00" : ""));
-  const match = /^(\d+)(?:[.,](\d*))?$/.exec(cleaned);
+  const match = /^(\d+)(?:[.,](\d+))?$/.exec(cleaned);
   if (!match) throw new Error("Use digits and at most one decimal separator, e.g. 1250" + (digits ? ".50" : ""));
   const fraction = match[2] ?? "";
   if (fraction.length > digits) {

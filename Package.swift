@@ -184,6 +184,7 @@ let package = Package(
                 "SoukIdentity",
                 "SoukCatalog",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -417,6 +418,9 @@ let package = Package(
             dependencies: [
                 "SoukAPI",
                 "SoukCatalog",
+                "SoukClient",
+                "SoukHost",
+                "SoukWire",
                 "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
             ],

@@ -72,7 +72,8 @@ package struct AuthorizationInterceptor: ServerInterceptor {
             scopes: Set((claims.scope ?? "").split(separator: " ").map { Permission(rawValue: String($0)) }),
             mustChangePassword: claims.pcr == true,
             clientAddress: Caller.address(fromPeer: context.remotePeer),
-            preferredCurrency: claims.cur
+            preferredCurrency: claims.cur,
+            token: AccessToken(token)
         )
     }
 

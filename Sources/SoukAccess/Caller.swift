@@ -1,3 +1,5 @@
+package import GRPCCore
+
 /// Who is making the current call, as the access token says; set by ``AuthorizationInterceptor`` for the call's
 /// handler. Services check ownership against ``accountID`` rather than trusting ids in requests.
 package struct Caller: Sendable, Hashable {
@@ -15,6 +17,9 @@ package struct Caller: Sendable, Hashable {
     package var clientAddress: String
     /// The person's preferred currency (ISO 4217) from the token, if it carried one.
     package var preferredCurrency: String?
+    /// The access token the call carried, so a call made on the caller's behalf to another domain is authorized
+    /// there as them (``onBehalfMetadata``), never with more rights.
+    package var token: AccessToken?
 
     package init(
         accountID: String,
@@ -23,7 +28,8 @@ package struct Caller: Sendable, Hashable {
         scopes: Set<Permission>,
         mustChangePassword: Bool,
         clientAddress: String,
-        preferredCurrency: String? = nil
+        preferredCurrency: String? = nil,
+        token: AccessToken? = nil
     ) {
         self.accountID = accountID
         self.sessionID = sessionID
@@ -32,6 +38,13 @@ package struct Caller: Sendable, Hashable {
         self.mustChangePassword = mustChangePassword
         self.clientAddress = clientAddress
         self.preferredCurrency = preferredCurrency
+        self.token = token
+    }
+
+    /// Metadata that makes a call to another domain on the caller's behalf: their own bearer token.
+    package var onBehalfMetadata: Metadata {
+        guard let token = self.token else { return [:] }
+        return ["authorization": "Bearer \(token.value)"]
     }
 
     /// Everything the caller's roles and scopes grant.
@@ -62,4 +75,17 @@ package struct Caller: Sendable, Hashable {
         }
         return peer
     }
+}
+
+/// A bearer token as a value that never prints itself (logs show `AccessToken(redacted)`).
+package struct AccessToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The compact JWT.
+    package let value: String
+
+    package init(_ value: String) {
+        self.value = value
+    }
+
+    package var description: String { "AccessToken(redacted)" }
+    package var debugDescription: String { self.description }
 }

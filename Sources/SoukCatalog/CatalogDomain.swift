@@ -15,6 +15,8 @@ package struct CatalogDomain: Domain {
         Souk_Catalog_V1_CatalogService.descriptor, Souk_Catalog_V1_OrderService.descriptor,
     ]
     package static let migrations = [CatalogMigrations.schema]
+    /// Orders ask identity for the customer's preferred currency when a request names none.
+    package static let requiredServices = [Souk_Identity_V1_IdentityService.descriptor]
 
     package static let accessPolicy: [MethodDescriptor: AccessRequirement] = {
         var rules: [MethodDescriptor: AccessRequirement] = [:]
@@ -56,7 +58,11 @@ package struct CatalogDomain: Domain {
     package static func make(context: DomainContext) throws -> Self {
         Self(
             catalog: CatalogService(postgres: context.postgres, logger: context.logger),
-            orders: OrderService(postgres: context.postgres, logger: context.logger)
+            orders: OrderService(
+                postgres: context.postgres,
+                logger: context.logger,
+                identity: try context.clients.client(of: Souk_Identity_V1_IdentityService.descriptor, IdentityClient())
+            )
         )
     }
 

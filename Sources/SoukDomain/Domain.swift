@@ -34,6 +34,9 @@ package protocol Domain: Sendable {
     static var accessPolicy: [MethodDescriptor: AccessRequirement] { get }
     /// The methods a caller who must still change a one-time password may call (default: none).
     static var allowedBeforePasswordChange: Set<MethodDescriptor> { get }
+    /// Other domains' services this domain calls through ``DomainContext/clients`` (default: none). A host that
+    /// neither runs one of them nor knows where it runs refuses to start, naming it.
+    static var requiredServices: [ServiceDescriptor] { get }
 
     /// Builds the domain's services on this host.
     ///
@@ -50,6 +53,8 @@ package protocol Domain: Sendable {
 
 extension Domain {
     package static var allowedBeforePasswordChange: Set<MethodDescriptor> { [] }
+
+    package static var requiredServices: [ServiceDescriptor] { [] }
 
     package var healthNames: [String] { Self.serviceDescriptors.map(\.fullyQualifiedService) }
 

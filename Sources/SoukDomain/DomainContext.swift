@@ -9,11 +9,19 @@ package struct DomainContext: Sendable {
     package var logger: Logger
     /// Settings the host has for particular domains, by type.
     package var settings: DomainSettings
+    /// Clients of the other domains' services this domain declared in ``Domain/requiredServices``.
+    package var clients: DomainClients
 
-    package init(postgres: PostgresClient, logger: Logger, settings: DomainSettings = DomainSettings()) {
+    package init(
+        postgres: PostgresClient,
+        logger: Logger,
+        settings: DomainSettings = DomainSettings(),
+        clients: DomainClients = DomainClients()
+    ) {
         self.postgres = postgres
         self.logger = logger
         self.settings = settings
+        self.clients = clients
     }
 }
 

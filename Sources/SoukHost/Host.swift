@@ -58,6 +58,7 @@ package struct Host: Sendable {
             port: self.config.swp.port,
             setting: "--swp-port / SOUK_SWP_PORT"
         )
+        let remoteCalls = try HostDomains.remoteCalls(self.config.services, remote: self.config.remoteDomains)
         let (security, swpTLS, caPath) = try self.makeTransportSecurity()
         let dataKeys = try self.config.loadDataKeys()
 
@@ -89,10 +90,20 @@ package struct Host: Sendable {
         var settings = DomainSettings()
         settings[IdentityService.self] = identity
         let selected = self.config.services.sorted()
-        let domains = try HostDomains.make(
-            self.config.services,
-            context: DomainContext(postgres: postgres, logger: self.logger, settings: settings)
+        let selectedDomains = HostDomains.selected(self.config.services)
+        // Domains reach each other in process when co-hosted, over SWP otherwise: the clients exist before the
+        // domains, the in-process server once they are built.
+        let wiring = DomainCalls.Wiring(
+            hosted: selectedDomains.flatMap { $0.serviceDescriptors },
+            remote: remoteCalls.mapValues(Self.wireConfig(for:))
         )
+        let context = DomainContext(
+            postgres: postgres,
+            logger: self.logger,
+            settings: settings,
+            clients: wiring.clients
+        )
+        let domains = try selectedDomains.map { try $0.make(context: context) }
         let grpcTransport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: self.config.grpc.host, port: self.config.grpc.port),
             transportSecurity: security,
@@ -109,6 +120,9 @@ package struct Host: Sendable {
         let authorization = AuthorizationInterceptor(
             verifier: identity.makeVerifier(),
             policy: HostDomains.accessPolicy
+        )
+        services.append(
+            DomainCalls(wiring: wiring, services: domains.flatMap(\.services), interceptors: [authorization])
         )
         let servers = RPCServerService.Servers(
             grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: [authorization]),
@@ -155,6 +169,19 @@ package struct Host: Sendable {
         )
         services.append(rpcServer)
         return Prepared(services: services, rpcServer: rpcServer)
+    }
+
+    /// The SWP client settings for another soukd that hosts a domain.
+    private static func wireConfig(for remote: HostConfig.RemoteDomain) -> SWPClientTransport.Config {
+        // An IP literal is dialled as is: sent as TLS SNI it would be invalid.
+        let isAddress = remote.host.contains(":") || remote.host.allSatisfy { $0.isNumber || $0 == "." }
+        let tls = WireTLS.Client(
+            certificateAuthorityPath: remote.certificateAuthority,
+            certificateChainPath: nil,
+            privateKeyPath: nil,
+            serverHostname: isAddress ? nil : remote.host
+        )
+        return SWPClientTransport.Config(host: remote.host, port: remote.port, tls: tls)
     }
 
     private func validate() throws {

@@ -21,10 +21,45 @@ import SoukTLS
 /// | `--drain-timeout` | `SOUK_DRAIN_TIMEOUT` (seconds) | `10` |
 /// | `--log-level` | `SOUK_LOG_LEVEL` | `info` |
 /// | `--oidc-issuer`, `--oidc-client-id`, `--oidc-redirect-uri` | `SOUK_OIDC_ISSUER`, `SOUK_OIDC_CLIENT_ID`, `SOUK_OIDC_REDIRECT_URI`; the secret only in `SOUK_OIDC_CLIENT_SECRET` | none |
+/// | `--remote NAME=HOST:PORT` (repeatable) | `SOUK_REMOTE` (comma-separated) | none: domains called must be hosted here |
+/// | `--remote-ca` | `SOUK_REMOTE_CA` | the system roots |
 /// | `--data-keys` | `SOUK_DATA_KEYS_FILE`, or the keys in `SOUK_DATA_KEYS` | `<data folder>/keys/data-keys` |
 struct ResolvedSettings {
     var host: HostConfig
     var logLevel: Logger.Level
+
+    /// `identity=127.0.0.1:7700` as the domain's name and where it runs.
+    static func remote(
+        _ text: String,
+        certificateAuthority: String?,
+        setting: String
+    ) throws -> (ServiceName, HostConfig.RemoteDomain) {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        let address = parts.count == 2 ? parts[1] : ""
+        guard parts.count == 2, let colon = address.lastIndex(of: ":"),
+            let port = Int(address[address.index(after: colon)...]), (1...65535).contains(port),
+            colon > address.startIndex
+        else {
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "\(setting): '\(text.prefix(80))' is not NAME=HOST:PORT, e.g. identity=127.0.0.1:7700"
+            )
+        }
+        let names: Set<ServiceName>
+        do {
+            names = try ServiceName.parseList(parts[0])
+        } catch let error as HostError {
+            throw HostError(
+                code: error.code,
+                message: error.message.replacingOccurrences(of: "--services", with: setting)
+            )
+        }
+        guard names.count == 1, let name = names.first else {
+            throw HostError(code: .invalidConfiguration, message: "\(setting): name one domain per NAME=HOST:PORT")
+        }
+        let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return (name, HostConfig.RemoteDomain(host: host, port: port, certificateAuthority: certificateAuthority))
+    }
 
     /// Combines flags, environment and defaults; a malformed value names its setting.
     init(options: HostOptions, environment: [String: String]) throws {
@@ -44,6 +79,16 @@ struct ResolvedSettings {
                     message: error.message.replacingOccurrences(of: "--services", with: setting)
                 )
             }
+        }
+        let remotes =
+            options.remote.isEmpty
+            ? (environment["SOUK_REMOTE"] ?? "").split(separator: ",").map(String.init)
+            : options.remote
+        let remoteSetting = options.remote.isEmpty ? "SOUK_REMOTE" : "--remote"
+        let remoteCA = value(options.remoteCa, "SOUK_REMOTE_CA")?.0
+        for text in remotes.map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
+            let (name, remote) = try Self.remote(text, certificateAuthority: remoteCA, setting: remoteSetting)
+            config.remoteDomains[name] = remote
         }
         if let (text, _) = value(options.host, "SOUK_HOST") {
             config.grpc.host = text

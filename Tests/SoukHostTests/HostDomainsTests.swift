@@ -32,8 +32,25 @@ struct HostDomainsTests {
             ring: try DataKeyRing(keys: [DataKeyRing.newKey()]),
             logger: logger
         )
-        let context = DomainContext(postgres: postgres, logger: logger, settings: settings)
+        // Clients that are never run: building a domain must not call another either.
+        let unused = UnusedSource(client: GRPCClient(transport: InProcessTransport().client))
+        var sources: [ServiceDescriptor: any DomainClientSource] = [:]
+        for domain in HostDomains.all {
+            for service in domain.serviceDescriptors { sources[service] = unused }
+        }
+        let context = DomainContext(
+            postgres: postgres,
+            logger: logger,
+            settings: settings,
+            clients: DomainClients(sources: sources)
+        )
         return try HostDomains.all.map { try $0.make(context: context) }
+    }
+
+    struct UnusedSource: DomainClientSource {
+        let client: GRPCClient<InProcessTransport.Client>
+
+        func client<Maker: DomainClientMaker>(_ maker: Maker) -> Maker.Client { maker.make(self.client) }
     }
 
     @Test("every service declared in Protos/ belongs to exactly one registered domain or to the host")
@@ -91,6 +108,16 @@ struct HostDomainsTests {
                 let missing = (declared[service] ?? []).subtracting(served)
                 #expect(missing.isEmpty, "\(type.name) leaves unserved: \(missing.sorted())")
                 #expect(domain.healthNames.contains(service), "\(type.name) reports no health for \(service)")
+            }
+        }
+    }
+
+    @Test("every service a domain calls is provided by a registered domain")
+    func requiredServicesExist() {
+        let provided = Set(HostDomains.all.flatMap { $0.serviceDescriptors })
+        for domain in HostDomains.all {
+            for service in domain.requiredServices {
+                #expect(provided.contains(service), "\(domain.name) calls \(service), which no domain provides")
             }
         }
     }

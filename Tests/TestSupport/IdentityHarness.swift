@@ -13,6 +13,8 @@ package struct IdentityHarness: Sendable {
     package let client: GRPCClient<SWPClientTransport>
     package let databaseURL: DatabaseURL
     package let config: HostConfig
+    /// What the host reported once it was ready (its ports, its CA).
+    package let info: ReadyInfo
 
     package var identity: Souk_Identity_V1_IdentityService.Client<SWPClientTransport> {
         Souk_Identity_V1_IdentityService.Client(wrapping: self.client)
@@ -46,7 +48,7 @@ package struct IdentityHarness: Sendable {
                         trust: .certificateAuthority(path: info.certificateAuthorityPath ?? "")
                     )
                     try await SoukClient.withConnection(to: clientConfig) { client in
-                        try await body(IdentityHarness(client: client, databaseURL: url, config: used))
+                        try await body(IdentityHarness(client: client, databaseURL: url, config: used, info: info))
                     }
                 }
             }

@@ -20,6 +20,34 @@ struct ResolvedSettingsTests {
         #expect(settings.logLevel == .info)
     }
 
+    @Test("--remote and SOUK_REMOTE say where a called domain runs; a malformed one is named")
+    func remotes() throws {
+        let options = try HostOptions.parse([
+            "--services", "catalog", "--remote", "identity=10.0.0.5:7700", "--remote-ca", "/etc/souk/ca.pem",
+        ])
+        let flags = try ResolvedSettings(options: options, environment: ["SOUK_REMOTE": "identity=other:1"])
+        #expect(
+            flags.host.remoteDomains == [
+                .identity: HostConfig.RemoteDomain(
+                    host: "10.0.0.5",
+                    port: 7700,
+                    certificateAuthority: "/etc/souk/ca.pem"
+                )
+            ]
+        )
+        let environment = try ResolvedSettings(
+            options: try HostOptions.parse([]),
+            environment: ["SOUK_REMOTE": "identity=[::1]:7700"]
+        )
+        #expect(environment.host.remoteDomains[.identity]?.host == "::1")
+        for bad in ["identity", "identity=host", "identity=host:0", "nothing=host:1", "all=host:1"] {
+            let error = #expect(throws: HostError.self, "\(bad)") {
+                _ = try ResolvedSettings(options: try HostOptions.parse(["--remote", bad]), environment: [:])
+            }
+            #expect(error?.message.hasPrefix("--remote") == true, "\(error?.message ?? "")")
+        }
+    }
+
     @Test("environment variables set values and flags win over them")
     func precedence() throws {
         let environment = [

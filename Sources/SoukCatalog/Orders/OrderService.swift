@@ -19,10 +19,18 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
 
     let store: CatalogStore
     let signal: OutboxSignal
+    /// Where a customer's preferred currency is read when an order names none (nil: the currency is required).
+    let identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)?
 
-    package init(postgres: PostgresClient, logger: Logger) {
+    /// - Parameter identity: the identity service's client, for the customer's preferred currency.
+    package init(
+        postgres: PostgresClient,
+        logger: Logger,
+        identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil
+    ) {
         self.store = CatalogStore(client: postgres, logger: logger)
         self.signal = OutboxSignal()
+        self.identity = identity
     }
 
     // MARK: The caller's own orders
@@ -35,12 +43,18 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         guard (1...128).contains(request.idempotencyKey.count) else {
             throw CatalogError.invalidArgument("idempotency_key: required, 1 to 128 characters")
         }
-        guard let currency = try CatalogService.currency(request.currency) else {
-            throw CatalogError.invalidArgument("currency: required (ISO 4217, e.g. RUB)")
-        }
-        let fingerprint = "currency=\(currency.code)"
+        // An order that names no currency is in the customer's preferred one, as identity has it now; a retry
+        // with the same key gets the order placed first whatever the profile says by then.
+        let named = try CatalogService.currency(request.currency)
+        let fingerprint = "currency=\(named?.code ?? "preferred")"
         if let existing = try await self.store.order(customer: customer, key: request.idempotencyKey) {
             return try Self.replay(existing, fingerprint: fingerprint)
+        }
+        let currency: Currency
+        if let named {
+            currency = named
+        } else {
+            currency = try await self.preferredCurrency()
         }
         let draft = try await self.draft(
             customer: customer,
@@ -213,6 +227,28 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
     }
 
     // MARK: Helpers
+
+    /// The caller's preferred currency, read from identity on their behalf.
+    private func preferredCurrency() async throws -> Currency {
+        guard let identity = self.identity, let caller = Caller.current else {
+            throw CatalogError.invalidArgument("currency: required (ISO 4217, e.g. RUB)")
+        }
+        let account: Souk_Identity_V1_AccountResponse
+        do {
+            account = try await identity.getMyAccount(.init(), metadata: caller.onBehalfMetadata)
+        } catch let error as RPCError {
+            throw RPCError(
+                code: error.code == .unauthenticated ? .unauthenticated : .unavailable,
+                message: "currency: not given, and the preferred currency could not be read: \(error.message)"
+            )
+        }
+        guard let currency = try? Currency.named(account.account.preferredCurrency) else {
+            throw CatalogError.failedPrecondition(
+                "currency: not given, and the profile's preferred currency '\(account.account.preferredCurrency.prefix(8))' is not supported"
+            )
+        }
+        return currency
+    }
 
     /// Hands every committed event after `position` to `deliver`, in order; then ends (`endAtBacklog`) or waits
     /// for more until the call is cancelled (by the client, its deadline, or shutdown: GRPCCore signals that

@@ -30,6 +30,25 @@ package struct HostConfig: Sendable, Hashable {
     /// Load the demo catalog, customers and orders (``DemoSeed``) after the services are prepared, when the
     /// catalog has no products.
     package var seedDemo = false
+    /// Where the services of domains not hosted here run, for the domains hosted here that call them
+    /// (`--remote identity=HOST:PORT`): reached over SWP with TLS.
+    package var remoteDomains: [ServiceName: RemoteDomain] = [:]
+
+    /// Another soukd's SWP listener that hosts a domain.
+    package struct RemoteDomain: Sendable, Hashable {
+        /// Its address.
+        package var host: String
+        /// Its SWP port.
+        package var port: Int
+        /// The CA its certificate is checked against (PEM); nil trusts the system roots.
+        package var certificateAuthority: String?
+
+        package init(host: String, port: Int, certificateAuthority: String?) {
+            self.host = host
+            self.port = port
+            self.certificateAuthority = certificateAuthority
+        }
+    }
 
     /// The source of the data key ring.
     package enum DataKeys: Sendable, Hashable {

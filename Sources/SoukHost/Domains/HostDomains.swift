@@ -1,4 +1,4 @@
-import GRPCCore
+package import GRPCCore
 import SoukAPI
 package import SoukAccess
 import SoukCatalog
@@ -40,8 +40,41 @@ package enum HostDomains {
         return AccessPolicy(rules: rules, allowedBeforePasswordChange: beforePasswordChange)
     }()
 
-    /// Builds the domains named in `names`, in ``all``'s order.
-    static func make(_ names: Set<ServiceName>, context: DomainContext) throws -> [any Domain] {
-        try Self.all.filter { names.contains(ServiceName(domain: $0)) }.map { try $0.make(context: context) }
+    /// The domains named in `names`, in ``all``'s order.
+    static func selected(_ names: Set<ServiceName>) -> [any Domain.Type] {
+        Self.all.filter { names.contains(ServiceName(domain: $0)) }
+    }
+
+    /// Where each service the hosted domains call but do not host runs.
+    ///
+    /// - Throws: ``HostError`` (`invalidConfiguration`) naming the domain that calls a service this host neither
+    ///   runs nor has an address for, and the two ways to fix it.
+    package static func remoteCalls(
+        _ names: Set<ServiceName>,
+        remote: [ServiceName: HostConfig.RemoteDomain]
+    ) throws -> [ServiceDescriptor: HostConfig.RemoteDomain] {
+        let hosted = Set(Self.selected(names).flatMap { $0.serviceDescriptors })
+        var calls: [ServiceDescriptor: HostConfig.RemoteDomain] = [:]
+        for domain in Self.selected(names) {
+            for service in domain.requiredServices where !hosted.contains(service) {
+                guard let owner = Self.all.first(where: { $0.serviceDescriptors.contains(service) }) else {
+                    throw HostError(
+                        code: .invalidConfiguration,
+                        message: "\(domain.name) calls \(service.fullyQualifiedService), which no domain provides"
+                    )
+                }
+                guard let endpoint = remote[ServiceName(domain: owner)] else {
+                    throw HostError(
+                        code: .invalidConfiguration,
+                        message: """
+                            \(domain.name) calls \(owner.name) (\(service.fullyQualifiedService)): host it here too \
+                            (--services \(domain.name),\(owner.name)) or say where it runs (--remote \(owner.name)=HOST:PORT)
+                            """
+                    )
+                }
+                calls[service] = endpoint
+            }
+        }
+        return calls
     }
 }

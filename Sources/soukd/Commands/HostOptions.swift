@@ -5,6 +5,20 @@ struct HostOptions: ParsableArguments {
     @Option(help: "Services to host: 'all' or a comma-separated list. [env: SOUK_SERVICES]")
     var services: String?
 
+    @Option(
+        help: """
+            Where a domain this soukd calls but does not host runs, as NAME=HOST:PORT (its SWP port); repeatable. \
+            [env: SOUK_REMOTE, comma-separated]
+            """
+    )
+    var remote: [String] = []
+
+    @Option(
+        help:
+            "The CA (PEM) the --remote soukds' certificates are checked against. [env: SOUK_REMOTE_CA] (default: system roots)"
+    )
+    var remoteCa: String?
+
     @Option(help: "Address the RPC listeners bind. [env: SOUK_HOST] (default: 127.0.0.1)")
     var host: String?
 

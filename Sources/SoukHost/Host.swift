@@ -66,8 +66,8 @@ package struct Host: Sendable {
         switch self.config.database {
         case .embedded:
             let cluster = try EmbeddedCluster(dataFolder: self.config.dataFolder, logger: self.logger)
-            try await cluster.start()
-            services.append(EmbeddedClusterService(cluster: cluster, logger: self.logger))
+            let lease = try await cluster.start()
+            services.append(EmbeddedClusterService(cluster: cluster, lease: lease, logger: self.logger))
             databaseURL = cluster.databaseURL
         case .url(let url):
             databaseURL = url

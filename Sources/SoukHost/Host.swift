@@ -107,6 +107,14 @@ package struct Host: Sendable {
             swp: GRPCServer(transport: swpTransport, services: rpcServices, interceptors: [authorization]),
             swpTransport: swpTransport
         )
+        let probe = DatabaseProbe(
+            postgres: postgres,
+            board: self.health,
+            clock: ContinuousClock(),
+            interval: self.config.databaseProbeInterval,
+            timeout: self.config.databaseProbeTimeout,
+            logger: self.logger
+        )
         let healthNames = [""] + [HealthService.serviceName] + entries.flatMap(\.healthNames)
         for name in healthNames { self.health.set(.notServing, for: name) }
 
@@ -127,6 +135,7 @@ package struct Host: Sendable {
                 ),
             health: self.health,
             healthNames: healthNames,
+            watchDatabase: { try await probe.run() },
             drainTimeout: self.config.drainTimeout,
             describeReady: { swpPort, grpcPort, startCount in
                 ReadyInfo(

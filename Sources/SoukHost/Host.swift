@@ -101,10 +101,17 @@ package struct Host: Sendable {
         // Every call on both wires passes the access policy first; tokens verify against the identity schema's
         // public keys (shared through the database when identity runs in another process).
         let authorization = AuthorizationInterceptor(verifier: catalog.identity.makeVerifier())
+        // Outermost, so token checks that read the database fail fast too while it is unreachable.
+        let availability = DatabaseAvailabilityInterceptor(
+            board: self.health,
+            databaseName: databaseURL.database,
+            logger: self.logger
+        )
+        let interceptors: [any ServerInterceptor] = [availability, authorization]
         let servers = RPCServerService.Servers(
-            grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: [authorization]),
+            grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: interceptors),
             grpcTransport: grpcTransport,
-            swp: GRPCServer(transport: swpTransport, services: rpcServices, interceptors: [authorization]),
+            swp: GRPCServer(transport: swpTransport, services: rpcServices, interceptors: interceptors),
             swpTransport: swpTransport
         )
         let probe = DatabaseProbe(

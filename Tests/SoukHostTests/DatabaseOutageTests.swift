@@ -16,6 +16,58 @@ import Testing
 struct DatabaseOutageTests {
     let logger = Logger(label: "test")
 
+    @Test("health is NOT_SERVING and calls fail fast with UNAVAILABLE while PostgreSQL is down, then recover")
+    func reportsOutage() async throws {
+        try await withTemporaryDirectory { folder in
+            let cluster = try EmbeddedCluster(dataFolder: folder, port: 5493, logger: self.logger)
+            try await cluster.start()
+            do {
+                try await withRunningHost(
+                    databaseURL: cluster.databaseURL,
+                    dataFolder: folder,
+                    configure: { config in
+                        config.databaseProbeInterval = .milliseconds(100)
+                        config.databaseProbeTimeout = .seconds(1)
+                    }
+                ) { info, _ in
+                    let config = ClientConfig(
+                        host: "127.0.0.1",
+                        port: info.grpcPort,
+                        trust: .certificateAuthority(path: "\(folder)/tls/ca.pem")
+                    )
+                    try await SoukClient.withHTTP2Connection(to: config) { client in
+                        let health = Grpc_Health_V1_Health.Client(wrapping: client)
+                        let catalog = Souk_Catalog_V1_CatalogService.Client(wrapping: client)
+                        #expect(try await Self.statuses(health).allSatisfy { $0 == .serving })
+                        _ = try await catalog.searchProducts(Souk_Catalog_V1_SearchProductsRequest())
+
+                        try await cluster.stop()
+                        try await Self.poll("health says NOT_SERVING") {
+                            try await Self.statuses(health).allSatisfy { $0 == .notServing }
+                        }
+                        let started = ContinuousClock.now
+                        let error = await #expect(throws: RPCError.self) {
+                            try await catalog.searchProducts(Souk_Catalog_V1_SearchProductsRequest())
+                        }
+                        #expect(error?.code == .unavailable)
+                        #expect(error?.message.contains("database 'souk'") == true, "\(error?.message ?? "")")
+                        #expect(ContinuousClock.now - started < .seconds(30), "fails fast, not after the pool gives up")
+
+                        try await cluster.start()
+                        try await Self.poll("health says SERVING again") {
+                            try await Self.statuses(health).allSatisfy { $0 == .serving }
+                        }
+                        _ = try await catalog.searchProducts(Souk_Catalog_V1_SearchProductsRequest())
+                    }
+                }
+            } catch {
+                try? await cluster.stop()
+                throw error
+            }
+            try await cluster.stop()
+        }
+    }
+
     @Test("the probe marks every service NOT_SERVING when nothing answers on the database's port")
     func probeOfClosedPort() async throws {
         // Nothing listens on port 1: the pool keeps retrying to connect, so only the probe's bound ends a query.

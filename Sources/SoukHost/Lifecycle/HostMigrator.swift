@@ -5,8 +5,7 @@ import SoukIdentity
 package import SoukStorage
 
 /// Runs work on a host's database without serving: `soukd migrate`, `soukd bootstrap-admin`,
-/// `soukd rotate-data-key`. Starts the embedded cluster if that is the database, migrates, runs the work, and stops it
-/// again unless another soukd started it.
+/// `soukd rotate-data-key`. Starts the embedded cluster if that is the database, migrates, runs the work, stops.
 package struct HostMigrator: Sendable {
     private let config: HostConfig
     private let logger: Logger
@@ -60,7 +59,7 @@ package struct HostMigrator: Sendable {
     }
 
     /// Runs `body` on the host's database (starting and stopping the embedded cluster when that is the
-    /// database; one another soukd started is joined and left running) after migrating the schemas of the configured services and of `including`.
+    /// database) after migrating the schemas of the configured services and of `including`.
     func withMigratedDatabase<T: Sendable>(
         including extra: Set<ServiceName> = [],
         _ body: @Sendable ([MigrationRunner.Report], PostgresClient) async throws -> T
@@ -72,14 +71,13 @@ package struct HostMigrator: Sendable {
             return try await Self.run(sets, url: url, logger: self.logger, body)
         case .embedded:
             let cluster = try EmbeddedCluster(dataFolder: self.config.dataFolder, logger: self.logger)
-            // A server another soukd started (a running `soukd serve`) is joined and left running.
-            let lease = try await cluster.start()
+            try await cluster.start()
             do {
                 let result = try await Self.run(sets, url: cluster.databaseURL, logger: self.logger, body)
-                try await cluster.release(lease)
+                try await cluster.stop()
                 return result
             } catch {
-                try? await cluster.release(lease)
+                try? await cluster.stop()
                 throw error
             }
         }

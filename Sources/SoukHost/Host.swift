@@ -67,8 +67,8 @@ package struct Host: Sendable {
         switch self.config.database {
         case .embedded:
             let cluster = try EmbeddedCluster(dataFolder: self.config.dataFolder, logger: self.logger)
-            try await cluster.start()
-            services.append(EmbeddedClusterService(cluster: cluster, logger: self.logger))
+            let lease = try await cluster.start()
+            services.append(EmbeddedClusterService(cluster: cluster, lease: lease, logger: self.logger))
             databaseURL = cluster.databaseURL
         case .url(let url):
             databaseURL = url
@@ -121,14 +121,27 @@ package struct Host: Sendable {
             verifier: identity.makeVerifier(),
             policy: HostDomains.accessPolicy
         )
-        services.append(
-            DomainCalls(wiring: wiring, services: domains.flatMap(\.services), interceptors: [authorization])
+        // Outermost, so token checks that read the database fail fast too while it is unreachable.
+        let availability = DatabaseAvailabilityInterceptor(
+            board: self.health,
+            databaseName: databaseURL.database,
+            logger: self.logger
         )
+        let interceptors: [any ServerInterceptor] = [availability, authorization]
+        services.append(DomainCalls(wiring: wiring, services: domains.flatMap(\.services), interceptors: interceptors))
         let servers = RPCServerService.Servers(
-            grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: [authorization]),
+            grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: interceptors),
             grpcTransport: grpcTransport,
-            swp: GRPCServer(transport: swpTransport, services: rpcServices, interceptors: [authorization]),
+            swp: GRPCServer(transport: swpTransport, services: rpcServices, interceptors: interceptors),
             swpTransport: swpTransport
+        )
+        let probe = DatabaseProbe(
+            postgres: postgres,
+            board: self.health,
+            clock: ContinuousClock(),
+            interval: self.config.databaseProbeInterval,
+            timeout: self.config.databaseProbeTimeout,
+            logger: self.logger
         )
         let healthNames = [""] + [HealthService.serviceName] + domains.flatMap(\.healthNames)
         for name in healthNames { self.health.set(.notServing, for: name) }
@@ -150,6 +163,7 @@ package struct Host: Sendable {
                 ),
             health: self.health,
             healthNames: healthNames,
+            watchDatabase: { try await probe.run() },
             drainTimeout: self.config.drainTimeout,
             describeReady: { swpPort, grpcPort, startCount in
                 ReadyInfo(

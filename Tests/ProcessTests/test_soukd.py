@@ -180,6 +180,34 @@ def test_recovers_after_kill_minus_nine(workdir):
     assert third.stop() == 0
 
 
+def test_bootstrap_admin_beside_a_running_serve_leaves_its_database_running(workdir):
+    """Issue 13: bootstrap-admin on the data folder of a running soukd joins its PostgreSQL and must leave it
+    running; the server keeps answering real calls, and stopping the server then stops the cluster."""
+    data = os.path.join(workdir, ".souk")
+    soukd = Soukd(workdir, ["--grpc-port", "0", "--swp-port", "0"])
+    _, port, _ = soukd.wait_ready()
+    base = soukd.wait_bridge()
+    pid = postmaster_pid(data)
+
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    admin = subprocess.run(
+        [os.path.abspath(SOUKD), "bootstrap-admin", "--email", "root@souk.example"],
+        cwd=workdir, env=environment, capture_output=True, text=True, timeout=120,
+    )
+    assert admin.returncode == 0, admin.stderr
+    assert "admin root@souk.example created" in admin.stdout
+
+    assert postmaster_pid(data) == pid and is_live(pid), "bootstrap-admin must not stop the server's PostgreSQL"
+    for service in ["", "souk.catalog.v1.CatalogService", "souk.identity.v1.IdentityService"]:
+        assert health(port, data, service) == health_pb2.HealthCheckResponse.SERVING, service
+    status, _, body = http("POST", base + "/souk.catalog.v1.CatalogService/SearchProducts", b"{}",
+                           {"Content-Type": "application/json"})
+    assert status == 200, body
+
+    assert soukd.stop() == 0
+    assert postmaster_pid(data) is None and not is_live(pid), "the soukd that started the cluster stops it"
+
+
 def test_port_in_use_names_the_port_and_the_flag(workdir):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

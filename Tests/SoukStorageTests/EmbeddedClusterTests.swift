@@ -78,6 +78,64 @@ struct EmbeddedClusterTests {
         }
     }
 
+    @Test("a second user of a running cluster joins it and leaves it running; only the owner stops it")
+    func joinerLeavesServerRunning() async throws {
+        try await withTemporaryDirectory { folder in
+            // `soukd serve` starts the cluster; `soukd bootstrap-admin` on the same data folder joins it.
+            let server = try EmbeddedCluster(dataFolder: folder, port: 5495, logger: self.logger)
+            let serverLease = try await server.start()
+            #expect(serverLease.ownsServer)
+            let pid = try Self.postmasterPID(server)
+
+            let command = try EmbeddedCluster(dataFolder: folder, port: 5495, logger: self.logger)
+            let commandLease = try await command.start()
+            #expect(commandLease.ownsServer == false)
+            try await command.release(commandLease)
+
+            #expect(try await server.isRunning())
+            #expect(try Self.postmasterPID(server) == pid, "the same server, not a restarted one")
+            #expect(try await Self.firstText("SELECT 'up'", server.databaseURL) == "up")
+
+            try await server.release(serverLease)
+            #expect(try await server.isRunning() == false)
+            #expect(!FileManager.default.fileExists(atPath: server.ownerFile))
+        }
+    }
+
+    @Test("an owner that finishes while a guest still uses the server hands it over instead of stopping it")
+    func ownerHandsOverToGuest() async throws {
+        try await withTemporaryDirectory { folder in
+            // `soukd bootstrap-admin` starts the cluster; `soukd serve` joins it before the command ends.
+            let command = try EmbeddedCluster(dataFolder: folder, port: 5492, logger: self.logger)
+            let commandLease = try await command.start()
+            let server = try EmbeddedCluster(dataFolder: folder, port: 5492, logger: self.logger)
+            let serverLease = try await server.start()
+            #expect(serverLease.ownsServer == false)
+
+            try await command.release(commandLease)
+            #expect(try await server.isRunning(), "the command must not stop the server's database")
+            #expect(try await Self.firstText("SELECT 'up'", server.databaseURL) == "up")
+
+            try await server.release(serverLease)
+            #expect(try await server.isRunning() == false, "the last user, now the owner, stops it")
+        }
+    }
+
+    @Test("a running cluster whose owner is gone is adopted, and the adopter stops it")
+    func adoptsOrphanedServer() async throws {
+        try await withTemporaryDirectory { folder in
+            let cluster = try EmbeddedCluster(dataFolder: folder, port: 5494, logger: self.logger)
+            try await cluster.start()
+            // The soukd that started it was killed: its PID names no process now.
+            try "999999999\n".write(toFile: cluster.ownerFile, atomically: true, encoding: .utf8)
+
+            let lease = try await cluster.start()
+            #expect(lease.ownsServer)
+            try await cluster.release(lease)
+            #expect(try await cluster.isRunning() == false)
+        }
+    }
+
     @Test("a cluster made by a newer PostgreSQL is refused with a clear reason")
     func refusesNewerCluster() async throws {
         try await withTemporaryDirectory { folder in

@@ -9,12 +9,19 @@ package import SoukWire
 
 /// A running host with every service (identity with cheap scrypt parameters) on a fresh database, and a
 /// connected SWP client.
-package struct IdentityHarness: Sendable {
+package final class IdentityHarness: Sendable {
     package let client: GRPCClient<SWPClientTransport>
     package let databaseURL: DatabaseURL
     package let config: HostConfig
     /// What the host reported once it was ready (its ports, its CA).
     package let info: ReadyInfo
+
+    init(client: GRPCClient<SWPClientTransport>, databaseURL: DatabaseURL, config: HostConfig, info: ReadyInfo) {
+        self.client = client
+        self.databaseURL = databaseURL
+        self.config = config
+        self.info = info
+    }
 
     package var identity: Souk_Identity_V1_IdentityService.Client<SWPClientTransport> {
         Souk_Identity_V1_IdentityService.Client(wrapping: self.client)

@@ -30,6 +30,10 @@ package struct HostConfig: Sendable, Hashable {
     /// Load the demo catalog, customers and orders (``DemoSeed``) after the services are prepared, when the
     /// catalog has no products.
     package var seedDemo = false
+    /// How often a serving host asks the database `SELECT 1`; health reports NOT_SERVING while it gets no answer.
+    package var databaseProbeInterval: Duration = .seconds(2)
+    /// How long one database probe may wait for its answer.
+    package var databaseProbeTimeout: Duration = .seconds(3)
     /// Where the services of domains not hosted here run, for the domains hosted here that call them
     /// (`--remote identity=HOST:PORT`): reached over SWP with TLS.
     package var remoteDomains: [ServiceName: RemoteDomain] = [:]

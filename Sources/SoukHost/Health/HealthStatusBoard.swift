@@ -2,7 +2,9 @@ import Synchronization
 
 /// The serving status of each service a host runs, as reported by `grpc.health.v1.Health`.
 ///
-/// The empty name `""` stands for the whole server, as the health protocol defines.
+/// The empty name `""` stands for the whole server, as the health protocol defines. While the database is
+/// unreachable (``setDatabaseReachable(_:)``) every known service reports NOT_SERVING, whatever was set for it;
+/// the set statuses come back once the database answers again.
 package final class HealthStatusBoard: Sendable {
     /// The status of one service.
     package enum Status: Sendable, Hashable {
@@ -14,8 +16,16 @@ package final class HealthStatusBoard: Sendable {
 
     private struct State {
         var statuses: [String: Status] = [:]
+        var databaseReachable = true
         var watchers: [Int: (service: String, continuation: AsyncStream<Status?>.Continuation)] = [:]
+        var reachabilityWatchers: [Int: AsyncStream<Bool>.Continuation] = [:]
         var nextWatcher = 0
+
+        /// What `service` reports: its set status, or NOT_SERVING while the database is unreachable.
+        func reported(_ service: String) -> Status? {
+            guard let status = self.statuses[service] else { return nil }
+            return self.databaseReachable ? status : .notServing
+        }
     }
 
     private let state = Mutex(State())
@@ -25,11 +35,47 @@ package final class HealthStatusBoard: Sendable {
 
     /// Sets the status of `service` and tells its watchers.
     package func set(_ status: Status, for service: String) {
-        let continuations = self.state.withLock { state in
+        let (reported, continuations) = self.state.withLock { state in
             state.statuses[service] = status
-            return state.watchers.values.filter { $0.service == service }.map(\.continuation)
+            return (state.reported(service), state.watchers.values.filter { $0.service == service }.map(\.continuation))
         }
-        for continuation in continuations { continuation.yield(status) }
+        for continuation in continuations { continuation.yield(reported) }
+    }
+
+    /// Records whether the database answers; while it does not, every service reports NOT_SERVING.
+    package func setDatabaseReachable(_ reachable: Bool) {
+        let (updates, reachabilityWatchers) = self.state.withLock { state in
+            guard state.databaseReachable != reachable else {
+                return ([(AsyncStream<Status?>.Continuation, Status?)](), [AsyncStream<Bool>.Continuation]())
+            }
+            state.databaseReachable = reachable
+            let updates = state.watchers.values.map { ($0.continuation, state.reported($0.service)) }
+            return (updates, Array(state.reachabilityWatchers.values))
+        }
+        for (continuation, status) in updates { continuation.yield(status) }
+        for continuation in reachabilityWatchers { continuation.yield(reachable) }
+    }
+
+    /// Whether the database answered the last probe (`true` until a probe says otherwise).
+    package var isDatabaseReachable: Bool {
+        self.state.withLock { $0.databaseReachable }
+    }
+
+    /// Whether the database is reachable now, followed by every change, until the consumer stops or
+    /// ``finishAll()``.
+    package func databaseReachability() -> AsyncStream<Bool> {
+        let (stream, continuation) = AsyncStream<Bool>.makeStream(bufferingPolicy: .bufferingNewest(8))
+        let id = self.state.withLock { state in
+            let id = state.nextWatcher
+            state.nextWatcher += 1
+            state.reachabilityWatchers[id] = continuation
+            continuation.yield(state.databaseReachable)
+            return id
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.reachabilityWatchers.removeValue(forKey: id) }
+        }
+        return stream
     }
 
     /// Sets every known service (and the server) to `status`, e.g. when draining.
@@ -38,9 +84,9 @@ package final class HealthStatusBoard: Sendable {
         for service in services { self.set(status, for: service) }
     }
 
-    /// The status of `service`, or `nil` when the host does not know it.
+    /// The status `service` reports, or `nil` when the host does not know it.
     package func status(of service: String) -> Status? {
-        self.state.withLock { $0.statuses[service] }
+        self.state.withLock { $0.reported(service) }
     }
 
     /// The current status of `service` (`nil` if unknown) followed by every change, until the consumer stops.
@@ -50,7 +96,7 @@ package final class HealthStatusBoard: Sendable {
             let id = state.nextWatcher
             state.nextWatcher += 1
             state.watchers[id] = (service, continuation)
-            continuation.yield(state.statuses[service])
+            continuation.yield(state.reported(service))
             return id
         }
         continuation.onTermination = { [weak self] _ in
@@ -61,10 +107,14 @@ package final class HealthStatusBoard: Sendable {
 
     /// Ends every watch stream (at shutdown, so no handler waits forever).
     package func finishAll() {
-        let continuations = self.state.withLock { state in
-            defer { state.watchers.removeAll() }
-            return state.watchers.values.map(\.continuation)
+        let (continuations, reachabilityWatchers) = self.state.withLock { state in
+            defer {
+                state.watchers.removeAll()
+                state.reachabilityWatchers.removeAll()
+            }
+            return (state.watchers.values.map(\.continuation), Array(state.reachabilityWatchers.values))
         }
         for continuation in continuations { continuation.finish() }
+        for continuation in reachabilityWatchers { continuation.finish() }
     }
 }

@@ -5,7 +5,8 @@ import SoukIdentity
 package import SoukStorage
 
 /// Runs work on a host's database without serving: `soukd migrate`, `soukd bootstrap-admin`,
-/// `soukd rotate-data-key`. Starts the embedded cluster if that is the database, migrates, runs the work, stops.
+/// `soukd rotate-data-key`. Starts the embedded cluster if that is the database, migrates, runs the work, and stops it
+/// again unless another soukd started it.
 package struct HostMigrator: Sendable {
     private let config: HostConfig
     private let logger: Logger
@@ -59,7 +60,7 @@ package struct HostMigrator: Sendable {
     }
 
     /// Runs `body` on the host's database (starting and stopping the embedded cluster when that is the
-    /// database) after migrating the schemas of the configured services and of `including`.
+    /// database; one another soukd started is joined and left running) after migrating the schemas of the configured services and of `including`.
     func withMigratedDatabase<T: Sendable>(
         including extra: Set<ServiceName> = [],
         _ body: @Sendable ([MigrationRunner.Report], PostgresClient) async throws -> T
@@ -71,13 +72,14 @@ package struct HostMigrator: Sendable {
             return try await Self.run(sets, url: url, logger: self.logger, body)
         case .embedded:
             let cluster = try EmbeddedCluster(dataFolder: self.config.dataFolder, logger: self.logger)
-            try await cluster.start()
+            // A server another soukd started (a running `soukd serve`) is joined and left running.
+            let lease = try await cluster.start()
             do {
                 let result = try await Self.run(sets, url: cluster.databaseURL, logger: self.logger, body)
-                try await cluster.stop()
+                try await cluster.release(lease)
                 return result
             } catch {
-                try? await cluster.stop()
+                try? await cluster.release(lease)
                 throw error
             }
         }

@@ -5,7 +5,7 @@ import SoukCatalog
 /// `soukd import-rates`: stores publishers' rate files in the catalog of a host's database without serving.
 ///
 /// Starts the embedded cluster if that is the database, migrates the catalog schema, imports every file in one
-/// transaction, and stops the cluster again.
+/// transaction, and stops the cluster again (unless another soukd started it).
 package struct HostRateImport: Sendable {
     /// A publisher's file format.
     package enum Publisher: String, Sendable, Hashable {

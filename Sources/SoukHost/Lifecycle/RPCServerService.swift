@@ -10,7 +10,8 @@ import Synchronization
 /// The long-running part of a host: migrates the database, then serves every hosted service on both wires
 /// (SWP/1 and gRPC over HTTP/2) until shutdown.
 ///
-/// On graceful shutdown it marks every service NOT_SERVING, stops accepting calls, lets in-flight calls finish
+/// While serving, it probes the database (`watchDatabase`), so health reports NOT_SERVING while PostgreSQL
+/// cannot be reached. On graceful shutdown it marks every service NOT_SERVING, stops accepting calls, lets in-flight calls finish
 /// for up to the drain timeout, and then cancels what is left.
 package final class RPCServerService: Service, Sendable {
     struct Servers: Sendable {
@@ -26,6 +27,7 @@ package final class RPCServerService: Service, Sendable {
     private let prepare: [@Sendable () async throws -> Void]
     private let health: HealthStatusBoard
     private let healthNames: [String]
+    private let watchDatabase: @Sendable () async throws -> Void
     private let drainTimeout: Duration
     private let describeReady: @Sendable (_ swpPort: Int, _ grpcPort: Int, _ startCount: Int) -> ReadyInfo
     private let onReady: @Sendable (ReadyInfo) -> Void
@@ -39,6 +41,7 @@ package final class RPCServerService: Service, Sendable {
         prepare: [@Sendable () async throws -> Void],
         health: HealthStatusBoard,
         healthNames: [String],
+        watchDatabase: @escaping @Sendable () async throws -> Void,
         drainTimeout: Duration,
         describeReady: @escaping @Sendable (_ swpPort: Int, _ grpcPort: Int, _ startCount: Int) -> ReadyInfo,
         onReady: @escaping @Sendable (ReadyInfo) -> Void,
@@ -50,6 +53,7 @@ package final class RPCServerService: Service, Sendable {
         self.prepare = prepare
         self.health = health
         self.healthNames = healthNames
+        self.watchDatabase = watchDatabase
         self.drainTimeout = drainTimeout
         self.describeReady = describeReady
         self.onReady = onReady
@@ -77,6 +81,8 @@ package final class RPCServerService: Service, Sendable {
                 self.ready.withLock { $0 = info }
                 self.onReady(info)
 
+                // Watch the database until shutdown begins (the watch then ends with a CancellationError).
+                try? await cancelWhenGracefulShutdown { try await self.watchDatabase() }
                 // Drain: stop accepting, give in-flight calls the bound, then end them.
                 try await gracefulShutdown()
                 self.logger.info("draining", metadata: ["bound": "\(self.drainTimeout)"])

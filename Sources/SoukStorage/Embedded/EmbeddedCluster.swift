@@ -16,10 +16,15 @@ import Glibc
 ///
 /// ```swift
 /// let cluster = try EmbeddedCluster(dataFolder: ".souk", logger: logger)
-/// try await cluster.start()
+/// let lease = try await cluster.start()
 /// let url = cluster.databaseURL   // postgres://souk@/souk?host=<socket folder>
-/// try await cluster.stop()
+/// try await cluster.release(lease)  // stops the server only if this process owns it
 /// ```
+///
+/// Several soukd processes may share one cluster (`soukd bootstrap-admin` while `soukd serve` runs): the process
+/// that starts the server records itself in ``ownerFile``; another process finding that owner alive joins the
+/// running server as a guest and leaves it running when done (see ``ClusterLease``). A server whose owner is gone
+/// (a soukd that was killed) is adopted, and the adopting process becomes its owner.
 package struct EmbeddedCluster: Sendable {
     /// The database Souk's services use inside the cluster.
     package static let databaseName = "souk"
@@ -35,6 +40,7 @@ package struct EmbeddedCluster: Sendable {
     /// The server programs used.
     package let binaries: PostgresBinaries
     private let runner: CommandRunner
+    private let users: ClusterUsers
     private let owner: ClusterOwner?
     private let logger: Logger
 
@@ -70,6 +76,7 @@ package struct EmbeddedCluster: Sendable {
         } else {
             self.clusterDirectory = preferred
         }
+        self.users = ClusterUsers(clusterDirectory: self.clusterDirectory)
         // A socket path is limited to 107 bytes; fall back to a short private folder for deep data folders.
         let socketName = "/.s.PGSQL.\(port)"
         if self.clusterDirectory.utf8.count + socketName.utf8.count < 100 {
@@ -102,14 +109,29 @@ package struct EmbeddedCluster: Sendable {
 
     /// Creates the cluster if needed, recovers from a crash, starts the server and creates Souk's database.
     ///
-    /// A server already running on this cluster (left by a soukd that was killed) is adopted, not restarted.
+    /// A server already running on this cluster is not restarted: when the process that started it is still
+    /// alive it is joined (and must be left running), otherwise it is adopted (left by a soukd that was killed).
+    /// - Returns: the lease to hand to ``release(_:)``, saying whether this process owns the server.
     /// - Throws: ``StorageError`` naming what failed; the server log's tail is included for start failures.
-    package func start() async throws {
+    @discardableResult
+    package func start() async throws -> ClusterLease {
         try self.makeFolders()
         try await self.initializeIfNeeded()
         try await self.checkVersion()
+        let lease: ClusterLease
         if try await self.isRunning() {
-            self.logger.notice("adopting the PostgreSQL server already running on the cluster")
+            if let owner = self.users.liveOwner() {
+                self.logger.notice(
+                    "joining the PostgreSQL server another soukd started; it keeps running after this command",
+                    metadata: ["owner": "\(owner.pid)"]
+                )
+                lease = ClusterLease(ownsServer: false)
+                try self.users.addGuest(lease)
+            } else {
+                self.logger.notice("adopting the PostgreSQL server already running on the cluster")
+                lease = ClusterLease(ownsServer: true)
+                try self.users.recordOwner(lease)
+            }
         } else {
             try self.removeStaleLockFiles()
             let options =
@@ -125,8 +147,26 @@ package struct EmbeddedCluster: Sendable {
                 )
             }
             self.logger.info("started PostgreSQL", metadata: ["cluster": "\(self.clusterDirectory)"])
+            lease = ClusterLease(ownsServer: true)
+            try self.users.recordOwner(lease)
         }
         try await self.createDatabaseIfNeeded()
+        return lease
+    }
+
+    /// Ends `lease`'s use of the server. A guest leaves it running; the owner hands it over to a guest still
+    /// using it, or stops it when there is none.
+    package func release(_ lease: ClusterLease) async throws {
+        guard self.users.isOwner(lease) else {
+            self.users.removeGuest(lease)
+            self.logger.info("leaving PostgreSQL running for the soukd that owns it")
+            return
+        }
+        if let guest = try self.users.handOver() {
+            self.logger.notice("leaving PostgreSQL running for soukd \(guest), which still uses it")
+            return
+        }
+        try await self.stop()
     }
 
     /// Stops the server (fast shutdown: open sessions are ended, committed data is safe).
@@ -139,8 +179,12 @@ package struct EmbeddedCluster: Sendable {
         guard outcome.status == 0 else {
             throw StorageError(code: .clusterFailed, message: "PostgreSQL did not stop: \(outcome.output.trimmed)")
         }
+        self.users.clearOwner()
         self.logger.info("stopped PostgreSQL", metadata: ["cluster": "\(self.clusterDirectory)"])
     }
+
+    /// The file naming the process that owns the running server (see ``ClusterLease``).
+    package var ownerFile: String { self.users.ownerFile }
 
     /// The server's log file.
     package var logFile: String { "\(self.clusterDirectory)/server.log" }
@@ -243,14 +287,9 @@ package struct EmbeddedCluster: Sendable {
 
     /// Whether `pid` is a live (not zombie) process named postgres.
     private static func isPostgresProcess(_ pid: Int32) -> Bool {
-        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
-        // /proc/<pid>/stat is "pid (comm) state ..."; state Z is a zombie.
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let state = String(stat[stat.index(after: close)...]).trimmed.first
+        guard ClusterUsers.isLiveProcess(pid) else { return false }
         let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmed ?? ""
-        return state != "Z" && name.hasPrefix("postgres")
+        return name.hasPrefix("postgres")
     }
 
     private func createDatabaseIfNeeded() async throws {

@@ -1,0 +1,67 @@
+import Logging
+import PostgresNIO
+
+/// Asks the database `SELECT 1` at a fixed interval and tells a ``HealthStatusBoard`` whether it answered.
+///
+/// Each probe is bounded by `timeout`: when PostgreSQL is gone the pool does not fail a query at once (it keeps
+/// retrying to connect for up to a minute), so an unanswered probe counts as unreachable. Time is read from the
+/// injected clock, so tests can drive the probe with a short interval.
+struct DatabaseProbe<ProbeClock: Clock<Duration>>: Sendable {
+    let postgres: PostgresClient
+    let board: HealthStatusBoard
+    let clock: ProbeClock
+    let interval: Duration
+    let timeout: Duration
+    let logger: Logger
+
+    /// Probes until the task is cancelled (it then throws `CancellationError`).
+    func run() async throws {
+        while true {
+            try Task.checkCancellation()
+            let reachable = await self.probe()
+            try Task.checkCancellation()
+            if reachable != self.board.isDatabaseReachable {
+                if reachable {
+                    self.logger.notice("the database answers again; services are SERVING")
+                } else {
+                    self.logger.error("the database cannot be reached; services report NOT_SERVING")
+                }
+                self.board.setDatabaseReachable(reachable)
+            }
+            try await self.clock.sleep(for: self.interval)
+        }
+    }
+
+    /// Whether one `SELECT 1` is answered within the timeout.
+    func probe() async -> Bool {
+        let postgres = self.postgres
+        let clock = self.clock
+        let timeout = self.timeout
+        let logger = self.logger
+        return await withTaskGroup(of: Bool?.self) { group in
+            group.addTask {
+                do {
+                    try await postgres.query("SELECT 1", logger: logger)
+                    return true
+                } catch {
+                    logger.debug("database probe failed", metadata: ["error": "\(String(reflecting: error))"])
+                    return false
+                }
+            }
+            group.addTask {
+                // `nil` when cancelled because the query finished first.
+                do {
+                    try await clock.sleep(for: timeout)
+                    return false
+                } catch {
+                    return nil
+                }
+            }
+            defer { group.cancelAll() }
+            while let outcome = await group.next() {
+                if let outcome { return outcome }
+            }
+            return false
+        }
+    }
+}

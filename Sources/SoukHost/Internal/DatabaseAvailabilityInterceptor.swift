@@ -1,0 +1,114 @@
+import GRPCCore
+import Logging
+import PostgresNIO
+
+/// The outermost server interceptor: a call that needs the database fails fast with UNAVAILABLE, and a message
+/// naming the database, while PostgreSQL cannot be reached.
+///
+/// - While the ``HealthStatusBoard`` says the database is unreachable, calls are refused before any handler runs.
+/// - A call in flight when a probe finds the database gone is cancelled and answered UNAVAILABLE, rather than
+///   waiting for the pool to give up connecting (a minute).
+/// - A connection failure thrown by a handler (a PostgresNIO `PSQLError` about the connection, or a server
+///   SQLSTATE of class 08 or 57P0x) becomes UNAVAILABLE instead of UNKNOWN with an empty message.
+///
+/// `grpc.health.v1.Health` passes through untouched: it is how clients learn that the database is gone.
+struct DatabaseAvailabilityInterceptor: ServerInterceptor {
+    let board: HealthStatusBoard
+    /// The database's name, for messages (never its address or credentials).
+    let databaseName: String
+    let logger: Logger
+
+    func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>,
+        context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        guard context.descriptor.service.fullyQualifiedService != HealthService.serviceName else {
+            return try await next(request, context)
+        }
+        guard self.board.isDatabaseReachable else { throw self.unavailable() }
+        var response = try await self.guarding { try await next(request, context) }
+        // A streaming response's producer runs after `next` returns: guard it too.
+        if case .success(var contents) = response.accepted {
+            let producer = contents.producer
+            contents.producer = { writer in try await self.guarding { try await producer(writer) } }
+            response.accepted = .success(contents)
+        }
+        return response
+    }
+
+    /// Runs `body`, cancelling it with UNAVAILABLE if the database becomes unreachable first, and maps a
+    /// connection failure it throws to UNAVAILABLE.
+    private func guarding<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        let board = self.board
+        do {
+            // The child tasks end before the group returns, so `body` does not outlive this call.
+            return try await withoutActuallyEscaping(body) { body in
+                try await self.racing(body, against: board)
+            }
+        } catch {
+            // Errors a service chose (RPCError, RPCErrorConvertible) pass through as they are.
+            let isServiceError = error is RPCError || error is any RPCErrorConvertible
+            guard !isServiceError, Self.isConnectionFailure(error) || !board.isDatabaseReachable else { throw error }
+            self.logger.warning(
+                "a call failed because the database cannot be reached",
+                metadata: ["error": "\(String(reflecting: error))"]
+            )
+            throw self.unavailable()
+        }
+    }
+
+    /// Runs `body` until it finishes or the board says the database is gone, whichever comes first.
+    private func racing<T: Sendable>(
+        _ body: @escaping @Sendable () async throws -> T,
+        against board: HealthStatusBoard
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
+            group.addTask { .finished(try await body()) }
+            group.addTask {
+                for await reachable in board.databaseReachability() where !reachable {
+                    return .databaseLost
+                }
+                // The board ended its streams (shutdown) or the call finished: no verdict.
+                return .noVerdict
+            }
+            defer { group.cancelAll() }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .finished(let value): return value
+                case .databaseLost: throw self.unavailable()
+                case .noVerdict: continue
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private enum Outcome<T: Sendable>: Sendable {
+        case finished(T)
+        case databaseLost
+        case noVerdict
+    }
+
+    private func unavailable() -> RPCError {
+        RPCError(
+            code: .unavailable,
+            message: "the PostgreSQL database '\(self.databaseName)' cannot be reached; try again later"
+        )
+    }
+
+    /// Whether `error` says the database could not be reached or dropped the connection.
+    static func isConnectionFailure(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+            return true
+        case .server:
+            // Class 08: connection exception; 57P01–57P03: the server is shutting down or starting.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+        default:
+            return false
+        }
+    }
+}

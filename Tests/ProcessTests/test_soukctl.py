@@ -228,9 +228,14 @@ def test_staff_with_two_factor(platform):
 def test_catalog_import_and_stock(platform):
     category = platform.json("categories", "create", "--name", "Kitchen", "--slug", "kitchen")[0]
     platform.state["category"] = category["id"]
-    product = platform.json("products", "create", "--category", category["id"], "--title", "Чайник",
+    # A category is named by its slug as well as its id.
+    nowhere = platform.ctl("products", "create", "--category", "nowhere", "--title", "t", "--sku", "S",
+                           "--price", "1.00", "--currency", "RUB")
+    assert "--category: no category has the slug or id 'nowhere'" in one_line_error(nowhere, 65)
+    product = platform.json("products", "create", "--category", "kitchen", "--title", "Чайник",
                             "--sku", "KETTLE-1", "--price", "1499.00", "--currency", "RUB",
                             "--description", "1,7 л")[0]
+    assert product["categoryId"] == category["id"]
     assert product["state"] == "PRODUCT_STATE_DRAFT"
     assert product["skus"][0]["prices"][0] == {"minorUnits": "149900", "currency": "RUB"}
     published = platform.ok("products", "publish", product["id"])
@@ -326,8 +331,12 @@ def test_customer_order_seen_by_watch_then_moved(platform):
 
     paid = platform.ok("orders", "next", order_id, "--note", "paid by card").stdout
     assert paid.splitlines()[1].split()[2] == "paid"
-    platform.ok("orders", "next", order_id)
-    shown = platform.ok("orders", "show", order_id).stdout
+    # An order is named by its number or the start of its id as the table cuts it, as well as by its id.
+    platform.ok("orders", "next", str(int(seen["order"]["number"])))
+    shown = platform.ok("orders", "show", order_id[:8] + "…").stdout
+    assert f"order:    {order_id} (no. {int(seen['order']['number'])})" in shown
+    # People by email in tables; JSON keeps the ids.
+    assert f"customer: {CUSTOMER}" in shown and CUSTOMER in platform.ok("orders", "list").stdout
     assert "status:   packed" in shown
     assert "SPOON-1" in shown and "198.00 RUB" in shown and "paid by card" in shown
     history = platform.json("orders", "show", order_id)["history"]

@@ -230,6 +230,56 @@ struct OrderTests {
         }
     }
 
+    @Test("an order is named by its id, its number or an id prefix (cut as a table shows it), a customer's own only")
+    func references() async throws {
+        try await IdentityHarness.with { harness in
+            let shop = try await MugShop.open(harness, stock: 100)
+            let ann = try await shop.customer("ann@example.com", mugs: 1)
+            let bob = try await shop.customer("bob@example.com", mugs: 1)
+            let annOrder = try await shop.place(ann, key: "a-1")
+            let bobOrder = try await shop.place(bob, key: "b-1")
+            let prefix = String(annOrder.id.prefix(8)) + "…"
+
+            var get = Souk_Catalog_V1_GetOrderRequest()
+            for reference in ["\(annOrder.number)", " \(annOrder.number) ", prefix, annOrder.id.uppercased()] {
+                get.orderID = reference
+                #expect(try await harness.orders.getOrder(get, metadata: shop.admin).id == annOrder.id, "\(reference)")
+            }
+            get.orderID = prefix
+            #expect(try await harness.orders.getOrder(get, metadata: ann).id == annOrder.id)
+            // Bob's references to Ann's order find nothing, as her id would.
+            for reference in ["\(annOrder.number)", prefix] {
+                get.orderID = reference
+                let error = await rpcError { _ = try await harness.orders.getOrder(get, metadata: bob) }
+                #expect(error?.code == .notFound, "\(reference)")
+                #expect(error?.message.contains("order_id") == true)
+            }
+            get.orderID = "\(bobOrder.number)"
+            #expect(try await harness.orders.getOrder(get, metadata: bob).id == bobOrder.id)
+            get.orderID = "\(bobOrder.number + 1000)"
+            #expect(
+                await rpcError { _ = try await harness.orders.getOrder(get, metadata: shop.admin) }?.code == .notFound
+            )
+            for malformed in ["", "0", "abc12", "not-an-id", "3f2a1b'--", String(repeating: "9", count: 19)] {
+                get.orderID = malformed
+                let error = await rpcError { _ = try await harness.orders.getOrder(get, metadata: shop.admin) }
+                #expect(error?.code == .invalidArgument, "\(malformed)")
+                #expect(error?.message.hasPrefix("order_id: ") == true, "\(malformed)")
+            }
+
+            var move = Souk_Catalog_V1_UpdateOrderStatusRequest()
+            move.orderID = "\(bobOrder.number)"
+            move.status = .paid
+            #expect(try await harness.orders.updateOrderStatus(move, metadata: shop.admin).id == bobOrder.id)
+            var cancel = Souk_Catalog_V1_CancelMyOrderRequest()
+            cancel.orderID = prefix
+            #expect(
+                await rpcError { _ = try await harness.orders.cancelMyOrder(cancel, metadata: bob) }?.code == .notFound
+            )
+            #expect(try await harness.orders.cancelMyOrder(cancel, metadata: ann).status == .cancelled)
+        }
+    }
+
     @Test("customers see only their own orders; staff list and filter all, newest first, in pages")
     func listing() async throws {
         try await IdentityHarness.with { harness in

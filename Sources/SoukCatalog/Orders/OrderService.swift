@@ -93,7 +93,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
         let customer = try Caller.signedInAccount(owning: "orders")
-        let id = try CatalogService.id(request.orderID, field: "order_id")
+        let id = try await self.orderID(request.orderID, owner: customer)
         let order = try await self.store.move(
             order: id,
             to: .cancelled,
@@ -111,11 +111,12 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
         let caller = try Caller.signedInAccount(owning: "orders")
-        let id = try CatalogService.id(request.orderID, field: "order_id")
+        let staff = Caller.current?.has(.manageOrders) == true
+        let id = try await self.orderID(request.orderID, owner: staff ? nil : caller)
         // Someone else's order does not exist for a customer.
-        guard let order = try await self.store.order(id),
-            order.customer == caller || Caller.current?.has(.manageOrders) == true
-        else { throw CatalogError.notFound("order_id: no order \(request.orderID)") }
+        guard let order = try await self.store.order(id), order.customer == caller || staff else {
+            throw CatalogError.notFound("order_id: no order \(request.orderID)")
+        }
         return order.message
     }
 
@@ -152,7 +153,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Order {
         let actor = try Caller.signedInAccount(owning: "orders")
-        let id = try CatalogService.id(request.orderID, field: "order_id")
+        let id = try await self.orderID(request.orderID, owner: nil)
         guard let status = OrderStatus(request.status) else {
             throw CatalogError.invalidArgument("status: required (the status to move the order to)")
         }
@@ -167,6 +168,22 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         )
         self.signal.pulse()
         return order.message
+    }
+
+    /// The id of the one order `text` names (see ``OrderReference``), among `owner`'s orders when given, so a
+    /// customer's prefix never reveals that someone else's order exists.
+    /// - Throws: ``CatalogError`` naming `order_id`: invalid argument when malformed or ambiguous, not found.
+    private func orderID(_ text: String, owner: UUID?) async throws -> UUID {
+        let reference = try OrderReference(text, field: "order_id")
+        if case .id(let id) = reference { return id }
+        let ids = try await self.store.orderIDs(matching: reference, owner: owner)
+        guard let id = ids.first else { throw CatalogError.notFound("order_id: no order \(text.prefix(40))") }
+        guard ids.count == 1 else {
+            throw CatalogError.invalidArgument(
+                "order_id: '\(text.prefix(40))' is the start of more than one order's id; give more of it"
+            )
+        }
+        return id
     }
 
     /// The watch starts at the newest committed event, and only then are the response headers sent: a client that

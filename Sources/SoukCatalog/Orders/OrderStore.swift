@@ -255,6 +255,32 @@ extension CatalogStore {
         try await Self.orders(ids: [id], run: self.runner).first
     }
 
+    /// The ids of at most two orders that `reference` names (a number or an id prefix), of `owner` only when
+    /// given: two mean the prefix is ambiguous.
+    func orderIDs(matching reference: OrderReference, owner: UUID?) async throws -> [UUID] {
+        let number: Int64?
+        let pattern: String?
+        switch reference {
+        case .id(let id): return [id]
+        case .number(let value): (number, pattern) = (value, nil)
+        // Hex digits and dashes only (checked when parsed), so nothing in the prefix is a LIKE wildcard.
+        case .idPrefix(let prefix): (number, pattern) = (nil, prefix + "%")
+        }
+        let rows = try await self.client.query(
+            """
+            SELECT id FROM catalog.orders
+            WHERE (\(owner)::uuid IS NULL OR customer_id = \(owner))
+              AND (\(number)::bigint IS NULL OR number = \(number))
+              AND (\(pattern)::text IS NULL OR id::text LIKE \(pattern))
+            ORDER BY number LIMIT 2
+            """,
+            logger: self.logger
+        )
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
     /// The order `customer` placed with `key`.
     func order(customer: UUID, key: String) async throws -> OrderRecord? {
         let rows = try await self.client.query(

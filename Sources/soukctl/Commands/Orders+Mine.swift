@@ -26,8 +26,7 @@ extension Orders {
                         return (response.orders, response.nextPageToken)
                     }
                 }
-                if self.global.isJSON { return try Printer.json(orders) }
-                Printer.table(Orders.header, orders.map(Orders.row))
+                try await Orders.printList(orders, global: self.global, session: session)
             }
         }
     }
@@ -38,7 +37,8 @@ extension Orders {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The order id.") var id: String
+        @Argument(help: "The order: its number (24), its id, or the start of its id as a table shows it.") var id:
+            String
 
         func run() async throws {
             try await reportingErrors {
@@ -48,7 +48,7 @@ extension Orders {
                 let order = try await session.authenticated { api in
                     try await api.orders.cancelMyOrder(request, options: api.options)
                 }
-                try Orders.printOne(order, global: self.global)
+                try await Orders.printOne(order, global: self.global, session: session)
             }
         }
     }

@@ -58,7 +58,7 @@ extension Orders {
                 let order = try await session.authenticated { api in
                     try await api.orders.placeOrder(request, options: api.options)
                 }
-                try Orders.printOne(order, global: self.global)
+                try await Orders.printOne(order, global: self.global, session: session)
             }
         }
     }

@@ -14,18 +14,27 @@ struct Orders: AsyncParsableCommand {
     /// The columns of an order row.
     static let header = ["ID", "NO", "STATUS", "CUSTOMER", "TOTAL", "LINES", "PLACED (UTC)"]
 
-    static func row(_ order: Souk_Catalog_V1_Order) -> [String] {
+    static func row(_ order: Souk_Catalog_V1_Order, names: AccountNames) -> [String] {
         [
-            order.id, "\(order.number)", OrderStatusName.name(order.status), order.customerAccountID,
+            order.id, "\(order.number)", OrderStatusName.name(order.status), names.name(order.customerAccountID),
             MoneyText.format(order.total), "\(order.lines.count)", DayParsing.format(unixMs: order.createdAtUnixMs),
         ]
     }
 
-    static func printOne(_ order: Souk_Catalog_V1_Order, global: GlobalOptions) throws {
+    /// Orders as a table, customers by email; JSON keeps the ids.
+    static func printList(_ orders: [Souk_Catalog_V1_Order], global: GlobalOptions, session: Session) async throws {
+        if global.isJSON { return try Printer.json(orders) }
+        let names = try await AccountNames.lookUp(in: orders, session: session)
+        Printer.table(Self.header, orders.map { Self.row($0, names: names) })
+    }
+
+    /// One order with its lines, rates and history, people by email; JSON keeps the ids.
+    static func printOne(_ order: Souk_Catalog_V1_Order, global: GlobalOptions, session: Session) async throws {
         if global.isJSON { return try Printer.json(order) }
+        let names = try await AccountNames.lookUp(in: [order], session: session)
         Printer.fields([
             ("order", "\(order.id) (no. \(order.number))"), ("status", OrderStatusName.name(order.status)),
-            ("customer", order.customerAccountID), ("total", MoneyText.format(order.total)),
+            ("customer", names.name(order.customerAccountID)), ("total", MoneyText.format(order.total)),
             ("placed", DayParsing.format(unixMs: order.createdAtUnixMs) + " UTC"),
         ])
         Printer.line("")
@@ -58,7 +67,7 @@ struct Orders: AsyncParsableCommand {
                     DayParsing.format(unixMs: change.atUnixMs),
                     change.from == .unspecified ? "" : OrderStatusName.name(change.from),
                     OrderStatusName.name(change.to),
-                    change.actorAccountID, change.note,
+                    names.name(change.actorAccountID), change.note,
                 ]
             }
         )
@@ -125,8 +134,7 @@ struct Orders: AsyncParsableCommand {
                         return (response.orders, response.nextPageToken)
                     }
                 }
-                if self.global.isJSON { return try Printer.json(orders) }
-                Printer.table(Orders.header, orders.map(Orders.row))
+                try await Orders.printList(orders, global: self.global, session: session)
             }
         }
     }
@@ -135,13 +143,14 @@ struct Orders: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One order: lines, total, rates and history.")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The order id.") var id: String
+        @Argument(help: "The order: its number (24), its id, or the start of its id as a table shows it.") var id:
+            String
 
         func run() async throws {
             try await reportingErrors {
                 let session = try Session(self.global)
                 let order = try await Orders.fetch(self.id, session: session)
-                try Orders.printOne(order, global: self.global)
+                try await Orders.printOne(order, global: self.global, session: session)
             }
         }
     }
@@ -152,7 +161,8 @@ struct Orders: AsyncParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The order id.") var id: String
+        @Argument(help: "The order: its number (24), its id, or the start of its id as a table shows it.") var id:
+            String
         @Argument(help: "The new status.") var status: String
         @Option(help: "A note kept in the order's history.") var note: String?
 
@@ -167,8 +177,7 @@ struct Orders: AsyncParsableCommand {
                     note: self.note,
                     session: session
                 )
-                if self.global.isJSON { return try Printer.json(order) }
-                Printer.table(Orders.header, [Orders.row(order)])
+                try await Orders.printList([order], global: self.global, session: session)
             }
         }
     }
@@ -179,7 +188,8 @@ struct Orders: AsyncParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The order id.") var id: String
+        @Argument(help: "The order: its number (24), its id, or the start of its id as a table shows it.") var id:
+            String
         @Option(help: "A note kept in the order's history.") var note: String?
 
         func run() async throws {
@@ -193,9 +203,8 @@ struct Orders: AsyncParsableCommand {
                         hint: "use `soukctl orders move ID STATUS` for refunds"
                     )
                 }
-                let order = try await Orders.move(self.id, to: next, note: self.note, session: session)
-                if self.global.isJSON { return try Printer.json(order) }
-                Printer.table(Orders.header, [Orders.row(order)])
+                let order = try await Orders.move(current.id, to: next, note: self.note, session: session)
+                try await Orders.printList([order], global: self.global, session: session)
             }
         }
     }

@@ -10,7 +10,7 @@ extension Products {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The category id.") var category: String
+        @Option(help: "The category's slug or id.") var category: String
         @Option(help: "The title.") var title: String
         @Option(help: "The SKU code.") var sku: String
         @Option(help: "The price, e.g. 1499.00.") var price: String
@@ -34,7 +34,7 @@ extension Products {
                 sku.prices = [try MoneyText.parse(self.price, currency: self.currency, flag: "--price")]
                 sku.attributes = try Products.attributes(self.attribute)
                 var request = Souk_Catalog_V1_CreateProductRequest()
-                request.categoryID = self.category
+                request.categoryID = try await Categories.id(self.category, flag: "--category", session: session)
                 request.title = self.title
                 request.description_p = self.description ?? ""
                 request.imageUrls = self.imageUrl
@@ -56,7 +56,7 @@ extension Products {
         @Argument(help: "The product id.") var id: String
         @Option(help: "A new title.") var title: String?
         @Option(help: "A new description.") var description: String?
-        @Option(help: "Move it to this category id.") var category: String?
+        @Option(help: "Move it to this category (slug or id).") var category: String?
         @Option(help: "Replace a SKU's prices: SKU=1499.00:RUB; repeat (the first per SKU is its base price).")
         var price: [String] = []
         @Option(help: "Replace the image URLs; repeat for several.") var imageUrl: [String] = []
@@ -73,7 +73,9 @@ extension Products {
                 request.productID = self.id
                 if let title { request.title = title }
                 if let description { request.description_p = description }
-                if let category { request.categoryID = category }
+                if let category {
+                    request.categoryID = try await Categories.id(category, flag: "--category", session: session)
+                }
                 if !self.imageUrl.isEmpty { request.imageUrls.urls = self.imageUrl }
                 request.unpublish = self.unpublish
                 var order: [String] = []

@@ -72,7 +72,7 @@ struct Products: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Words in Russian or English.") var query: String?
-        @Option(help: "Only this category (and its subcategories).") var category: String?
+        @Option(help: "Only this category (slug or id) and its subcategories.") var category: String?
         @Option(help: "Show prices in this currency (ISO 4217).") var currency: String?
         @Option(help: "At most this many products (1-1000).") var limit: Int = 50
         @Flag(help: "Drafts too (staff who edit the catalog).") var drafts = false
@@ -86,7 +86,9 @@ struct Products: AsyncParsableCommand {
                 let session = try Session(self.global)
                 var request = Souk_Catalog_V1_SearchProductsRequest()
                 request.query = self.query ?? ""
-                request.categoryID = self.category ?? ""
+                if let category = self.category {
+                    request.categoryID = try await Categories.id(category, flag: "--category", session: session)
+                }
                 request.currency = self.currency?.uppercased() ?? ""
                 request.pageSize = Int32(min(self.limit, 100))
                 request.includeDrafts = self.drafts

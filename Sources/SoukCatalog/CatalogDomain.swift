@@ -57,10 +57,11 @@ package struct CatalogDomain: Domain {
 
     package static func make(context: DomainContext) throws -> Self {
         Self(
-            catalog: CatalogService(postgres: context.postgres, logger: context.logger),
+            catalog: CatalogService(postgres: context.postgres, logger: context.logger, wallClock: context.wallClock),
             orders: OrderService(
                 postgres: context.postgres,
                 logger: context.logger,
+                wallClock: context.wallClock,
                 identity: try context.clients.client(of: Souk_Identity_V1_IdentityService.descriptor, IdentityClient())
             )
         )

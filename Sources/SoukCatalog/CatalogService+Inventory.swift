@@ -2,6 +2,7 @@ import Foundation
 package import GRPCCore
 import PostgresNIO
 package import SoukAPI
+import SoukDomain
 
 extension CatalogService {
     package func setStock(
@@ -62,7 +63,7 @@ extension CatalogService {
         guard try await self.store.skuExists(request.sku) else {
             throw CatalogError.notFound("sku: no SKU \(request.sku.prefix(41))")
         }
-        let expires = Date().addingTimeInterval(TimeInterval(hold))
+        let expires = self.store.wallClock.now.addingTimeInterval(TimeInterval(hold))
         do {
             guard
                 let reservation = try await self.store.reserve(

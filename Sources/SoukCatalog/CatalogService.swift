@@ -4,6 +4,7 @@ package import Logging
 package import PostgresNIO
 package import SoukAPI
 import SoukAccess
+package import SoukDomain
 import SoukMoney
 
 /// `souk.catalog.v1.CatalogService`: categories, products with SKUs and prices per currency, publishing and
@@ -14,8 +15,9 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
 
     let store: CatalogStore
 
-    package init(postgres: PostgresClient, logger: Logger) {
-        self.store = CatalogStore(client: postgres, logger: logger)
+    /// A service on `postgres` whose reservation holds are set and checked by `wallClock`.
+    package init(postgres: PostgresClient, logger: Logger, wallClock: WallClock = .system) {
+        self.store = CatalogStore(client: postgres, logger: logger, wallClock: wallClock)
     }
 
     /// Imports the shipped rate snapshot when the catalog has no rates yet (the embedded default).

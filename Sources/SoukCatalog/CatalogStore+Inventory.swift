@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SoukDomain
 
 /// A reservation row.
 struct ReservationRecord: Sendable {
@@ -19,7 +20,7 @@ extension CatalogStore {
     func setStock(sku: String, warehouse: String, onHand: Int) async throws -> (onHand: Int, reserved: Int) {
         var result = (onHand: 0, reserved: 0)
         try await self.transaction { connection in
-            try await Self.releaseExpired(sku: sku, on: connection, logger: self.logger)
+            try await Self.releaseExpired(sku: sku, now: self.wallClock.now, on: connection, logger: self.logger)
             do {
                 let rows = try await connection.query(
                     """
@@ -41,7 +42,7 @@ extension CatalogStore {
 
     func stock(sku: String) async throws -> [(warehouse: String, onHand: Int, reserved: Int)] {
         try await self.transaction { connection in
-            try await Self.releaseExpired(sku: sku, on: connection, logger: self.logger)
+            try await Self.releaseExpired(sku: sku, now: self.wallClock.now, on: connection, logger: self.logger)
         }
         let rows = try await self.client.query(
             "SELECT warehouse, on_hand, reserved FROM catalog.stock WHERE sku = \(sku) ORDER BY warehouse",
@@ -69,6 +70,7 @@ extension CatalogStore {
                 quantity: quantity,
                 key: key,
                 expiresAt: expiresAt,
+                now: self.wallClock.now,
                 on: connection,
                 logger: self.logger
             )
@@ -77,16 +79,17 @@ extension CatalogStore {
     }
 
     /// ``reserve(sku:quantity:key:expiresAt:)`` inside the caller's transaction (checkout reserves every line of an
-    /// order in the transaction that writes the order).
+    /// order in the transaction that writes the order); holds that expired by `now` are released first.
     static func reserve(
         sku: String,
         quantity: Int,
         key: String?,
         expiresAt: Date,
+        now: Date,
         on connection: PostgresConnection,
         logger: Logger
     ) async throws -> ReservationRecord? {
-        try await Self.releaseExpired(sku: sku, on: connection, logger: logger)
+        try await Self.releaseExpired(sku: sku, now: now, on: connection, logger: logger)
         let rows = try await connection.query(
             """
             UPDATE catalog.stock SET reserved = reserved + \(quantity)
@@ -136,20 +139,31 @@ extension CatalogStore {
     /// returned as it is, one in the other final state is refused.
     func finish(id: UUID, consume: Bool) async throws -> ReservationRecord? {
         try await self.transaction { connection in
-            _ = try await Self.finish(id: id, consume: consume, on: connection, logger: self.logger)
+            _ = try await Self.finish(
+                id: id,
+                consume: consume,
+                now: self.wallClock.now,
+                on: connection,
+                logger: self.logger
+            )
         }
         return try await self.reservation(id: id)
     }
 
     /// ``finish(id:consume:)`` inside the caller's transaction; whether the held reservation moved (false: it was
-    /// not held, or it expired before it could be consumed).
-    static func finish(id: UUID, consume: Bool, on connection: PostgresConnection, logger: Logger) async throws -> Bool
-    {
+    /// not held, or it expired by `now` before it could be consumed).
+    static func finish(
+        id: UUID,
+        consume: Bool,
+        now: Date,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Bool {
         let target = consume ? "consumed" : "released"
         let rows = try await connection.query(
             """
             UPDATE catalog.reservations SET state = \(target)
-            WHERE id = \(id) AND state = 'held' AND (\(consume) = false OR expires_at > now())
+            WHERE id = \(id) AND state = 'held' AND (\(consume) = false OR expires_at > \(now))
             RETURNING sku, warehouse, quantity
             """,
             logger: logger
@@ -169,12 +183,17 @@ extension CatalogStore {
         return moved
     }
 
-    /// Returns the units of expired holds of `sku` to the stock.
-    private static func releaseExpired(sku: String, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Returns the units of the holds of `sku` that expired by `now` to the stock.
+    private static func releaseExpired(
+        sku: String,
+        now: Date,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
         let rows = try await connection.query(
             """
             UPDATE catalog.reservations SET state = 'released'
-            WHERE sku = \(sku) AND state = 'held' AND expires_at <= now()
+            WHERE sku = \(sku) AND state = 'held' AND expires_at <= \(now)
             RETURNING warehouse, quantity
             """,
             logger: logger

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SoukDomain
 import SoukMoney
 
 /// A product row with its SKUs and prices, as stored.
@@ -25,6 +26,8 @@ struct ProductRecord: Sendable {
 struct CatalogStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// The clock reservation holds are set and checked by (never PostgreSQL's `now()`, so tests can move it).
+    let wallClock: WallClock
     /// The exchange rates between calls; shared by the copies of this store.
     let rateCache = RateCache()
 

@@ -1,6 +1,7 @@
 package import Foundation
 package import Logging
 package import PostgresNIO
+import SoukDomain
 package import SoukMoney
 
 /// Imports publishers' daily reference-rate files (the ECB's euro rates, the CBR's rouble rates) into the
@@ -65,7 +66,7 @@ package struct RateImport: Sendable {
 
     /// An importer writing to the catalog schema on `postgres` (migrated).
     package init(postgres: PostgresClient, logger: Logger = Logger(label: "souk.catalog.rates")) {
-        self.store = CatalogStore(client: postgres, logger: logger)
+        self.store = CatalogStore(client: postgres, logger: logger, wallClock: .system)
     }
 
     /// The rates in one file, of currencies Souk supports.

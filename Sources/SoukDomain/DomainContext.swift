@@ -11,17 +11,21 @@ package struct DomainContext: Sendable {
     package var settings: DomainSettings
     /// Clients of the other domains' services this domain declared in ``Domain/requiredServices``.
     package var clients: DomainClients
+    /// The wall clock expiries are set and checked by.
+    package var wallClock: WallClock
 
     package init(
         postgres: PostgresClient,
         logger: Logger,
         settings: DomainSettings = DomainSettings(),
-        clients: DomainClients = DomainClients()
+        clients: DomainClients = DomainClients(),
+        wallClock: WallClock = .system
     ) {
         self.postgres = postgres
         self.logger = logger
         self.settings = settings
         self.clients = clients
+        self.wallClock = wallClock
     }
 }
 

@@ -101,7 +101,8 @@ package struct Host: Sendable {
             postgres: postgres,
             logger: self.logger,
             settings: settings,
-            clients: wiring.clients
+            clients: wiring.clients,
+            wallClock: self.config.wallClock
         )
         let domains = try selectedDomains.map { try $0.make(context: context) }
         let grpcTransport = HTTP2ServerTransport.Posix(

@@ -1,5 +1,6 @@
 import GRPCCore
 import SoukAPI
+import SoukDomain
 import TestSupport
 import Testing
 
@@ -50,7 +51,10 @@ struct InventoryTests {
 
     @Test("consume and release move the units; retries with the same key are idempotent; holds expire")
     func lifecycle() async throws {
-        try await IdentityHarness.with { harness in
+        // Holds expire by the catalog's clock, which moves only when the test says: however slow the machine,
+        // a one-second hold lasts until the test steps past it.
+        let clock = WallClock.manual()
+        try await IdentityHarness.with(configure: { $0.wallClock = clock }) { harness in
             let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
             let sku = try await Self.stocked(harness, admin: admin, units: 3)
             var reserve = Souk_Catalog_V1_ReserveStockRequest()
@@ -89,7 +93,7 @@ struct InventoryTests {
             let brief = try await harness.catalog.reserveStock(short, metadata: admin)
             let none = await rpcError { _ = try await harness.catalog.reserveStock(short, metadata: admin) }
             #expect(none?.code == .failedPrecondition)
-            try await Task.sleep(for: .milliseconds(1500))
+            clock.advance(by: .milliseconds(1500))
             _ = try await harness.catalog.reserveStock(short, metadata: admin)
             finish.reservationID = brief.id
             let expired = await rpcError { _ = try await harness.catalog.consumeReservation(finish, metadata: admin) }

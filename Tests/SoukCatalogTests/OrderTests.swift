@@ -1,5 +1,6 @@
 import GRPCCore
 import SoukAPI
+import SoukDomain
 import Synchronization
 import TestSupport
 import Testing
@@ -201,6 +202,30 @@ struct OrderTests {
                 _ = try await harness.orders.updateOrderStatus(update, metadata: shop.admin)
             }
             #expect(unknown?.code == .notFound)
+        }
+    }
+
+    @Test("an order unpaid past its one-hour stock hold cannot be paid; its units go back to the stock")
+    func holdLapses() async throws {
+        let clock = WallClock.manual()
+        try await IdentityHarness.with(configure: { $0.wallClock = clock }) { harness in
+            let shop = try await MugShop.open(harness, stock: 3)
+            let ann = try await shop.customer("ann@example.com", mugs: 2)
+            let late = try await shop.place(ann, key: "late")
+            #expect(try await shop.stock() == (3, 2))
+            clock.advance(by: .seconds(59 * 60))
+            let bob = try await shop.customer("bob@example.com", mugs: 2)
+            #expect(
+                await rpcError { _ = try await shop.place(bob, key: "early") }?.code == .failedPrecondition,
+                "a minute before the hold lapses, its units are still held"
+            )
+            clock.advance(by: .seconds(2 * 60))
+            let refused = await rpcError { _ = try await shop.move(late, to: .paid) }
+            #expect(refused?.code == .failedPrecondition)
+            #expect(refused?.message.contains("expired before payment") == true, "\(String(describing: refused))")
+            let bobs = try await shop.place(bob, key: "after")
+            #expect(try await shop.move(bobs, to: .paid).status == .paid, "the lapsed hold's units were free for bob")
+            #expect(try await shop.stock() == (1, 0))
         }
     }
 

@@ -71,7 +71,7 @@ struct PreferredCurrencyTests {
                         port: info.swpPort,
                         trust: .certificateAuthority(path: info.certificateAuthorityPath ?? "")
                     )
-                    try await SoukClient.withConnection(to: catalogHost) { client in
+                    try await SoukConnection.withConnection(to: catalogHost) { client in
                         let catalog = Souk_Catalog_V1_CatalogService.Client(wrapping: client)
                         let orders = Souk_Catalog_V1_OrderService.Client(wrapping: client)
                         let admin = IdentityHarness.bearer(try await harness.admin().accessToken)

@@ -4,6 +4,7 @@ package import Logging
 package import PostgresNIO
 package import SoukAPI
 import SoukAccess
+package import SoukDomain
 import SoukMoney
 import SwiftProtobuf
 
@@ -26,9 +27,10 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
     package init(
         postgres: PostgresClient,
         logger: Logger,
+        wallClock: WallClock = .system,
         identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil
     ) {
-        self.store = CatalogStore(client: postgres, logger: logger)
+        self.store = CatalogStore(client: postgres, logger: logger, wallClock: wallClock)
         self.signal = OutboxSignal()
         self.identity = identity
     }
@@ -65,7 +67,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         do {
             let order = try await self.store.place(
                 draft,
-                holdUntil: Date().addingTimeInterval(Self.paymentHold),
+                holdUntil: self.store.wallClock.now.addingTimeInterval(Self.paymentHold),
                 event: Self.payload
             )
             self.signal.pulse()

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Logging
 import PostgresNIO
+import SoukDomain
 import SoukMoney
 
 /// What placing an order writes: priced on the server from the cart it was built from.
@@ -73,6 +74,7 @@ extension CatalogStore {
                         quantity: line.quantity,
                         key: nil,
                         expiresAt: holdUntil,
+                        now: self.wallClock.now,
                         on: connection,
                         logger: self.logger
                     )
@@ -207,6 +209,7 @@ extension CatalogStore {
                     let moved = try await Self.finish(
                         id: line.reservation,
                         consume: consume,
+                        now: self.wallClock.now,
                         on: connection,
                         logger: self.logger
                     )

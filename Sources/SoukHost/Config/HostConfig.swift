@@ -1,3 +1,4 @@
+package import SoukDomain
 package import SoukIdentity
 package import SoukStorage
 package import SoukTLS
@@ -34,6 +35,8 @@ package struct HostConfig: Sendable, Hashable {
     package var databaseProbeInterval: Duration = .seconds(2)
     /// How long one database probe may wait for its answer.
     package var databaseProbeTimeout: Duration = .seconds(3)
+    /// The wall clock the domains set and check expiries by; tests pass a manual one.
+    package var wallClock: WallClock = .system
     /// Where the services of domains not hosted here run, for the domains hosted here that call them
     /// (`--remote identity=HOST:PORT`): reached over SWP with TLS.
     package var remoteDomains: [ServiceName: RemoteDomain] = [:]

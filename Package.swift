@@ -18,7 +18,9 @@ let package = Package(
         .executable(name: "souk-bench", targets: ["souk-bench"]),
         .executable(name: "soukctl", targets: ["soukctl"]),
         .executable(name: "souk-bridge", targets: ["souk-bridge"]),
-        .library(name: "SoukClient", targets: ["SoukClient"]),
+        // The public client library: the connection, the typed clients and token sources (SoukClient) and the
+        // generated messages and service protocols they speak (SoukAPI).
+        .library(name: "SoukClient", targets: ["SoukClient", "SoukAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
@@ -231,7 +233,6 @@ let package = Package(
                 "SoukClient",
                 "SoukAPI",
                 "SoukMoney",
-                "SoukWire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -412,6 +413,17 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        .testTarget(
+            name: "SoukClientTests",
+            dependencies: [
+                "SoukClient",
+                "SoukAPI",
+                "SoukHost",
+                "TestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
         .testTarget(
             name: "SoukCatalogTests",
@@ -419,6 +431,7 @@ let package = Package(
                 "SoukAPI",
                 "SoukCatalog",
                 "SoukClient",
+                "SoukDomain",
                 "SoukHost",
                 "SoukWire",
                 "TestSupport",

@@ -60,7 +60,23 @@ extension BridgeResponder {
         if let old = Self.sessionCookie(request.headers) {
             await self.sessions.remove(old)
         }
-        let id = await self.sessions.create(tokens: reply.tokens, email: reply.account.email, roles: roles)
+        let client = self.client
+        let id = await self.sessions.create(
+            tokens: reply.tokens,
+            email: reply.account.email,
+            roles: roles,
+            margin: self.config.refreshMargin
+        ) { refreshToken in
+            var refresh = Souk_Identity_V1_RefreshRequest()
+            refresh.refreshToken = refreshToken
+            let reply: Souk_Identity_V1_RefreshResponse = try await Self.unary(
+                client,
+                Identity.Refresh.descriptor,
+                refresh,
+                metadata: [:]
+            )
+            return reply.tokens
+        }
         let csrf = await self.sessions.session(id)?.csrfToken ?? ""
         return Self.json(
             ["signed_in": true, "csrf_token": csrf, "email": reply.account.email, "roles": roles],
@@ -101,19 +117,7 @@ extension BridgeResponder {
         else {
             throw ConnectError(.permissionDenied, "x-csrf-token: missing or wrong for this session")
         }
-        let client = self.client
-        let token = await self.sessions.accessToken(id, margin: self.config.refreshMargin) { refreshToken in
-            var refresh = Souk_Identity_V1_RefreshRequest()
-            refresh.refreshToken = refreshToken
-            let reply: Souk_Identity_V1_RefreshResponse = try await Self.unary(
-                client,
-                Identity.Refresh.descriptor,
-                refresh,
-                metadata: [:]
-            )
-            return reply.tokens
-        }
-        guard let token else { throw SessionEnded() }
+        guard let token = try await self.sessions.accessToken(id) else { throw SessionEnded() }
         return token
     }
 

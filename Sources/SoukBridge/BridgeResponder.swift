@@ -14,7 +14,7 @@ import NIOCore
 /// ``SessionStore``). CORS answers only the configured origins.
 ///
 /// ```swift
-/// try await SoukClient.withConnection(to: endpoint) { client in
+/// try await SoukConnection.withConnection(to: endpoint) { client in
 ///     let app = Application(responder: BridgeResponder(client: client, config: .defaults, logger: logger))
 ///     try await app.runService()
 /// }

@@ -40,7 +40,7 @@ package struct BridgeService: Service {
 
     package func run() async throws {
         let onListening = self.onListening
-        try await SoukClient.withConnection(to: self.upstream) { client in
+        try await SoukConnection.withConnection(to: self.upstream) { client in
             let app = Application(
                 responder: BridgeResponder(
                     client: client,

@@ -1,10 +1,12 @@
 import Foundation
 package import SoukAPI
+package import SoukClient
 
 /// One browser session: the token pair the bridge holds for it, and its CSRF token.
-package struct BridgeSession: Sendable, Hashable {
-    /// The current token pair (the refresh token rotates on every refresh).
-    package var tokens: Souk_Identity_V1_TokenPair
+package struct BridgeSession: Sendable {
+    /// The session's token pair, renewed by the client library before the access token expires (the refresh
+    /// token rotates on every renewal, and renewals of one session are serialized).
+    package let tokenSource: RotatingTokenSource
     /// The token every state-changing request must carry as `X-CSRF-Token`.
     package let csrfToken: String
     /// The signed-in person's email.
@@ -18,11 +20,10 @@ package struct BridgeSession: Sendable, Hashable {
 /// The bridge's cookie sessions, in memory: a random 32-byte id (base64url) per sign-in.
 ///
 /// A session ends when it is idle longer than the idle timeout, when its refresh token expires, when the
-/// person signs out, or when a refresh fails. Refreshes of one session are serialized so a rotating refresh
-/// token is never used twice.
+/// person signs out, or when the server refuses a renewal. Each session's tokens are a ``RotatingTokenSource``,
+/// the same one soukctl uses, so a rotating refresh token is never used twice.
 package actor SessionStore {
     private var sessions: [String: BridgeSession] = [:]
-    private var refreshing: [String: Task<Souk_Identity_V1_TokenPair, any Error>] = [:]
     private let idleTimeout: Duration
 
     /// A store whose sessions end after `idleTimeout` unused.
@@ -30,11 +31,18 @@ package actor SessionStore {
         self.idleTimeout = idleTimeout
     }
 
-    /// Starts a session; returns its id.
-    package func create(tokens: Souk_Identity_V1_TokenPair, email: String, roles: [String]) -> String {
+    /// Starts a session whose access token is renewed with `refresh` when it expires within `margin`; returns
+    /// its id.
+    package func create(
+        tokens: Souk_Identity_V1_TokenPair,
+        email: String,
+        roles: [String],
+        margin: Duration,
+        refresh: @escaping RotatingTokenSource.Refresh
+    ) -> String {
         let id = Self.randomToken()
         self.sessions[id] = BridgeSession(
-            tokens: tokens,
+            tokenSource: RotatingTokenSource(tokens: tokens, margin: margin, refresh: refresh),
             csrfToken: Self.randomToken(),
             email: email,
             roles: roles,
@@ -47,45 +55,25 @@ package actor SessionStore {
     package func session(_ id: String) -> BridgeSession? {
         guard let session = self.sessions[id] else { return nil }
         let now = ContinuousClock.now
-        let refreshExpired = session.tokens.refreshExpiresAtUnixMs <= Self.nowUnixMs()
-        if now - session.lastUsed > self.idleTimeout || refreshExpired {
+        if now - session.lastUsed > self.idleTimeout || session.tokenSource.hasEnded {
             self.sessions[id] = nil
             return nil
         }
         return session
     }
 
-    /// The access token of session `id` for a call, refreshed first with `refresh` when it expires within
-    /// `margin`; marks the session used. Nil if the session is gone or its refresh failed (then it is deleted).
-    package func accessToken(
-        _ id: String,
-        margin: Duration,
-        refresh: @escaping @Sendable (String) async throws -> Souk_Identity_V1_TokenPair
-    ) async -> String? {
+    /// The access token of session `id` for a call, renewed first when near expiry; marks the session used.
+    ///
+    /// - Returns: nil if the session is gone or the server refused its renewal (then it is deleted).
+    /// - Throws: the error of a renewal that failed for another reason (the services unreachable, say); the
+    ///   session stays and the next call tries again.
+    package func accessToken(_ id: String) async throws -> String? {
         guard var session = self.session(id) else { return nil }
         session.lastUsed = .now
         self.sessions[id] = session
-        let marginMs = margin.components.seconds * 1000
-        guard session.tokens.accessExpiresAtUnixMs - marginMs <= Self.nowUnixMs() else {
-            return session.tokens.accessToken
-        }
-        let task: Task<Souk_Identity_V1_TokenPair, any Error>
-        if let running = self.refreshing[id] {
-            task = running
-        } else {
-            let refreshToken = session.tokens.refreshToken
-            task = Task { try await refresh(refreshToken) }
-            self.refreshing[id] = task
-        }
         do {
-            let tokens = try await task.value
-            self.refreshing[id] = nil
-            guard var current = self.sessions[id] else { return nil }
-            current.tokens = tokens
-            self.sessions[id] = current
-            return tokens.accessToken
-        } catch {
-            self.refreshing[id] = nil
+            return try await session.tokenSource.accessToken()
+        } catch is SignInEnded {
             self.sessions[id] = nil
             return nil
         }
@@ -105,9 +93,5 @@ package actor SessionStore {
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func nowUnixMs() -> Int64 {
-        Int64(Date().timeIntervalSince1970 * 1000)
     }
 }

@@ -1,8 +1,8 @@
 import GRPCCore
 
-/// Adds `authorization: Bearer <token>` to every call.
+/// Adds `authorization: Bearer <token>` to every call, asking its source for the token each time.
 struct BearerTokenInterceptor: ClientInterceptor {
-    let token: String
+    let source: any AccessTokenSource
 
     func intercept<Input: Sendable, Output: Sendable>(
         request: StreamingClientRequest<Input>,
@@ -10,7 +10,8 @@ struct BearerTokenInterceptor: ClientInterceptor {
         next: (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>
     ) async throws -> StreamingClientResponse<Output> {
         var request = request
-        request.metadata.replaceOrAddString("Bearer \(self.token)", forKey: "authorization")
+        let token = try await self.source.accessToken()
+        request.metadata.replaceOrAddString("Bearer \(token)", forKey: "authorization")
         return try await next(request, context)
     }
 }

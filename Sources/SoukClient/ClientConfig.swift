@@ -1,18 +1,19 @@
-/// How a Souk program reaches a Souk host.
-package struct ClientConfig: Sendable, Hashable {
+/// How a Souk program reaches a Souk host: its address, how its certificate is trusted, and an optional
+/// client certificate and bearer token.
+public struct ClientConfig: Sendable, Hashable {
     /// The host name or address, e.g. `127.0.0.1`.
-    package var host: String
+    public var host: String
     /// The port: 7700 for SWP, 7701 for gRPC over HTTP/2.
-    package var port: Int
+    public var port: Int
     /// How the server is authenticated.
-    package var trust: Trust
+    public var trust: Trust
     /// A client certificate and key (PEM paths) for mutual TLS.
-    package var clientCertificate: (chainPath: String, keyPath: String)?
+    public var clientCertificate: (chainPath: String, keyPath: String)?
     /// A bearer token sent as `authorization: Bearer <token>` on every call.
-    package var bearerToken: String?
+    public var bearerToken: String?
 
     /// How the client authenticates the server.
-    package enum Trust: Sendable, Hashable {
+    public enum Trust: Sendable, Hashable {
         /// TLS, trusting the CA certificate (PEM) at this path, e.g. `.souk/tls/ca.pem`.
         case certificateAuthority(path: String)
         /// TLS, trusting the system's roots.
@@ -22,7 +23,7 @@ package struct ClientConfig: Sendable, Hashable {
     }
 
     /// Creates a configuration.
-    package init(
+    public init(
         host: String,
         port: Int,
         trust: Trust,
@@ -37,7 +38,7 @@ package struct ClientConfig: Sendable, Hashable {
     }
 
     /// A local soukd over SWP with the defaults: 127.0.0.1:7700, trusting `<dataFolder>/tls/ca.pem`.
-    package static func local(dataFolder: String = ".souk", port: Int = 7700) -> Self {
+    public static func local(dataFolder: String = ".souk", port: Int = 7700) -> Self {
         Self(host: "127.0.0.1", port: port, trust: .certificateAuthority(path: "\(dataFolder)/tls/ca.pem"))
     }
 
@@ -47,13 +48,13 @@ package struct ClientConfig: Sendable, Hashable {
         return self.host.split(separator: ".").count == 4 && self.host.allSatisfy { $0.isNumber || $0 == "." }
     }
 
-    package static func == (lhs: Self, rhs: Self) -> Bool {
+    public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.host == rhs.host && lhs.port == rhs.port && lhs.trust == rhs.trust && lhs.bearerToken == rhs.bearerToken
             && lhs.clientCertificate?.chainPath == rhs.clientCertificate?.chainPath
             && lhs.clientCertificate?.keyPath == rhs.clientCertificate?.keyPath
     }
 
-    package func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         hasher.combine(self.host)
         hasher.combine(self.port)
     }

@@ -2,21 +2,61 @@ package import GRPCCore
 package import GRPCNIOTransportHTTP2
 package import SoukWire
 
-/// The typed client library every Souk program uses to call a service.
+/// Connections to a Souk host: the entry point of the client library.
 ///
-/// It owns the connection for the duration of a closure; generated clients are built on the `GRPCClient`
-/// it hands out. SWP/1 is the default wire; gRPC over HTTP/2 is there for interop and comparison.
+/// ``withServices(to:wire:tokens:_:)`` opens one connection for the duration of a closure and hands it the typed
+/// clients of every Souk service (``SoukServices``); the transport behind them stays inside the library. SWP/1 is
+/// the default wire; gRPC over HTTP/2 is there for interop and comparison.
 ///
 /// ```swift
-/// try await SoukClient.withConnection(to: .local()) { client in
-///     let health = Grpc_Health_V1_Health.Client(wrapping: client)
-///     let reply = try await health.check(Grpc_Health_V1_HealthCheckRequest())
+/// try await SoukConnection.withServices(to: .local()) { services in
+///     let page = try await services.catalog.searchProducts(.with { $0.query = "чай" })
+///     print(page.products.count)
 /// }
 /// ```
-package enum SoukClient {
+public enum SoukConnection {
+    /// The wire a connection speaks.
+    public enum Wire: Sendable, Hashable {
+        /// SWP/1, Souk's own wire (port 7700 by default).
+        case swp
+        /// Standard gRPC over HTTP/2 (port 7701 by default).
+        case http2
+    }
+
+    /// Connects as `config` says, runs `body` with the typed clients of every service, and closes the
+    /// connection when `body` returns.
+    ///
+    /// - Parameters:
+    ///   - config: The host, port and TLS trust; its `bearerToken`, when set, is sent on every call.
+    ///   - wire: SWP/1 (the default) or gRPC over HTTP/2.
+    ///   - tokens: Where each call's access token comes from (a ``RotatingTokenSource`` for a sign-in);
+    ///     overrides `config.bearerToken`.
+    ///   - body: The calls to make.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws; a failed call throws GRPCCore's `RPCError` with the server's status.
+    public static func withServices<Result: Sendable>(
+        to config: ClientConfig,
+        wire: Wire = .swp,
+        tokens: (any AccessTokenSource)? = nil,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (SoukServices) async throws -> Result
+    ) async throws -> Result {
+        switch wire {
+        case .swp:
+            return try await Self.withConnection(to: config, tokens: tokens, isolation: isolation) { client in
+                try await body(SoukServices(client))
+            }
+        case .http2:
+            return try await Self.withHTTP2Connection(to: config, tokens: tokens, isolation: isolation) { client in
+                try await body(SoukServices(client))
+            }
+        }
+    }
+
     /// Connects over SWP/1 as `config` says, runs `body`, and closes the connection when `body` returns.
     package static func withConnection<Result: Sendable>(
         to config: ClientConfig,
+        tokens: (any AccessTokenSource)? = nil,
         interceptors: [any ClientInterceptor] = [],
         isolation: isolated (any Actor)? = #isolation,
         _ body: (GRPCClient<SWPClientTransport>) async throws -> Result
@@ -24,7 +64,7 @@ package enum SoukClient {
         let transport = SWPClientTransport(config: Self.wireConfig(for: config))
         return try await withGRPCClient(
             transport: transport,
-            interceptors: Self.interceptors(config) + interceptors,
+            interceptors: Self.interceptors(config, tokens: tokens) + interceptors,
             isolation: isolation,
             handleClient: body
         )
@@ -33,13 +73,14 @@ package enum SoukClient {
     /// Connects over gRPC/HTTP2 as `config` says, runs `body`, and closes the connection when `body` returns.
     package static func withHTTP2Connection<Result: Sendable>(
         to config: ClientConfig,
+        tokens: (any AccessTokenSource)? = nil,
         interceptors: [any ClientInterceptor] = [],
         isolation: isolated (any Actor)? = #isolation,
         _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
         try await withGRPCClient(
             transport: try Self.http2Transport(for: config),
-            interceptors: Self.interceptors(config) + interceptors,
+            interceptors: Self.interceptors(config, tokens: tokens) + interceptors,
             isolation: isolation,
             handleClient: body
         )
@@ -74,8 +115,12 @@ package enum SoukClient {
         )
     }
 
-    private static func interceptors(_ config: ClientConfig) -> [any ClientInterceptor] {
-        config.bearerToken.map { [BearerTokenInterceptor(token: $0)] } ?? []
+    private static func interceptors(
+        _ config: ClientConfig,
+        tokens: (any AccessTokenSource)?
+    ) -> [any ClientInterceptor] {
+        if let tokens { return [BearerTokenInterceptor(source: tokens)] }
+        return config.bearerToken.map { [BearerTokenInterceptor(source: StaticAccessToken($0))] } ?? []
     }
 
     /// IP literals are dialled directly: a name-based target would send the address as TLS SNI, which is invalid.

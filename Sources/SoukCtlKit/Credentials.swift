@@ -32,16 +32,6 @@ package struct Credentials: Sendable, Hashable, Codable, CustomStringConvertible
         self.email = email
     }
 
-    /// Whether the access token should be renewed before a call at `nowUnixMs`: it expires within 30 seconds.
-    package func needsRefresh(nowUnixMs: Int64) -> Bool {
-        self.accessExpiresAtUnixMs - 30_000 <= nowUnixMs
-    }
-
-    /// Whether the refresh token itself has expired at `nowUnixMs` (then only a new login helps).
-    package func isExpired(nowUnixMs: Int64) -> Bool {
-        self.refreshExpiresAtUnixMs <= nowUnixMs
-    }
-
     /// Redacted: tokens never reach a log or a terminal.
     package var description: String { "Credentials(\(self.email), session \(self.sessionID), tokens redacted)" }
 

@@ -1,19 +1,19 @@
 import GRPCCore
 import SoukAPI
-import SoukWire
+import SoukClient
 
 /// The typed clients of one connection, and the call options every call uses.
 struct API {
-    let identity: Souk_Identity_V1_IdentityService.Client<SWPClientTransport>
-    let catalog: Souk_Catalog_V1_CatalogService.Client<SWPClientTransport>
-    let orders: Souk_Catalog_V1_OrderService.Client<SWPClientTransport>
+    let identity: any Souk_Identity_V1_IdentityService.ClientProtocol
+    let catalog: any Souk_Catalog_V1_CatalogService.ClientProtocol
+    let orders: any Souk_Catalog_V1_OrderService.ClientProtocol
     /// A 30-second deadline: a server that stops answering is reported, not waited for forever.
     let options: CallOptions
 
-    init(_ client: GRPCClient<SWPClientTransport>) {
-        self.identity = Souk_Identity_V1_IdentityService.Client(wrapping: client)
-        self.catalog = Souk_Catalog_V1_CatalogService.Client(wrapping: client)
-        self.orders = Souk_Catalog_V1_OrderService.Client(wrapping: client)
+    init(_ services: SoukServices) {
+        self.identity = services.identity
+        self.catalog = services.catalog
+        self.orders = services.orders
         var options = CallOptions.defaults
         options.timeout = .seconds(30)
         self.options = options

@@ -18,8 +18,6 @@ struct Session {
         self.endpoint = try Endpoint(parsing: self.context.endpoint)
     }
 
-    static var nowUnixMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-
     /// Whether a login is saved for this context (a damaged one throws).
     var isLoggedIn: Bool {
         get throws { try Credentials.load(context: self.context.name, from: self.folder) != nil }
@@ -34,46 +32,65 @@ struct Session {
     ) async throws -> Result {
         let config = self.clientConfig(token: nil)
         guard mapErrors else {
-            return try await SoukClient.withConnection(to: config) { try await body(API($0)) }
+            return try await SoukConnection.withServices(to: config) { try await body(API($0)) }
         }
-        return try await self.mapped { try await SoukClient.withConnection(to: config) { try await body(API($0)) } }
+        return try await self.mapped { try await SoukConnection.withServices(to: config) { try await body(API($0)) } }
     }
 
-    /// Calls with the saved login, renewing the access token first when it expires within 30 seconds.
+    /// Calls with the saved login; its access token is renewed (and the new pair saved) whenever it expires
+    /// within 30 seconds, by the client library's ``RotatingTokenSource``.
     ///
     /// - Throws: ``CtlError`` (auth) when not logged in or the login cannot be renewed.
     func authenticated<Result: Sendable>(_ body: (API) async throws -> Result) async throws -> Result {
-        guard var credentials = try Credentials.load(context: self.context.name, from: self.folder) else {
+        guard let credentials = try Credentials.load(context: self.context.name, from: self.folder) else {
             throw CtlError.notLoggedIn(context: self.context.name)
         }
-        if credentials.needsRefresh(nowUnixMs: Self.nowUnixMs) {
-            credentials = try await self.refresh(credentials)
+        let tokens = self.tokenSource(credentials)
+        do {
+            return try await self.mapped {
+                try await SoukConnection.withServices(to: self.clientConfig(token: nil), tokens: tokens) {
+                    try await body(API($0))
+                }
+            }
+        } catch is SignInEnded {
+            throw CtlError.loginExpired
         }
-        let config = self.clientConfig(token: credentials.accessToken)
-        return try await self.mapped { try await SoukClient.withConnection(to: config) { try await body(API($0)) } }
     }
 
-    /// Renews `credentials` with the refresh token (which rotates) and saves the new pair.
+    /// Renews `credentials` now with the refresh token (which rotates) and saves the new pair.
     ///
     /// - Throws: ``CtlError/loginExpired`` when the server no longer accepts the refresh token.
     @discardableResult
     func refresh(_ credentials: Credentials) async throws -> Credentials {
-        guard !credentials.isExpired(nowUnixMs: Self.nowUnixMs) else { throw CtlError.loginExpired }
-        var request = Souk_Identity_V1_RefreshRequest()
-        request.refreshToken = credentials.refreshToken
-        let tokens: Souk_Identity_V1_TokenPair
+        let tokens = self.tokenSource(credentials)
         do {
-            tokens = try await self.anonymous(mapErrors: false) { api in
-                try await api.identity.refresh(request, options: api.options).tokens
-            }
-        } catch let error as RPCError where [.unauthenticated, .invalidArgument].contains(error.code) {
+            try await tokens.renew()
+        } catch is SignInEnded {
             throw CtlError.loginExpired
         } catch let error as RPCError {
             throw CtlError(rpcError: error, endpoint: self.endpoint.description)
         }
-        let renewed = Credentials(tokens: tokens, email: credentials.email)
-        try renewed.save(context: self.context.name, to: self.folder)
-        return renewed
+        return Credentials(tokens: tokens.tokens, email: credentials.email)
+    }
+
+    /// The saved login as a token source: a renewal goes over its own anonymous connection, and each new pair
+    /// is saved before it is used.
+    private func tokenSource(_ credentials: Credentials) -> RotatingTokenSource {
+        let session = self
+        let email = credentials.email
+        return RotatingTokenSource(
+            tokens: credentials.tokenPair,
+            onRotate: { tokens in
+                try Credentials(tokens: tokens, email: email).save(context: session.context.name, to: session.folder)
+            },
+            refresh: { refreshToken in
+                var request = Souk_Identity_V1_RefreshRequest()
+                request.refreshToken = refreshToken
+                return try await session.anonymous(mapErrors: false) { api in
+                    try await api.identity.refresh(request, options: api.options).tokens
+                }
+            }
+        )
     }
 
     /// The client configuration of this context, with `token` as the bearer token.
@@ -110,5 +127,16 @@ extension Credentials {
             sessionID: tokens.sessionID,
             email: email
         )
+    }
+
+    /// The saved pair, as the client library's token source takes it.
+    var tokenPair: Souk_Identity_V1_TokenPair {
+        var tokens = Souk_Identity_V1_TokenPair()
+        tokens.accessToken = self.accessToken
+        tokens.accessExpiresAtUnixMs = self.accessExpiresAtUnixMs
+        tokens.refreshToken = self.refreshToken
+        tokens.refreshExpiresAtUnixMs = self.refreshExpiresAtUnixMs
+        tokens.sessionID = self.sessionID
+        return tokens
     }
 }

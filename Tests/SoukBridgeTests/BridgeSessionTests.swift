@@ -163,9 +163,9 @@ struct BridgeSessionTests {
             let config = BridgeConfig(maxBodyBytes: 1 << 20, refreshMargin: .seconds(3600))
             try await Self.withBridge(harness, config: config) { client, sessions in
                 let (id, csrf, _) = try await Self.signIn(harness, client)
-                let before = try #require(await sessions.session(id)).tokens
+                let before = try #require(await sessions.session(id)).tokenSource.tokens
                 #expect(try await Self.me(client, id: id, csrf: csrf).status == .ok)
-                let after = try #require(await sessions.session(id)).tokens
+                let after = try #require(await sessions.session(id)).tokenSource.tokens
                 #expect(after.refreshToken != before.refreshToken)
                 #expect(after.accessToken != before.accessToken)
 

@@ -63,9 +63,6 @@ struct ConfigFilesTests {
             #expect(PrivateFiles.mode(of: folder.credentialsFolder) == 0o700)
             #expect(try Credentials.load(context: "local", from: folder) == saved)
             #expect(!saved.description.contains("a.b.c"))
-            #expect(saved.needsRefresh(nowUnixMs: 1_971))
-            #expect(!saved.needsRefresh(nowUnixMs: -30_000))
-            #expect(saved.isExpired(nowUnixMs: 10_000))
             #expect(Credentials.delete(context: "local", from: folder))
             #expect(try Credentials.load(context: "local", from: folder) == nil)
         }

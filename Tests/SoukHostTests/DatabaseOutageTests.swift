@@ -35,7 +35,7 @@ struct DatabaseOutageTests {
                         port: info.grpcPort,
                         trust: .certificateAuthority(path: "\(folder)/tls/ca.pem")
                     )
-                    try await SoukClient.withHTTP2Connection(to: config) { client in
+                    try await SoukConnection.withHTTP2Connection(to: config) { client in
                         let health = Grpc_Health_V1_Health.Client(wrapping: client)
                         let catalog = Souk_Catalog_V1_CatalogService.Client(wrapping: client)
                         #expect(try await Self.statuses(health).allSatisfy { $0 == .serving })

@@ -19,7 +19,7 @@ struct HostTests {
     func healthOverTLS() async throws {
         try await Self.withHost { info, _, folder in
             #expect(info.isTLS)
-            try await SoukClient.withHTTP2Connection(to: Self.client(info, folder)) { client in
+            try await SoukConnection.withHTTP2Connection(to: Self.client(info, folder)) { client in
                 let health = Grpc_Health_V1_Health.Client(wrapping: client)
                 for service in ["", "grpc.health.v1.Health", "souk.testing.v1.TestService"] {
                     var request = Grpc_Health_V1_HealthCheckRequest()
@@ -43,7 +43,7 @@ struct HostTests {
                 port: info.swpPort,
                 trust: .certificateAuthority(path: "\(folder)/tls/ca.pem")
             )
-            try await SoukClient.withConnection(to: config) { client in
+            try await SoukConnection.withConnection(to: config) { client in
                 let health = Grpc_Health_V1_Health.Client(wrapping: client)
                 var request = Grpc_Health_V1_HealthCheckRequest()
                 request.service = "souk.testing.v1.TestService"
@@ -74,17 +74,17 @@ struct HostTests {
                     withCertificate.clientCertificate = ("\(folder)/client.pem", "\(folder)/client-key.pem")
                     var swp = withCertificate
                     swp.port = info.swpPort
-                    try await SoukClient.withConnection(to: swp) { client in
+                    try await SoukConnection.withConnection(to: swp) { client in
                         let status = try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status
                         #expect(status == .serving)
                     }
-                    try await SoukClient.withHTTP2Connection(to: withCertificate) { client in
+                    try await SoukConnection.withHTTP2Connection(to: withCertificate) { client in
                         let status = try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status
                         #expect(status == .serving)
                     }
                     var anonymous = Self.client(info, folder)
                     anonymous.port = info.swpPort
-                    try await SoukClient.withConnection(to: anonymous) { client in
+                    try await SoukConnection.withConnection(to: anonymous) { client in
                         let error = await #expect(throws: RPCError.self) {
                             try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init())
                         }
@@ -98,7 +98,7 @@ struct HostTests {
     @Test("serves the TestService: echo, requested status with its message, and unimplemented methods")
     func testService() async throws {
         try await Self.withHost { info, _, folder in
-            try await SoukClient.withHTTP2Connection(to: Self.client(info, folder)) { client in
+            try await SoukConnection.withHTTP2Connection(to: Self.client(info, folder)) { client in
                 let test = Souk_Testing_V1_TestService.Client(wrapping: client)
                 var payload = Souk_Testing_V1_Payload()
                 payload.body = Data("hello souk".utf8)
@@ -134,7 +134,7 @@ struct HostTests {
     func untrustedClient() async throws {
         try await Self.withHost { info, _, _ in
             let config = ClientConfig(host: "127.0.0.1", port: info.grpcPort, trust: .systemRoots)
-            try await SoukClient.withHTTP2Connection(to: config) { client in
+            try await SoukConnection.withHTTP2Connection(to: config) { client in
                 let health = Grpc_Health_V1_Health.Client(wrapping: client)
                 let error = await #expect(throws: RPCError.self) {
                     try await health.check(Grpc_Health_V1_HealthCheckRequest())
@@ -147,7 +147,7 @@ struct HostTests {
     @Test("on shutdown, a call in flight runs to completion within the drain bound")
     func drainsInFlightCalls() async throws {
         try await Self.withHost(drainTimeout: .seconds(20)) { info, group, folder in
-            try await SoukClient.withHTTP2Connection(to: Self.client(info, folder)) { client in
+            try await SoukConnection.withHTTP2Connection(to: Self.client(info, folder)) { client in
                 let test = Souk_Testing_V1_TestService.Client(wrapping: client)
                 let (opened, openedSignal) = AsyncStream<Void>.makeStream()
                 let (proceed, proceedSignal) = AsyncStream<Void>.makeStream()
@@ -170,7 +170,7 @@ struct HostTests {
     func cancelsAfterDrainBound() async throws {
         let started = ContinuousClock.now
         try await Self.withHost(drainTimeout: .milliseconds(300)) { info, group, folder in
-            try await SoukClient.withHTTP2Connection(to: Self.client(info, folder)) { client in
+            try await SoukConnection.withHTTP2Connection(to: Self.client(info, folder)) { client in
                 let test = Souk_Testing_V1_TestService.Client(wrapping: client)
                 let (opened, openedSignal) = AsyncStream<Void>.makeStream()
                 let (never, neverSignal) = AsyncStream<Void>.makeStream()

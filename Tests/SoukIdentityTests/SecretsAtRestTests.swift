@@ -124,7 +124,7 @@ struct SecretsAtRestTests {
                         port: info.swpPort,
                         trust: .certificateAuthority(path: info.certificateAuthorityPath ?? "")
                     )
-                    try await SoukClient.withConnection(to: config) { client in
+                    try await SoukConnection.withConnection(to: config) { client in
                         var signUp = Souk_Identity_V1_SignUpRequest()
                         signUp.email = "old.timer@EXAMPLE.com"
                         signUp.password = "correct horse battery"

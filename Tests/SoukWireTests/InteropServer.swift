@@ -67,7 +67,7 @@ func withSWPClient<Result: Sendable>(
                 group.cancelAll()
             }
             let port = try await transport.listeningPort
-            var clientConfig = SoukClient.wireConfig(for: tls.clientConfig(port: port))
+            var clientConfig = SoukConnection.wireConfig(for: tls.clientConfig(port: port))
             configureClient(&clientConfig)
             return try await withGRPCClient(transport: SWPClientTransport(config: clientConfig)) { client in
                 try await body(client)
@@ -98,7 +98,7 @@ func withHTTP2Client<Result: Sendable>(
                 group.cancelAll()
             }
             let port = try await transport.listeningAddress.ipv4?.port ?? 0
-            return try await SoukClient.withHTTP2Connection(to: tls.clientConfig(port: port)) { client in
+            return try await SoukConnection.withHTTP2Connection(to: tls.clientConfig(port: port)) { client in
                 try await body(client)
             }
         }

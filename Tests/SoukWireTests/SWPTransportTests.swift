@@ -89,7 +89,7 @@ struct SWPTransportTests {
             // First run on a free port, learn it, keep it for the restart.
             let firstTransport = SWPServerTransport(config: .init(host: "127.0.0.1", port: 0, tls: serverTLS))
             let firstServer = GRPCServer(transport: firstTransport, services: [TestService()])
-            var clientConfig = SoukClient.wireConfig(for: tls.clientConfig(port: 0))
+            var clientConfig = SoukConnection.wireConfig(for: tls.clientConfig(port: 0))
             clientConfig.backoffInitial = .milliseconds(50)
             clientConfig.backoffMaximum = .milliseconds(200)
             // Restarting on the same port must wait until the first listener is closed, or the bind fails.

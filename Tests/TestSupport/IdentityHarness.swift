@@ -54,7 +54,7 @@ package final class IdentityHarness: Sendable {
                         port: info.swpPort,
                         trust: .certificateAuthority(path: info.certificateAuthorityPath ?? "")
                     )
-                    try await SoukClient.withConnection(to: clientConfig) { client in
+                    try await SoukConnection.withConnection(to: clientConfig) { client in
                         try await body(IdentityHarness(client: client, databaseURL: url, config: used, info: info))
                     }
                 }

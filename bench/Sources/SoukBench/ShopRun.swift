@@ -57,7 +57,7 @@ package struct ShopRun: Sendable {
             port: server.endpoint.swpPort,
             trust: server.endpoint.certificateAuthority.map { .certificateAuthority(path: $0) } ?? .plaintext
         )
-        return try await SoukClient.withConnection(to: config) { client in
+        return try await SoukConnection.withConnection(to: config) { client in
             let seeder = ShopSeeder(client: client)
             var fixture = try await seeder.seed(
                 admin: server.admin,

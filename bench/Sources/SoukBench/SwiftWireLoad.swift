@@ -44,12 +44,12 @@ package enum SwiftWireLoad {
         case .swp:
             let config = Self.clientConfig(endpoint, port: endpoint.swpPort)
             let transports = (0..<scenario.connections).map { _ in
-                SWPClientTransport(config: SoukClient.wireConfig(for: config))
+                SWPClientTransport(config: SoukConnection.wireConfig(for: config))
             }
             return try await Self.withClients(transports, scenario, describe: "SWP \(Self.address(config))", run)
         case .http2:
             let config = Self.clientConfig(endpoint, port: endpoint.grpcPort)
-            let transports = try (0..<scenario.connections).map { _ in try SoukClient.http2Transport(for: config) }
+            let transports = try (0..<scenario.connections).map { _ in try SoukConnection.http2Transport(for: config) }
             return try await Self.withClients(transports, scenario, describe: "gRPC/HTTP2 \(Self.address(config))", run)
         case .inProcess:
             let inProcess = InProcessTransport()
@@ -75,7 +75,7 @@ package enum SwiftWireLoad {
     ) async throws -> [SoakSample] {
         let scenario = Scenario(call: .unary, payloadBytes: 64, inFlight: inFlight, tls: endpoint.tls)
         let config = Self.clientConfig(endpoint, port: endpoint.swpPort)
-        let transport = SWPClientTransport(config: SoukClient.wireConfig(for: config))
+        let transport = SWPClientTransport(config: SoukConnection.wireConfig(for: config))
         return try await Self.withClients([transport], scenario, describe: "SWP \(Self.address(config))") { call in
             var samples: [SoakSample] = []
             var done = 0

@@ -11,215 +11,215 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/grpc/grpc-swift
 
-package import GRPCCore
+public import GRPCCore
 internal import GRPCProtobuf
 
 // MARK: - souk.catalog.v1.CatalogService
 
 /// Namespace containing generated types for the "souk.catalog.v1.CatalogService" service.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
-package enum Souk_Catalog_V1_CatalogService: Sendable {
+public enum Souk_Catalog_V1_CatalogService: Sendable {
     /// Service descriptor for the "souk.catalog.v1.CatalogService" service.
-    package static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService")
+    public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService")
     /// Namespace for method metadata.
-    package enum Method: Sendable {
+    public enum Method: Sendable {
         /// Namespace for "ListCategories" metadata.
-        package enum ListCategories: Sendable {
+        public enum ListCategories: Sendable {
             /// Request type for "ListCategories".
-            package typealias Input = Souk_Catalog_V1_ListCategoriesRequest
+            public typealias Input = Souk_Catalog_V1_ListCategoriesRequest
             /// Response type for "ListCategories".
-            package typealias Output = Souk_Catalog_V1_ListCategoriesResponse
+            public typealias Output = Souk_Catalog_V1_ListCategoriesResponse
             /// Descriptor for "ListCategories".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "ListCategories",
                 type: .unary
             )
         }
         /// Namespace for "GetProduct" metadata.
-        package enum GetProduct: Sendable {
+        public enum GetProduct: Sendable {
             /// Request type for "GetProduct".
-            package typealias Input = Souk_Catalog_V1_GetProductRequest
+            public typealias Input = Souk_Catalog_V1_GetProductRequest
             /// Response type for "GetProduct".
-            package typealias Output = Souk_Catalog_V1_Product
+            public typealias Output = Souk_Catalog_V1_Product
             /// Descriptor for "GetProduct".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "GetProduct",
                 type: .unary
             )
         }
         /// Namespace for "SearchProducts" metadata.
-        package enum SearchProducts: Sendable {
+        public enum SearchProducts: Sendable {
             /// Request type for "SearchProducts".
-            package typealias Input = Souk_Catalog_V1_SearchProductsRequest
+            public typealias Input = Souk_Catalog_V1_SearchProductsRequest
             /// Response type for "SearchProducts".
-            package typealias Output = Souk_Catalog_V1_SearchProductsResponse
+            public typealias Output = Souk_Catalog_V1_SearchProductsResponse
             /// Descriptor for "SearchProducts".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "SearchProducts",
                 type: .unary
             )
         }
         /// Namespace for "CreateCategory" metadata.
-        package enum CreateCategory: Sendable {
+        public enum CreateCategory: Sendable {
             /// Request type for "CreateCategory".
-            package typealias Input = Souk_Catalog_V1_CreateCategoryRequest
+            public typealias Input = Souk_Catalog_V1_CreateCategoryRequest
             /// Response type for "CreateCategory".
-            package typealias Output = Souk_Catalog_V1_Category
+            public typealias Output = Souk_Catalog_V1_Category
             /// Descriptor for "CreateCategory".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "CreateCategory",
                 type: .unary
             )
         }
         /// Namespace for "CreateProduct" metadata.
-        package enum CreateProduct: Sendable {
+        public enum CreateProduct: Sendable {
             /// Request type for "CreateProduct".
-            package typealias Input = Souk_Catalog_V1_CreateProductRequest
+            public typealias Input = Souk_Catalog_V1_CreateProductRequest
             /// Response type for "CreateProduct".
-            package typealias Output = Souk_Catalog_V1_Product
+            public typealias Output = Souk_Catalog_V1_Product
             /// Descriptor for "CreateProduct".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "CreateProduct",
                 type: .unary
             )
         }
         /// Namespace for "PublishProduct" metadata.
-        package enum PublishProduct: Sendable {
+        public enum PublishProduct: Sendable {
             /// Request type for "PublishProduct".
-            package typealias Input = Souk_Catalog_V1_PublishProductRequest
+            public typealias Input = Souk_Catalog_V1_PublishProductRequest
             /// Response type for "PublishProduct".
-            package typealias Output = Souk_Catalog_V1_Product
+            public typealias Output = Souk_Catalog_V1_Product
             /// Descriptor for "PublishProduct".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "PublishProduct",
                 type: .unary
             )
         }
         /// Namespace for "UpdateProduct" metadata.
-        package enum UpdateProduct: Sendable {
+        public enum UpdateProduct: Sendable {
             /// Request type for "UpdateProduct".
-            package typealias Input = Souk_Catalog_V1_UpdateProductRequest
+            public typealias Input = Souk_Catalog_V1_UpdateProductRequest
             /// Response type for "UpdateProduct".
-            package typealias Output = Souk_Catalog_V1_Product
+            public typealias Output = Souk_Catalog_V1_Product
             /// Descriptor for "UpdateProduct".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "UpdateProduct",
                 type: .unary
             )
         }
         /// Namespace for "ImportProducts" metadata.
-        package enum ImportProducts: Sendable {
+        public enum ImportProducts: Sendable {
             /// Request type for "ImportProducts".
-            package typealias Input = Souk_Catalog_V1_ImportProductsRequest
+            public typealias Input = Souk_Catalog_V1_ImportProductsRequest
             /// Response type for "ImportProducts".
-            package typealias Output = Souk_Catalog_V1_ImportProductsResponse
+            public typealias Output = Souk_Catalog_V1_ImportProductsResponse
             /// Descriptor for "ImportProducts".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "ImportProducts",
                 type: .clientStreaming
             )
         }
         /// Namespace for "SetStock" metadata.
-        package enum SetStock: Sendable {
+        public enum SetStock: Sendable {
             /// Request type for "SetStock".
-            package typealias Input = Souk_Catalog_V1_SetStockRequest
+            public typealias Input = Souk_Catalog_V1_SetStockRequest
             /// Response type for "SetStock".
-            package typealias Output = Souk_Catalog_V1_StockLevel
+            public typealias Output = Souk_Catalog_V1_StockLevel
             /// Descriptor for "SetStock".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "SetStock",
                 type: .unary
             )
         }
         /// Namespace for "GetStock" metadata.
-        package enum GetStock: Sendable {
+        public enum GetStock: Sendable {
             /// Request type for "GetStock".
-            package typealias Input = Souk_Catalog_V1_GetStockRequest
+            public typealias Input = Souk_Catalog_V1_GetStockRequest
             /// Response type for "GetStock".
-            package typealias Output = Souk_Catalog_V1_GetStockResponse
+            public typealias Output = Souk_Catalog_V1_GetStockResponse
             /// Descriptor for "GetStock".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "GetStock",
                 type: .unary
             )
         }
         /// Namespace for "ReserveStock" metadata.
-        package enum ReserveStock: Sendable {
+        public enum ReserveStock: Sendable {
             /// Request type for "ReserveStock".
-            package typealias Input = Souk_Catalog_V1_ReserveStockRequest
+            public typealias Input = Souk_Catalog_V1_ReserveStockRequest
             /// Response type for "ReserveStock".
-            package typealias Output = Souk_Catalog_V1_Reservation
+            public typealias Output = Souk_Catalog_V1_Reservation
             /// Descriptor for "ReserveStock".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "ReserveStock",
                 type: .unary
             )
         }
         /// Namespace for "ConsumeReservation" metadata.
-        package enum ConsumeReservation: Sendable {
+        public enum ConsumeReservation: Sendable {
             /// Request type for "ConsumeReservation".
-            package typealias Input = Souk_Catalog_V1_ReservationRequest
+            public typealias Input = Souk_Catalog_V1_ReservationRequest
             /// Response type for "ConsumeReservation".
-            package typealias Output = Souk_Catalog_V1_Reservation
+            public typealias Output = Souk_Catalog_V1_Reservation
             /// Descriptor for "ConsumeReservation".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "ConsumeReservation",
                 type: .unary
             )
         }
         /// Namespace for "ReleaseReservation" metadata.
-        package enum ReleaseReservation: Sendable {
+        public enum ReleaseReservation: Sendable {
             /// Request type for "ReleaseReservation".
-            package typealias Input = Souk_Catalog_V1_ReservationRequest
+            public typealias Input = Souk_Catalog_V1_ReservationRequest
             /// Response type for "ReleaseReservation".
-            package typealias Output = Souk_Catalog_V1_Reservation
+            public typealias Output = Souk_Catalog_V1_Reservation
             /// Descriptor for "ReleaseReservation".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "ReleaseReservation",
                 type: .unary
             )
         }
         /// Namespace for "GetCart" metadata.
-        package enum GetCart: Sendable {
+        public enum GetCart: Sendable {
             /// Request type for "GetCart".
-            package typealias Input = Souk_Catalog_V1_GetCartRequest
+            public typealias Input = Souk_Catalog_V1_GetCartRequest
             /// Response type for "GetCart".
-            package typealias Output = Souk_Catalog_V1_Cart
+            public typealias Output = Souk_Catalog_V1_Cart
             /// Descriptor for "GetCart".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "GetCart",
                 type: .unary
             )
         }
         /// Namespace for "SetCartLine" metadata.
-        package enum SetCartLine: Sendable {
+        public enum SetCartLine: Sendable {
             /// Request type for "SetCartLine".
-            package typealias Input = Souk_Catalog_V1_SetCartLineRequest
+            public typealias Input = Souk_Catalog_V1_SetCartLineRequest
             /// Response type for "SetCartLine".
-            package typealias Output = Souk_Catalog_V1_Cart
+            public typealias Output = Souk_Catalog_V1_Cart
             /// Descriptor for "SetCartLine".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
                 method: "SetCartLine",
                 type: .unary
             )
         }
         /// Descriptors for all methods in the "souk.catalog.v1.CatalogService" service.
-        package static let descriptors: [GRPCCore.MethodDescriptor] = [
+        public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListCategories.descriptor,
             GetProduct.descriptor,
             SearchProducts.descriptor,
@@ -242,7 +242,7 @@ package enum Souk_Catalog_V1_CatalogService: Sendable {
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension GRPCCore.ServiceDescriptor {
     /// Service descriptor for the "souk.catalog.v1.CatalogService" service.
-    package static let souk_catalog_v1_CatalogService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService")
+    public static let souk_catalog_v1_CatalogService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService")
 }
 
 // MARK: souk.catalog.v1.CatalogService (server)
@@ -260,7 +260,7 @@ extension Souk_Catalog_V1_CatalogService {
     ///
     /// Where possible, prefer using the stricter, less-verbose ``ServiceProtocol``
     /// or ``SimpleServiceProtocol`` instead.
-    package protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
         /// Handle the "ListCategories" method.
         ///
         /// > Source IDL Documentation:
@@ -507,7 +507,7 @@ extension Souk_Catalog_V1_CatalogService {
     /// trailing response metadata. If you don't need these then consider using
     /// the ``SimpleServiceProtocol``. If you need fine grained control over your RPCs then
     /// use ``StreamingServiceProtocol``.
-    package protocol ServiceProtocol: Souk_Catalog_V1_CatalogService.StreamingServiceProtocol {
+    public protocol ServiceProtocol: Souk_Catalog_V1_CatalogService.StreamingServiceProtocol {
         /// Handle the "ListCategories" method.
         ///
         /// > Source IDL Documentation:
@@ -752,7 +752,7 @@ extension Souk_Catalog_V1_CatalogService {
     /// This is the highest level protocol for the service. The API is the easiest to use but
     /// doesn't provide access to request or response metadata. If you need access to these
     /// then use ``ServiceProtocol`` instead.
-    package protocol SimpleServiceProtocol: Souk_Catalog_V1_CatalogService.ServiceProtocol {
+    public protocol SimpleServiceProtocol: Souk_Catalog_V1_CatalogService.ServiceProtocol {
         /// Handle the "ListCategories" method.
         ///
         /// > Source IDL Documentation:
@@ -996,7 +996,7 @@ extension Souk_Catalog_V1_CatalogService {
 // Default implementation of 'registerMethods(with:)'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Catalog_V1_CatalogService.StreamingServiceProtocol {
-    package func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
+    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
         router.registerHandler(
             forMethod: Souk_Catalog_V1_CatalogService.Method.ListCategories.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_ListCategoriesRequest>(),
@@ -1168,7 +1168,7 @@ extension Souk_Catalog_V1_CatalogService.StreamingServiceProtocol {
 // Default implementation of streaming methods from 'StreamingServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
-    package func listCategories(
+    public func listCategories(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ListCategoriesRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_ListCategoriesResponse> {
@@ -1179,7 +1179,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func getProduct(
+    public func getProduct(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_GetProductRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product> {
@@ -1190,7 +1190,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func searchProducts(
+    public func searchProducts(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_SearchProductsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_SearchProductsResponse> {
@@ -1201,7 +1201,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func createCategory(
+    public func createCategory(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_CreateCategoryRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Category> {
@@ -1212,7 +1212,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func createProduct(
+    public func createProduct(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_CreateProductRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product> {
@@ -1223,7 +1223,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func publishProduct(
+    public func publishProduct(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_PublishProductRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product> {
@@ -1234,7 +1234,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func updateProduct(
+    public func updateProduct(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_UpdateProductRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Product> {
@@ -1245,7 +1245,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func importProducts(
+    public func importProducts(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ImportProductsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_ImportProductsResponse> {
@@ -1256,7 +1256,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func setStock(
+    public func setStock(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_SetStockRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_StockLevel> {
@@ -1267,7 +1267,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func getStock(
+    public func getStock(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_GetStockRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_GetStockResponse> {
@@ -1278,7 +1278,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func reserveStock(
+    public func reserveStock(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReserveStockRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation> {
@@ -1289,7 +1289,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func consumeReservation(
+    public func consumeReservation(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReservationRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation> {
@@ -1300,7 +1300,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func releaseReservation(
+    public func releaseReservation(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReservationRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation> {
@@ -1311,7 +1311,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func getCart(
+    public func getCart(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_GetCartRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Cart> {
@@ -1322,7 +1322,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func setCartLine(
+    public func setCartLine(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_SetCartLineRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Cart> {
@@ -1337,7 +1337,7 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
 // Default implementation of methods from 'ServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
-    package func listCategories(
+    public func listCategories(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_ListCategoriesRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_ListCategoriesResponse> {
@@ -1350,7 +1350,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func getProduct(
+    public func getProduct(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_GetProductRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Product> {
@@ -1363,7 +1363,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func searchProducts(
+    public func searchProducts(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_SearchProductsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_SearchProductsResponse> {
@@ -1376,7 +1376,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func createCategory(
+    public func createCategory(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_CreateCategoryRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Category> {
@@ -1389,7 +1389,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func createProduct(
+    public func createProduct(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_CreateProductRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Product> {
@@ -1402,7 +1402,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func publishProduct(
+    public func publishProduct(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_PublishProductRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Product> {
@@ -1415,7 +1415,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func updateProduct(
+    public func updateProduct(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_UpdateProductRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Product> {
@@ -1428,7 +1428,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func importProducts(
+    public func importProducts(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ImportProductsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_ImportProductsResponse> {
@@ -1441,7 +1441,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func setStock(
+    public func setStock(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_SetStockRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_StockLevel> {
@@ -1454,7 +1454,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func getStock(
+    public func getStock(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_GetStockRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_GetStockResponse> {
@@ -1467,7 +1467,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func reserveStock(
+    public func reserveStock(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReserveStockRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation> {
@@ -1480,7 +1480,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func consumeReservation(
+    public func consumeReservation(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReservationRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation> {
@@ -1493,7 +1493,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func releaseReservation(
+    public func releaseReservation(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReservationRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation> {
@@ -1506,7 +1506,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func getCart(
+    public func getCart(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_GetCartRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Cart> {
@@ -1519,7 +1519,7 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
         )
     }
 
-    package func setCartLine(
+    public func setCartLine(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_SetCartLineRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Cart> {
@@ -1541,7 +1541,7 @@ extension Souk_Catalog_V1_CatalogService {
     ///
     /// You don't need to implement this protocol directly, use the generated
     /// implementation, ``Client``.
-    package protocol ClientProtocol: Sendable {
+    public protocol ClientProtocol: Sendable {
         /// Call the "ListCategories" method.
         ///
         /// > Source IDL Documentation:
@@ -1861,14 +1861,14 @@ extension Souk_Catalog_V1_CatalogService {
     /// The ``Client`` provides an implementation of ``ClientProtocol`` which wraps
     /// a `GRPCCore.GRPCCClient`. The underlying `GRPCClient` provides the long-lived
     /// means of communication with the remote peer.
-    package struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
+    public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
         private let client: GRPCCore.GRPCClient<Transport>
 
         /// Creates a new client wrapping the provided `GRPCCore.GRPCClient`.
         ///
         /// - Parameters:
         ///   - client: A `GRPCCore.GRPCClient` providing a communication channel to the service.
-        package init(wrapping client: GRPCCore.GRPCClient<Transport>) {
+        public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
             self.client = client
         }
 
@@ -1887,7 +1887,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func listCategories<Result>(
+        public func listCategories<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_ListCategoriesRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ListCategoriesRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_ListCategoriesResponse>,
@@ -1917,7 +1917,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func getProduct<Result>(
+        public func getProduct<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetProductRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_GetProductRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Product>,
@@ -1947,7 +1947,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func searchProducts<Result>(
+        public func searchProducts<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_SearchProductsRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_SearchProductsRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_SearchProductsResponse>,
@@ -1981,7 +1981,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func createCategory<Result>(
+        public func createCategory<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_CreateCategoryRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_CreateCategoryRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Category>,
@@ -2011,7 +2011,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func createProduct<Result>(
+        public func createProduct<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_CreateProductRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_CreateProductRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Product>,
@@ -2041,7 +2041,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func publishProduct<Result>(
+        public func publishProduct<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_PublishProductRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_PublishProductRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Product>,
@@ -2071,7 +2071,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func updateProduct<Result>(
+        public func updateProduct<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateProductRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_UpdateProductRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Product>,
@@ -2105,7 +2105,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func importProducts<Result>(
+        public func importProducts<Result>(
             request: GRPCCore.StreamingClientRequest<Souk_Catalog_V1_ImportProductsRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ImportProductsRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_ImportProductsResponse>,
@@ -2139,7 +2139,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func setStock<Result>(
+        public func setStock<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetStockRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_SetStockRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_StockLevel>,
@@ -2169,7 +2169,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func getStock<Result>(
+        public func getStock<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetStockRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_GetStockRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_GetStockResponse>,
@@ -2203,7 +2203,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func reserveStock<Result>(
+        public func reserveStock<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReserveStockRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ReserveStockRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
@@ -2237,7 +2237,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func consumeReservation<Result>(
+        public func consumeReservation<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ReservationRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
@@ -2267,7 +2267,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func releaseReservation<Result>(
+        public func releaseReservation<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ReservationRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
@@ -2301,7 +2301,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func getCart<Result>(
+        public func getCart<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetCartRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_GetCartRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Cart>,
@@ -2331,7 +2331,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func setCartLine<Result>(
+        public func setCartLine<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetCartLineRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_SetCartLineRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Cart>,
@@ -2368,7 +2368,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listCategories<Result>(
+    public func listCategories<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_ListCategoriesRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ListCategoriesResponse>) async throws -> Result = { response in
@@ -2393,7 +2393,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getProduct<Result>(
+    public func getProduct<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetProductRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result = { response in
@@ -2418,7 +2418,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func searchProducts<Result>(
+    public func searchProducts<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_SearchProductsRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_SearchProductsResponse>) async throws -> Result = { response in
@@ -2447,7 +2447,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func createCategory<Result>(
+    public func createCategory<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_CreateCategoryRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Category>) async throws -> Result = { response in
@@ -2472,7 +2472,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func createProduct<Result>(
+    public func createProduct<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_CreateProductRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result = { response in
@@ -2497,7 +2497,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func publishProduct<Result>(
+    public func publishProduct<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_PublishProductRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result = { response in
@@ -2522,7 +2522,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func updateProduct<Result>(
+    public func updateProduct<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateProductRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Product>) async throws -> Result = { response in
@@ -2551,7 +2551,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func importProducts<Result>(
+    public func importProducts<Result>(
         request: GRPCCore.StreamingClientRequest<Souk_Catalog_V1_ImportProductsRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ImportProductsResponse>) async throws -> Result = { response in
@@ -2580,7 +2580,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func setStock<Result>(
+    public func setStock<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetStockRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_StockLevel>) async throws -> Result = { response in
@@ -2605,7 +2605,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getStock<Result>(
+    public func getStock<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetStockRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_GetStockResponse>) async throws -> Result = { response in
@@ -2634,7 +2634,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func reserveStock<Result>(
+    public func reserveStock<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReserveStockRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
@@ -2663,7 +2663,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func consumeReservation<Result>(
+    public func consumeReservation<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
@@ -2688,7 +2688,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func releaseReservation<Result>(
+    public func releaseReservation<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_ReservationRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result = { response in
@@ -2717,7 +2717,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getCart<Result>(
+    public func getCart<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetCartRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result = { response in
@@ -2742,7 +2742,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func setCartLine<Result>(
+    public func setCartLine<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_SetCartLineRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Cart>) async throws -> Result = { response in
@@ -2776,7 +2776,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listCategories<Result>(
+    public func listCategories<Result>(
         _ message: Souk_Catalog_V1_ListCategoriesRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2805,7 +2805,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getProduct<Result>(
+    public func getProduct<Result>(
         _ message: Souk_Catalog_V1_GetProductRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2834,7 +2834,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func searchProducts<Result>(
+    public func searchProducts<Result>(
         _ message: Souk_Catalog_V1_SearchProductsRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2867,7 +2867,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func createCategory<Result>(
+    public func createCategory<Result>(
         _ message: Souk_Catalog_V1_CreateCategoryRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2896,7 +2896,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func createProduct<Result>(
+    public func createProduct<Result>(
         _ message: Souk_Catalog_V1_CreateProductRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2925,7 +2925,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func publishProduct<Result>(
+    public func publishProduct<Result>(
         _ message: Souk_Catalog_V1_PublishProductRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2954,7 +2954,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func updateProduct<Result>(
+    public func updateProduct<Result>(
         _ message: Souk_Catalog_V1_UpdateProductRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2988,7 +2988,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func importProducts<Result>(
+    public func importProducts<Result>(
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
         requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Souk_Catalog_V1_ImportProductsRequest>) async throws -> Void,
@@ -3021,7 +3021,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func setStock<Result>(
+    public func setStock<Result>(
         _ message: Souk_Catalog_V1_SetStockRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -3050,7 +3050,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getStock<Result>(
+    public func getStock<Result>(
         _ message: Souk_Catalog_V1_GetStockRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -3083,7 +3083,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func reserveStock<Result>(
+    public func reserveStock<Result>(
         _ message: Souk_Catalog_V1_ReserveStockRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -3116,7 +3116,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func consumeReservation<Result>(
+    public func consumeReservation<Result>(
         _ message: Souk_Catalog_V1_ReservationRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -3145,7 +3145,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func releaseReservation<Result>(
+    public func releaseReservation<Result>(
         _ message: Souk_Catalog_V1_ReservationRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -3178,7 +3178,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getCart<Result>(
+    public func getCart<Result>(
         _ message: Souk_Catalog_V1_GetCartRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -3207,7 +3207,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func setCartLine<Result>(
+    public func setCartLine<Result>(
         _ message: Souk_Catalog_V1_SetCartLineRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,

@@ -11,124 +11,124 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/grpc/grpc-swift
 
-package import GRPCCore
+public import GRPCCore
 internal import GRPCProtobuf
 
 // MARK: - souk.catalog.v1.OrderService
 
 /// Namespace containing generated types for the "souk.catalog.v1.OrderService" service.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
-package enum Souk_Catalog_V1_OrderService: Sendable {
+public enum Souk_Catalog_V1_OrderService: Sendable {
     /// Service descriptor for the "souk.catalog.v1.OrderService" service.
-    package static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService")
+    public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService")
     /// Namespace for method metadata.
-    package enum Method: Sendable {
+    public enum Method: Sendable {
         /// Namespace for "PlaceOrder" metadata.
-        package enum PlaceOrder: Sendable {
+        public enum PlaceOrder: Sendable {
             /// Request type for "PlaceOrder".
-            package typealias Input = Souk_Catalog_V1_PlaceOrderRequest
+            public typealias Input = Souk_Catalog_V1_PlaceOrderRequest
             /// Response type for "PlaceOrder".
-            package typealias Output = Souk_Catalog_V1_Order
+            public typealias Output = Souk_Catalog_V1_Order
             /// Descriptor for "PlaceOrder".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService"),
                 method: "PlaceOrder",
                 type: .unary
             )
         }
         /// Namespace for "ListMyOrders" metadata.
-        package enum ListMyOrders: Sendable {
+        public enum ListMyOrders: Sendable {
             /// Request type for "ListMyOrders".
-            package typealias Input = Souk_Catalog_V1_ListMyOrdersRequest
+            public typealias Input = Souk_Catalog_V1_ListMyOrdersRequest
             /// Response type for "ListMyOrders".
-            package typealias Output = Souk_Catalog_V1_ListOrdersResponse
+            public typealias Output = Souk_Catalog_V1_ListOrdersResponse
             /// Descriptor for "ListMyOrders".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService"),
                 method: "ListMyOrders",
                 type: .unary
             )
         }
         /// Namespace for "CancelMyOrder" metadata.
-        package enum CancelMyOrder: Sendable {
+        public enum CancelMyOrder: Sendable {
             /// Request type for "CancelMyOrder".
-            package typealias Input = Souk_Catalog_V1_CancelMyOrderRequest
+            public typealias Input = Souk_Catalog_V1_CancelMyOrderRequest
             /// Response type for "CancelMyOrder".
-            package typealias Output = Souk_Catalog_V1_Order
+            public typealias Output = Souk_Catalog_V1_Order
             /// Descriptor for "CancelMyOrder".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService"),
                 method: "CancelMyOrder",
                 type: .unary
             )
         }
         /// Namespace for "GetOrder" metadata.
-        package enum GetOrder: Sendable {
+        public enum GetOrder: Sendable {
             /// Request type for "GetOrder".
-            package typealias Input = Souk_Catalog_V1_GetOrderRequest
+            public typealias Input = Souk_Catalog_V1_GetOrderRequest
             /// Response type for "GetOrder".
-            package typealias Output = Souk_Catalog_V1_Order
+            public typealias Output = Souk_Catalog_V1_Order
             /// Descriptor for "GetOrder".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService"),
                 method: "GetOrder",
                 type: .unary
             )
         }
         /// Namespace for "ListOrders" metadata.
-        package enum ListOrders: Sendable {
+        public enum ListOrders: Sendable {
             /// Request type for "ListOrders".
-            package typealias Input = Souk_Catalog_V1_ListOrdersRequest
+            public typealias Input = Souk_Catalog_V1_ListOrdersRequest
             /// Response type for "ListOrders".
-            package typealias Output = Souk_Catalog_V1_ListOrdersResponse
+            public typealias Output = Souk_Catalog_V1_ListOrdersResponse
             /// Descriptor for "ListOrders".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService"),
                 method: "ListOrders",
                 type: .unary
             )
         }
         /// Namespace for "UpdateOrderStatus" metadata.
-        package enum UpdateOrderStatus: Sendable {
+        public enum UpdateOrderStatus: Sendable {
             /// Request type for "UpdateOrderStatus".
-            package typealias Input = Souk_Catalog_V1_UpdateOrderStatusRequest
+            public typealias Input = Souk_Catalog_V1_UpdateOrderStatusRequest
             /// Response type for "UpdateOrderStatus".
-            package typealias Output = Souk_Catalog_V1_Order
+            public typealias Output = Souk_Catalog_V1_Order
             /// Descriptor for "UpdateOrderStatus".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService"),
                 method: "UpdateOrderStatus",
                 type: .unary
             )
         }
         /// Namespace for "WatchOrders" metadata.
-        package enum WatchOrders: Sendable {
+        public enum WatchOrders: Sendable {
             /// Request type for "WatchOrders".
-            package typealias Input = Souk_Catalog_V1_WatchOrdersRequest
+            public typealias Input = Souk_Catalog_V1_WatchOrdersRequest
             /// Response type for "WatchOrders".
-            package typealias Output = Souk_Catalog_V1_OrderUpdate
+            public typealias Output = Souk_Catalog_V1_OrderUpdate
             /// Descriptor for "WatchOrders".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService"),
                 method: "WatchOrders",
                 type: .serverStreaming
             )
         }
         /// Namespace for "StreamEvents" metadata.
-        package enum StreamEvents: Sendable {
+        public enum StreamEvents: Sendable {
             /// Request type for "StreamEvents".
-            package typealias Input = Souk_Catalog_V1_StreamEventsRequest
+            public typealias Input = Souk_Catalog_V1_StreamEventsRequest
             /// Response type for "StreamEvents".
-            package typealias Output = Souk_Catalog_V1_DomainEvent
+            public typealias Output = Souk_Catalog_V1_DomainEvent
             /// Descriptor for "StreamEvents".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService"),
                 method: "StreamEvents",
                 type: .serverStreaming
             )
         }
         /// Descriptors for all methods in the "souk.catalog.v1.OrderService" service.
-        package static let descriptors: [GRPCCore.MethodDescriptor] = [
+        public static let descriptors: [GRPCCore.MethodDescriptor] = [
             PlaceOrder.descriptor,
             ListMyOrders.descriptor,
             CancelMyOrder.descriptor,
@@ -144,7 +144,7 @@ package enum Souk_Catalog_V1_OrderService: Sendable {
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension GRPCCore.ServiceDescriptor {
     /// Service descriptor for the "souk.catalog.v1.OrderService" service.
-    package static let souk_catalog_v1_OrderService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService")
+    public static let souk_catalog_v1_OrderService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.OrderService")
 }
 
 // MARK: souk.catalog.v1.OrderService (server)
@@ -162,7 +162,7 @@ extension Souk_Catalog_V1_OrderService {
     ///
     /// Where possible, prefer using the stricter, less-verbose ``ServiceProtocol``
     /// or ``SimpleServiceProtocol`` instead.
-    package protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
         /// Handle the "PlaceOrder" method.
         ///
         /// > Source IDL Documentation:
@@ -307,7 +307,7 @@ extension Souk_Catalog_V1_OrderService {
     /// trailing response metadata. If you don't need these then consider using
     /// the ``SimpleServiceProtocol``. If you need fine grained control over your RPCs then
     /// use ``StreamingServiceProtocol``.
-    package protocol ServiceProtocol: Souk_Catalog_V1_OrderService.StreamingServiceProtocol {
+    public protocol ServiceProtocol: Souk_Catalog_V1_OrderService.StreamingServiceProtocol {
         /// Handle the "PlaceOrder" method.
         ///
         /// > Source IDL Documentation:
@@ -450,7 +450,7 @@ extension Souk_Catalog_V1_OrderService {
     /// This is the highest level protocol for the service. The API is the easiest to use but
     /// doesn't provide access to request or response metadata. If you need access to these
     /// then use ``ServiceProtocol`` instead.
-    package protocol SimpleServiceProtocol: Souk_Catalog_V1_OrderService.ServiceProtocol {
+    public protocol SimpleServiceProtocol: Souk_Catalog_V1_OrderService.ServiceProtocol {
         /// Handle the "PlaceOrder" method.
         ///
         /// > Source IDL Documentation:
@@ -594,7 +594,7 @@ extension Souk_Catalog_V1_OrderService {
 // Default implementation of 'registerMethods(with:)'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Catalog_V1_OrderService.StreamingServiceProtocol {
-    package func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
+    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
         router.registerHandler(
             forMethod: Souk_Catalog_V1_OrderService.Method.PlaceOrder.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_PlaceOrderRequest>(),
@@ -689,7 +689,7 @@ extension Souk_Catalog_V1_OrderService.StreamingServiceProtocol {
 // Default implementation of streaming methods from 'StreamingServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Catalog_V1_OrderService.ServiceProtocol {
-    package func placeOrder(
+    public func placeOrder(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_PlaceOrderRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Order> {
@@ -700,7 +700,7 @@ extension Souk_Catalog_V1_OrderService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func listMyOrders(
+    public func listMyOrders(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ListMyOrdersRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_ListOrdersResponse> {
@@ -711,7 +711,7 @@ extension Souk_Catalog_V1_OrderService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func cancelMyOrder(
+    public func cancelMyOrder(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_CancelMyOrderRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Order> {
@@ -722,7 +722,7 @@ extension Souk_Catalog_V1_OrderService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func getOrder(
+    public func getOrder(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_GetOrderRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Order> {
@@ -733,7 +733,7 @@ extension Souk_Catalog_V1_OrderService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func listOrders(
+    public func listOrders(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ListOrdersRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_ListOrdersResponse> {
@@ -744,7 +744,7 @@ extension Souk_Catalog_V1_OrderService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func updateOrderStatus(
+    public func updateOrderStatus(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_UpdateOrderStatusRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Order> {
@@ -755,7 +755,7 @@ extension Souk_Catalog_V1_OrderService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func watchOrders(
+    public func watchOrders(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_WatchOrdersRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_OrderUpdate> {
@@ -766,7 +766,7 @@ extension Souk_Catalog_V1_OrderService.ServiceProtocol {
         return response
     }
 
-    package func streamEvents(
+    public func streamEvents(
         request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_StreamEventsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_DomainEvent> {
@@ -781,7 +781,7 @@ extension Souk_Catalog_V1_OrderService.ServiceProtocol {
 // Default implementation of methods from 'ServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Catalog_V1_OrderService.SimpleServiceProtocol {
-    package func placeOrder(
+    public func placeOrder(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_PlaceOrderRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Order> {
@@ -794,7 +794,7 @@ extension Souk_Catalog_V1_OrderService.SimpleServiceProtocol {
         )
     }
 
-    package func listMyOrders(
+    public func listMyOrders(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_ListMyOrdersRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_ListOrdersResponse> {
@@ -807,7 +807,7 @@ extension Souk_Catalog_V1_OrderService.SimpleServiceProtocol {
         )
     }
 
-    package func cancelMyOrder(
+    public func cancelMyOrder(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_CancelMyOrderRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Order> {
@@ -820,7 +820,7 @@ extension Souk_Catalog_V1_OrderService.SimpleServiceProtocol {
         )
     }
 
-    package func getOrder(
+    public func getOrder(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_GetOrderRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Order> {
@@ -833,7 +833,7 @@ extension Souk_Catalog_V1_OrderService.SimpleServiceProtocol {
         )
     }
 
-    package func listOrders(
+    public func listOrders(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_ListOrdersRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_ListOrdersResponse> {
@@ -846,7 +846,7 @@ extension Souk_Catalog_V1_OrderService.SimpleServiceProtocol {
         )
     }
 
-    package func updateOrderStatus(
+    public func updateOrderStatus(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_UpdateOrderStatusRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Order> {
@@ -859,7 +859,7 @@ extension Souk_Catalog_V1_OrderService.SimpleServiceProtocol {
         )
     }
 
-    package func watchOrders(
+    public func watchOrders(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_WatchOrdersRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_OrderUpdate> {
@@ -876,7 +876,7 @@ extension Souk_Catalog_V1_OrderService.SimpleServiceProtocol {
         )
     }
 
-    package func streamEvents(
+    public func streamEvents(
         request: GRPCCore.ServerRequest<Souk_Catalog_V1_StreamEventsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_DomainEvent> {
@@ -902,7 +902,7 @@ extension Souk_Catalog_V1_OrderService {
     ///
     /// You don't need to implement this protocol directly, use the generated
     /// implementation, ``Client``.
-    package protocol ClientProtocol: Sendable {
+    public protocol ClientProtocol: Sendable {
         /// Call the "PlaceOrder" method.
         ///
         /// > Source IDL Documentation:
@@ -1085,14 +1085,14 @@ extension Souk_Catalog_V1_OrderService {
     /// The ``Client`` provides an implementation of ``ClientProtocol`` which wraps
     /// a `GRPCCore.GRPCCClient`. The underlying `GRPCClient` provides the long-lived
     /// means of communication with the remote peer.
-    package struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
+    public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
         private let client: GRPCCore.GRPCClient<Transport>
 
         /// Creates a new client wrapping the provided `GRPCCore.GRPCClient`.
         ///
         /// - Parameters:
         ///   - client: A `GRPCCore.GRPCClient` providing a communication channel to the service.
-        package init(wrapping client: GRPCCore.GRPCClient<Transport>) {
+        public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
             self.client = client
         }
 
@@ -1111,7 +1111,7 @@ extension Souk_Catalog_V1_OrderService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func placeOrder<Result>(
+        public func placeOrder<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_PlaceOrderRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_PlaceOrderRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Order>,
@@ -1141,7 +1141,7 @@ extension Souk_Catalog_V1_OrderService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func listMyOrders<Result>(
+        public func listMyOrders<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_ListMyOrdersRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ListMyOrdersRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_ListOrdersResponse>,
@@ -1175,7 +1175,7 @@ extension Souk_Catalog_V1_OrderService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func cancelMyOrder<Result>(
+        public func cancelMyOrder<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_CancelMyOrderRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_CancelMyOrderRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Order>,
@@ -1209,7 +1209,7 @@ extension Souk_Catalog_V1_OrderService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func getOrder<Result>(
+        public func getOrder<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetOrderRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_GetOrderRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Order>,
@@ -1243,7 +1243,7 @@ extension Souk_Catalog_V1_OrderService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func listOrders<Result>(
+        public func listOrders<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_ListOrdersRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ListOrdersRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_ListOrdersResponse>,
@@ -1273,7 +1273,7 @@ extension Souk_Catalog_V1_OrderService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func updateOrderStatus<Result>(
+        public func updateOrderStatus<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateOrderStatusRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_UpdateOrderStatusRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Order>,
@@ -1307,7 +1307,7 @@ extension Souk_Catalog_V1_OrderService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func watchOrders<Result>(
+        public func watchOrders<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_WatchOrdersRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_WatchOrdersRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_OrderUpdate>,
@@ -1339,7 +1339,7 @@ extension Souk_Catalog_V1_OrderService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func streamEvents<Result>(
+        public func streamEvents<Result>(
             request: GRPCCore.ClientRequest<Souk_Catalog_V1_StreamEventsRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_StreamEventsRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_DomainEvent>,
@@ -1374,7 +1374,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func placeOrder<Result>(
+    public func placeOrder<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_PlaceOrderRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Order>) async throws -> Result = { response in
@@ -1399,7 +1399,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listMyOrders<Result>(
+    public func listMyOrders<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_ListMyOrdersRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ListOrdersResponse>) async throws -> Result = { response in
@@ -1428,7 +1428,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func cancelMyOrder<Result>(
+    public func cancelMyOrder<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_CancelMyOrderRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Order>) async throws -> Result = { response in
@@ -1457,7 +1457,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getOrder<Result>(
+    public func getOrder<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_GetOrderRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Order>) async throws -> Result = { response in
@@ -1486,7 +1486,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listOrders<Result>(
+    public func listOrders<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_ListOrdersRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ListOrdersResponse>) async throws -> Result = { response in
@@ -1511,7 +1511,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func updateOrderStatus<Result>(
+    public func updateOrderStatus<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateOrderStatusRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Order>) async throws -> Result = { response in
@@ -1540,7 +1540,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func watchOrders<Result>(
+    public func watchOrders<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_WatchOrdersRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Souk_Catalog_V1_OrderUpdate>) async throws -> Result
@@ -1567,7 +1567,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func streamEvents<Result>(
+    public func streamEvents<Result>(
         request: GRPCCore.ClientRequest<Souk_Catalog_V1_StreamEventsRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Souk_Catalog_V1_DomainEvent>) async throws -> Result
@@ -1599,7 +1599,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func placeOrder<Result>(
+    public func placeOrder<Result>(
         _ message: Souk_Catalog_V1_PlaceOrderRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -1628,7 +1628,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listMyOrders<Result>(
+    public func listMyOrders<Result>(
         _ message: Souk_Catalog_V1_ListMyOrdersRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -1661,7 +1661,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func cancelMyOrder<Result>(
+    public func cancelMyOrder<Result>(
         _ message: Souk_Catalog_V1_CancelMyOrderRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -1694,7 +1694,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getOrder<Result>(
+    public func getOrder<Result>(
         _ message: Souk_Catalog_V1_GetOrderRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -1727,7 +1727,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listOrders<Result>(
+    public func listOrders<Result>(
         _ message: Souk_Catalog_V1_ListOrdersRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -1756,7 +1756,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func updateOrderStatus<Result>(
+    public func updateOrderStatus<Result>(
         _ message: Souk_Catalog_V1_UpdateOrderStatusRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -1789,7 +1789,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func watchOrders<Result>(
+    public func watchOrders<Result>(
         _ message: Souk_Catalog_V1_WatchOrdersRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -1820,7 +1820,7 @@ extension Souk_Catalog_V1_OrderService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func streamEvents<Result>(
+    public func streamEvents<Result>(
         _ message: Souk_Catalog_V1_StreamEventsRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,

@@ -11,332 +11,332 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/grpc/grpc-swift
 
-package import GRPCCore
+public import GRPCCore
 internal import GRPCProtobuf
 
 // MARK: - souk.identity.v1.IdentityService
 
 /// Namespace containing generated types for the "souk.identity.v1.IdentityService" service.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
-package enum Souk_Identity_V1_IdentityService: Sendable {
+public enum Souk_Identity_V1_IdentityService: Sendable {
     /// Service descriptor for the "souk.identity.v1.IdentityService" service.
-    package static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService")
+    public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService")
     /// Namespace for method metadata.
-    package enum Method: Sendable {
+    public enum Method: Sendable {
         /// Namespace for "SignUp" metadata.
-        package enum SignUp: Sendable {
+        public enum SignUp: Sendable {
             /// Request type for "SignUp".
-            package typealias Input = Souk_Identity_V1_SignUpRequest
+            public typealias Input = Souk_Identity_V1_SignUpRequest
             /// Response type for "SignUp".
-            package typealias Output = Souk_Identity_V1_SignUpResponse
+            public typealias Output = Souk_Identity_V1_SignUpResponse
             /// Descriptor for "SignUp".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "SignUp",
                 type: .unary
             )
         }
         /// Namespace for "Login" metadata.
-        package enum Login: Sendable {
+        public enum Login: Sendable {
             /// Request type for "Login".
-            package typealias Input = Souk_Identity_V1_LoginRequest
+            public typealias Input = Souk_Identity_V1_LoginRequest
             /// Response type for "Login".
-            package typealias Output = Souk_Identity_V1_LoginResponse
+            public typealias Output = Souk_Identity_V1_LoginResponse
             /// Descriptor for "Login".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "Login",
                 type: .unary
             )
         }
         /// Namespace for "Refresh" metadata.
-        package enum Refresh: Sendable {
+        public enum Refresh: Sendable {
             /// Request type for "Refresh".
-            package typealias Input = Souk_Identity_V1_RefreshRequest
+            public typealias Input = Souk_Identity_V1_RefreshRequest
             /// Response type for "Refresh".
-            package typealias Output = Souk_Identity_V1_RefreshResponse
+            public typealias Output = Souk_Identity_V1_RefreshResponse
             /// Descriptor for "Refresh".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "Refresh",
                 type: .unary
             )
         }
         /// Namespace for "ClientCredentials" metadata.
-        package enum ClientCredentials: Sendable {
+        public enum ClientCredentials: Sendable {
             /// Request type for "ClientCredentials".
-            package typealias Input = Souk_Identity_V1_ClientCredentialsRequest
+            public typealias Input = Souk_Identity_V1_ClientCredentialsRequest
             /// Response type for "ClientCredentials".
-            package typealias Output = Souk_Identity_V1_ClientCredentialsResponse
+            public typealias Output = Souk_Identity_V1_ClientCredentialsResponse
             /// Descriptor for "ClientCredentials".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "ClientCredentials",
                 type: .unary
             )
         }
         /// Namespace for "GetJwks" metadata.
-        package enum GetJwks: Sendable {
+        public enum GetJwks: Sendable {
             /// Request type for "GetJwks".
-            package typealias Input = Souk_Identity_V1_GetJwksRequest
+            public typealias Input = Souk_Identity_V1_GetJwksRequest
             /// Response type for "GetJwks".
-            package typealias Output = Souk_Identity_V1_GetJwksResponse
+            public typealias Output = Souk_Identity_V1_GetJwksResponse
             /// Descriptor for "GetJwks".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "GetJwks",
                 type: .unary
             )
         }
         /// Namespace for "BeginExternalSignIn" metadata.
-        package enum BeginExternalSignIn: Sendable {
+        public enum BeginExternalSignIn: Sendable {
             /// Request type for "BeginExternalSignIn".
-            package typealias Input = Souk_Identity_V1_BeginExternalSignInRequest
+            public typealias Input = Souk_Identity_V1_BeginExternalSignInRequest
             /// Response type for "BeginExternalSignIn".
-            package typealias Output = Souk_Identity_V1_BeginExternalSignInResponse
+            public typealias Output = Souk_Identity_V1_BeginExternalSignInResponse
             /// Descriptor for "BeginExternalSignIn".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "BeginExternalSignIn",
                 type: .unary
             )
         }
         /// Namespace for "CompleteExternalSignIn" metadata.
-        package enum CompleteExternalSignIn: Sendable {
+        public enum CompleteExternalSignIn: Sendable {
             /// Request type for "CompleteExternalSignIn".
-            package typealias Input = Souk_Identity_V1_CompleteExternalSignInRequest
+            public typealias Input = Souk_Identity_V1_CompleteExternalSignInRequest
             /// Response type for "CompleteExternalSignIn".
-            package typealias Output = Souk_Identity_V1_LoginResponse
+            public typealias Output = Souk_Identity_V1_LoginResponse
             /// Descriptor for "CompleteExternalSignIn".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "CompleteExternalSignIn",
                 type: .unary
             )
         }
         /// Namespace for "Logout" metadata.
-        package enum Logout: Sendable {
+        public enum Logout: Sendable {
             /// Request type for "Logout".
-            package typealias Input = Souk_Identity_V1_LogoutRequest
+            public typealias Input = Souk_Identity_V1_LogoutRequest
             /// Response type for "Logout".
-            package typealias Output = Souk_Identity_V1_LogoutResponse
+            public typealias Output = Souk_Identity_V1_LogoutResponse
             /// Descriptor for "Logout".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "Logout",
                 type: .unary
             )
         }
         /// Namespace for "GetMyAccount" metadata.
-        package enum GetMyAccount: Sendable {
+        public enum GetMyAccount: Sendable {
             /// Request type for "GetMyAccount".
-            package typealias Input = Souk_Identity_V1_GetMyAccountRequest
+            public typealias Input = Souk_Identity_V1_GetMyAccountRequest
             /// Response type for "GetMyAccount".
-            package typealias Output = Souk_Identity_V1_AccountResponse
+            public typealias Output = Souk_Identity_V1_AccountResponse
             /// Descriptor for "GetMyAccount".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "GetMyAccount",
                 type: .unary
             )
         }
         /// Namespace for "UpdateMyProfile" metadata.
-        package enum UpdateMyProfile: Sendable {
+        public enum UpdateMyProfile: Sendable {
             /// Request type for "UpdateMyProfile".
-            package typealias Input = Souk_Identity_V1_UpdateMyProfileRequest
+            public typealias Input = Souk_Identity_V1_UpdateMyProfileRequest
             /// Response type for "UpdateMyProfile".
-            package typealias Output = Souk_Identity_V1_AccountResponse
+            public typealias Output = Souk_Identity_V1_AccountResponse
             /// Descriptor for "UpdateMyProfile".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "UpdateMyProfile",
                 type: .unary
             )
         }
         /// Namespace for "ListMySessions" metadata.
-        package enum ListMySessions: Sendable {
+        public enum ListMySessions: Sendable {
             /// Request type for "ListMySessions".
-            package typealias Input = Souk_Identity_V1_ListMySessionsRequest
+            public typealias Input = Souk_Identity_V1_ListMySessionsRequest
             /// Response type for "ListMySessions".
-            package typealias Output = Souk_Identity_V1_ListMySessionsResponse
+            public typealias Output = Souk_Identity_V1_ListMySessionsResponse
             /// Descriptor for "ListMySessions".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "ListMySessions",
                 type: .unary
             )
         }
         /// Namespace for "RevokeMySession" metadata.
-        package enum RevokeMySession: Sendable {
+        public enum RevokeMySession: Sendable {
             /// Request type for "RevokeMySession".
-            package typealias Input = Souk_Identity_V1_RevokeMySessionRequest
+            public typealias Input = Souk_Identity_V1_RevokeMySessionRequest
             /// Response type for "RevokeMySession".
-            package typealias Output = Souk_Identity_V1_RevokeMySessionResponse
+            public typealias Output = Souk_Identity_V1_RevokeMySessionResponse
             /// Descriptor for "RevokeMySession".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "RevokeMySession",
                 type: .unary
             )
         }
         /// Namespace for "ChangePassword" metadata.
-        package enum ChangePassword: Sendable {
+        public enum ChangePassword: Sendable {
             /// Request type for "ChangePassword".
-            package typealias Input = Souk_Identity_V1_ChangePasswordRequest
+            public typealias Input = Souk_Identity_V1_ChangePasswordRequest
             /// Response type for "ChangePassword".
-            package typealias Output = Souk_Identity_V1_ChangePasswordResponse
+            public typealias Output = Souk_Identity_V1_ChangePasswordResponse
             /// Descriptor for "ChangePassword".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "ChangePassword",
                 type: .unary
             )
         }
         /// Namespace for "BeginTotpEnrollment" metadata.
-        package enum BeginTotpEnrollment: Sendable {
+        public enum BeginTotpEnrollment: Sendable {
             /// Request type for "BeginTotpEnrollment".
-            package typealias Input = Souk_Identity_V1_BeginTotpEnrollmentRequest
+            public typealias Input = Souk_Identity_V1_BeginTotpEnrollmentRequest
             /// Response type for "BeginTotpEnrollment".
-            package typealias Output = Souk_Identity_V1_BeginTotpEnrollmentResponse
+            public typealias Output = Souk_Identity_V1_BeginTotpEnrollmentResponse
             /// Descriptor for "BeginTotpEnrollment".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "BeginTotpEnrollment",
                 type: .unary
             )
         }
         /// Namespace for "ConfirmTotpEnrollment" metadata.
-        package enum ConfirmTotpEnrollment: Sendable {
+        public enum ConfirmTotpEnrollment: Sendable {
             /// Request type for "ConfirmTotpEnrollment".
-            package typealias Input = Souk_Identity_V1_ConfirmTotpEnrollmentRequest
+            public typealias Input = Souk_Identity_V1_ConfirmTotpEnrollmentRequest
             /// Response type for "ConfirmTotpEnrollment".
-            package typealias Output = Souk_Identity_V1_ConfirmTotpEnrollmentResponse
+            public typealias Output = Souk_Identity_V1_ConfirmTotpEnrollmentResponse
             /// Descriptor for "ConfirmTotpEnrollment".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "ConfirmTotpEnrollment",
                 type: .unary
             )
         }
         /// Namespace for "DisableTotp" metadata.
-        package enum DisableTotp: Sendable {
+        public enum DisableTotp: Sendable {
             /// Request type for "DisableTotp".
-            package typealias Input = Souk_Identity_V1_DisableTotpRequest
+            public typealias Input = Souk_Identity_V1_DisableTotpRequest
             /// Response type for "DisableTotp".
-            package typealias Output = Souk_Identity_V1_DisableTotpResponse
+            public typealias Output = Souk_Identity_V1_DisableTotpResponse
             /// Descriptor for "DisableTotp".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "DisableTotp",
                 type: .unary
             )
         }
         /// Namespace for "GetAccount" metadata.
-        package enum GetAccount: Sendable {
+        public enum GetAccount: Sendable {
             /// Request type for "GetAccount".
-            package typealias Input = Souk_Identity_V1_GetAccountRequest
+            public typealias Input = Souk_Identity_V1_GetAccountRequest
             /// Response type for "GetAccount".
-            package typealias Output = Souk_Identity_V1_AccountResponse
+            public typealias Output = Souk_Identity_V1_AccountResponse
             /// Descriptor for "GetAccount".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "GetAccount",
                 type: .unary
             )
         }
         /// Namespace for "ListAccounts" metadata.
-        package enum ListAccounts: Sendable {
+        public enum ListAccounts: Sendable {
             /// Request type for "ListAccounts".
-            package typealias Input = Souk_Identity_V1_ListAccountsRequest
+            public typealias Input = Souk_Identity_V1_ListAccountsRequest
             /// Response type for "ListAccounts".
-            package typealias Output = Souk_Identity_V1_ListAccountsResponse
+            public typealias Output = Souk_Identity_V1_ListAccountsResponse
             /// Descriptor for "ListAccounts".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "ListAccounts",
                 type: .unary
             )
         }
         /// Namespace for "CreateAccount" metadata.
-        package enum CreateAccount: Sendable {
+        public enum CreateAccount: Sendable {
             /// Request type for "CreateAccount".
-            package typealias Input = Souk_Identity_V1_CreateAccountRequest
+            public typealias Input = Souk_Identity_V1_CreateAccountRequest
             /// Response type for "CreateAccount".
-            package typealias Output = Souk_Identity_V1_CreateAccountResponse
+            public typealias Output = Souk_Identity_V1_CreateAccountResponse
             /// Descriptor for "CreateAccount".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "CreateAccount",
                 type: .unary
             )
         }
         /// Namespace for "SetAccountDisabled" metadata.
-        package enum SetAccountDisabled: Sendable {
+        public enum SetAccountDisabled: Sendable {
             /// Request type for "SetAccountDisabled".
-            package typealias Input = Souk_Identity_V1_SetAccountDisabledRequest
+            public typealias Input = Souk_Identity_V1_SetAccountDisabledRequest
             /// Response type for "SetAccountDisabled".
-            package typealias Output = Souk_Identity_V1_AccountResponse
+            public typealias Output = Souk_Identity_V1_AccountResponse
             /// Descriptor for "SetAccountDisabled".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "SetAccountDisabled",
                 type: .unary
             )
         }
         /// Namespace for "SetRoles" metadata.
-        package enum SetRoles: Sendable {
+        public enum SetRoles: Sendable {
             /// Request type for "SetRoles".
-            package typealias Input = Souk_Identity_V1_SetRolesRequest
+            public typealias Input = Souk_Identity_V1_SetRolesRequest
             /// Response type for "SetRoles".
-            package typealias Output = Souk_Identity_V1_AccountResponse
+            public typealias Output = Souk_Identity_V1_AccountResponse
             /// Descriptor for "SetRoles".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "SetRoles",
                 type: .unary
             )
         }
         /// Namespace for "RotateSigningKey" metadata.
-        package enum RotateSigningKey: Sendable {
+        public enum RotateSigningKey: Sendable {
             /// Request type for "RotateSigningKey".
-            package typealias Input = Souk_Identity_V1_RotateSigningKeyRequest
+            public typealias Input = Souk_Identity_V1_RotateSigningKeyRequest
             /// Response type for "RotateSigningKey".
-            package typealias Output = Souk_Identity_V1_RotateSigningKeyResponse
+            public typealias Output = Souk_Identity_V1_RotateSigningKeyResponse
             /// Descriptor for "RotateSigningKey".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "RotateSigningKey",
                 type: .unary
             )
         }
         /// Namespace for "CreateServiceAccount" metadata.
-        package enum CreateServiceAccount: Sendable {
+        public enum CreateServiceAccount: Sendable {
             /// Request type for "CreateServiceAccount".
-            package typealias Input = Souk_Identity_V1_CreateServiceAccountRequest
+            public typealias Input = Souk_Identity_V1_CreateServiceAccountRequest
             /// Response type for "CreateServiceAccount".
-            package typealias Output = Souk_Identity_V1_CreateServiceAccountResponse
+            public typealias Output = Souk_Identity_V1_CreateServiceAccountResponse
             /// Descriptor for "CreateServiceAccount".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "CreateServiceAccount",
                 type: .unary
             )
         }
         /// Namespace for "ListAuditEvents" metadata.
-        package enum ListAuditEvents: Sendable {
+        public enum ListAuditEvents: Sendable {
             /// Request type for "ListAuditEvents".
-            package typealias Input = Souk_Identity_V1_ListAuditEventsRequest
+            public typealias Input = Souk_Identity_V1_ListAuditEventsRequest
             /// Response type for "ListAuditEvents".
-            package typealias Output = Souk_Identity_V1_ListAuditEventsResponse
+            public typealias Output = Souk_Identity_V1_ListAuditEventsResponse
             /// Descriptor for "ListAuditEvents".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService"),
                 method: "ListAuditEvents",
                 type: .unary
             )
         }
         /// Descriptors for all methods in the "souk.identity.v1.IdentityService" service.
-        package static let descriptors: [GRPCCore.MethodDescriptor] = [
+        public static let descriptors: [GRPCCore.MethodDescriptor] = [
             SignUp.descriptor,
             Login.descriptor,
             Refresh.descriptor,
@@ -368,7 +368,7 @@ package enum Souk_Identity_V1_IdentityService: Sendable {
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension GRPCCore.ServiceDescriptor {
     /// Service descriptor for the "souk.identity.v1.IdentityService" service.
-    package static let souk_identity_v1_IdentityService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService")
+    public static let souk_identity_v1_IdentityService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.identity.v1.IdentityService")
 }
 
 // MARK: souk.identity.v1.IdentityService (server)
@@ -386,7 +386,7 @@ extension Souk_Identity_V1_IdentityService {
     ///
     /// Where possible, prefer using the stricter, less-verbose ``ServiceProtocol``
     /// or ``SimpleServiceProtocol`` instead.
-    package protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
         /// Handle the "SignUp" method.
         ///
         /// > Source IDL Documentation:
@@ -747,7 +747,7 @@ extension Souk_Identity_V1_IdentityService {
     /// trailing response metadata. If you don't need these then consider using
     /// the ``SimpleServiceProtocol``. If you need fine grained control over your RPCs then
     /// use ``StreamingServiceProtocol``.
-    package protocol ServiceProtocol: Souk_Identity_V1_IdentityService.StreamingServiceProtocol {
+    public protocol ServiceProtocol: Souk_Identity_V1_IdentityService.StreamingServiceProtocol {
         /// Handle the "SignUp" method.
         ///
         /// > Source IDL Documentation:
@@ -1106,7 +1106,7 @@ extension Souk_Identity_V1_IdentityService {
     /// This is the highest level protocol for the service. The API is the easiest to use but
     /// doesn't provide access to request or response metadata. If you need access to these
     /// then use ``ServiceProtocol`` instead.
-    package protocol SimpleServiceProtocol: Souk_Identity_V1_IdentityService.ServiceProtocol {
+    public protocol SimpleServiceProtocol: Souk_Identity_V1_IdentityService.ServiceProtocol {
         /// Handle the "SignUp" method.
         ///
         /// > Source IDL Documentation:
@@ -1464,7 +1464,7 @@ extension Souk_Identity_V1_IdentityService {
 // Default implementation of 'registerMethods(with:)'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Identity_V1_IdentityService.StreamingServiceProtocol {
-    package func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
+    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
         router.registerHandler(
             forMethod: Souk_Identity_V1_IdentityService.Method.SignUp.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Identity_V1_SignUpRequest>(),
@@ -1735,7 +1735,7 @@ extension Souk_Identity_V1_IdentityService.StreamingServiceProtocol {
 // Default implementation of streaming methods from 'StreamingServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Identity_V1_IdentityService.ServiceProtocol {
-    package func signUp(
+    public func signUp(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_SignUpRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_SignUpResponse> {
@@ -1746,7 +1746,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func login(
+    public func login(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_LoginRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_LoginResponse> {
@@ -1757,7 +1757,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func refresh(
+    public func refresh(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_RefreshRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_RefreshResponse> {
@@ -1768,7 +1768,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func clientCredentials(
+    public func clientCredentials(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_ClientCredentialsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_ClientCredentialsResponse> {
@@ -1779,7 +1779,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func getJwks(
+    public func getJwks(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_GetJwksRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_GetJwksResponse> {
@@ -1790,7 +1790,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func beginExternalSignIn(
+    public func beginExternalSignIn(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_BeginExternalSignInResponse> {
@@ -1801,7 +1801,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func completeExternalSignIn(
+    public func completeExternalSignIn(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_LoginResponse> {
@@ -1812,7 +1812,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func logout(
+    public func logout(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_LogoutRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_LogoutResponse> {
@@ -1823,7 +1823,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func getMyAccount(
+    public func getMyAccount(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_GetMyAccountRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -1834,7 +1834,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func updateMyProfile(
+    public func updateMyProfile(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_UpdateMyProfileRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -1845,7 +1845,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func listMySessions(
+    public func listMySessions(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_ListMySessionsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_ListMySessionsResponse> {
@@ -1856,7 +1856,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func revokeMySession(
+    public func revokeMySession(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_RevokeMySessionRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_RevokeMySessionResponse> {
@@ -1867,7 +1867,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func changePassword(
+    public func changePassword(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_ChangePasswordRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_ChangePasswordResponse> {
@@ -1878,7 +1878,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func beginTotpEnrollment(
+    public func beginTotpEnrollment(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_BeginTotpEnrollmentRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_BeginTotpEnrollmentResponse> {
@@ -1889,7 +1889,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func confirmTotpEnrollment(
+    public func confirmTotpEnrollment(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_ConfirmTotpEnrollmentRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_ConfirmTotpEnrollmentResponse> {
@@ -1900,7 +1900,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func disableTotp(
+    public func disableTotp(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_DisableTotpRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_DisableTotpResponse> {
@@ -1911,7 +1911,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func getAccount(
+    public func getAccount(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_GetAccountRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -1922,7 +1922,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func listAccounts(
+    public func listAccounts(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_ListAccountsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_ListAccountsResponse> {
@@ -1933,7 +1933,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func createAccount(
+    public func createAccount(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_CreateAccountRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_CreateAccountResponse> {
@@ -1944,7 +1944,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func setAccountDisabled(
+    public func setAccountDisabled(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_SetAccountDisabledRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -1955,7 +1955,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func setRoles(
+    public func setRoles(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_SetRolesRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -1966,7 +1966,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func rotateSigningKey(
+    public func rotateSigningKey(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_RotateSigningKeyRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_RotateSigningKeyResponse> {
@@ -1977,7 +1977,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func createServiceAccount(
+    public func createServiceAccount(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_CreateServiceAccountRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_CreateServiceAccountResponse> {
@@ -1988,7 +1988,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func listAuditEvents(
+    public func listAuditEvents(
         request: GRPCCore.StreamingServerRequest<Souk_Identity_V1_ListAuditEventsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Identity_V1_ListAuditEventsResponse> {
@@ -2003,7 +2003,7 @@ extension Souk_Identity_V1_IdentityService.ServiceProtocol {
 // Default implementation of methods from 'ServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
-    package func signUp(
+    public func signUp(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_SignUpRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_SignUpResponse> {
@@ -2016,7 +2016,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func login(
+    public func login(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_LoginRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_LoginResponse> {
@@ -2029,7 +2029,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func refresh(
+    public func refresh(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_RefreshRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_RefreshResponse> {
@@ -2042,7 +2042,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func clientCredentials(
+    public func clientCredentials(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_ClientCredentialsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_ClientCredentialsResponse> {
@@ -2055,7 +2055,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func getJwks(
+    public func getJwks(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_GetJwksRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_GetJwksResponse> {
@@ -2068,7 +2068,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func beginExternalSignIn(
+    public func beginExternalSignIn(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_BeginExternalSignInResponse> {
@@ -2081,7 +2081,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func completeExternalSignIn(
+    public func completeExternalSignIn(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_LoginResponse> {
@@ -2094,7 +2094,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func logout(
+    public func logout(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_LogoutRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_LogoutResponse> {
@@ -2107,7 +2107,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func getMyAccount(
+    public func getMyAccount(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_GetMyAccountRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -2120,7 +2120,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func updateMyProfile(
+    public func updateMyProfile(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_UpdateMyProfileRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -2133,7 +2133,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func listMySessions(
+    public func listMySessions(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_ListMySessionsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_ListMySessionsResponse> {
@@ -2146,7 +2146,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func revokeMySession(
+    public func revokeMySession(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_RevokeMySessionRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_RevokeMySessionResponse> {
@@ -2159,7 +2159,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func changePassword(
+    public func changePassword(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_ChangePasswordRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_ChangePasswordResponse> {
@@ -2172,7 +2172,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func beginTotpEnrollment(
+    public func beginTotpEnrollment(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_BeginTotpEnrollmentRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_BeginTotpEnrollmentResponse> {
@@ -2185,7 +2185,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func confirmTotpEnrollment(
+    public func confirmTotpEnrollment(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_ConfirmTotpEnrollmentRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_ConfirmTotpEnrollmentResponse> {
@@ -2198,7 +2198,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func disableTotp(
+    public func disableTotp(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_DisableTotpRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_DisableTotpResponse> {
@@ -2211,7 +2211,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func getAccount(
+    public func getAccount(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_GetAccountRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -2224,7 +2224,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func listAccounts(
+    public func listAccounts(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_ListAccountsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_ListAccountsResponse> {
@@ -2237,7 +2237,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func createAccount(
+    public func createAccount(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_CreateAccountRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_CreateAccountResponse> {
@@ -2250,7 +2250,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func setAccountDisabled(
+    public func setAccountDisabled(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_SetAccountDisabledRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -2263,7 +2263,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func setRoles(
+    public func setRoles(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_SetRolesRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_AccountResponse> {
@@ -2276,7 +2276,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func rotateSigningKey(
+    public func rotateSigningKey(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_RotateSigningKeyRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_RotateSigningKeyResponse> {
@@ -2289,7 +2289,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func createServiceAccount(
+    public func createServiceAccount(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_CreateServiceAccountRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_CreateServiceAccountResponse> {
@@ -2302,7 +2302,7 @@ extension Souk_Identity_V1_IdentityService.SimpleServiceProtocol {
         )
     }
 
-    package func listAuditEvents(
+    public func listAuditEvents(
         request: GRPCCore.ServerRequest<Souk_Identity_V1_ListAuditEventsRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Identity_V1_ListAuditEventsResponse> {
@@ -2324,7 +2324,7 @@ extension Souk_Identity_V1_IdentityService {
     ///
     /// You don't need to implement this protocol directly, use the generated
     /// implementation, ``Client``.
-    package protocol ClientProtocol: Sendable {
+    public protocol ClientProtocol: Sendable {
         /// Call the "SignUp" method.
         ///
         /// > Source IDL Documentation:
@@ -2803,14 +2803,14 @@ extension Souk_Identity_V1_IdentityService {
     /// The ``Client`` provides an implementation of ``ClientProtocol`` which wraps
     /// a `GRPCCore.GRPCCClient`. The underlying `GRPCClient` provides the long-lived
     /// means of communication with the remote peer.
-    package struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
+    public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
         private let client: GRPCCore.GRPCClient<Transport>
 
         /// Creates a new client wrapping the provided `GRPCCore.GRPCClient`.
         ///
         /// - Parameters:
         ///   - client: A `GRPCCore.GRPCClient` providing a communication channel to the service.
-        package init(wrapping client: GRPCCore.GRPCClient<Transport>) {
+        public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
             self.client = client
         }
 
@@ -2829,7 +2829,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func signUp<Result>(
+        public func signUp<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_SignUpRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_SignUpRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_SignUpResponse>,
@@ -2859,7 +2859,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func login<Result>(
+        public func login<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_LoginRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_LoginRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_LoginResponse>,
@@ -2889,7 +2889,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func refresh<Result>(
+        public func refresh<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_RefreshRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_RefreshRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_RefreshResponse>,
@@ -2919,7 +2919,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func clientCredentials<Result>(
+        public func clientCredentials<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_ClientCredentialsRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_ClientCredentialsRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_ClientCredentialsResponse>,
@@ -2949,7 +2949,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func getJwks<Result>(
+        public func getJwks<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_GetJwksRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_GetJwksRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_GetJwksResponse>,
@@ -2979,7 +2979,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func beginExternalSignIn<Result>(
+        public func beginExternalSignIn<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_BeginExternalSignInRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_BeginExternalSignInResponse>,
@@ -3009,7 +3009,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func completeExternalSignIn<Result>(
+        public func completeExternalSignIn<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_CompleteExternalSignInRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_LoginResponse>,
@@ -3043,7 +3043,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func logout<Result>(
+        public func logout<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_LogoutRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_LogoutRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_LogoutResponse>,
@@ -3073,7 +3073,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func getMyAccount<Result>(
+        public func getMyAccount<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_GetMyAccountRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_GetMyAccountRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_AccountResponse>,
@@ -3103,7 +3103,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func updateMyProfile<Result>(
+        public func updateMyProfile<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_UpdateMyProfileRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_UpdateMyProfileRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_AccountResponse>,
@@ -3133,7 +3133,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func listMySessions<Result>(
+        public func listMySessions<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_ListMySessionsRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_ListMySessionsRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_ListMySessionsResponse>,
@@ -3163,7 +3163,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func revokeMySession<Result>(
+        public func revokeMySession<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_RevokeMySessionRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_RevokeMySessionRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_RevokeMySessionResponse>,
@@ -3193,7 +3193,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func changePassword<Result>(
+        public func changePassword<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_ChangePasswordRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_ChangePasswordRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_ChangePasswordResponse>,
@@ -3223,7 +3223,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func beginTotpEnrollment<Result>(
+        public func beginTotpEnrollment<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_BeginTotpEnrollmentRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_BeginTotpEnrollmentRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_BeginTotpEnrollmentResponse>,
@@ -3253,7 +3253,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func confirmTotpEnrollment<Result>(
+        public func confirmTotpEnrollment<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_ConfirmTotpEnrollmentRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_ConfirmTotpEnrollmentRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_ConfirmTotpEnrollmentResponse>,
@@ -3283,7 +3283,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func disableTotp<Result>(
+        public func disableTotp<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_DisableTotpRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_DisableTotpRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_DisableTotpResponse>,
@@ -3317,7 +3317,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func getAccount<Result>(
+        public func getAccount<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_GetAccountRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_GetAccountRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_AccountResponse>,
@@ -3347,7 +3347,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func listAccounts<Result>(
+        public func listAccounts<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_ListAccountsRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_ListAccountsRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_ListAccountsResponse>,
@@ -3381,7 +3381,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func createAccount<Result>(
+        public func createAccount<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_CreateAccountRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_CreateAccountRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_CreateAccountResponse>,
@@ -3411,7 +3411,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func setAccountDisabled<Result>(
+        public func setAccountDisabled<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_SetAccountDisabledRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_SetAccountDisabledRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_AccountResponse>,
@@ -3441,7 +3441,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func setRoles<Result>(
+        public func setRoles<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_SetRolesRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_SetRolesRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_AccountResponse>,
@@ -3471,7 +3471,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func rotateSigningKey<Result>(
+        public func rotateSigningKey<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_RotateSigningKeyRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_RotateSigningKeyRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_RotateSigningKeyResponse>,
@@ -3501,7 +3501,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func createServiceAccount<Result>(
+        public func createServiceAccount<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_CreateServiceAccountRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_CreateServiceAccountRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_CreateServiceAccountResponse>,
@@ -3531,7 +3531,7 @@ extension Souk_Identity_V1_IdentityService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func listAuditEvents<Result>(
+        public func listAuditEvents<Result>(
             request: GRPCCore.ClientRequest<Souk_Identity_V1_ListAuditEventsRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Identity_V1_ListAuditEventsRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Identity_V1_ListAuditEventsResponse>,
@@ -3568,7 +3568,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func signUp<Result>(
+    public func signUp<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_SignUpRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_SignUpResponse>) async throws -> Result = { response in
@@ -3593,7 +3593,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func login<Result>(
+    public func login<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_LoginRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_LoginResponse>) async throws -> Result = { response in
@@ -3618,7 +3618,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func refresh<Result>(
+    public func refresh<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_RefreshRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_RefreshResponse>) async throws -> Result = { response in
@@ -3643,7 +3643,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func clientCredentials<Result>(
+    public func clientCredentials<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_ClientCredentialsRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_ClientCredentialsResponse>) async throws -> Result = { response in
@@ -3668,7 +3668,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getJwks<Result>(
+    public func getJwks<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_GetJwksRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_GetJwksResponse>) async throws -> Result = { response in
@@ -3693,7 +3693,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func beginExternalSignIn<Result>(
+    public func beginExternalSignIn<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_BeginExternalSignInRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_BeginExternalSignInResponse>) async throws -> Result = { response in
@@ -3718,7 +3718,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func completeExternalSignIn<Result>(
+    public func completeExternalSignIn<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_CompleteExternalSignInRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_LoginResponse>) async throws -> Result = { response in
@@ -3747,7 +3747,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func logout<Result>(
+    public func logout<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_LogoutRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_LogoutResponse>) async throws -> Result = { response in
@@ -3772,7 +3772,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getMyAccount<Result>(
+    public func getMyAccount<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_GetMyAccountRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_AccountResponse>) async throws -> Result = { response in
@@ -3797,7 +3797,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func updateMyProfile<Result>(
+    public func updateMyProfile<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_UpdateMyProfileRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_AccountResponse>) async throws -> Result = { response in
@@ -3822,7 +3822,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listMySessions<Result>(
+    public func listMySessions<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_ListMySessionsRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_ListMySessionsResponse>) async throws -> Result = { response in
@@ -3847,7 +3847,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func revokeMySession<Result>(
+    public func revokeMySession<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_RevokeMySessionRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_RevokeMySessionResponse>) async throws -> Result = { response in
@@ -3872,7 +3872,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func changePassword<Result>(
+    public func changePassword<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_ChangePasswordRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_ChangePasswordResponse>) async throws -> Result = { response in
@@ -3897,7 +3897,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func beginTotpEnrollment<Result>(
+    public func beginTotpEnrollment<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_BeginTotpEnrollmentRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_BeginTotpEnrollmentResponse>) async throws -> Result = { response in
@@ -3922,7 +3922,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func confirmTotpEnrollment<Result>(
+    public func confirmTotpEnrollment<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_ConfirmTotpEnrollmentRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_ConfirmTotpEnrollmentResponse>) async throws -> Result = { response in
@@ -3947,7 +3947,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func disableTotp<Result>(
+    public func disableTotp<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_DisableTotpRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_DisableTotpResponse>) async throws -> Result = { response in
@@ -3976,7 +3976,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getAccount<Result>(
+    public func getAccount<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_GetAccountRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_AccountResponse>) async throws -> Result = { response in
@@ -4001,7 +4001,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listAccounts<Result>(
+    public func listAccounts<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_ListAccountsRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_ListAccountsResponse>) async throws -> Result = { response in
@@ -4030,7 +4030,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func createAccount<Result>(
+    public func createAccount<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_CreateAccountRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_CreateAccountResponse>) async throws -> Result = { response in
@@ -4055,7 +4055,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func setAccountDisabled<Result>(
+    public func setAccountDisabled<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_SetAccountDisabledRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_AccountResponse>) async throws -> Result = { response in
@@ -4080,7 +4080,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func setRoles<Result>(
+    public func setRoles<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_SetRolesRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_AccountResponse>) async throws -> Result = { response in
@@ -4105,7 +4105,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func rotateSigningKey<Result>(
+    public func rotateSigningKey<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_RotateSigningKeyRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_RotateSigningKeyResponse>) async throws -> Result = { response in
@@ -4130,7 +4130,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func createServiceAccount<Result>(
+    public func createServiceAccount<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_CreateServiceAccountRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_CreateServiceAccountResponse>) async throws -> Result = { response in
@@ -4155,7 +4155,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listAuditEvents<Result>(
+    public func listAuditEvents<Result>(
         request: GRPCCore.ClientRequest<Souk_Identity_V1_ListAuditEventsRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Identity_V1_ListAuditEventsResponse>) async throws -> Result = { response in
@@ -4189,7 +4189,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func signUp<Result>(
+    public func signUp<Result>(
         _ message: Souk_Identity_V1_SignUpRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4218,7 +4218,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func login<Result>(
+    public func login<Result>(
         _ message: Souk_Identity_V1_LoginRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4247,7 +4247,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func refresh<Result>(
+    public func refresh<Result>(
         _ message: Souk_Identity_V1_RefreshRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4276,7 +4276,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func clientCredentials<Result>(
+    public func clientCredentials<Result>(
         _ message: Souk_Identity_V1_ClientCredentialsRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4305,7 +4305,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getJwks<Result>(
+    public func getJwks<Result>(
         _ message: Souk_Identity_V1_GetJwksRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4334,7 +4334,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func beginExternalSignIn<Result>(
+    public func beginExternalSignIn<Result>(
         _ message: Souk_Identity_V1_BeginExternalSignInRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4363,7 +4363,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func completeExternalSignIn<Result>(
+    public func completeExternalSignIn<Result>(
         _ message: Souk_Identity_V1_CompleteExternalSignInRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4396,7 +4396,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func logout<Result>(
+    public func logout<Result>(
         _ message: Souk_Identity_V1_LogoutRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4425,7 +4425,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getMyAccount<Result>(
+    public func getMyAccount<Result>(
         _ message: Souk_Identity_V1_GetMyAccountRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4454,7 +4454,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func updateMyProfile<Result>(
+    public func updateMyProfile<Result>(
         _ message: Souk_Identity_V1_UpdateMyProfileRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4483,7 +4483,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listMySessions<Result>(
+    public func listMySessions<Result>(
         _ message: Souk_Identity_V1_ListMySessionsRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4512,7 +4512,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func revokeMySession<Result>(
+    public func revokeMySession<Result>(
         _ message: Souk_Identity_V1_RevokeMySessionRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4541,7 +4541,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func changePassword<Result>(
+    public func changePassword<Result>(
         _ message: Souk_Identity_V1_ChangePasswordRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4570,7 +4570,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func beginTotpEnrollment<Result>(
+    public func beginTotpEnrollment<Result>(
         _ message: Souk_Identity_V1_BeginTotpEnrollmentRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4599,7 +4599,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func confirmTotpEnrollment<Result>(
+    public func confirmTotpEnrollment<Result>(
         _ message: Souk_Identity_V1_ConfirmTotpEnrollmentRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4628,7 +4628,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func disableTotp<Result>(
+    public func disableTotp<Result>(
         _ message: Souk_Identity_V1_DisableTotpRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4661,7 +4661,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func getAccount<Result>(
+    public func getAccount<Result>(
         _ message: Souk_Identity_V1_GetAccountRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4690,7 +4690,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listAccounts<Result>(
+    public func listAccounts<Result>(
         _ message: Souk_Identity_V1_ListAccountsRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4723,7 +4723,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func createAccount<Result>(
+    public func createAccount<Result>(
         _ message: Souk_Identity_V1_CreateAccountRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4752,7 +4752,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func setAccountDisabled<Result>(
+    public func setAccountDisabled<Result>(
         _ message: Souk_Identity_V1_SetAccountDisabledRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4781,7 +4781,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func setRoles<Result>(
+    public func setRoles<Result>(
         _ message: Souk_Identity_V1_SetRolesRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4810,7 +4810,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func rotateSigningKey<Result>(
+    public func rotateSigningKey<Result>(
         _ message: Souk_Identity_V1_RotateSigningKeyRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4839,7 +4839,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func createServiceAccount<Result>(
+    public func createServiceAccount<Result>(
         _ message: Souk_Identity_V1_CreateServiceAccountRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -4868,7 +4868,7 @@ extension Souk_Identity_V1_IdentityService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func listAuditEvents<Result>(
+    public func listAuditEvents<Result>(
         _ message: Souk_Identity_V1_ListAuditEventsRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,

@@ -11,150 +11,150 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/grpc/grpc-swift
 
-package import GRPCCore
+public import GRPCCore
 internal import GRPCProtobuf
 
 // MARK: - souk.testing.v1.TestService
 
 /// Namespace containing generated types for the "souk.testing.v1.TestService" service.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
-package enum Souk_Testing_V1_TestService: Sendable {
+public enum Souk_Testing_V1_TestService: Sendable {
     /// Service descriptor for the "souk.testing.v1.TestService" service.
-    package static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService")
+    public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService")
     /// Namespace for method metadata.
-    package enum Method: Sendable {
+    public enum Method: Sendable {
         /// Namespace for "EmptyCall" metadata.
-        package enum EmptyCall: Sendable {
+        public enum EmptyCall: Sendable {
             /// Request type for "EmptyCall".
-            package typealias Input = Souk_Testing_V1_Empty
+            public typealias Input = Souk_Testing_V1_Empty
             /// Response type for "EmptyCall".
-            package typealias Output = Souk_Testing_V1_Empty
+            public typealias Output = Souk_Testing_V1_Empty
             /// Descriptor for "EmptyCall".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "EmptyCall",
                 type: .unary
             )
         }
         /// Namespace for "UnaryCall" metadata.
-        package enum UnaryCall: Sendable {
+        public enum UnaryCall: Sendable {
             /// Request type for "UnaryCall".
-            package typealias Input = Souk_Testing_V1_SimpleRequest
+            public typealias Input = Souk_Testing_V1_SimpleRequest
             /// Response type for "UnaryCall".
-            package typealias Output = Souk_Testing_V1_SimpleResponse
+            public typealias Output = Souk_Testing_V1_SimpleResponse
             /// Descriptor for "UnaryCall".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "UnaryCall",
                 type: .unary
             )
         }
         /// Namespace for "Echo" metadata.
-        package enum Echo: Sendable {
+        public enum Echo: Sendable {
             /// Request type for "Echo".
-            package typealias Input = Souk_Testing_V1_Payload
+            public typealias Input = Souk_Testing_V1_Payload
             /// Response type for "Echo".
-            package typealias Output = Souk_Testing_V1_Payload
+            public typealias Output = Souk_Testing_V1_Payload
             /// Descriptor for "Echo".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "Echo",
                 type: .unary
             )
         }
         /// Namespace for "Sleep" metadata.
-        package enum Sleep: Sendable {
+        public enum Sleep: Sendable {
             /// Request type for "Sleep".
-            package typealias Input = Souk_Testing_V1_SleepRequest
+            public typealias Input = Souk_Testing_V1_SleepRequest
             /// Response type for "Sleep".
-            package typealias Output = Souk_Testing_V1_Empty
+            public typealias Output = Souk_Testing_V1_Empty
             /// Descriptor for "Sleep".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "Sleep",
                 type: .unary
             )
         }
         /// Namespace for "StreamingOutputCall" metadata.
-        package enum StreamingOutputCall: Sendable {
+        public enum StreamingOutputCall: Sendable {
             /// Request type for "StreamingOutputCall".
-            package typealias Input = Souk_Testing_V1_StreamingOutputCallRequest
+            public typealias Input = Souk_Testing_V1_StreamingOutputCallRequest
             /// Response type for "StreamingOutputCall".
-            package typealias Output = Souk_Testing_V1_StreamingOutputCallResponse
+            public typealias Output = Souk_Testing_V1_StreamingOutputCallResponse
             /// Descriptor for "StreamingOutputCall".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "StreamingOutputCall",
                 type: .serverStreaming
             )
         }
         /// Namespace for "StreamBytes" metadata.
-        package enum StreamBytes: Sendable {
+        public enum StreamBytes: Sendable {
             /// Request type for "StreamBytes".
-            package typealias Input = Souk_Testing_V1_StreamRequest
+            public typealias Input = Souk_Testing_V1_StreamRequest
             /// Response type for "StreamBytes".
-            package typealias Output = Souk_Testing_V1_Payload
+            public typealias Output = Souk_Testing_V1_Payload
             /// Descriptor for "StreamBytes".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "StreamBytes",
                 type: .serverStreaming
             )
         }
         /// Namespace for "StreamingInputCall" metadata.
-        package enum StreamingInputCall: Sendable {
+        public enum StreamingInputCall: Sendable {
             /// Request type for "StreamingInputCall".
-            package typealias Input = Souk_Testing_V1_StreamingInputCallRequest
+            public typealias Input = Souk_Testing_V1_StreamingInputCallRequest
             /// Response type for "StreamingInputCall".
-            package typealias Output = Souk_Testing_V1_StreamingInputCallResponse
+            public typealias Output = Souk_Testing_V1_StreamingInputCallResponse
             /// Descriptor for "StreamingInputCall".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "StreamingInputCall",
                 type: .clientStreaming
             )
         }
         /// Namespace for "FullDuplexCall" metadata.
-        package enum FullDuplexCall: Sendable {
+        public enum FullDuplexCall: Sendable {
             /// Request type for "FullDuplexCall".
-            package typealias Input = Souk_Testing_V1_StreamingOutputCallRequest
+            public typealias Input = Souk_Testing_V1_StreamingOutputCallRequest
             /// Response type for "FullDuplexCall".
-            package typealias Output = Souk_Testing_V1_StreamingOutputCallResponse
+            public typealias Output = Souk_Testing_V1_StreamingOutputCallResponse
             /// Descriptor for "FullDuplexCall".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "FullDuplexCall",
                 type: .bidirectionalStreaming
             )
         }
         /// Namespace for "HalfDuplexCall" metadata.
-        package enum HalfDuplexCall: Sendable {
+        public enum HalfDuplexCall: Sendable {
             /// Request type for "HalfDuplexCall".
-            package typealias Input = Souk_Testing_V1_StreamingOutputCallRequest
+            public typealias Input = Souk_Testing_V1_StreamingOutputCallRequest
             /// Response type for "HalfDuplexCall".
-            package typealias Output = Souk_Testing_V1_StreamingOutputCallResponse
+            public typealias Output = Souk_Testing_V1_StreamingOutputCallResponse
             /// Descriptor for "HalfDuplexCall".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "HalfDuplexCall",
                 type: .bidirectionalStreaming
             )
         }
         /// Namespace for "UnimplementedCall" metadata.
-        package enum UnimplementedCall: Sendable {
+        public enum UnimplementedCall: Sendable {
             /// Request type for "UnimplementedCall".
-            package typealias Input = Souk_Testing_V1_Empty
+            public typealias Input = Souk_Testing_V1_Empty
             /// Response type for "UnimplementedCall".
-            package typealias Output = Souk_Testing_V1_Empty
+            public typealias Output = Souk_Testing_V1_Empty
             /// Descriptor for "UnimplementedCall".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService"),
                 method: "UnimplementedCall",
                 type: .unary
             )
         }
         /// Descriptors for all methods in the "souk.testing.v1.TestService" service.
-        package static let descriptors: [GRPCCore.MethodDescriptor] = [
+        public static let descriptors: [GRPCCore.MethodDescriptor] = [
             EmptyCall.descriptor,
             UnaryCall.descriptor,
             Echo.descriptor,
@@ -172,7 +172,7 @@ package enum Souk_Testing_V1_TestService: Sendable {
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension GRPCCore.ServiceDescriptor {
     /// Service descriptor for the "souk.testing.v1.TestService" service.
-    package static let souk_testing_v1_TestService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService")
+    public static let souk_testing_v1_TestService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.TestService")
 }
 
 // MARK: souk.testing.v1.TestService (server)
@@ -190,7 +190,7 @@ extension Souk_Testing_V1_TestService {
     ///
     /// Where possible, prefer using the stricter, less-verbose ``ServiceProtocol``
     /// or ``SimpleServiceProtocol`` instead.
-    package protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
         /// Handle the "EmptyCall" method.
         ///
         /// > Source IDL Documentation:
@@ -379,7 +379,7 @@ extension Souk_Testing_V1_TestService {
     /// trailing response metadata. If you don't need these then consider using
     /// the ``SimpleServiceProtocol``. If you need fine grained control over your RPCs then
     /// use ``StreamingServiceProtocol``.
-    package protocol ServiceProtocol: Souk_Testing_V1_TestService.StreamingServiceProtocol {
+    public protocol ServiceProtocol: Souk_Testing_V1_TestService.StreamingServiceProtocol {
         /// Handle the "EmptyCall" method.
         ///
         /// > Source IDL Documentation:
@@ -566,7 +566,7 @@ extension Souk_Testing_V1_TestService {
     /// This is the highest level protocol for the service. The API is the easiest to use but
     /// doesn't provide access to request or response metadata. If you need access to these
     /// then use ``ServiceProtocol`` instead.
-    package protocol SimpleServiceProtocol: Souk_Testing_V1_TestService.ServiceProtocol {
+    public protocol SimpleServiceProtocol: Souk_Testing_V1_TestService.ServiceProtocol {
         /// Handle the "EmptyCall" method.
         ///
         /// > Source IDL Documentation:
@@ -756,7 +756,7 @@ extension Souk_Testing_V1_TestService {
 // Default implementation of 'registerMethods(with:)'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Testing_V1_TestService.StreamingServiceProtocol {
-    package func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
+    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
         router.registerHandler(
             forMethod: Souk_Testing_V1_TestService.Method.EmptyCall.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Testing_V1_Empty>(),
@@ -873,7 +873,7 @@ extension Souk_Testing_V1_TestService.StreamingServiceProtocol {
 // Default implementation of streaming methods from 'StreamingServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Testing_V1_TestService.ServiceProtocol {
-    package func emptyCall(
+    public func emptyCall(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_Empty>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_Empty> {
@@ -884,7 +884,7 @@ extension Souk_Testing_V1_TestService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func unaryCall(
+    public func unaryCall(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_SimpleRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_SimpleResponse> {
@@ -895,7 +895,7 @@ extension Souk_Testing_V1_TestService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func echo(
+    public func echo(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_Payload>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_Payload> {
@@ -906,7 +906,7 @@ extension Souk_Testing_V1_TestService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func sleep(
+    public func sleep(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_SleepRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_Empty> {
@@ -917,7 +917,7 @@ extension Souk_Testing_V1_TestService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func streamingOutputCall(
+    public func streamingOutputCall(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_StreamingOutputCallResponse> {
@@ -928,7 +928,7 @@ extension Souk_Testing_V1_TestService.ServiceProtocol {
         return response
     }
 
-    package func streamBytes(
+    public func streamBytes(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_StreamRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_Payload> {
@@ -939,7 +939,7 @@ extension Souk_Testing_V1_TestService.ServiceProtocol {
         return response
     }
 
-    package func streamingInputCall(
+    public func streamingInputCall(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_StreamingInputCallRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_StreamingInputCallResponse> {
@@ -950,7 +950,7 @@ extension Souk_Testing_V1_TestService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
-    package func unimplementedCall(
+    public func unimplementedCall(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_Empty>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_Empty> {
@@ -965,7 +965,7 @@ extension Souk_Testing_V1_TestService.ServiceProtocol {
 // Default implementation of methods from 'ServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
-    package func emptyCall(
+    public func emptyCall(
         request: GRPCCore.ServerRequest<Souk_Testing_V1_Empty>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Testing_V1_Empty> {
@@ -978,7 +978,7 @@ extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
         )
     }
 
-    package func unaryCall(
+    public func unaryCall(
         request: GRPCCore.ServerRequest<Souk_Testing_V1_SimpleRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Testing_V1_SimpleResponse> {
@@ -991,7 +991,7 @@ extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
         )
     }
 
-    package func echo(
+    public func echo(
         request: GRPCCore.ServerRequest<Souk_Testing_V1_Payload>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Testing_V1_Payload> {
@@ -1004,7 +1004,7 @@ extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
         )
     }
 
-    package func sleep(
+    public func sleep(
         request: GRPCCore.ServerRequest<Souk_Testing_V1_SleepRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Testing_V1_Empty> {
@@ -1017,7 +1017,7 @@ extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
         )
     }
 
-    package func streamingOutputCall(
+    public func streamingOutputCall(
         request: GRPCCore.ServerRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_StreamingOutputCallResponse> {
@@ -1034,7 +1034,7 @@ extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
         )
     }
 
-    package func streamBytes(
+    public func streamBytes(
         request: GRPCCore.ServerRequest<Souk_Testing_V1_StreamRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_Payload> {
@@ -1051,7 +1051,7 @@ extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
         )
     }
 
-    package func streamingInputCall(
+    public func streamingInputCall(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_StreamingInputCallRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Testing_V1_StreamingInputCallResponse> {
@@ -1064,7 +1064,7 @@ extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
         )
     }
 
-    package func fullDuplexCall(
+    public func fullDuplexCall(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_StreamingOutputCallResponse> {
@@ -1081,7 +1081,7 @@ extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
         )
     }
 
-    package func halfDuplexCall(
+    public func halfDuplexCall(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_StreamingOutputCallResponse> {
@@ -1098,7 +1098,7 @@ extension Souk_Testing_V1_TestService.SimpleServiceProtocol {
         )
     }
 
-    package func unimplementedCall(
+    public func unimplementedCall(
         request: GRPCCore.ServerRequest<Souk_Testing_V1_Empty>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Testing_V1_Empty> {
@@ -1120,7 +1120,7 @@ extension Souk_Testing_V1_TestService {
     ///
     /// You don't need to implement this protocol directly, use the generated
     /// implementation, ``Client``.
-    package protocol ClientProtocol: Sendable {
+    public protocol ClientProtocol: Sendable {
         /// Call the "EmptyCall" method.
         ///
         /// > Source IDL Documentation:
@@ -1357,14 +1357,14 @@ extension Souk_Testing_V1_TestService {
     /// The ``Client`` provides an implementation of ``ClientProtocol`` which wraps
     /// a `GRPCCore.GRPCCClient`. The underlying `GRPCClient` provides the long-lived
     /// means of communication with the remote peer.
-    package struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
+    public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
         private let client: GRPCCore.GRPCClient<Transport>
 
         /// Creates a new client wrapping the provided `GRPCCore.GRPCClient`.
         ///
         /// - Parameters:
         ///   - client: A `GRPCCore.GRPCClient` providing a communication channel to the service.
-        package init(wrapping client: GRPCCore.GRPCClient<Transport>) {
+        public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
             self.client = client
         }
 
@@ -1383,7 +1383,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func emptyCall<Result>(
+        public func emptyCall<Result>(
             request: GRPCCore.ClientRequest<Souk_Testing_V1_Empty>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_Empty>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_Empty>,
@@ -1417,7 +1417,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func unaryCall<Result>(
+        public func unaryCall<Result>(
             request: GRPCCore.ClientRequest<Souk_Testing_V1_SimpleRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_SimpleRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_SimpleResponse>,
@@ -1451,7 +1451,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func echo<Result>(
+        public func echo<Result>(
             request: GRPCCore.ClientRequest<Souk_Testing_V1_Payload>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_Payload>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_Payload>,
@@ -1485,7 +1485,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func sleep<Result>(
+        public func sleep<Result>(
             request: GRPCCore.ClientRequest<Souk_Testing_V1_SleepRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_SleepRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_Empty>,
@@ -1519,7 +1519,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func streamingOutputCall<Result>(
+        public func streamingOutputCall<Result>(
             request: GRPCCore.ClientRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_StreamingOutputCallRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_StreamingOutputCallResponse>,
@@ -1551,7 +1551,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func streamBytes<Result>(
+        public func streamBytes<Result>(
             request: GRPCCore.ClientRequest<Souk_Testing_V1_StreamRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_StreamRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_Payload>,
@@ -1583,7 +1583,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func streamingInputCall<Result>(
+        public func streamingInputCall<Result>(
             request: GRPCCore.StreamingClientRequest<Souk_Testing_V1_StreamingInputCallRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_StreamingInputCallRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_StreamingInputCallResponse>,
@@ -1617,7 +1617,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func fullDuplexCall<Result>(
+        public func fullDuplexCall<Result>(
             request: GRPCCore.StreamingClientRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_StreamingOutputCallRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_StreamingOutputCallResponse>,
@@ -1649,7 +1649,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func halfDuplexCall<Result>(
+        public func halfDuplexCall<Result>(
             request: GRPCCore.StreamingClientRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_StreamingOutputCallRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_StreamingOutputCallResponse>,
@@ -1681,7 +1681,7 @@ extension Souk_Testing_V1_TestService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func unimplementedCall<Result>(
+        public func unimplementedCall<Result>(
             request: GRPCCore.ClientRequest<Souk_Testing_V1_Empty>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_Empty>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_Empty>,
@@ -1718,7 +1718,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func emptyCall<Result>(
+    public func emptyCall<Result>(
         request: GRPCCore.ClientRequest<Souk_Testing_V1_Empty>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Testing_V1_Empty>) async throws -> Result = { response in
@@ -1747,7 +1747,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func unaryCall<Result>(
+    public func unaryCall<Result>(
         request: GRPCCore.ClientRequest<Souk_Testing_V1_SimpleRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Testing_V1_SimpleResponse>) async throws -> Result = { response in
@@ -1776,7 +1776,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func echo<Result>(
+    public func echo<Result>(
         request: GRPCCore.ClientRequest<Souk_Testing_V1_Payload>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Testing_V1_Payload>) async throws -> Result = { response in
@@ -1805,7 +1805,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func sleep<Result>(
+    public func sleep<Result>(
         request: GRPCCore.ClientRequest<Souk_Testing_V1_SleepRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Testing_V1_Empty>) async throws -> Result = { response in
@@ -1834,7 +1834,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func streamingOutputCall<Result>(
+    public func streamingOutputCall<Result>(
         request: GRPCCore.ClientRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Souk_Testing_V1_StreamingOutputCallResponse>) async throws -> Result
@@ -1861,7 +1861,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func streamBytes<Result>(
+    public func streamBytes<Result>(
         request: GRPCCore.ClientRequest<Souk_Testing_V1_StreamRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Souk_Testing_V1_Payload>) async throws -> Result
@@ -1888,7 +1888,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func streamingInputCall<Result>(
+    public func streamingInputCall<Result>(
         request: GRPCCore.StreamingClientRequest<Souk_Testing_V1_StreamingInputCallRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Testing_V1_StreamingInputCallResponse>) async throws -> Result = { response in
@@ -1917,7 +1917,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func fullDuplexCall<Result>(
+    public func fullDuplexCall<Result>(
         request: GRPCCore.StreamingClientRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Souk_Testing_V1_StreamingOutputCallResponse>) async throws -> Result
@@ -1944,7 +1944,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func halfDuplexCall<Result>(
+    public func halfDuplexCall<Result>(
         request: GRPCCore.StreamingClientRequest<Souk_Testing_V1_StreamingOutputCallRequest>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Souk_Testing_V1_StreamingOutputCallResponse>) async throws -> Result
@@ -1971,7 +1971,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func unimplementedCall<Result>(
+    public func unimplementedCall<Result>(
         request: GRPCCore.ClientRequest<Souk_Testing_V1_Empty>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Testing_V1_Empty>) async throws -> Result = { response in
@@ -2005,7 +2005,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func emptyCall<Result>(
+    public func emptyCall<Result>(
         _ message: Souk_Testing_V1_Empty,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2038,7 +2038,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func unaryCall<Result>(
+    public func unaryCall<Result>(
         _ message: Souk_Testing_V1_SimpleRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2071,7 +2071,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func echo<Result>(
+    public func echo<Result>(
         _ message: Souk_Testing_V1_Payload,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2104,7 +2104,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func sleep<Result>(
+    public func sleep<Result>(
         _ message: Souk_Testing_V1_SleepRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2137,7 +2137,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func streamingOutputCall<Result>(
+    public func streamingOutputCall<Result>(
         _ message: Souk_Testing_V1_StreamingOutputCallRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2168,7 +2168,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func streamBytes<Result>(
+    public func streamBytes<Result>(
         _ message: Souk_Testing_V1_StreamRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2200,7 +2200,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func streamingInputCall<Result>(
+    public func streamingInputCall<Result>(
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
         requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Souk_Testing_V1_StreamingInputCallRequest>) async throws -> Void,
@@ -2234,7 +2234,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func fullDuplexCall<Result>(
+    public func fullDuplexCall<Result>(
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
         requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Souk_Testing_V1_StreamingOutputCallRequest>) async throws -> Void,
@@ -2266,7 +2266,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func halfDuplexCall<Result>(
+    public func halfDuplexCall<Result>(
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
         requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Souk_Testing_V1_StreamingOutputCallRequest>) async throws -> Void,
@@ -2297,7 +2297,7 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func unimplementedCall<Result>(
+    public func unimplementedCall<Result>(
         _ message: Souk_Testing_V1_Empty,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
@@ -2321,26 +2321,26 @@ extension Souk_Testing_V1_TestService.ClientProtocol {
 
 /// Namespace containing generated types for the "souk.testing.v1.UnimplementedService" service.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
-package enum Souk_Testing_V1_UnimplementedService: Sendable {
+public enum Souk_Testing_V1_UnimplementedService: Sendable {
     /// Service descriptor for the "souk.testing.v1.UnimplementedService" service.
-    package static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.UnimplementedService")
+    public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.UnimplementedService")
     /// Namespace for method metadata.
-    package enum Method: Sendable {
+    public enum Method: Sendable {
         /// Namespace for "UnimplementedCall" metadata.
-        package enum UnimplementedCall: Sendable {
+        public enum UnimplementedCall: Sendable {
             /// Request type for "UnimplementedCall".
-            package typealias Input = Souk_Testing_V1_Empty
+            public typealias Input = Souk_Testing_V1_Empty
             /// Response type for "UnimplementedCall".
-            package typealias Output = Souk_Testing_V1_Empty
+            public typealias Output = Souk_Testing_V1_Empty
             /// Descriptor for "UnimplementedCall".
-            package static let descriptor = GRPCCore.MethodDescriptor(
+            public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.UnimplementedService"),
                 method: "UnimplementedCall",
                 type: .unary
             )
         }
         /// Descriptors for all methods in the "souk.testing.v1.UnimplementedService" service.
-        package static let descriptors: [GRPCCore.MethodDescriptor] = [
+        public static let descriptors: [GRPCCore.MethodDescriptor] = [
             UnimplementedCall.descriptor
         ]
     }
@@ -2349,7 +2349,7 @@ package enum Souk_Testing_V1_UnimplementedService: Sendable {
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension GRPCCore.ServiceDescriptor {
     /// Service descriptor for the "souk.testing.v1.UnimplementedService" service.
-    package static let souk_testing_v1_UnimplementedService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.UnimplementedService")
+    public static let souk_testing_v1_UnimplementedService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.testing.v1.UnimplementedService")
 }
 
 // MARK: souk.testing.v1.UnimplementedService (server)
@@ -2371,7 +2371,7 @@ extension Souk_Testing_V1_UnimplementedService {
     /// > Source IDL Documentation:
     /// >
     /// > A service no server registers: calling it tests the unimplemented_service case.
-    package protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
         /// Handle the "UnimplementedCall" method.
         ///
         /// - Parameters:
@@ -2398,7 +2398,7 @@ extension Souk_Testing_V1_UnimplementedService {
     /// > Source IDL Documentation:
     /// >
     /// > A service no server registers: calling it tests the unimplemented_service case.
-    package protocol ServiceProtocol: Souk_Testing_V1_UnimplementedService.StreamingServiceProtocol {
+    public protocol ServiceProtocol: Souk_Testing_V1_UnimplementedService.StreamingServiceProtocol {
         /// Handle the "UnimplementedCall" method.
         ///
         /// - Parameters:
@@ -2423,7 +2423,7 @@ extension Souk_Testing_V1_UnimplementedService {
     /// > Source IDL Documentation:
     /// >
     /// > A service no server registers: calling it tests the unimplemented_service case.
-    package protocol SimpleServiceProtocol: Souk_Testing_V1_UnimplementedService.ServiceProtocol {
+    public protocol SimpleServiceProtocol: Souk_Testing_V1_UnimplementedService.ServiceProtocol {
         /// Handle the "UnimplementedCall" method.
         ///
         /// - Parameters:
@@ -2443,7 +2443,7 @@ extension Souk_Testing_V1_UnimplementedService {
 // Default implementation of 'registerMethods(with:)'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Testing_V1_UnimplementedService.StreamingServiceProtocol {
-    package func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
+    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
         router.registerHandler(
             forMethod: Souk_Testing_V1_UnimplementedService.Method.UnimplementedCall.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Testing_V1_Empty>(),
@@ -2461,7 +2461,7 @@ extension Souk_Testing_V1_UnimplementedService.StreamingServiceProtocol {
 // Default implementation of streaming methods from 'StreamingServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Testing_V1_UnimplementedService.ServiceProtocol {
-    package func unimplementedCall(
+    public func unimplementedCall(
         request: GRPCCore.StreamingServerRequest<Souk_Testing_V1_Empty>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Testing_V1_Empty> {
@@ -2476,7 +2476,7 @@ extension Souk_Testing_V1_UnimplementedService.ServiceProtocol {
 // Default implementation of methods from 'ServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Souk_Testing_V1_UnimplementedService.SimpleServiceProtocol {
-    package func unimplementedCall(
+    public func unimplementedCall(
         request: GRPCCore.ServerRequest<Souk_Testing_V1_Empty>,
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.ServerResponse<Souk_Testing_V1_Empty> {
@@ -2502,7 +2502,7 @@ extension Souk_Testing_V1_UnimplementedService {
     /// > Source IDL Documentation:
     /// >
     /// > A service no server registers: calling it tests the unimplemented_service case.
-    package protocol ClientProtocol: Sendable {
+    public protocol ClientProtocol: Sendable {
         /// Call the "UnimplementedCall" method.
         ///
         /// - Parameters:
@@ -2532,14 +2532,14 @@ extension Souk_Testing_V1_UnimplementedService {
     /// > Source IDL Documentation:
     /// >
     /// > A service no server registers: calling it tests the unimplemented_service case.
-    package struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
+    public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
         private let client: GRPCCore.GRPCClient<Transport>
 
         /// Creates a new client wrapping the provided `GRPCCore.GRPCClient`.
         ///
         /// - Parameters:
         ///   - client: A `GRPCCore.GRPCClient` providing a communication channel to the service.
-        package init(wrapping client: GRPCCore.GRPCClient<Transport>) {
+        public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
             self.client = client
         }
 
@@ -2554,7 +2554,7 @@ extension Souk_Testing_V1_UnimplementedService {
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
-        package func unimplementedCall<Result>(
+        public func unimplementedCall<Result>(
             request: GRPCCore.ClientRequest<Souk_Testing_V1_Empty>,
             serializer: some GRPCCore.MessageSerializer<Souk_Testing_V1_Empty>,
             deserializer: some GRPCCore.MessageDeserializer<Souk_Testing_V1_Empty>,
@@ -2587,7 +2587,7 @@ extension Souk_Testing_V1_UnimplementedService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func unimplementedCall<Result>(
+    public func unimplementedCall<Result>(
         request: GRPCCore.ClientRequest<Souk_Testing_V1_Empty>,
         options: GRPCCore.CallOptions = .defaults,
         onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Testing_V1_Empty>) async throws -> Result = { response in
@@ -2617,7 +2617,7 @@ extension Souk_Testing_V1_UnimplementedService.ClientProtocol {
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
-    package func unimplementedCall<Result>(
+    public func unimplementedCall<Result>(
         _ message: Souk_Testing_V1_Empty,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,

@@ -130,8 +130,8 @@ struct BridgeMethodsTests {
 
     /// Whether a proto package's services are bridged: the rule of `scripts/generate-bridge-methods`
     /// (`is_bridged`), every `souk.*` package except `souk.testing` and `souk.wire`.
-    static func isBridged(package: String) -> Bool {
-        let parts = package.split(separator: ".")
+    static func isBridged(package protoPackage: String) -> Bool {
+        let parts = protoPackage.split(separator: ".")
         return parts.count >= 2 && parts[0] == "souk" && !["testing", "wire"].contains(parts[1])
     }
 
@@ -147,7 +147,7 @@ struct BridgeMethodsTests {
         var methods: [ProtoMethod] = []
         for case let file as URL in files where file.pathExtension == "proto" {
             guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
-            var package = ""
+            var protoPackage = ""
             var service = ""
             for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
                 let line = String(rawLine.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false)[0])
@@ -157,10 +157,10 @@ struct BridgeMethodsTests {
                 guard let keyword = words.first else { continue }
                 switch keyword {
                 case "package" where words.count >= 2:
-                    package = words[1]
+                    protoPackage = words[1]
                 case "service" where words.count >= 2:
                     service = words[1]
-                case "rpc" where words.count >= 2 && Self.isBridged(package: package):
+                case "rpc" where words.count >= 2 && Self.isBridged(package: protoPackage):
                     // rpc Name ( [stream] Input ) returns ( [stream] Output )
                     var rest = Array(words.dropFirst(2))
                     let isClientStreaming = rest.first == "stream"
@@ -172,9 +172,9 @@ struct BridgeMethodsTests {
                     let output = rest.first ?? ""
                     methods.append(
                         ProtoMethod(
-                            name: "\(package).\(service)/\(words[1])",
-                            input: Self.qualified(input, in: package),
-                            output: Self.qualified(output, in: package),
+                            name: "\(protoPackage).\(service)/\(words[1])",
+                            input: Self.qualified(input, in: protoPackage),
+                            output: Self.qualified(output, in: protoPackage),
                             isClientStreaming: isClientStreaming,
                             isServerStreaming: isServerStreaming
                         )
@@ -188,8 +188,8 @@ struct BridgeMethodsTests {
     }
 
     /// A message type's full name: `souk.catalog.v1.Product` for `Product` in `souk.catalog.v1`.
-    static func qualified(_ type: String, in package: String) -> String {
+    static func qualified(_ type: String, in protoPackage: String) -> String {
         if type.hasPrefix(".") { return String(type.dropFirst()) }
-        return type.contains(".") ? type : "\(package).\(type)"
+        return type.contains(".") ? type : "\(protoPackage).\(type)"
     }
 }

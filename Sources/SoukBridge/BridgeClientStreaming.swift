@@ -2,11 +2,8 @@ import GRPCCore
 import GRPCProtobuf
 import Hummingbird
 import NIOCore
-import SoukAPI
 import SwiftProtobuf
 import Synchronization
-
-private typealias Catalog = Souk_Catalog_V1_CatalogService.Method
 
 /// Splits a Connect request body into its envelopes as the bytes arrive, so a large upload is never held whole.
 struct ConnectEnvelopeReader {
@@ -58,6 +55,15 @@ struct ConnectEnvelopeReader {
 /// A client-streaming method the bridge forwards: a Connect streaming request (envelopes until the body ends)
 /// becomes one client-streaming call; the reply is one message envelope and the end-stream envelope.
 protocol BridgeClientStreamMethodProtocol: Sendable {
+    /// The generated descriptor of the method (`Method.X.descriptor`).
+    var descriptor: MethodDescriptor { get }
+
+    /// The generated request message type (`Method.X.Input`).
+    var inputType: any SwiftProtobuf.Message.Type { get }
+
+    /// The generated response message type (`Method.X.Output`).
+    var outputType: any SwiftProtobuf.Message.Type { get }
+
     func forward<Transport: ClientTransport>(
         body: RequestBody,
         reader: ConnectEnvelopeReader,
@@ -72,6 +78,8 @@ struct BridgeClientStreamMethod<Input: SwiftProtobuf.Message, Output: SwiftProto
     BridgeClientStreamMethodProtocol
 {
     let descriptor: MethodDescriptor
+    var inputType: any SwiftProtobuf.Message.Type { Input.self }
+    var outputType: any SwiftProtobuf.Message.Type { Output.self }
 
     init(_ descriptor: MethodDescriptor, input: Input.Type, output: Output.Type) {
         self.descriptor = descriptor
@@ -126,12 +134,7 @@ struct BridgeClientStreamMethod<Input: SwiftProtobuf.Message, Output: SwiftProto
 }
 
 /// The client-streaming methods bridged, by full name.
-enum BridgeClientStreamMethods {
-    static let souk: [String: any BridgeClientStreamMethodProtocol] = [
-        Catalog.ImportProducts.descriptor.fullyQualifiedMethod: BridgeClientStreamMethod(
-            Catalog.ImportProducts.descriptor,
-            input: Catalog.ImportProducts.Input.self,
-            output: Catalog.ImportProducts.Output.self
-        )
-    ]
-}
+///
+/// ``souk`` is generated from the .proto files by `scripts/generate-bridge-methods`, in
+/// `Generated/BridgeMethods+Generated.swift`.
+enum BridgeClientStreamMethods {}

@@ -7,6 +7,12 @@ package protocol BridgeMethodProtocol: Sendable {
     /// The generated descriptor of the method (`Method.X.descriptor`).
     var descriptor: MethodDescriptor { get }
 
+    /// The generated request message type (`Method.X.Input`).
+    var inputType: any SwiftProtobuf.Message.Type { get }
+
+    /// The generated response message type (`Method.X.Output`).
+    var outputType: any SwiftProtobuf.Message.Type { get }
+
     /// Decodes `body` in `codec`, calls the method through `client`, and returns the reply in `codec`.
     ///
     /// - Throws: ``ConnectError`` (invalid_argument) for a body that does not decode, before anything is
@@ -20,9 +26,12 @@ package protocol BridgeMethodProtocol: Sendable {
     ) async throws -> [UInt8]
 }
 
-/// A unary method with its generated message types, e.g. `BridgeMethod(Souk_Catalog_V1_CatalogService.Method.GetProduct.self)`.
+/// A unary method with its generated message types, e.g. with `M = Souk_Catalog_V1_CatalogService.Method.GetProduct`:
+/// `BridgeMethod(descriptor: M.descriptor, input: M.Input.self, output: M.Output.self)`.
 package struct BridgeMethod<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Message>: BridgeMethodProtocol {
     package let descriptor: MethodDescriptor
+    package var inputType: any SwiftProtobuf.Message.Type { Input.self }
+    package var outputType: any SwiftProtobuf.Message.Type { Output.self }
 
     /// The method described by `descriptor`, taking `Input` and returning `Output`.
     package init(descriptor: MethodDescriptor, input: Input.Type = Input.self, output: Output.Type = Output.self) {

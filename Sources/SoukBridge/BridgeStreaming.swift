@@ -3,10 +3,7 @@ import GRPCCore
 import GRPCProtobuf
 import Hummingbird
 import NIOCore
-import SoukAPI
 import SwiftProtobuf
-
-private typealias Orders = Souk_Catalog_V1_OrderService.Method
 
 /// The Connect streaming codec: `application/connect+json` or `application/connect+proto`.
 enum ConnectStreamCodec {
@@ -67,6 +64,15 @@ enum ConnectStreamCodec {
 
 /// A server-streaming method the bridge forwards as a Connect stream.
 protocol BridgeStreamMethodProtocol: Sendable {
+    /// The generated descriptor of the method (`Method.X.descriptor`).
+    var descriptor: MethodDescriptor { get }
+
+    /// The generated request message type (`Method.X.Input`).
+    var inputType: any SwiftProtobuf.Message.Type { get }
+
+    /// The generated response message type (`Method.X.Output`).
+    var outputType: any SwiftProtobuf.Message.Type { get }
+
     /// The streaming response: one envelope per message, then the end-stream envelope.
     func stream<Transport: ClientTransport>(
         message: [UInt8],
@@ -80,6 +86,8 @@ protocol BridgeStreamMethodProtocol: Sendable {
 
 struct BridgeStreamMethod<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Message>: BridgeStreamMethodProtocol {
     let descriptor: MethodDescriptor
+    var inputType: any SwiftProtobuf.Message.Type { Input.self }
+    var outputType: any SwiftProtobuf.Message.Type { Output.self }
 
     init(_ descriptor: MethodDescriptor, input: Input.Type, output: Output.Type) {
         self.descriptor = descriptor
@@ -169,17 +177,7 @@ enum BridgeStreamLimits {
 }
 
 /// The server-streaming methods bridged, by full name.
-enum BridgeStreamMethods {
-    static let souk: [String: any BridgeStreamMethodProtocol] = [
-        Orders.WatchOrders.descriptor.fullyQualifiedMethod: BridgeStreamMethod(
-            Orders.WatchOrders.descriptor,
-            input: Orders.WatchOrders.Input.self,
-            output: Orders.WatchOrders.Output.self
-        ),
-        Orders.StreamEvents.descriptor.fullyQualifiedMethod: BridgeStreamMethod(
-            Orders.StreamEvents.descriptor,
-            input: Orders.StreamEvents.Input.self,
-            output: Orders.StreamEvents.Output.self
-        ),
-    ]
-}
+///
+/// ``souk`` is generated from the .proto files by `scripts/generate-bridge-methods`, in
+/// `Generated/BridgeMethods+Generated.swift`.
+enum BridgeStreamMethods {}

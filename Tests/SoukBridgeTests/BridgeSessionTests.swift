@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import SoukAPI
 import SoukBridge
+import SoukClient
 import SwiftProtobuf
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
 import GRPCCore
 import SoukAPI
 import SoukDomain
+import SoukHost
 import Synchronization
 import TestSupport
 import Testing

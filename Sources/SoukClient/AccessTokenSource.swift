@@ -27,7 +27,8 @@ public struct StaticAccessToken: AccessTokenSource {
 
 /// A sign-in that can no longer be renewed: its refresh token expired, was revoked or was refused.
 ///
-/// Sign in again; no later call on the same source succeeds.
+/// Sign in again; no later call on the same source succeeds. A call through ``SoukConnection`` reports it as an
+/// `RPCError` with code `UNAUTHENTICATED` whose `cause` is this error.
 public struct SignInEnded: Error, CustomStringConvertible {
     /// Why, e.g. "the refresh token expired".
     public let reason: String

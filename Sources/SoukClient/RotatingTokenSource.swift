@@ -16,7 +16,7 @@ import Synchronization
 ///
 /// ```swift
 /// let tokens = RotatingTokenSource(tokens: login.tokens) { refreshToken in
-///     try await anonymous.identity.refresh(.with { $0.refreshToken = refreshToken }).tokens
+///     try await anonymous.identityService.refresh(.with { $0.refreshToken = refreshToken }).tokens
 /// }
 /// try await SoukConnection.withServices(to: .local(), tokens: tokens) { services in … }
 /// ```

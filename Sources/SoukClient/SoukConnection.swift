@@ -10,7 +10,7 @@ package import SoukWire
 ///
 /// ```swift
 /// try await SoukConnection.withServices(to: .local()) { services in
-///     let page = try await services.catalog.searchProducts(.with { $0.query = "чай" })
+///     let page = try await services.catalogService.searchProducts(.with { $0.query = "чай" })
 ///     print(page.products.count)
 /// }
 /// ```

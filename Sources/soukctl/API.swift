@@ -11,9 +11,9 @@ struct API {
     let options: CallOptions
 
     init(_ services: SoukServices) {
-        self.identity = services.identity
-        self.catalog = services.catalog
-        self.orders = services.orders
+        self.identity = services.identityService
+        self.catalog = services.catalogService
+        self.orders = services.orderService
         var options = CallOptions.defaults
         options.timeout = .seconds(30)
         self.options = options

@@ -46,14 +46,10 @@ struct Session {
             throw CtlError.notLoggedIn(context: self.context.name)
         }
         let tokens = self.tokenSource(credentials)
-        do {
-            return try await self.mapped {
-                try await SoukConnection.withServices(to: self.clientConfig(token: nil), tokens: tokens) {
-                    try await body(API($0))
-                }
+        return try await self.mapped {
+            try await SoukConnection.withServices(to: self.clientConfig(token: nil), tokens: tokens) {
+                try await body(API($0))
             }
-        } catch is SignInEnded {
-            throw CtlError.loginExpired
         }
     }
 
@@ -110,6 +106,8 @@ struct Session {
     func mapped<Result>(_ body: () async throws -> Result) async throws -> Result {
         do {
             return try await body()
+        } catch let error as RPCError where error.cause is SignInEnded {
+            throw CtlError.loginExpired
         } catch let error as RPCError {
             throw CtlError(rpcError: error, endpoint: self.endpoint.description)
         }

@@ -55,7 +55,8 @@ struct InventoryTests {
         // Holds expire by the catalog's clock, which moves only when the test says: however slow the machine,
         // a one-second hold lasts until the test steps past it.
         let clock = WallClock.manual()
-        try await IdentityHarness.with(configure: { $0.wallClock = clock }) { harness in
+        let configure: @Sendable (inout HostConfig) -> Void = { $0.wallClock = clock }
+        try await IdentityHarness.with(configure: configure) { harness in
             let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
             let sku = try await Self.stocked(harness, admin: admin, units: 3)
             var reserve = Souk_Catalog_V1_ReserveStockRequest()

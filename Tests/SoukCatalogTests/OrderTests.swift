@@ -209,7 +209,8 @@ struct OrderTests {
     @Test("an order unpaid past its one-hour stock hold cannot be paid; its units go back to the stock")
     func holdLapses() async throws {
         let clock = WallClock.manual()
-        try await IdentityHarness.with(configure: { $0.wallClock = clock }) { harness in
+        let configure: @Sendable (inout HostConfig) -> Void = { $0.wallClock = clock }
+        try await IdentityHarness.with(configure: configure) { harness in
             let shop = try await MugShop.open(harness, stock: 3)
             let ann = try await shop.customer("ann@example.com", mugs: 2)
             let late = try await shop.place(ann, key: "late")

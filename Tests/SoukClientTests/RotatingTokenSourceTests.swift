@@ -36,9 +36,11 @@ struct RotatingTokenSourceTests {
     @Test("a token far from expiry is used as it is; no renewal")
     func fresh() async throws {
         let server = Server()
-        let source = RotatingTokenSource(tokens: Self.pair(1, accessExpiry: 100_000), now: { 0 }) {
-            try await server.refresh($0)
-        }
+        let source = RotatingTokenSource(
+            tokens: Self.pair(1, accessExpiry: 100_000),
+            now: { 0 },
+            refresh: { try await server.refresh($0) }
+        )
         #expect(try await source.accessToken() == "a1")
         #expect(try await source.accessToken() == "a1")
         #expect(server.sent.withLock { $0 }.isEmpty)
@@ -70,9 +72,11 @@ struct RotatingTokenSourceTests {
     @Test("renew() renews now whatever the expiry, with the latest refresh token")
     func renewNow() async throws {
         let server = Server()
-        let source = RotatingTokenSource(tokens: Self.pair(1, accessExpiry: 100_000), now: { 0 }) {
-            try await server.refresh($0)
-        }
+        let source = RotatingTokenSource(
+            tokens: Self.pair(1, accessExpiry: 100_000),
+            now: { 0 },
+            refresh: { try await server.refresh($0) }
+        )
         #expect(try await source.renew().accessToken == "a2")
         #expect(try await source.renew().accessToken == "a3")
         #expect(server.sent.withLock { $0 } == ["r1", "r2"])
@@ -82,9 +86,11 @@ struct RotatingTokenSourceTests {
     func refused() async throws {
         let server = Server()
         server.failure.withLock { $0 = RPCError(code: .unauthenticated, message: "refresh_token: revoked") }
-        let source = RotatingTokenSource(tokens: Self.pair(1, accessExpiry: 0), now: { 0 }) {
-            try await server.refresh($0)
-        }
+        let source = RotatingTokenSource(
+            tokens: Self.pair(1, accessExpiry: 0),
+            now: { 0 },
+            refresh: { try await server.refresh($0) }
+        )
         let ended = await #expect(throws: SignInEnded.self) { try await source.accessToken() }
         #expect(ended?.reason.contains("refresh_token: revoked") == true)
         #expect(source.hasEnded)
@@ -97,9 +103,11 @@ struct RotatingTokenSourceTests {
     func transientFailure() async throws {
         let server = Server()
         server.failure.withLock { $0 = RPCError(code: .unavailable, message: "connection refused") }
-        let source = RotatingTokenSource(tokens: Self.pair(1, accessExpiry: 0), now: { 0 }) {
-            try await server.refresh($0)
-        }
+        let source = RotatingTokenSource(
+            tokens: Self.pair(1, accessExpiry: 0),
+            now: { 0 },
+            refresh: { try await server.refresh($0) }
+        )
         let error = await #expect(throws: RPCError.self) { try await source.accessToken() }
         #expect(error?.code == .unavailable)
         #expect(!source.hasEnded)
@@ -113,8 +121,9 @@ struct RotatingTokenSourceTests {
         let server = Server()
         let source = RotatingTokenSource(
             tokens: Self.pair(1, accessExpiry: 1_000, refreshExpiry: 2_000),
-            now: { 5_000 }
-        ) { try await server.refresh($0) }
+            now: { 5_000 },
+            refresh: { try await server.refresh($0) }
+        )
         #expect(source.hasEnded)
         await #expect(throws: SignInEnded.self) { try await source.accessToken() }
         #expect(server.sent.withLock { $0 }.isEmpty)

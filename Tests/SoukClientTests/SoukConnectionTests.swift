@@ -29,12 +29,12 @@ struct SoukConnectionTests {
                 var login = Souk_Identity_V1_LoginRequest()
                 login.email = "ann@souk.example"
                 login.password = "correct horse battery"
-                let tokens = try await services.identity.login(login).tokens
+                let tokens = try await services.identityService.login(login).tokens
                 #expect(!tokens.accessToken.isEmpty)
-                _ = try await services.catalog.listCategories(.init())
+                _ = try await services.catalogService.listCategories(.init())
                 // Signed-in calls need a token: without one the server says so.
                 let error = await #expect(throws: RPCError.self) {
-                    _ = try await services.identity.getMyAccount(.init())
+                    _ = try await services.identityService.getMyAccount(.init())
                 }
                 #expect(error?.code == .unauthenticated)
             }
@@ -60,8 +60,8 @@ struct SoukConnectionTests {
             )
             let emails = try await SoukConnection.withServices(to: config, tokens: source) { services in
                 [
-                    try await services.identity.getMyAccount(.init()).account.email,
-                    try await services.identity.getMyAccount(.init()).account.email,
+                    try await services.identityService.getMyAccount(.init()).account.email,
+                    try await services.identityService.getMyAccount(.init()).account.email,
                 ]
             }
             #expect(emails == ["bob@souk.example", "bob@souk.example"])
@@ -74,9 +74,11 @@ struct SoukConnectionTests {
                 metadata: IdentityHarness.bearer(source.tokens.accessToken)
             )
             let ended = try await SoukConnection.withServices(to: config, tokens: source) { services in
-                await #expect(throws: SignInEnded.self) { _ = try await services.identity.getMyAccount(.init()) }
+                await #expect(throws: RPCError.self) { _ = try await services.identityService.getMyAccount(.init()) }
             }
-            #expect(ended != nil)
+            #expect(ended?.code == .unauthenticated)
+            #expect(ended?.message.hasPrefix("sign-in ended: the server refused the refresh token") == true)
+            #expect(ended?.cause is SignInEnded)
             #expect(source.hasEnded)
         }
     }

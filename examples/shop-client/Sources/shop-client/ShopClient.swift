@@ -33,7 +33,7 @@ struct ShopClient {
         login.email = options.email
         login.password = options.password
         let signedIn = try await SoukConnection.withServices(to: endpoint) { services in
-            try await services.identity.login(login)
+            try await services.identityService.login(login)
         }
         print("signed in as \(signedIn.account.email)")
 
@@ -41,14 +41,16 @@ struct ShopClient {
         let tokens = RotatingTokenSource(tokens: signedIn.tokens) { refreshToken in
             var refresh = Souk_Identity_V1_RefreshRequest()
             refresh.refreshToken = refreshToken
-            return try await SoukConnection.withServices(to: endpoint) { try await $0.identity.refresh(refresh).tokens }
+            return try await SoukConnection.withServices(to: endpoint) {
+                try await $0.identityService.refresh(refresh).tokens
+            }
         }
         try await SoukConnection.withServices(to: endpoint, tokens: tokens) { shop in
             var search = Souk_Catalog_V1_SearchProductsRequest()
             search.query = options.query
             search.inStock = true
             search.pageSize = 5
-            let found = try await shop.catalog.searchProducts(search)
+            let found = try await shop.catalogService.searchProducts(search)
             print("found \(found.products.count) products for \"\(options.query)\"")
             guard let product = found.products.first(where: { !$0.skus.isEmpty }), let sku = product.skus.first else {
                 throw ShopError("nothing in stock matches \"\(options.query)\"")
@@ -57,13 +59,13 @@ struct ShopClient {
             var line = Souk_Catalog_V1_SetCartLineRequest()
             line.sku = sku.code
             line.quantity = 1
-            let cart = try await shop.catalog.setCartLine(line)
+            let cart = try await shop.catalogService.setCartLine(line)
             print("cart: \(cart.lines.count) line(s), \(sku.code) — \(product.title)")
 
             // No currency: the order is in the customer's preferred currency. The key makes a retry one order.
             var order = Souk_Catalog_V1_PlaceOrderRequest()
             order.idempotencyKey = UUID().uuidString
-            let placed = try await shop.orders.placeOrder(order)
+            let placed = try await shop.orderService.placeOrder(order)
             print("order #\(placed.number) placed: \(placed.total.minorUnits) minor units of \(placed.total.currency)")
         }
     }
@@ -94,7 +96,9 @@ struct Options {
             default: throw ShopError("\(name): unknown option")
             }
         }
-        guard !self.email.isEmpty, !self.password.isEmpty else { throw ShopError("--email and --password are required") }
+        guard !self.email.isEmpty, !self.password.isEmpty else {
+            throw ShopError("--email and --password are required")
+        }
     }
 }
 

@@ -1,30 +1,39 @@
-import Foundation
+package import Foundation
 
 /// How a caller names an order where an `order_id` is asked: its id, its number (`24`), or a prefix of its id
-/// long enough to name one order (`3f2a1b`, as a table shows it cut). Digits alone are an order number.
-enum OrderReference: Sendable, Equatable {
+/// long enough to name one order (`3f2a1b`, as a table shows it cut).
+///
+/// Digits alone are an order number first; six or more of them may also be the start of an id (an id's first
+/// characters are all decimal digits about once in forty), tried when no order has that number. Text ending in
+/// `…`, as a table cuts an id, is always an id prefix.
+package enum OrderReference: Sendable, Equatable {
     case id(UUID)
-    case number(Int64)
+    /// An order number, and the same digits as an id prefix when they are long enough to be one.
+    case number(Int64, orIDPrefix: String?)
     case idPrefix(String)
 
     /// The shortest id prefix accepted: shorter ones would match many orders of a busy shop.
-    static let shortestPrefix = 6
+    package static let shortestPrefix = 6
 
     /// Parses `text`, ignoring surrounding spaces and a trailing `…` pasted from a table.
     /// - Throws: ``CatalogError`` (invalid argument) naming `field` when `text` is none of the three.
-    init(_ text: String, field: String) throws {
+    package init(_ text: String, field: String) throws {
         var trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasSuffix("…") { trimmed.removeLast() }
+        let cutFromTable = trimmed.hasSuffix("…")
+        if cutFromTable { trimmed.removeLast() }
+        let couldBePrefix = trimmed.count >= Self.shortestPrefix && Self.isIDPrefix(trimmed)
         if let id = UUID(uuidString: trimmed) {
             self = .id(id)
-        } else if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        } else if !cutFromTable, !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) {
             guard let number = Int64(trimmed), number > 0 else {
-                throw CatalogError.invalidArgument("\(field): order numbers are 1 to \(Int64.max)")
+                guard couldBePrefix else {
+                    throw CatalogError.invalidArgument("\(field): order numbers are 1 to \(Int64.max)")
+                }
+                self = .idPrefix(trimmed.lowercased())
+                return
             }
-            self = .number(number)
-        } else if trimmed.count >= Self.shortestPrefix, trimmed.count < 36,
-            trimmed.allSatisfy({ $0.isHexDigit || $0 == "-" })
-        {
+            self = .number(number, orIDPrefix: couldBePrefix ? trimmed : nil)
+        } else if couldBePrefix {
             self = .idPrefix(trimmed.lowercased())
         } else if trimmed.isEmpty {
             throw CatalogError.invalidArgument("\(field): required (an order id, number or id prefix)")
@@ -34,5 +43,16 @@ enum OrderReference: Sendable, Equatable {
                     + "\(Self.shortestPrefix) characters"
             )
         }
+    }
+
+    /// Whether `text` could start an id's text form: hex digits, with dashes exactly where an id has them
+    /// (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`), and shorter than a whole id.
+    static func isIDPrefix(_ text: String) -> Bool {
+        guard text.count < 36 else { return false }
+        for (offset, character) in text.enumerated() {
+            let dash = [8, 13, 18, 23].contains(offset)
+            guard dash ? character == "-" : (character.isASCII && character.isHexDigit) else { return false }
+        }
+        return true
     }
 }

@@ -178,7 +178,10 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
     private func orderID(_ text: String, owner: UUID?) async throws -> UUID {
         let reference = try OrderReference(text, field: "order_id")
         if case .id(let id) = reference { return id }
-        let ids = try await self.store.orderIDs(matching: reference, owner: owner)
+        var ids = try await self.store.orderIDs(matching: reference, owner: owner)
+        if ids.isEmpty, case .number(_, let prefix?) = reference {
+            ids = try await self.store.orderIDs(matching: .idPrefix(prefix), owner: owner)
+        }
         guard let id = ids.first else { throw CatalogError.notFound("order_id: no order \(text.prefix(40))") }
         guard ids.count == 1 else {
             throw CatalogError.invalidArgument(

@@ -265,7 +265,7 @@ extension CatalogStore {
         let pattern: String?
         switch reference {
         case .id(let id): return [id]
-        case .number(let value): (number, pattern) = (value, nil)
+        case .number(let value, _): (number, pattern) = (value, nil)
         // Hex digits and dashes only (checked when parsed), so nothing in the prefix is a LIKE wildcard.
         case .idPrefix(let prefix): (number, pattern) = (nil, prefix + "%")
         }

@@ -172,6 +172,21 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        // The demo shop (`soukd serve --seed-demo`): the same categories, products, customers and orders on every
+        // machine, written through the services themselves.
+        .target(
+            name: "SoukDemoSeed",
+            dependencies: [
+                "SoukAPI",
+                "SoukAccess",
+                "SoukCatalog",
+                "SoukIdentity",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         // The composition root: which services run in this process, their storage, TLS and listeners.
         .target(
             name: "SoukHost",
@@ -185,6 +200,7 @@ let package = Package(
                 "SoukDomain",
                 "SoukIdentity",
                 "SoukCatalog",
+                "SoukDemoSeed",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -374,6 +390,7 @@ let package = Package(
             name: "SoukHostTests",
             dependencies: [
                 "SoukHost",
+                "SoukDemoSeed",
                 "SoukClient",
                 "SoukAccess",
                 "SoukDomain",

@@ -5,6 +5,7 @@ package import Logging
 import PostgresNIO
 package import ServiceLifecycle
 import SoukAccess
+import SoukDemoSeed
 import SoukDomain
 import SoukIdentity
 import SoukStorage

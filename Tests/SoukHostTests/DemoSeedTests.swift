@@ -3,6 +3,7 @@ import GRPCCore
 import Logging
 import PostgresNIO
 import SoukAPI
+import SoukDemoSeed
 import SoukHost
 import SoukStorage
 import Synchronization

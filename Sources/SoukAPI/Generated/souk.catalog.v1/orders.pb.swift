@@ -234,6 +234,9 @@ public nonisolated struct Souk_Catalog_V1_GetOrderRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The order's id, its number ("24"), or the start of its id (at least 6 characters; a trailing "…" as a
+  /// table cuts it is ignored). Digits alone are a number first, then an id prefix when no order has that
+  /// number. A customer's reference names only their own orders.
   public var orderID: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -302,6 +305,9 @@ public nonisolated struct Souk_Catalog_V1_UpdateOrderStatusRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The order's id, its number ("24"), or the start of its id (at least 6 characters; a trailing "…" as a
+  /// table cuts it is ignored). Digits alone are a number first, then an id prefix when no order has that
+  /// number. A customer's reference names only their own orders.
   public var orderID: String = String()
 
   public var status: Souk_Catalog_V1_OrderStatus = .unspecified
@@ -318,6 +324,9 @@ public nonisolated struct Souk_Catalog_V1_CancelMyOrderRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The order's id, its number ("24"), or the start of its id (at least 6 characters; a trailing "…" as a
+  /// table cuts it is ignored). Digits alone are a number first, then an id prefix when no order has that
+  /// number. A customer's reference names only their own orders.
   public var orderID: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

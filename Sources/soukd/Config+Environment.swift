@@ -1,9 +1,6 @@
 import Foundation
 import Logging
 import SoukHost
-import SoukIdentity
-import SoukStorage
-import SoukTLS
 
 /// The settings soukd reads, each a flag and an environment variable; a flag wins over the variable.
 ///
@@ -104,11 +101,7 @@ struct ResolvedSettings {
             config.dataFolder = text
         }
         if let (text, setting) = value(options.databaseURL, "DATABASE_URL") {
-            do {
-                config.database = .url(try DatabaseURL(parsing: text))
-            } catch let error as StorageError {
-                throw HostError(code: .invalidConfiguration, message: "\(setting): \(error.message)")
-            }
+            try config.useDatabase(url: text, setting: setting)
         }
         let plaintext =
             options.plaintext || ["1", "true", "yes"].contains(environment["SOUK_PLAINTEXT"]?.lowercased() ?? "")
@@ -123,9 +116,7 @@ struct ResolvedSettings {
         case (true, nil, nil):
             config.transportSecurity = .plaintext
         case (false, let certificate?, let key?):
-            config.transportSecurity = .certificates(
-                TLSFiles(certificateAuthority: "", certificateChain: certificate, privateKey: key)
-            )
+            config.useCertificates(chainPath: certificate, keyPath: key)
         case (false, .some, nil), (false, nil, .some):
             throw HostError(code: .invalidConfiguration, message: "--tls-cert and --tls-key must be given together")
         case (false, nil, nil):
@@ -164,12 +155,7 @@ struct ResolvedSettings {
                         "external sign-in needs --oidc-issuer, --oidc-client-id, --oidc-redirect-uri and SOUK_OIDC_CLIENT_SECRET"
                 )
             }
-            config.identity.externalProvider = ExternalProviderConfig(
-                issuer: issuer,
-                clientID: client,
-                clientSecret: secret,
-                redirectURI: redirect
-            )
+            config.useExternalSignIn(issuer: issuer, clientID: client, clientSecret: secret, redirectURI: redirect)
         }
         if let (path, _) = value(options.dataKeys, "SOUK_DATA_KEYS_FILE") {
             config.dataKeys = .file(path)

@@ -1,19 +1,14 @@
 import ArgumentParser
 import Foundation
 import SoukHost
-import SoukStorage
-import SoukTLS
 
 /// Runs `body`; a Souk error becomes one line on standard error and exit status 1, with no stack dump.
 func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let error as HostError {
-        fail(error.description)
-    } catch let error as StorageError {
-        fail(error.description)
-    } catch let error as TLSError {
-        fail(error.description)
+    } catch {
+        guard let message = HostError.operatorMessage(for: error) else { throw error }
+        fail(message)
     }
 }
 

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import SoukHost
-import SoukStorage
 
 /// `soukd migrate`: apply the database migrations of the selected services and exit.
 struct Migrate: AsyncParsableCommand {
@@ -15,14 +14,9 @@ struct Migrate: AsyncParsableCommand {
             try ResolvedSettings(options: self.options, environment: ProcessInfo.processInfo.environment)
         }
         let logger = LogSetup.bootstrap(level: settings.logLevel)
-        let reports = try await reportingErrors {
-            try await HostMigrator(config: settings.host, logger: logger).migrate()
+        let lines = try await reportingErrors {
+            try await HostMigrator(config: settings.host, logger: logger).migrateDescribing()
         }
-        for report in reports {
-            let applied =
-                report.applied.isEmpty
-                ? "up to date" : "applied \(report.applied.map(String.init).joined(separator: ", "))"
-            print("\(report.schema): version \(report.version), \(applied)")
-        }
+        for line in lines { print(line) }
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import GRPCCore
 public import SoukAPI
-import Synchronization
 
 /// A sign-in's token pair, renewed with its refresh token before the access token expires.
 ///
@@ -28,19 +27,7 @@ public final class RotatingTokenSource: AccessTokenSource, CustomStringConvertib
     /// The wall clock in milliseconds since 1970, the unit of the pair's expiry times.
     public typealias WallClock = @Sendable () -> Int64
 
-    private struct State {
-        var tokens: Souk_Identity_V1_TokenPair
-        var renewal: Task<Souk_Identity_V1_TokenPair, any Error>?
-        var ended: SignInEnded?
-    }
-
-    private enum Next {
-        case token(String)
-        case wait(Task<Souk_Identity_V1_TokenPair, any Error>)
-        case ended(SignInEnded)
-    }
-
-    private let state: Mutex<State>
+    private let renewal: TokenRenewal<Souk_Identity_V1_TokenPair>
     private let margin: Duration
     private let now: WallClock
     private let refresh: Refresh
@@ -61,7 +48,7 @@ public final class RotatingTokenSource: AccessTokenSource, CustomStringConvertib
         onRotate: @escaping OnRotate = { _ in },
         refresh: @escaping Refresh
     ) {
-        self.state = Mutex(State(tokens: tokens))
+        self.renewal = TokenRenewal(tokens, ending: Self.endingReason)
         self.margin = margin
         self.now = now
         self.refresh = refresh
@@ -70,13 +57,12 @@ public final class RotatingTokenSource: AccessTokenSource, CustomStringConvertib
 
     /// The current pair.
     public var tokens: Souk_Identity_V1_TokenPair {
-        self.state.withLock { $0.tokens }
+        self.renewal.current ?? Souk_Identity_V1_TokenPair()
     }
 
     /// Whether the sign-in has ended: refused, or its refresh token expired.
     public var hasEnded: Bool {
-        let now = self.now()
-        return self.state.withLock { $0.ended != nil || $0.tokens.refreshExpiresAtUnixMs <= now }
+        self.renewal.endedReason != nil || self.tokens.refreshExpiresAtUnixMs <= self.now()
     }
 
     /// The current access token, renewed first when it expires within the margin.
@@ -93,32 +79,26 @@ public final class RotatingTokenSource: AccessTokenSource, CustomStringConvertib
     }
 
     private func accessToken(renewing: Bool) async throws -> String {
-        switch self.next(renewing: renewing) {
-        case .token(let token):
-            return token
-        case .ended(let ended):
-            throw ended
-        case .wait(let renewal):
-            do {
-                let tokens = try await renewal.value
-                self.state.withLock { state in
-                    if state.renewal == renewal {
-                        state.tokens = tokens
-                        state.renewal = nil
-                    }
-                }
-                return tokens.accessToken
-            } catch {
-                let ended = Self.endingReason(error)
-                self.state.withLock { state in
-                    if state.renewal == renewal {
-                        state.renewal = nil
-                        if let ended { state.ended = ended }
-                    }
-                }
-                throw ended ?? error
-            }
+        let now = self.now()
+        let marginMs = self.margin.wholeMilliseconds
+        let usable: (Souk_Identity_V1_TokenPair?) -> Bool = { tokens in
+            !renewing && (tokens?.accessExpiresAtUnixMs ?? 0) - marginMs > now
         }
+        // A pair that must be renewed but whose refresh token has expired can only end.
+        if !usable(self.tokens), self.tokens.refreshExpiresAtUnixMs <= now {
+            self.renewal.end(SignInEnded(reason: "the refresh token expired"))
+        }
+        let refresh = self.refresh
+        let onRotate = self.onRotate
+        let tokens = try await self.renewal.credential(
+            isFresh: usable,
+            renew: { current in
+                let tokens = try await refresh(current?.refreshToken ?? "")
+                try await onRotate(tokens)
+                return tokens
+            }
+        )
+        return tokens.accessToken
     }
 
     /// Redacted: tokens never reach a log.
@@ -131,36 +111,8 @@ public final class RotatingTokenSource: AccessTokenSource, CustomStringConvertib
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
 
-    private func next(renewing: Bool) -> Next {
-        let now = self.now()
-        let marginMs =
-            self.margin.components.seconds * 1000 + self.margin.components.attoseconds / 1_000_000_000_000_000
-        return self.state.withLock { state -> Next in
-            if let ended = state.ended { return .ended(ended) }
-            if let renewal = state.renewal { return .wait(renewal) }
-            if !renewing, state.tokens.accessExpiresAtUnixMs - marginMs > now {
-                return .token(state.tokens.accessToken)
-            }
-            if state.tokens.refreshExpiresAtUnixMs <= now {
-                let ended = SignInEnded(reason: "the refresh token expired")
-                state.ended = ended
-                return .ended(ended)
-            }
-            let refreshToken = state.tokens.refreshToken
-            let refresh = self.refresh
-            let onRotate = self.onRotate
-            let renewal = Task {
-                let tokens = try await refresh(refreshToken)
-                try await onRotate(tokens)
-                return tokens
-            }
-            state.renewal = renewal
-            return .wait(renewal)
-        }
-    }
-
     /// Why a failed renewal ends the sign-in, or nil when the next call may try again.
-    private static func endingReason(_ error: any Error) -> SignInEnded? {
+    @Sendable private static func endingReason(_ error: any Error) -> SignInEnded? {
         guard let error = error as? RPCError else { return nil }
         switch error.code {
         case .unauthenticated, .invalidArgument:

@@ -90,10 +90,18 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        // Running a program to completion with its output captured, and spawning with default signals: initdb and
+        // pg_ctl for the embedded cluster, pgbench and the C floor for the benchmark.
+        .target(
+            name: "SoukProcess",
+            dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: defaultSwiftSettings
+        ),
         // PostgreSQL: connection config, the embedded cluster, migrations, transactions.
         .target(
             name: "SoukStorage",
             dependencies: [
+                "SoukProcess",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -291,6 +299,7 @@ let package = Package(
                 "SoukAPI",
                 "SoukClient",
                 "SoukConformance",
+                "SoukProcess",
                 "SoukStorage",
                 "SoukWire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -376,6 +385,7 @@ let package = Package(
         .testTarget(
             name: "SoukStorageTests",
             dependencies: [
+                "SoukProcess",
                 "SoukStorage",
                 "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -408,6 +418,7 @@ let package = Package(
         .testTarget(
             name: "SoukIdentityTests",
             dependencies: [
+                "SoukProcess",
                 "SoukIdentity",
                 "SoukAccess",
                 "SoukAPI",

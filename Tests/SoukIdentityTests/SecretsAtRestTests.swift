@@ -7,6 +7,7 @@ import SoukAPI
 import SoukClient
 import SoukHost
 import SoukIdentity
+import SoukProcess
 import SoukStorage
 import TestSupport
 import Testing

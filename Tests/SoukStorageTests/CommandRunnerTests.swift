@@ -1,4 +1,4 @@
-import SoukStorage
+import SoukProcess
 import Testing
 
 #if canImport(Glibc)

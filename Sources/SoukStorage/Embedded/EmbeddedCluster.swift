@@ -2,6 +2,7 @@ import Foundation
 package import Logging
 import NIOPosix
 import PostgresNIO
+import SoukProcess
 
 #if canImport(Glibc)
 import Glibc
@@ -102,7 +103,7 @@ package struct EmbeddedCluster: Sendable {
     /// `pg_ctl status` alone is not enough: a server killed while its parent does not reap it stays a zombie,
     /// which `kill(pid, 0)` still reports as alive.
     package func isRunning() async throws -> Bool {
-        let outcome = try await self.runner.run(self.binaries.pgCtl, ["status", "-D", self.clusterDirectory])
+        let outcome = try await self.run(self.binaries.pgCtl, ["status", "-D", self.clusterDirectory])
         guard outcome.status == 0 else { return false }
         return Self.lockFilePID("\(self.clusterDirectory)/postmaster.pid").map(Self.isPostgresProcess) ?? false
     }
@@ -136,7 +137,7 @@ package struct EmbeddedCluster: Sendable {
             try self.removeStaleLockFiles()
             let options =
                 "-c listen_addresses='' -k '\(self.socketDirectory)' -p \(self.port) -c unix_socket_permissions=0700"
-            let outcome = try await self.runner.run(
+            let outcome = try await self.run(
                 self.binaries.pgCtl,
                 ["start", "-D", self.clusterDirectory, "-w", "-t", "120", "-l", self.logFile, "-o", options]
             )
@@ -172,7 +173,7 @@ package struct EmbeddedCluster: Sendable {
     /// Stops the server (fast shutdown: open sessions are ended, committed data is safe).
     package func stop() async throws {
         guard try await self.isRunning() else { return }
-        let outcome = try await self.runner.run(
+        let outcome = try await self.run(
             self.binaries.pgCtl,
             ["stop", "-D", self.clusterDirectory, "-m", "fast", "-w", "-t", "60"]
         )
@@ -219,7 +220,7 @@ package struct EmbeddedCluster: Sendable {
     private func initializeIfNeeded() async throws {
         guard !FileManager.default.fileExists(atPath: "\(self.clusterDirectory)/PG_VERSION") else { return }
         self.logger.info("creating the embedded PostgreSQL cluster", metadata: ["cluster": "\(self.clusterDirectory)"])
-        let outcome = try await self.runner.run(
+        let outcome = try await self.run(
             self.binaries.initdb,
             [
                 // Byte-order collation (fast, stable), but Unicode character classes: full-text search must
@@ -324,4 +325,15 @@ package struct EmbeddedCluster: Sendable {
 
 extension String {
     var trimmed: String { self.trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+extension EmbeddedCluster {
+    /// Runs one of the cluster's commands; a command that cannot be started is a cluster failure.
+    fileprivate func run(_ executable: String, _ arguments: [String]) async throws -> CommandRunner.Outcome {
+        do {
+            return try await self.runner.run(executable, arguments)
+        } catch let error as CommandError {
+            throw StorageError(code: .clusterFailed, message: error.message)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+package import SoukProcess
 
 /// Where the PostgreSQL server programs live.
 package struct PostgresBinaries: Sendable, Hashable {
@@ -53,7 +54,12 @@ package struct PostgresBinaries: Sendable, Hashable {
 
     /// The major version of these binaries, read from `pg_ctl --version` (e.g. 15).
     package func majorVersion(runner: CommandRunner = CommandRunner()) async throws -> Int {
-        let outcome = try await runner.run(self.pgCtl, ["--version"])
+        let outcome: CommandRunner.Outcome
+        do {
+            outcome = try await runner.run(self.pgCtl, ["--version"])
+        } catch let error as CommandError {
+            throw StorageError(code: .clusterFailed, message: error.message)
+        }
         // "pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
         let words = outcome.output.split(whereSeparator: { $0 == " " || $0 == "\n" })
         if let index = words.firstIndex(of: "(PostgreSQL)"), words.index(after: index) < words.endIndex {

@@ -1,5 +1,5 @@
 import Foundation
-import SoukStorage
+import SoukProcess
 
 #if canImport(Glibc)
 import Glibc

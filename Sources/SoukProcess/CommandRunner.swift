@@ -104,7 +104,7 @@ package struct CommandRunner: Sendable {
         }
     }
 
-    private static func error(_ what: String, _ argv: [String]) -> StorageError {
-        StorageError(code: .clusterFailed, message: "could not run \(argv.joined(separator: " ")): \(what) failed")
+    private static func error(_ what: String, _ argv: [String]) -> CommandError {
+        CommandError(message: "could not run \(argv.joined(separator: " ")): \(what) failed")
     }
 }

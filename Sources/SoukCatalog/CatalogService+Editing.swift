@@ -19,6 +19,8 @@ extension CatalogService {
         request: Souk_Catalog_V1_UpdateProductRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Product {
+        var request = request
+        request.productID = try await self.productID(request.productID).uuidString
         let change = try ProductValidation.change(from: request)
         try await self.store.update(change)
         guard let record = try await self.store.product(change.id) else {

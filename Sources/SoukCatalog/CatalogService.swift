@@ -84,7 +84,7 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
         request: Souk_Catalog_V1_PublishProductRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Product {
-        let id = try Self.id(request.productID, field: "product_id")
+        let id = try await self.productID(request.productID)
         guard try await self.store.publish(id), let record = try await self.store.product(id) else {
             throw CatalogError.notFound("product_id: no product \(request.productID)")
         }
@@ -95,7 +95,7 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
         request: Souk_Catalog_V1_GetProductRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Product {
-        let id = try Self.id(request.productID, field: "product_id")
+        let id = try await self.productID(request.productID)
         let currency = try Self.currency(request.currency)
         // Drafts are visible to those who edit the catalog; to anyone else they do not exist.
         guard let record = try await self.store.product(id),
@@ -182,6 +182,29 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
         message.minorUnits = money.minorUnits
         message.currency = money.currency.code
         return message
+    }
+
+    /// The id of the one product `text` names: its id, or the start of its id as a table cuts it (see
+    /// ``IDPrefix``), among the products the caller may see (drafts only for those who edit the catalog).
+    /// - Throws: ``CatalogError`` naming `product_id`: invalid argument when malformed or ambiguous, not found.
+    func productID(_ text: String) async throws -> UUID {
+        if let id = UUID(uuidString: text.trimmingCharacters(in: .whitespaces)) { return id }
+        guard let prefix = IDPrefix.parse(text) else {
+            throw CatalogError.invalidArgument(
+                "product_id: '\(text.prefix(40))' is not a product id or the start of one (at least \(IDPrefix.shortest) characters)"
+            )
+        }
+        let ids = try await self.store.productIDs(
+            prefix: prefix,
+            includeDrafts: Caller.current?.has(.editCatalog) == true
+        )
+        guard let id = ids.first else { throw CatalogError.notFound("product_id: no product \(text.prefix(40))") }
+        guard ids.count == 1 else {
+            throw CatalogError.invalidArgument(
+                "product_id: '\(text.prefix(40))' is the start of more than one product's id; give more of it"
+            )
+        }
+        return id
     }
 
     static func id(_ text: String, field: String) throws -> UUID {

@@ -112,6 +112,22 @@ struct CatalogStore: Sendable {
         try await self.products(ids: [id]).first
     }
 
+    /// The ids of at most two products whose id starts with `prefix` (see ``IDPrefix``), drafts only when
+    /// `includeDrafts`: two mean the prefix is ambiguous.
+    func productIDs(prefix: String, includeDrafts: Bool) async throws -> [UUID] {
+        let rows = try await self.client.query(
+            """
+            SELECT id FROM catalog.products
+            WHERE id::text LIKE \(prefix + "%") AND (\(includeDrafts) OR state = 'published')
+            ORDER BY id LIMIT 2
+            """,
+            logger: self.logger
+        )
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
     /// Published products matching `search` (Russian or English words, a category and its subtree, a price range,
     /// stock), in its order, after its cursor, each with its sort key as PostgreSQL prints it (for the page token).
     ///

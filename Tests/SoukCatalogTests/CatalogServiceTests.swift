@@ -180,4 +180,38 @@ struct CatalogServiceTests {
             #expect(refused?.message.hasPrefix("include_drafts:") == true)
         }
     }
+
+    @Test("a product is named by its id or the start of its id as a table cuts it; a draft's prefix only for staff")
+    func productPrefixes() async throws {
+        try await IdentityHarness.with { harness in
+            let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
+            var kitchen = Souk_Catalog_V1_CreateCategoryRequest()
+            kitchen.name = "Kitchen"
+            kitchen.slug = "kitchen"
+            let category = try await harness.catalog.createCategory(kitchen, metadata: admin)
+            let draft = try await harness.catalog.createProduct(Self.mug(category: category.id), metadata: admin)
+            let cut = String(draft.id.prefix(8)) + "…"
+            var get = Souk_Catalog_V1_GetProductRequest()
+            get.productID = cut
+            #expect(try await harness.catalog.getProduct(get, metadata: admin).id == draft.id)
+            // To a customer the draft does not exist, by prefix as by id.
+            let customer = IdentityHarness.bearer(try await harness.customer(email: "ann@example.com").accessToken)
+            let hidden = await rpcError { _ = try await harness.catalog.getProduct(get, metadata: customer) }
+            #expect(hidden?.code == .notFound)
+            var publish = Souk_Catalog_V1_PublishProductRequest()
+            publish.productID = " \(draft.id.prefix(13).uppercased()) "
+            #expect(try await harness.catalog.publishProduct(publish, metadata: admin).state == .published)
+            #expect(try await harness.catalog.getProduct(get, metadata: customer).id == draft.id)
+            var edit = Souk_Catalog_V1_UpdateProductRequest()
+            edit.productID = cut
+            edit.title = "Кружка / mug"
+            #expect(try await harness.catalog.updateProduct(edit, metadata: admin).title == "Кружка / mug")
+            for malformed in ["", "3f2a", "3f2a1b%", "mug-350", String(draft.id.prefix(8)) + "x"] {
+                get.productID = malformed
+                let error = await rpcError { _ = try await harness.catalog.getProduct(get, metadata: admin) }
+                #expect(error?.code == .invalidArgument, "\(malformed)")
+                #expect(error?.message.hasPrefix("product_id: ") == true, "\(malformed)")
+            }
+        }
+    }
 }

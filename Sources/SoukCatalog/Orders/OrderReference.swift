@@ -13,7 +13,7 @@ package enum OrderReference: Sendable, Equatable {
     case idPrefix(String)
 
     /// The shortest id prefix accepted: shorter ones would match many orders of a busy shop.
-    package static let shortestPrefix = 6
+    package static let shortestPrefix = IDPrefix.shortest
 
     /// Parses `text`, ignoring surrounding spaces and a trailing `…` pasted from a table.
     /// - Throws: ``CatalogError`` (invalid argument) naming `field` when `text` is none of the three.
@@ -21,7 +21,7 @@ package enum OrderReference: Sendable, Equatable {
         var trimmed = text.trimmingCharacters(in: .whitespaces)
         let cutFromTable = trimmed.hasSuffix("…")
         if cutFromTable { trimmed.removeLast() }
-        let couldBePrefix = trimmed.count >= Self.shortestPrefix && Self.isIDPrefix(trimmed)
+        let couldBePrefix = trimmed.count >= Self.shortestPrefix && IDPrefix.isIDPrefix(trimmed)
         if let id = UUID(uuidString: trimmed) {
             self = .id(id)
         } else if !cutFromTable, !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -43,16 +43,5 @@ package enum OrderReference: Sendable, Equatable {
                     + "\(Self.shortestPrefix) characters"
             )
         }
-    }
-
-    /// Whether `text` could start an id's text form: hex digits, with dashes exactly where an id has them
-    /// (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`), and shorter than a whole id.
-    static func isIDPrefix(_ text: String) -> Bool {
-        guard text.count < 36 else { return false }
-        for (offset, character) in text.enumerated() {
-            let dash = [8, 13, 18, 23].contains(offset)
-            guard dash ? character == "-" : (character.isASCII && character.isHexDigit) else { return false }
-        }
-        return true
     }
 }

@@ -393,6 +393,8 @@ public nonisolated struct Souk_Catalog_V1_UpdateProductRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The product's id, or the start of its id (at least 6 characters; a trailing "…" as a table cuts it is
+  /// ignored); a draft's only for those who edit the catalog.
   public var productID: String = String()
 
   public var title: String {
@@ -519,6 +521,8 @@ public nonisolated struct Souk_Catalog_V1_PublishProductRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The product's id, or the start of its id (at least 6 characters; a trailing "…" as a table cuts it is
+  /// ignored); a draft's only for those who edit the catalog.
   public var productID: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -531,6 +535,8 @@ public nonisolated struct Souk_Catalog_V1_GetProductRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The product's id, or the start of its id (at least 6 characters; a trailing "…" as a table cuts it is
+  /// ignored); a draft's only for those who edit the catalog.
   public var productID: String = String()
 
   /// The currency to show prices in (ISO 4217); empty shows base prices.

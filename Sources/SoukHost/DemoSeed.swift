@@ -65,7 +65,8 @@ package struct DemoSeed: Sendable {
             config: config.identity,
             postgres: postgres,
             ring: try config.loadDataKeys(),
-            logger: logger
+            logger: logger,
+            wallClock: config.wallClock
         )
         self.init(identity: identity, postgres: postgres, logger: logger)
     }

@@ -26,7 +26,8 @@ struct ProductRecord: Sendable {
 struct CatalogStore: Sendable {
     let client: PostgresClient
     let logger: Logger
-    /// The clock reservation holds are set and checked by (never PostgreSQL's `now()`, so tests can move it).
+    /// The clock reservation holds are set and checked by (never PostgreSQL's `now()`, so tests can move it), and
+    /// the age of the cached exchange rates.
     let wallClock: WallClock
     /// The exchange rates between calls; shared by the copies of this store.
     let rateCache = RateCache()
@@ -288,7 +289,7 @@ struct CatalogStore: Sendable {
 
     /// The stored rates as a book, from the cache when it is current (see ``RateCache``).
     func rateBook() async throws -> RateBook {
-        try await self.rateCache.book {
+        try await self.rateCache.book(now: self.wallClock.now) {
             let rows = try await self.client.query(
                 "SELECT max(imported_at) FROM catalog.exchange_rates",
                 logger: self.logger

@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import SoukDomain
 import SoukMoney
+import SoukStorage
 
 /// A product row with its SKUs and prices, as stored.
 struct ProductRecord: Sendable {
@@ -40,9 +41,9 @@ struct CatalogStore: Sendable {
                 "INSERT INTO catalog.categories (id, parent_id, name, slug) VALUES (\(id), \(parent), \(name), \(slug))",
                 logger: self.logger
             )
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error where SQLState(of: error) == .uniqueViolation {
             throw CatalogError.alreadyExists("slug: a category '\(slug)' already exists")
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+        } catch let error where SQLState(of: error) == .foreignKeyViolation {
             throw CatalogError.notFound("parent_id: no category \(parent?.uuidString.lowercased() ?? "")")
         }
     }
@@ -84,7 +85,7 @@ struct CatalogStore: Sendable {
                         """,
                         logger: self.logger
                     )
-                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                } catch let error where SQLState(of: error) == .uniqueViolation {
                     throw CatalogError.alreadyExists("skus[\(position)].code: SKU \(sku.code) already exists")
                 }
                 for (index, price) in sku.prices.enumerated() {
@@ -347,7 +348,7 @@ struct CatalogStore: Sendable {
         do {
             try await self.client.withTransaction(logger: self.logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error
+            throw error.underlyingError
         }
     }
 

@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import SoukAccess
 import SoukDomain
+import SoukStorage
 
 /// The identity schema's queries. Every multi-row change runs in one transaction.
 struct IdentityStore: Sendable {
@@ -44,7 +45,7 @@ struct IdentityStore: Sendable {
                 """,
                 logger: self.logger
             )
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error where SQLState(of: error) == .uniqueViolation {
             throw IdentityError.alreadyExists("email: an account with this email already exists")
         }
     }

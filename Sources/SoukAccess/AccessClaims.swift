@@ -47,8 +47,15 @@ package struct AccessClaims: JWTPayload, Equatable {
         self.cur = preferredCurrency
     }
 
+    /// Checks the claims against the system's date; ``AccessTokenVerifier`` checks them against its own clock
+    /// with ``verify(at:)`` instead.
     package func verify(using algorithm: some JWTAlgorithm) async throws {
-        try self.exp.verifyNotExpired()
+        try self.verify(at: Date())
+    }
+
+    /// Throws `JWTError.claimVerificationFailure` unless the token is unexpired at `now` and from ``issuer``.
+    package func verify(at now: Date) throws {
+        try self.exp.verifyNotExpired(currentDate: now)
         guard self.iss.value == Self.issuer else {
             throw JWTError.claimVerificationFailure(failedClaim: self.iss, reason: "unknown issuer")
         }

@@ -31,7 +31,8 @@ package struct RevokedSessions: Sendable {
 
 /// Checks access tokens: the header must name EdDSA and a key we know (keys are reloaded from `keySource` when
 /// an unknown `kid` appears, at most once a second, so a rotation elsewhere is picked up), the signature must
-/// verify, and the token must come from ``AccessClaims/issuer`` and not be expired.
+/// verify, and the token must come from ``AccessClaims/issuer`` and not be expired by `now` (the host's wall
+/// clock, which tests move by hand).
 ///
 /// With a `revocationSource`, a token of a session revoked since (logout, a session revoked by its owner, a
 /// password change, a disabled account, changed roles) is refused too, in every process: the verifier asks for
@@ -40,6 +41,8 @@ package struct RevokedSessions: Sendable {
 package final class AccessTokenVerifier: Sendable {
     private let keySource: @Sendable () async throws -> [PublicSigningKey]
     private let revocationSource: (@Sendable (_ since: Date?) async throws -> RevokedSessions)?
+    /// The date a token's expiry is checked against.
+    private let now: @Sendable () -> Date
     private let keys = JWTKeyCollection()
     private let state = NIOLockedValueBox(State())
     private let reloadInterval: Duration
@@ -59,14 +62,17 @@ package final class AccessTokenVerifier: Sendable {
     ///   - keySource: reads the current public keys (the identity schema's signing keys).
     ///   - revocationSource: reads the sessions revoked after a time (nil: those of the last `revocationMemory`).
     ///   - revocationMemory: longer than the access tokens' lifetime.
+    ///   - now: the current date tokens expire by (the host's wall clock).
     package init(
         reloadInterval: Duration = .seconds(1),
         revocationInterval: Duration = .seconds(1),
         revocationMemory: Duration = .seconds(20 * 60),
         keySource: @escaping @Sendable () async throws -> [PublicSigningKey],
-        revocationSource: (@Sendable (_ since: Date?) async throws -> RevokedSessions)? = nil
+        revocationSource: (@Sendable (_ since: Date?) async throws -> RevokedSessions)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.keySource = keySource
+        self.now = now
         self.revocationSource = revocationSource
         self.reloadInterval = reloadInterval
         self.revocationInterval = revocationInterval
@@ -89,11 +95,14 @@ package final class AccessTokenVerifier: Sendable {
         }
         let claims: AccessClaims
         do {
-            claims = try await self.keys.verify(token, as: AccessClaims.self)
-        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
-            throw RPCError(code: .unauthenticated, message: "the access token has expired or is not ours")
+            claims = try await self.keys.verify(token, as: SignedClaims.self).claims
         } catch {
             throw RPCError(code: .unauthenticated, message: "the access token's signature does not verify")
+        }
+        do {
+            try claims.verify(at: self.now())
+        } catch {
+            throw RPCError(code: .unauthenticated, message: "the access token has expired or is not ours")
         }
         if let session = claims.sid, self.revocationSource != nil {
             try await self.updateRevocationsIfDue()
@@ -158,6 +167,22 @@ package final class AccessTokenVerifier: Sendable {
 
     private func isKnown(_ kid: String) -> Bool {
         self.state.withLockedValue { $0.known.contains(kid) }
+    }
+
+    /// Access claims whose signature JWTKit checks, leaving the claims to ``AccessClaims/verify(at:)``: JWTKit
+    /// would check the expiry against the system's date, not `now`.
+    private struct SignedClaims: JWTPayload {
+        var claims: AccessClaims
+
+        init(from decoder: any Decoder) throws {
+            self.claims = try AccessClaims(from: decoder)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try self.claims.encode(to: encoder)
+        }
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 
     private struct Header: Decodable {

@@ -13,8 +13,8 @@ package struct BridgeSession: Sendable {
     package let email: String
     /// The person's roles, by their protobuf names.
     package let roles: [String]
-    /// The last time the session was used.
-    package var lastUsed: ContinuousClock.Instant
+    /// The last time the session was used, as the time since its store began on the store's clock.
+    package var lastUsed: Duration
 }
 
 /// The bridge's cookie sessions, in memory: a random 32-byte id (base64url) per sign-in.
@@ -25,10 +25,15 @@ package struct BridgeSession: Sendable {
 package actor SessionStore {
     private var sessions: [String: BridgeSession] = [:]
     private let idleTimeout: Duration
+    /// The time since the store began, on its clock.
+    private let elapsed: @Sendable () -> Duration
 
-    /// A store whose sessions end after `idleTimeout` unused.
-    package init(idleTimeout: Duration) {
+    /// A store whose sessions end after `idleTimeout` unused, as `clock` measures it (tests pass one that moves
+    /// only when told).
+    package init<C: Clock<Duration>>(idleTimeout: Duration, clock: C = ContinuousClock()) {
         self.idleTimeout = idleTimeout
+        let start = clock.now
+        self.elapsed = { start.duration(to: clock.now) }
     }
 
     /// Starts a session whose access token is renewed with `refresh` when it expires within `margin`; returns
@@ -46,7 +51,7 @@ package actor SessionStore {
             csrfToken: Self.randomToken(),
             email: email,
             roles: roles,
-            lastUsed: .now
+            lastUsed: self.elapsed()
         )
         return id
     }
@@ -54,8 +59,7 @@ package actor SessionStore {
     /// The live session `id`, or nil (an expired one is deleted). Does not count as a use.
     package func session(_ id: String) -> BridgeSession? {
         guard let session = self.sessions[id] else { return nil }
-        let now = ContinuousClock.now
-        if now - session.lastUsed > self.idleTimeout || session.tokenSource.hasEnded {
+        if self.elapsed() - session.lastUsed > self.idleTimeout || session.tokenSource.hasEnded {
             self.sessions[id] = nil
             return nil
         }
@@ -69,7 +73,7 @@ package actor SessionStore {
     ///   session stays and the next call tries again.
     package func accessToken(_ id: String) async throws -> String? {
         guard var session = self.session(id) else { return nil }
-        session.lastUsed = .now
+        session.lastUsed = self.elapsed()
         self.sessions[id] = session
         do {
             return try await session.tokenSource.accessToken()

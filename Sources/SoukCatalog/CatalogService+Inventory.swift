@@ -3,6 +3,7 @@ package import GRPCCore
 import PostgresNIO
 package import SoukAPI
 import SoukDomain
+import SoukStorage
 
 extension CatalogService {
     package func setStock(
@@ -78,7 +79,7 @@ extension CatalogService {
                 )
             }
             return Self.message(reservation)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error where SQLState(of: error) == .uniqueViolation {
             // The same key raced in from a retry: answer with the reservation that won.
             guard let key, let existing = try await self.store.reservation(key: key) else { throw error }
             return Self.message(existing)

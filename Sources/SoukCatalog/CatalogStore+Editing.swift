@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SoukMoney
+import SoukStorage
 
 /// The changes UpdateProduct makes to one product: each nil field stays as it is.
 struct ProductChange: Sendable {
@@ -94,7 +95,7 @@ extension CatalogStore {
                         """,
                         logger: self.logger
                     )
-                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                } catch let error where SQLState(of: error) == .uniqueViolation {
                     throw CatalogError.alreadyExists("sku: SKU \(sku.code) already exists")
                 }
                 try await Self.insertPrices(sku.prices, sku: sku.code, on: connection, logger: self.logger)

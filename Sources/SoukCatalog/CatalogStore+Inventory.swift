@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SoukDomain
+import SoukStorage
 
 /// A reservation row.
 struct ReservationRecord: Sendable {
@@ -31,9 +32,9 @@ extension CatalogStore {
                     logger: self.logger
                 )
                 for try await (onHand, reserved) in rows.decode((Int, Int).self) { result = (onHand, reserved) }
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            } catch let error where SQLState(of: error) == .foreignKeyViolation {
                 throw CatalogError.notFound("sku or warehouse: no SKU \(sku) or no warehouse \(warehouse)")
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23514" {
+            } catch let error where SQLState(of: error) == .checkViolation {
                 throw CatalogError.failedPrecondition("on_hand: below the units reserved now")
             }
         }

@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import SoukDomain
 import SoukMoney
+import SoukStorage
 
 /// A product row with its SKUs and prices, as stored.
 struct ProductRecord: Sendable {
@@ -26,7 +27,8 @@ struct ProductRecord: Sendable {
 struct CatalogStore: Sendable {
     let client: PostgresClient
     let logger: Logger
-    /// The clock reservation holds are set and checked by (never PostgreSQL's `now()`, so tests can move it).
+    /// The clock reservation holds are set and checked by (never PostgreSQL's `now()`, so tests can move it), and
+    /// the age of the cached exchange rates.
     let wallClock: WallClock
     /// The exchange rates between calls; shared by the copies of this store.
     let rateCache = RateCache()
@@ -39,9 +41,9 @@ struct CatalogStore: Sendable {
                 "INSERT INTO catalog.categories (id, parent_id, name, slug) VALUES (\(id), \(parent), \(name), \(slug))",
                 logger: self.logger
             )
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error where SQLState(of: error) == .uniqueViolation {
             throw CatalogError.alreadyExists("slug: a category '\(slug)' already exists")
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+        } catch let error where SQLState(of: error) == .foreignKeyViolation {
             throw CatalogError.notFound("parent_id: no category \(parent?.uuidString.lowercased() ?? "")")
         }
     }
@@ -83,7 +85,7 @@ struct CatalogStore: Sendable {
                         """,
                         logger: self.logger
                     )
-                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                } catch let error where SQLState(of: error) == .uniqueViolation {
                     throw CatalogError.alreadyExists("skus[\(position)].code: SKU \(sku.code) already exists")
                 }
                 for (index, price) in sku.prices.enumerated() {
@@ -304,7 +306,7 @@ struct CatalogStore: Sendable {
 
     /// The stored rates as a book, from the cache when it is current (see ``RateCache``).
     func rateBook() async throws -> RateBook {
-        try await self.rateCache.book {
+        try await self.rateCache.book(now: self.wallClock.now) {
             let rows = try await self.client.query(
                 "SELECT max(imported_at) FROM catalog.exchange_rates",
                 logger: self.logger
@@ -362,7 +364,7 @@ struct CatalogStore: Sendable {
         do {
             try await self.client.withTransaction(logger: self.logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error
+            throw error.underlyingError
         }
     }
 

@@ -86,7 +86,8 @@ package struct Host: Sendable {
             config: self.config.identity,
             postgres: postgres,
             ring: dataKeys,
-            logger: self.logger
+            logger: self.logger,
+            wallClock: self.config.wallClock
         )
         var settings = DomainSettings()
         settings[IdentityService.self] = identity

@@ -14,15 +14,17 @@ import Testing
 struct BridgeSessionTests {
     static let credentials = #"{"email":"ann@shop.example","password":"correct horse battery"}"#
 
-    /// Runs `body` with a test client of a bridge (and its session store) in front of `harness`'s host.
+    /// Runs `body` with a test client of a bridge (and its session store, by default one on the continuous clock)
+    /// in front of `harness`'s host.
     static func withBridge(
         _ harness: IdentityHarness,
         config: BridgeConfig = .defaults,
+        sessions: SessionStore? = nil,
         _ body: @Sendable (any TestClientProtocol, SessionStore) async throws -> Void
     ) async throws {
         var logger = Logger(label: "souk-bridge-test")
         logger.logLevel = .warning
-        let sessions = SessionStore(idleTimeout: config.sessionIdleTimeout)
+        let sessions = sessions ?? SessionStore(idleTimeout: config.sessionIdleTimeout)
         let app = Application(
             responder: BridgeResponder(client: harness.client, config: config, sessions: sessions, logger: logger),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -184,13 +186,21 @@ struct BridgeSessionTests {
         }
     }
 
-    @Test("an idle session expires")
+    @Test("an idle session expires; each use starts the idle time again")
     func idle() async throws {
+        // The store's clock moves only when the test says, so however slow the machine, the session is idle
+        // exactly as long as the test steps.
+        let clock = ManualClock()
+        let config = BridgeConfig(maxBodyBytes: 1 << 20, sessionIdleTimeout: .seconds(300))
+        let sessions = SessionStore(idleTimeout: config.sessionIdleTimeout, clock: clock)
         try await IdentityHarness.with { harness in
-            let config = BridgeConfig(maxBodyBytes: 1 << 20, sessionIdleTimeout: .milliseconds(300))
-            try await Self.withBridge(harness, config: config) { client, _ in
+            try await Self.withBridge(harness, config: config, sessions: sessions) { client, _ in
                 let (id, csrf, _) = try await Self.signIn(harness, client)
-                try await Task.sleep(for: .milliseconds(500))
+                clock.advance(by: .seconds(299))
+                #expect(try await Self.me(client, id: id, csrf: csrf).status == .ok)
+                clock.advance(by: .seconds(299))
+                #expect(try await Self.me(client, id: id, csrf: csrf).status == .ok, "used 299 s ago, not idle")
+                clock.advance(by: .seconds(301))
                 let expired = try await Self.me(client, id: id, csrf: csrf)
                 #expect(expired.status == .unauthorized)
                 #expect(expired.headers[.setCookie]?.contains("Max-Age=0") == true)

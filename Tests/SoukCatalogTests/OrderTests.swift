@@ -2,6 +2,7 @@ import GRPCCore
 import SoukAPI
 import SoukDomain
 import SoukHost
+import SoukIdentity
 import Synchronization
 import TestSupport
 import Testing
@@ -208,8 +209,12 @@ struct OrderTests {
 
     @Test("an order unpaid past its one-hour stock hold cannot be paid; its units go back to the stock")
     func holdLapses() async throws {
+        // Access tokens expire by the same clock: they live longer than the hour stepped here.
         let clock = WallClock.manual()
-        let configure: @Sendable (inout HostConfig) -> Void = { $0.wallClock = clock }
+        let configure: @Sendable (inout HostConfig) -> Void = {
+            $0.wallClock = clock
+            $0.identity.accessTokenLifetime = .seconds(3 * 3600)
+        }
         try await IdentityHarness.with(configure: configure) { harness in
             let shop = try await MugShop.open(harness, stock: 3)
             let ann = try await shop.customer("ann@example.com", mugs: 2)

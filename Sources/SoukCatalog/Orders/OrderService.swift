@@ -6,6 +6,7 @@ package import SoukAPI
 import SoukAccess
 package import SoukDomain
 import SoukMoney
+import SoukStorage
 import SwiftProtobuf
 
 /// `souk.catalog.v1.OrderService`: orders placed from carts, their state machine and history, and the outbox of
@@ -72,7 +73,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
             )
             self.signal.pulse()
             return order.message
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error where SQLState(of: error) == .uniqueViolation {
             // The same key raced in from a retry: answer with the order that won.
             guard let existing = try await self.store.order(customer: customer, key: request.idempotencyKey) else {
                 throw error

@@ -1,6 +1,7 @@
 import GRPCCore
 import Logging
 import PostgresNIO
+import SoukStorage
 
 /// The outermost server interceptor: a call that needs the database fails fast with UNAVAILABLE, and a message
 /// naming the database, while PostgreSQL cannot be reached.
@@ -105,8 +106,9 @@ struct DatabaseAvailabilityInterceptor: ServerInterceptor {
             return true
         case .server:
             // Class 08: connection exception; 57P01–57P03: the server is shutting down or starting.
-            let state = error.serverInfo?[.sqlState] ?? ""
-            return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+            guard let state = SQLState(of: error) else { return false }
+            return state.isConnectionException
+                || [SQLState.adminShutdown, .crashShutdown, .cannotConnectNow].contains(state)
         default:
             return false
         }

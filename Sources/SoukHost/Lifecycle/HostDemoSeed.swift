@@ -10,7 +10,8 @@ extension DemoSeed {
             config: config.identity,
             postgres: postgres,
             ring: try config.loadDataKeys(),
-            logger: logger
+            logger: logger,
+            wallClock: config.wallClock
         )
         self.init(identity: identity, postgres: postgres, logger: logger)
     }

@@ -53,7 +53,13 @@ package struct HostMigrator: Sendable {
         let config = self.config
         let logger = self.logger
         return try await self.withMigratedDatabase(including: [.identity]) { _, client in
-            let identity = IdentityService(config: config.identity, postgres: client, ring: ring, logger: logger)
+            let identity = IdentityService(
+                config: config.identity,
+                postgres: client,
+                ring: ring,
+                logger: logger,
+                wallClock: config.wallClock
+            )
             try await identity.prepare()
             return try await body(identity)
         }

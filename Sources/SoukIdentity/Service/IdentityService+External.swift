@@ -3,6 +3,7 @@ package import GRPCCore
 import JWTKit
 package import SoukAPI
 import SoukAccess
+import SoukDomain
 
 extension IdentityService {
     package func beginExternalSignIn(
@@ -17,7 +18,7 @@ extension IdentityService {
             stateHash: Secrets.hash(state),
             verifierSealed: try self.ring.seal(verifier, context: "external-sign-in"),
             nonce: nonce,
-            expiresAt: Date().addingTimeInterval(600)
+            expiresAt: self.wallClock.now.addingTimeInterval(600)
         )
         var response = Souk_Identity_V1_BeginExternalSignInResponse()
         response.state = state

@@ -2,6 +2,7 @@ import Foundation
 package import GRPCCore
 package import SoukAPI
 import SoukAccess
+import SoukDomain
 
 extension IdentityService {
     package func getJwks(
@@ -91,7 +92,7 @@ extension IdentityService {
                 "scopes: \(asked.subtracting(granted).sorted().joined(separator: " ")) not granted"
             )
         }
-        let now = Date()
+        let now = self.wallClock.now
         let expires = now.addingTimeInterval(self.config.accessTokenLifetime.seconds)
         let claims = AccessClaims(
             subject: service.accountID.uuidString.lowercased(),

@@ -2,6 +2,7 @@ import Foundation
 package import GRPCCore
 package import SoukAPI
 import SoukAccess
+import SoukDomain
 
 extension IdentityService {
     package func login(
@@ -70,7 +71,7 @@ extension IdentityService {
             throw IdentityError.invalidArgument("refresh_token: required, at most 128 characters")
         }
         let newToken = Secrets.token()
-        let expires = Date().addingTimeInterval(self.config.refreshTokenLifetime.seconds)
+        let expires = self.wallClock.now.addingTimeInterval(self.config.refreshTokenLifetime.seconds)
         let outcome = try await self.store.rotate(
             refreshHash: Secrets.hash(request.refreshToken),
             newHash: Secrets.hash(newToken),
@@ -189,7 +190,7 @@ extension IdentityService {
     func openSession(for account: AccountRecord, address: String) async throws -> Souk_Identity_V1_TokenPair {
         let session = UUID()
         let refresh = Secrets.token()
-        let expires = Date().addingTimeInterval(self.config.refreshTokenLifetime.seconds)
+        let expires = self.wallClock.now.addingTimeInterval(self.config.refreshTokenLifetime.seconds)
         try await self.store.createSession(
             id: session,
             accountID: account.id,
@@ -206,7 +207,7 @@ extension IdentityService {
         refreshToken: String,
         refreshExpires: Date
     ) async throws -> Souk_Identity_V1_TokenPair {
-        let now = Date()
+        let now = self.wallClock.now
         let expires = now.addingTimeInterval(self.config.accessTokenLifetime.seconds)
         let claims = AccessClaims(
             subject: account.id.uuidString.lowercased(),
@@ -230,7 +231,7 @@ extension IdentityService {
     /// Refuses the attempt when the account or the address has failed too often lately (counted in PostgreSQL,
     /// so every replica sees the same count).
     func checkThrottle(keys: [String]) async throws {
-        let since = Date().addingTimeInterval(-self.config.throttleWindow.seconds)
+        let since = self.wallClock.now.addingTimeInterval(-self.config.throttleWindow.seconds)
         let limits = [self.config.maxFailuresPerAccount, self.config.maxFailuresPerAddress]
         for (key, limit) in zip(keys, limits) where try await self.store.failures(key: key, since: since) >= limit {
             throw IdentityError.resourceExhausted(

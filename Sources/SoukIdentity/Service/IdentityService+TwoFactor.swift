@@ -2,6 +2,7 @@ import Foundation
 package import GRPCCore
 package import SoukAPI
 import SoukAccess
+import SoukDomain
 
 extension IdentityService {
     package func beginTotpEnrollment(
@@ -34,7 +35,7 @@ extension IdentityService {
         guard let totp = try self.totp(of: account) else {
             throw IdentityError.failedPrecondition("no enrolment in progress; call BeginTotpEnrollment first")
         }
-        guard let step = totp.matchingStep(of: request.code, at: Int64(Date().timeIntervalSince1970)) else {
+        guard let step = totp.matchingStep(of: request.code, at: Int64(self.wallClock.now.timeIntervalSince1970)) else {
             throw IdentityError.invalidArgument("code: does not match; check the authenticator's clock")
         }
         let codes = (0..<10).map { _ in Secrets.recoveryCode() }
@@ -55,7 +56,7 @@ extension IdentityService {
             throw IdentityError.failedPrecondition("two-factor is not on")
         }
         // A fresh code: one that matches and was not used before.
-        guard let step = totp.matchingStep(of: request.code, at: Int64(Date().timeIntervalSince1970)),
+        guard let step = totp.matchingStep(of: request.code, at: Int64(self.wallClock.now.timeIntervalSince1970)),
             try await self.store.claimTotpStep(id: account.id, step: step)
         else {
             await self.audit(
@@ -80,7 +81,7 @@ extension IdentityService {
     ) async throws {
         if !request.totpCode.isEmpty {
             guard let totp = try self.totp(of: account),
-                let step = totp.matchingStep(of: request.totpCode, at: Int64(Date().timeIntervalSince1970))
+                let step = totp.matchingStep(of: request.totpCode, at: Int64(self.wallClock.now.timeIntervalSince1970))
             else {
                 try await self.store.recordFailure(keys: keys)
                 await self.audit(

@@ -4,6 +4,7 @@ package import Logging
 package import PostgresNIO
 import SoukAPI
 package import SoukAccess
+package import SoukDomain  // the init takes the host's WallClock
 import SwiftProtobuf
 
 /// `souk.identity.v1.IdentityService`: accounts, sessions, two-factor, service accounts, keys and the audit log.
@@ -53,11 +54,20 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
     /// The verifier of this host's access tokens; reloaded at once when this service rotates the signing key.
     let verifier: AccessTokenVerifier
     let logger: Logger
+    /// What tokens, sessions, one-time codes, pending sign-ins and the login throttle expire by.
+    let wallClock: WallClock
 
-    /// A service on `postgres`, sealing personal data with `ring`.
-    package init(config: Config, postgres: PostgresClient, ring: DataKeyRing, logger: Logger) {
+    /// A service on `postgres`, sealing personal data with `ring`, whose expiries are set and checked by `wallClock`.
+    package init(
+        config: Config,
+        postgres: PostgresClient,
+        ring: DataKeyRing,
+        logger: Logger,
+        wallClock: WallClock = .system
+    ) {
         self.config = config
-        self.store = IdentityStore(client: postgres, logger: logger, ring: ring)
+        self.wallClock = wallClock
+        self.store = IdentityStore(client: postgres, logger: logger, ring: ring, wallClock: wallClock)
         self.ring = ring
         self.hasher = PasswordHasher(parameters: config.passwordParameters)
         self.signingKeys = SigningKeys(store: self.store, ring: ring)
@@ -66,7 +76,8 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
         let store = self.store
         self.verifier = AccessTokenVerifier(
             keySource: { try await keys.publicKeys() },
-            revocationSource: { since in try await store.revokedSessions(since: since) }
+            revocationSource: { since in try await store.revokedSessions(since: since) },
+            now: { wallClock.now }
         )
         self.logger = logger
     }

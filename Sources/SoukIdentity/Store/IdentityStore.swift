@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import PostgresNIO
 import SoukAccess
+import SoukDomain
+import SoukStorage
 
 /// The identity schema's queries. Every multi-row change runs in one transaction.
 struct IdentityStore: Sendable {
@@ -9,6 +11,9 @@ struct IdentityStore: Sendable {
     let logger: Logger
     /// Seals emails and makes their blind index.
     let ring: DataKeyRing
+    /// What session expiry, pending external sign-ins and failed-attempt windows are compared with (stamps such as
+    /// `created_at` and `revoked_at` stay the database's: the verifier reads revocations by the database's clock).
+    let wallClock: WallClock
 
     /// The sealed email and its current blind index, for an insert or an update.
     private func sealedEmail(_ email: String, id: UUID) throws -> (sealed: String, key: String) {
@@ -40,7 +45,7 @@ struct IdentityStore: Sendable {
                 """,
                 logger: self.logger
             )
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error where SQLState(of: error) == .uniqueViolation {
             throw IdentityError.alreadyExists("email: an account with this email already exists")
         }
     }
@@ -274,7 +279,7 @@ struct IdentityStore: Sendable {
             let live = try await connection.query(
                 """
                 SELECT id, account_id FROM identity.sessions
-                WHERE refresh_hash = \(refreshHash) AND revoked_at IS NULL AND expires_at > now() FOR UPDATE
+                WHERE refresh_hash = \(refreshHash) AND revoked_at IS NULL AND expires_at > \(self.wallClock.now) FOR UPDATE
                 """,
                 logger: self.logger
             )
@@ -339,7 +344,7 @@ struct IdentityStore: Sendable {
         let rows = try await self.client.query(
             """
             SELECT id, created_at, last_used_at, client_address FROM identity.sessions
-            WHERE account_id = \(accountID) AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at
+            WHERE account_id = \(accountID) AND revoked_at IS NULL AND expires_at > \(self.wallClock.now) ORDER BY created_at
             """,
             logger: self.logger
         )
@@ -372,7 +377,7 @@ struct IdentityStore: Sendable {
 
     func sessionIsLive(id: UUID) async throws -> Bool {
         let rows = try await self.client.query(
-            "SELECT 1 FROM identity.sessions WHERE id = \(id) AND revoked_at IS NULL AND expires_at > now()",
+            "SELECT 1 FROM identity.sessions WHERE id = \(id) AND revoked_at IS NULL AND expires_at > \(self.wallClock.now)",
             logger: self.logger
         )
         for try await _ in rows { return true }
@@ -503,14 +508,15 @@ struct IdentityStore: Sendable {
     }
 
     func recordFailure(keys: [String]) async throws {
+        let now = self.wallClock.now
         for key in keys {
             try await self.client.query(
-                "INSERT INTO identity.failed_attempts (key) VALUES (\(key))",
+                "INSERT INTO identity.failed_attempts (key, at) VALUES (\(key), \(now))",
                 logger: self.logger
             )
         }
         try await self.client.query(
-            "DELETE FROM identity.failed_attempts WHERE at < now() - interval '1 day'",
+            "DELETE FROM identity.failed_attempts WHERE at < \(now.addingTimeInterval(-24 * 3600))",
             logger: self.logger
         )
     }
@@ -530,7 +536,7 @@ struct IdentityStore: Sendable {
             logger: self.logger
         )
         try await self.client.query(
-            "DELETE FROM identity.external_sign_ins WHERE expires_at < now()",
+            "DELETE FROM identity.external_sign_ins WHERE expires_at < \(self.wallClock.now)",
             logger: self.logger
         )
     }
@@ -539,7 +545,7 @@ struct IdentityStore: Sendable {
     func takeExternalSignIn(stateHash: String) async throws -> (verifierSealed: String, nonce: String)? {
         let rows = try await self.client.query(
             """
-            DELETE FROM identity.external_sign_ins WHERE state_hash = \(stateHash) AND expires_at > now()
+            DELETE FROM identity.external_sign_ins WHERE state_hash = \(stateHash) AND expires_at > \(self.wallClock.now)
             RETURNING code_verifier_sealed, nonce
             """,
             logger: self.logger

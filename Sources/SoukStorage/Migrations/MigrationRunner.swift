@@ -49,7 +49,7 @@ package struct MigrationRunner: Sendable {
             throw error
         } catch let error as PostgresTransactionError {
             // Our own refusals travel out of the transaction wrapped; unwrap them so callers see the code.
-            if let storageError = error.closureError as? StorageError { throw storageError }
+            if let storageError = error.underlyingError as? StorageError { throw storageError }
             throw StorageError(code: .migrationFailed, message: "applying migrations failed", cause: error)
         } catch {
             throw StorageError(code: .migrationFailed, message: "applying migrations failed", cause: error)

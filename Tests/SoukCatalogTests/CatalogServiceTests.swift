@@ -163,11 +163,7 @@ struct CatalogServiceTests {
     func drafts() async throws {
         try await IdentityHarness.with { harness in
             let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
-            var kitchen = Souk_Catalog_V1_CreateCategoryRequest()
-            kitchen.name = "Kitchen"
-            kitchen.slug = "kitchen"
-            let category = try await harness.catalog.createCategory(kitchen, metadata: admin)
-            let draft = try await harness.catalog.createProduct(Self.mug(category: category.id), metadata: admin)
+            let draft = try await Self.draftMug(harness, admin: admin)
             var search = Souk_Catalog_V1_SearchProductsRequest()
             #expect(try await harness.catalog.searchProducts(search, metadata: admin).products.isEmpty)
             search.includeDrafts = true
@@ -185,11 +181,7 @@ struct CatalogServiceTests {
     func productPrefixes() async throws {
         try await IdentityHarness.with { harness in
             let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
-            var kitchen = Souk_Catalog_V1_CreateCategoryRequest()
-            kitchen.name = "Kitchen"
-            kitchen.slug = "kitchen"
-            let category = try await harness.catalog.createCategory(kitchen, metadata: admin)
-            let draft = try await harness.catalog.createProduct(Self.mug(category: category.id), metadata: admin)
+            let draft = try await Self.draftMug(harness, admin: admin)
             let cut = String(draft.id.prefix(8)) + "…"
             var get = Souk_Catalog_V1_GetProductRequest()
             get.productID = cut
@@ -213,5 +205,14 @@ struct CatalogServiceTests {
                 #expect(error?.message.hasPrefix("product_id: ") == true, "\(malformed)")
             }
         }
+    }
+
+    /// A draft mug in a new "kitchen" category, created by `admin`.
+    static func draftMug(_ harness: IdentityHarness, admin: Metadata) async throws -> Souk_Catalog_V1_Product {
+        var kitchen = Souk_Catalog_V1_CreateCategoryRequest()
+        kitchen.name = "Kitchen"
+        kitchen.slug = "kitchen"
+        let category = try await harness.catalog.createCategory(kitchen, metadata: admin)
+        return try await harness.catalog.createProduct(Self.mug(category: category.id), metadata: admin)
     }
 }

@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 /// Creates real PostgreSQL clusters in temporary folders with the installed server programs.
-@Suite("EmbeddedCluster", .serialized)
+@Suite("EmbeddedCluster", .serialized, .timeLimit(.minutes(5)))
 struct EmbeddedClusterTests {
     let logger = Logger(label: "test")
 

@@ -27,7 +27,7 @@ struct ClientCredentialsTokenSourceTests {
                 count += 1
                 return count
             }
-            try await Task.sleep(for: .milliseconds(20))
+            await Task.yield()
             if let failure = self.failure.withLock({ $0 }) { throw failure }
             var response = Souk_Identity_V1_ClientCredentialsResponse()
             response.accessToken = "t\(n)"

@@ -25,8 +25,7 @@ struct RotatingTokenSourceTests {
 
         func refresh(_ refreshToken: String) async throws -> Souk_Identity_V1_TokenPair {
             self.sent.withLock { $0.append(refreshToken) }
-            // Give concurrent callers time to pile up on the same renewal.
-            try await Task.sleep(for: .milliseconds(20))
+            await Task.yield()
             if let failure = self.failure.withLock({ $0 }) { throw failure }
             let n = Int(refreshToken.dropFirst())!
             return RotatingTokenSourceTests.pair(n + 1, accessExpiry: 500_000)

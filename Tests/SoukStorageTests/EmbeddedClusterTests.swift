@@ -170,7 +170,9 @@ struct EmbeddedClusterTests {
     }
 
     private static func waitUntilGone(_ pid: Int32) async throws {
-        for _ in 0..<500 {
+        // A generous bound: a busy machine may take long to reap a killed process.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             // A killed child of init may linger as a zombie; /proc/<pid>/stat then says state Z.
             let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
             if stat.isEmpty || stat.contains(") Z ") { return }

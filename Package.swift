@@ -209,6 +209,7 @@ let package = Package(
                 "SoukIdentity",
                 "SoukCatalog",
                 "SoukDemoSeed",
+                "SoukClient",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -97,7 +97,9 @@ package struct Host: Sendable {
         // domains, the in-process server once they are built.
         let wiring = DomainCalls.Wiring(
             hosted: selectedDomains.flatMap { $0.serviceDescriptors },
-            remote: remoteCalls.mapValues(Self.wireConfig(for:))
+            remote: remoteCalls.mapValues(Self.wireConfig(for:)),
+            serviceAccount: self.config.serviceAccount,
+            wallClock: self.config.wallClock
         )
         let context = DomainContext(
             postgres: postgres,

@@ -20,6 +20,7 @@ import SoukHost
 /// | `--oidc-issuer`, `--oidc-client-id`, `--oidc-redirect-uri` | `SOUK_OIDC_ISSUER`, `SOUK_OIDC_CLIENT_ID`, `SOUK_OIDC_REDIRECT_URI`; the secret only in `SOUK_OIDC_CLIENT_SECRET` | none |
 /// | `--remote NAME=HOST:PORT` (repeatable) | `SOUK_REMOTE` (comma-separated) | none: domains called must be hosted here |
 /// | `--remote-ca` | `SOUK_REMOTE_CA` | the system roots |
+/// | `--service-client-id` | `SOUK_SERVICE_CLIENT_ID`; the secret only in `SOUK_SERVICE_CLIENT_SECRET` | none: calls a domain makes as itself are refused |
 /// | `--data-keys` | `SOUK_DATA_KEYS_FILE`, or the keys in `SOUK_DATA_KEYS` | `<data folder>/keys/data-keys` |
 struct ResolvedSettings {
     var host: HostConfig
@@ -156,6 +157,20 @@ struct ResolvedSettings {
                 )
             }
             config.useExternalSignIn(issuer: issuer, clientID: client, clientSecret: secret, redirectURI: redirect)
+        }
+        let serviceSecret = environment["SOUK_SERVICE_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (value(options.serviceClientId, "SOUK_SERVICE_CLIENT_ID"), serviceSecret) {
+        case (let (clientID, _)?, let secret?):
+            config.serviceAccount = HostConfig.ServiceAccount(clientID: clientID, clientSecret: secret)
+        case (let (_, setting)?, nil):
+            throw HostError(code: .invalidConfiguration, message: "\(setting) needs SOUK_SERVICE_CLIENT_SECRET")
+        case (nil, .some):
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "SOUK_SERVICE_CLIENT_SECRET needs --service-client-id (or SOUK_SERVICE_CLIENT_ID)"
+            )
+        case (nil, nil):
+            break
         }
         if let (path, _) = value(options.dataKeys, "SOUK_DATA_KEYS_FILE") {
             config.dataKeys = .file(path)

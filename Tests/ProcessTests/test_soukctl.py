@@ -225,6 +225,16 @@ def test_staff_with_two_factor(platform):
     assert platform.json("users", "enable", account)[0].get("disabled", False) is False
 
 
+def test_service_account_for_another_soukd(platform):
+    created = platform.json("users", "create-service-account", "catalog-host", "--scope", "accounts.read")
+    assert created["clientId"] and len(created["clientSecret"]) >= 32, created
+    shown = platform.ok("users", "create-service-account", "reporting-worker", "--scope", "events.read")
+    assert "client secret" in shown.stdout and "shown only now" in shown.stderr
+    refused = platform.ctl("users", "create-service-account", "worker", "--scope", "everything")
+    line = one_line_error(refused, refused.returncode)
+    assert refused.returncode != 0 and "scopes: give one or more of" in line, line
+
+
 def test_catalog_import_and_stock(platform):
     category = platform.json("categories", "create", "--name", "Kitchen", "--slug", "kitchen")[0]
     platform.state["category"] = category["id"]

@@ -48,6 +48,35 @@ struct ResolvedSettingsTests {
         }
     }
 
+    @Test("the service account: its id by flag or variable, its secret only from the environment, never one alone")
+    func serviceAccount() throws {
+        let secret = ["SOUK_SERVICE_CLIENT_SECRET": "s3cret"]
+        let flags = try ResolvedSettings(
+            options: try HostOptions.parse(["--service-client-id", "svc_1"]),
+            environment: secret
+        )
+        #expect(flags.host.serviceAccount == HostConfig.ServiceAccount(clientID: "svc_1", clientSecret: "s3cret"))
+        #expect(!"\(flags.host.serviceAccount!)".contains("s3cret"))
+        let environment = try ResolvedSettings(
+            options: try HostOptions.parse([]),
+            environment: secret.merging(["SOUK_SERVICE_CLIENT_ID": "svc_2"]) { $1 }
+        )
+        #expect(environment.host.serviceAccount?.clientID == "svc_2")
+        #expect(try ResolvedSettings(options: try HostOptions.parse([]), environment: [:]).host.serviceAccount == nil)
+
+        let noSecret = #expect(throws: HostError.self) {
+            _ = try ResolvedSettings(
+                options: try HostOptions.parse(["--service-client-id", "svc_1"]),
+                environment: [:]
+            )
+        }
+        #expect(noSecret?.message == "--service-client-id needs SOUK_SERVICE_CLIENT_SECRET")
+        let noID = #expect(throws: HostError.self) {
+            _ = try ResolvedSettings(options: try HostOptions.parse([]), environment: secret)
+        }
+        #expect(noID?.message.hasPrefix("SOUK_SERVICE_CLIENT_SECRET needs --service-client-id") == true)
+    }
+
     @Test("environment variables set values and flags win over them")
     func precedence() throws {
         let environment = [

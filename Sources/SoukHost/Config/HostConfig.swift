@@ -40,6 +40,9 @@ package struct HostConfig: Sendable, Hashable {
     /// Where the services of domains not hosted here run, for the domains hosted here that call them
     /// (`--remote identity=HOST:PORT`): reached over SWP with TLS.
     package var remoteDomains: [ServiceName: RemoteDomain] = [:]
+    /// Whom the domains hosted here call other domains as when a call carries no person's token; nil signs such
+    /// calls with nothing, so the other domain refuses them.
+    package var serviceAccount: ServiceAccount?
 
     /// Another soukd's SWP listener that hosts a domain.
     package struct RemoteDomain: Sendable, Hashable {

@@ -1,8 +1,12 @@
+import Foundation
 import GRPCCore
 import GRPCInProcessTransport
 import ServiceLifecycle
+import SoukAPI
+import SoukClient
 import SoukDomain
 import SoukWire
+import Synchronization
 
 /// The wires domains call each other over: GRPCCore's in-process transport to the domains of this process (served
 /// with the same access policy as the network wires), and SWP to those another soukd runs.
@@ -18,14 +22,31 @@ final class DomainCalls: Service, Sendable {
         /// What the domains are handed.
         let clients: DomainClients
 
-        /// In-process clients for `hosted` services, SWP clients for `remote` ones.
-        init(hosted: [ServiceDescriptor], remote: [ServiceDescriptor: SWPClientTransport.Config]) {
+        /// In-process clients for `hosted` services, SWP clients for `remote` ones; calls that carry no token are
+        /// signed as `serviceAccount` when there is one (``ServiceIdentityInterceptor``).
+        init(
+            hosted: [ServiceDescriptor],
+            remote: [ServiceDescriptor: SWPClientTransport.Config],
+            serviceAccount: HostConfig.ServiceAccount? = nil,
+            wallClock: WallClock = .system
+        ) {
+            let identity = IdentityForGrants()
+            var interceptors: [any ClientInterceptor] = []
+            if let serviceAccount {
+                let tokens = ClientCredentialsTokenSource(
+                    clientID: serviceAccount.clientID,
+                    clientSecret: serviceAccount.clientSecret,
+                    now: { Int64(wallClock.now.timeIntervalSince1970 * 1000) },
+                    grant: { request in try await identity.grant(request) }
+                )
+                interceptors.append(ServiceIdentityInterceptor(tokens: tokens))
+            }
             let inProcess = InProcessTransport()
-            let inProcessClient = GRPCClient(transport: inProcess.client)
+            let inProcessClient = GRPCClient(transport: inProcess.client, interceptors: interceptors)
             var sources: [ServiceDescriptor: any DomainClientSource] = [:]
             var remoteClients: [GRPCClient<SWPClientTransport>] = []
             for (service, config) in remote {
-                let client = GRPCClient(transport: SWPClientTransport(config: config))
+                let client = GRPCClient(transport: SWPClientTransport(config: config), interceptors: interceptors)
                 remoteClients.append(client)
                 sources[service] = Source(client: client)
             }
@@ -34,6 +55,7 @@ final class DomainCalls: Service, Sendable {
             self.inProcessClient = inProcessClient
             self.remoteClients = remoteClients
             self.clients = DomainClients(sources: sources)
+            identity.use(self.clients)
         }
     }
 
@@ -61,6 +83,38 @@ final class DomainCalls: Service, Sendable {
             for client in wiring.remoteClients { client.beginGracefulShutdown() }
             wiring.inProcessClient.beginGracefulShutdown()
             server.beginGracefulShutdown()
+        }
+    }
+
+    /// Identity's `ClientCredentials`, reached through the same clients the grant's token then signs (known only
+    /// once they exist).
+    private final class IdentityForGrants: Sendable {
+        private let clients = Mutex<DomainClients?>(nil)
+
+        func use(_ clients: DomainClients) {
+            self.clients.withLock { $0 = clients }
+        }
+
+        func grant(
+            _ request: Souk_Identity_V1_ClientCredentialsRequest
+        ) async throws -> Souk_Identity_V1_ClientCredentialsResponse {
+            guard let clients = self.clients.withLock({ $0 }),
+                let identity = try? clients.client(of: Souk_Identity_V1_IdentityService.descriptor, IdentityMaker())
+            else {
+                throw RPCError(
+                    code: .failedPrecondition,
+                    message: "identity is neither hosted here nor named with --remote identity=HOST:PORT"
+                )
+            }
+            return try await identity.clientCredentials(request)
+        }
+    }
+
+    private struct IdentityMaker: DomainClientMaker {
+        func make<Transport: ClientTransport>(
+            _ client: GRPCClient<Transport>
+        ) -> any Souk_Identity_V1_IdentityService.ClientProtocol {
+            Souk_Identity_V1_IdentityService.Client(wrapping: client)
         }
     }
 

@@ -2,11 +2,11 @@ import ArgumentParser
 import SoukAPI
 import SoukCtlKit
 
-/// `soukctl users list|create|set-roles|disable|enable`: accounts and their roles (admins; staff may list).
+/// `soukctl users list|create|create-service-account|set-roles|disable|enable`: accounts and their roles (admins; staff may list).
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List and manage accounts and their roles.",
-        subcommands: [List.self, Create.self, SetRoles.self, Disable.self, Enable.self]
+        subcommands: [List.self, Create.self, CreateServiceAccount.self, SetRoles.self, Disable.self, Enable.self]
     )
 
     /// Role names as typed: customer, staff, admin, service.

@@ -19,6 +19,14 @@ struct HostOptions: ParsableArguments {
     )
     var remoteCa: String?
 
+    @Option(
+        help: """
+            The service account the domains here call other domains as when a call carries no person's token. \
+            [env: SOUK_SERVICE_CLIENT_ID; the secret only in SOUK_SERVICE_CLIENT_SECRET] (default: none)
+            """
+    )
+    var serviceClientId: String?
+
     @Option(help: "Address the RPC listeners bind. [env: SOUK_HOST] (default: 127.0.0.1)")
     var host: String?
 

@@ -11,13 +11,14 @@ import SoukIdentity
 import SoukStorage
 import SoukTLS
 import SoukWire
+package import UnixSignals
 
 /// The composition root: turns a ``HostConfig`` into running services.
 ///
 /// ```swift
 /// let host = Host(config: .defaults, logger: logger)
 /// let prepared = try await host.prepare(onReady: { info in print(info) })
-/// let group = ServiceGroup(services: prepared.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// let group = prepared.serviceGroup(gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
 /// try await group.run()
 /// ```
 package struct Host: Sendable {
@@ -36,10 +37,33 @@ package struct Host: Sendable {
 
     /// The services of a prepared host, in start order, and the RPC server among them.
     package struct Prepared: Sendable {
-        /// Run these in one `ServiceGroup`, in this order (they stop in reverse).
+        /// Run these in one `ServiceGroup`, in this order (they stop in reverse); ``serviceGroup(gracefulShutdownSignals:logger:)``
+        /// makes that group.
         package var services: [any Service]
         /// The RPC server, for its ready information.
         package var rpcServer: RPCServerService
+        /// How long a graceful shutdown may take before the group cancels what is still running.
+        package var drainTimeout: Duration
+
+        /// The group that runs ``services``: any of them returning or failing shuts the whole group down
+        /// gracefully, and a graceful shutdown still running after the drain timeout is escalated to cancellation
+        /// (swift-service-lifecycle's maximum graceful shutdown duration), which cuts off the calls left.
+        package func serviceGroup(gracefulShutdownSignals: [UnixSignal] = [], logger: Logger) -> ServiceGroup {
+            var configuration = ServiceGroupConfiguration(
+                services: self.services.map {
+                    .init(
+                        service: $0,
+                        successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup
+                    )
+                },
+                gracefulShutdownSignals: gracefulShutdownSignals,
+                cancellationSignals: [],
+                logger: logger
+            )
+            configuration.maximumGracefulShutdownDuration = self.drainTimeout
+            return ServiceGroup(configuration: configuration)
+        }
     }
 
     /// Checks the configuration, prepares TLS and starts the database; returns the services to run.
@@ -133,7 +157,6 @@ package struct Host: Sendable {
             logger: self.logger
         )
         let interceptors: [any ServerInterceptor] = [availability, authorization]
-        services.append(DomainCalls(wiring: wiring, services: domains.flatMap(\.services), interceptors: interceptors))
         let servers = RPCServerService.Servers(
             grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: interceptors),
             grpcTransport: grpcTransport,
@@ -151,25 +174,26 @@ package struct Host: Sendable {
         let healthNames = [""] + [HealthService.serviceName] + domains.flatMap(\.healthNames)
         for name in healthNames { self.health.set(.notServing, for: name) }
 
+        let preparation = HostPreparation(
+            postgres: postgres,
+            migrations: [HostMigrations.schema] + domains.flatMap { type(of: $0).migrations },
+            steps: domains.map { domain in { try await domain.prepare() } }
+                + DemoSeed.steps(config: self.config, identity: identity, postgres: postgres, logger: self.logger),
+            services: healthNames.filter { !$0.isEmpty },
+            logger: self.logger
+        )
+        services.append(preparation)
+        services.append(DomainCalls(wiring: wiring, services: domains.flatMap(\.services), interceptors: interceptors))
         let isTLS = swpTLS != nil
         let grpcHost = self.config.grpc.host
         let swpHost = self.config.swp.host
         let databaseDescription = databaseURL.description
         let rpcServer = RPCServerService(
             servers: servers,
-            postgres: postgres,
-            migrations: [HostMigrations.schema] + domains.flatMap { type(of: $0).migrations },
-            prepare: domains.map { domain in { try await domain.prepare() } }
-                + DemoSeed.steps(
-                    config: self.config,
-                    identity: identity,
-                    postgres: postgres,
-                    logger: self.logger
-                ),
+            prepared: preparation.prepared,
             health: self.health,
             healthNames: healthNames,
             watchDatabase: { try await probe.run() },
-            drainTimeout: self.config.drainTimeout,
             describeReady: { swpPort, grpcPort, startCount in
                 ReadyInfo(
                     swpAddress: "\(swpHost):\(swpPort)",
@@ -187,7 +211,7 @@ package struct Host: Sendable {
             logger: self.logger
         )
         services.append(rpcServer)
-        return Prepared(services: services, rpcServer: rpcServer)
+        return Prepared(services: services, rpcServer: rpcServer, drainTimeout: self.config.drainTimeout)
     }
 
     /// The SWP client settings for another soukd that hosts a domain.

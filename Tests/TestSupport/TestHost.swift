@@ -25,7 +25,7 @@ package func withRunningHost<Result: Sendable>(
         readyContinuation.yield(info)
         readyContinuation.finish()
     })
-    let group = ServiceGroup(services: prepared.services, logger: logger)
+    let group = prepared.serviceGroup(logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask {
             // Whatever happens, a host that stops can no longer become ready.

@@ -21,8 +21,10 @@ package struct EmbeddedClusterService: Service {
     package func run() async throws {
         // Wait for graceful shutdown (or cancellation); either way the cluster must be released.
         try? await gracefulShutdown()
+        // In a task of its own, so a group that escalates its shutdown to cancellation cannot cut the stop short.
+        let (cluster, lease) = (self.cluster, self.lease)
         do {
-            try await self.cluster.release(self.lease)
+            try await Task { try await cluster.release(lease) }.value
         } catch {
             self.logger.error("stopping PostgreSQL failed", metadata: ["error": "\(error)"])
             throw error

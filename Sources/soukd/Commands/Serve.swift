@@ -49,20 +49,7 @@ struct Serve: AsyncParsableCommand {
                     at: prepared.services.count - 1
                 )
             }
-            let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: prepared.services.map {
-                        .init(
-                            service: $0,
-                            successTerminationBehavior: .gracefullyShutdownGroup,
-                            failureTerminationBehavior: .gracefullyShutdownGroup
-                        )
-                    },
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    cancellationSignals: [],
-                    logger: logger
-                )
-            )
+            let group = prepared.serviceGroup(gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             try await group.run()
         }
         logger.info("soukd stopped")

@@ -1,5 +1,6 @@
 import Foundation
-import GRPCCore
+package import GRPCCore
+package import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2
 package import Logging
 import PostgresNIO
@@ -42,6 +43,9 @@ package struct Host: Sendable {
         package var services: [any Service]
         /// The RPC server, for its ready information.
         package var rpcServer: RPCServerService
+        /// A client of every hosted domain over GRPCCore's in-process transport, through the same access policy as
+        /// the network wires; it runs with the group.
+        package var inProcessClient: GRPCClient<InProcessTransport.Client>
         /// How long a graceful shutdown may take before the group cancels what is still running.
         package var drainTimeout: Duration
 
@@ -73,18 +77,20 @@ package struct Host: Sendable {
     /// - Throws: ``HostError``, ``SoukStorage/StorageError`` or ``SoukTLS/TLSError`` saying what to fix.
     package func prepare(onReady: @escaping @Sendable (ReadyInfo) -> Void = { _ in }) async throws -> Prepared {
         try self.validate()
-        try PortCheck.ensureAvailable(
-            host: self.config.grpc.host,
-            port: self.config.grpc.port,
-            setting: "--grpc-port / SOUK_GRPC_PORT"
-        )
-        try PortCheck.ensureAvailable(
-            host: self.config.swp.host,
-            port: self.config.swp.port,
-            setting: "--swp-port / SOUK_SWP_PORT"
-        )
+        if self.config.listens {
+            try PortCheck.ensureAvailable(
+                host: self.config.grpc.host,
+                port: self.config.grpc.port,
+                setting: "--grpc-port / SOUK_GRPC_PORT"
+            )
+            try PortCheck.ensureAvailable(
+                host: self.config.swp.host,
+                port: self.config.swp.port,
+                setting: "--swp-port / SOUK_SWP_PORT"
+            )
+        }
         let remoteCalls = try HostDomains.remoteCalls(self.config.services, remote: self.config.remoteDomains)
-        let (security, swpTLS, caPath) = try self.makeTransportSecurity()
+        let (security, swpTLS, caPath) = self.config.listens ? try self.makeTransportSecurity() : (.plaintext, nil, nil)
         let dataKeys = try self.config.loadDataKeys()
 
         var services: [any Service] = []
@@ -133,15 +139,6 @@ package struct Host: Sendable {
             wallClock: self.config.wallClock
         )
         let domains = try selectedDomains.map { try $0.make(context: context) }
-        let grpcTransport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: self.config.grpc.host, port: self.config.grpc.port),
-            transportSecurity: security,
-            config: .defaults { $0.compression.enabledAlgorithms = .all }
-        )
-        let swpTransport = SWPServerTransport(
-            config: SWPServerTransport.Config(host: self.config.swp.host, port: self.config.swp.port, tls: swpTLS),
-            logger: self.logger
-        )
         // The same service implementations answer on both wires.
         let rpcServices = [HealthService(board: self.health)] + domains.flatMap(\.services)
         // Every call on both wires passes the access policy first; tokens verify against the identity schema's
@@ -157,12 +154,8 @@ package struct Host: Sendable {
             logger: self.logger
         )
         let interceptors: [any ServerInterceptor] = [availability, authorization]
-        let servers = RPCServerService.Servers(
-            grpc: GRPCServer(transport: grpcTransport, services: rpcServices, interceptors: interceptors),
-            grpcTransport: grpcTransport,
-            swp: GRPCServer(transport: swpTransport, services: rpcServices, interceptors: interceptors),
-            swpTransport: swpTransport
-        )
+        let servers =
+            self.config.listens ? self.makeServers(security, swpTLS, services: rpcServices, interceptors) : nil
         let probe = DatabaseProbe(
             postgres: postgres,
             board: self.health,
@@ -196,9 +189,9 @@ package struct Host: Sendable {
             watchDatabase: { try await probe.run() },
             describeReady: { swpPort, grpcPort, startCount in
                 ReadyInfo(
-                    swpAddress: "\(swpHost):\(swpPort)",
+                    swpAddress: servers == nil ? "in-process" : "\(swpHost):\(swpPort)",
                     swpPort: swpPort,
-                    grpcAddress: "\(grpcHost):\(grpcPort)",
+                    grpcAddress: servers == nil ? "in-process" : "\(grpcHost):\(grpcPort)",
                     grpcPort: grpcPort,
                     isTLS: isTLS,
                     certificateAuthorityPath: caPath,
@@ -211,7 +204,36 @@ package struct Host: Sendable {
             logger: self.logger
         )
         services.append(rpcServer)
-        return Prepared(services: services, rpcServer: rpcServer, drainTimeout: self.config.drainTimeout)
+        return Prepared(
+            services: services,
+            rpcServer: rpcServer,
+            inProcessClient: wiring.inProcessClient,
+            drainTimeout: self.config.drainTimeout
+        )
+    }
+
+    /// The gRPC/HTTP2 and SWP servers of `services`, each call through `interceptors`.
+    private func makeServers(
+        _ security: HTTP2ServerTransport.Posix.TransportSecurity,
+        _ swpTLS: WireTLS.Server?,
+        services: [any RegistrableRPCService],
+        _ interceptors: [any ServerInterceptor]
+    ) -> RPCServerService.Servers {
+        let grpcTransport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: self.config.grpc.host, port: self.config.grpc.port),
+            transportSecurity: security,
+            config: .defaults { $0.compression.enabledAlgorithms = .all }
+        )
+        let swpTransport = SWPServerTransport(
+            config: SWPServerTransport.Config(host: self.config.swp.host, port: self.config.swp.port, tls: swpTLS),
+            logger: self.logger
+        )
+        return RPCServerService.Servers(
+            grpc: GRPCServer(transport: grpcTransport, services: services, interceptors: interceptors),
+            grpcTransport: grpcTransport,
+            swp: GRPCServer(transport: swpTransport, services: services, interceptors: interceptors),
+            swpTransport: swpTransport
+        )
     }
 
     /// The SWP client settings for another soukd that hosts a domain.

@@ -236,7 +236,7 @@ struct ShopBenchTests {
 
     @Test("seeded through the typed client, every operation answers correctly under the closed loop")
     func seedAndLoad() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             let email = "bench-admin@souk.example"
             let password = try await harness.bootstrap(email: email)
             let seeder = ShopSeeder(client: harness.client)

@@ -82,7 +82,7 @@ struct BridgeResponderTests {
 
     @Test("GetProduct and SearchProducts in JSON and in binary protobuf")
     func catalogReads() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             let id = try await Self.publishedMug(harness)
             try await Self.withBridge(harness) { client in
                 let json = try await Self.post(
@@ -145,7 +145,7 @@ struct BridgeResponderTests {
 
     @Test("SignUp and Login in JSON, then GetMyAccount with the bearer token; without it, unauthenticated")
     func signUpLoginAndBearer() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             try await Self.withBridge(harness) { client in
                 let credentials = #"{"email":"ada@shop.example","password":"correct horse battery"}"#
                 let signUp = try await Self.post(client, "/souk.identity.v1.IdentityService/SignUp", json: credentials)
@@ -183,7 +183,7 @@ struct BridgeResponderTests {
 
     @Test("bad requests get their Connect error and reach no service")
     func badInput() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             try await Self.withBridge(harness, config: BridgeConfig(maxBodyBytes: 256)) { client in
                 let signUp = "/souk.identity.v1.IdentityService/SignUp"
                 let valid = #"{"email":"eve@shop.example","password":"correct horse battery"}"#
@@ -258,7 +258,7 @@ struct BridgeResponderTests {
 
     @Test("over a real socket, with a deadline from Connect-Timeout-Ms")
     func live() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             try await Self.withBridge(harness, live: true) { client in
                 let response = try await Self.post(
                     client,

@@ -70,7 +70,7 @@ struct BridgeSessionTests {
 
     @Test("login sets an HttpOnly SameSite=Strict Secure cookie; calls need the CSRF token; logout ends it")
     func loginCallLogout() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             try await Self.withBridge(harness) { client, sessions in
                 let (id, csrf, setCookie) = try await Self.signIn(harness, client)
                 #expect(setCookie == "souk_session=\(id); HttpOnly; SameSite=Strict; Path=/; Secure")
@@ -127,7 +127,7 @@ struct BridgeSessionTests {
 
     @Test("plain-http development leaves Secure off; a bad password is refused and no cookie is set")
     func insecureAndRefused() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             let config = BridgeConfig(maxBodyBytes: 1 << 20, secureCookies: false)
             try await Self.withBridge(harness, config: config) { client, _ in
                 let (id, _, setCookie) = try await Self.signIn(harness, client)
@@ -145,7 +145,7 @@ struct BridgeSessionTests {
 
     @Test("an Authorization header still works without cookie or CSRF token")
     func bearerWithoutCSRF() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             try await Self.withBridge(harness) { client, _ in
                 let tokens = try await harness.customer(email: "bo@shop.example", password: "correct horse battery")
                 let me = try await BridgeResponderTests.post(
@@ -161,7 +161,7 @@ struct BridgeSessionTests {
 
     @Test("a near-expiry access token is refreshed (rotating) before the call; a failed refresh ends the session")
     func refresh() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             // The host's access tokens live 15 minutes: a one-hour margin makes every one of them near expiry.
             let config = BridgeConfig(maxBodyBytes: 1 << 20, refreshMargin: .seconds(3600))
             try await Self.withBridge(harness, config: config) { client, sessions in
@@ -193,7 +193,7 @@ struct BridgeSessionTests {
         let clock = ManualClock()
         let config = BridgeConfig(maxBodyBytes: 1 << 20, sessionIdleTimeout: .seconds(300))
         let sessions = SessionStore(idleTimeout: config.sessionIdleTimeout, clock: clock)
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             try await Self.withBridge(harness, config: config, sessions: sessions) { client, _ in
                 let (id, csrf, _) = try await Self.signIn(harness, client)
                 clock.advance(by: .seconds(299))
@@ -210,7 +210,7 @@ struct BridgeSessionTests {
 
     @Test("CORS: listed origins get the headers, others none; a preflight from an unknown origin is 403")
     func cors() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             let config = BridgeConfig(maxBodyBytes: 1 << 20, corsOrigins: ["https://shop.example"])
             try await Self.withBridge(harness, config: config) { client, _ in
                 let path = "/souk.catalog.v1.CatalogService/ListCategories"

@@ -66,7 +66,7 @@ struct BridgeStreamingTests {
 
     @Test("staff watching through a cookie see a placed order, then the end-stream envelope; a customer is refused")
     func watchOrders() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             _ = try await BridgeResponderTests.publishedMug(harness)
             let admin = IdentityHarness.bearer(
                 try await harness.login(email: "root@souk.example", password: "admin password 2026!").tokens
@@ -153,7 +153,7 @@ struct BridgeStreamingTests {
 
     @Test("a quiet watch gets an empty message every heartbeat, so a browser that left is noticed by a failed write")
     func heartbeat() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             _ = try await harness.admin()
             var logger = Logger(label: "souk-bridge-test")
             logger.logLevel = .warning
@@ -188,7 +188,7 @@ struct BridgeStreamingTests {
         "ImportProducts as a Connect client stream: chunks in envelopes, one reply and the end-stream; bad input refused"
     )
     func importProducts() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             _ = try await BridgeResponderTests.publishedMug(harness)
             let admin = try await harness.login(email: "root@souk.example", password: "admin password 2026!").tokens
             var logger = Logger(label: "souk-bridge-test")

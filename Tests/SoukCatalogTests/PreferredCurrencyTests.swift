@@ -14,7 +14,7 @@ struct PreferredCurrencyTests {
     /// Makes the customer's profile prefer USD. Their access token still says RUB (it was issued before), so an
     /// order in USD shows the catalog asked identity rather than reading the token.
     static func preferDollars(
-        _ identity: Souk_Identity_V1_IdentityService.Client<SWPClientTransport>,
+        _ identity: any Souk_Identity_V1_IdentityService.ClientProtocol,
         _ customer: Metadata
     )
         async throws
@@ -54,7 +54,7 @@ struct PreferredCurrencyTests {
     @Test("two hosts: catalog in one, identity in another, called over SWP with the customer's own token")
     func twoHosts() async throws {
         let identityOnly: @Sendable (inout HostConfig) -> Void = { $0.services = [.identity] }
-        try await IdentityHarness.with(configure: identityOnly) { harness in
+        try await IdentityHarness.with(wire: .swp, configure: identityOnly) { harness in
             try await withTemporaryDirectory { folder in
                 let identityCA = try #require(harness.info.certificateAuthorityPath)
                 try await withRunningHost(databaseURL: harness.databaseURL, dataFolder: folder) { config in

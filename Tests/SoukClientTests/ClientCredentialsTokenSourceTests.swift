@@ -70,7 +70,7 @@ struct ClientCredentialsTokenSourceTests {
 
     @Test("a service account's source signs calls its scopes allow, on a real host")
     func host() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             let admin = try await harness.admin()
             var create = Souk_Identity_V1_CreateServiceAccountRequest()
             create.name = "reporting-worker"

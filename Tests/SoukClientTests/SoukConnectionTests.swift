@@ -20,7 +20,7 @@ struct SoukConnectionTests {
         ]
     )
     func services(wire: SoukConnection.Wire) async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             let port = wire == .swp ? harness.info.swpPort : harness.info.grpcPort
             let config = try Self.config(harness, port: port)
             _ = try await harness.customer(email: "ann@souk.example", password: "correct horse battery")
@@ -43,7 +43,7 @@ struct SoukConnectionTests {
 
     @Test("a rotating token source signs calls in, renews before expiry, and a refused renewal ends it")
     func rotating() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             let config = try Self.config(harness, port: harness.info.swpPort)
             let first = try await harness.customer(email: "bob@souk.example", password: "correct horse battery")
             let rotations = Mutex(0)

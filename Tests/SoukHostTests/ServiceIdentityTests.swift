@@ -16,7 +16,7 @@ struct ServiceIdentityTests {
         .timeLimit(.minutes(5))
     )
     func signedAsServiceAccount() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             let account = try await Self.serviceAccount(in: harness, scopes: ["accounts.read"])
             let customer = try await harness.customer(email: "ada@example.com")
             try await Self.withRemoteIdentity(of: harness, signedAs: account) { identity in
@@ -37,7 +37,7 @@ struct ServiceIdentityTests {
 
     @Test("a wrong secret, or no service account, leaves such calls unauthenticated", .timeLimit(.minutes(5)))
     func refused() async throws {
-        try await IdentityHarness.with { harness in
+        try await IdentityHarness.with(wire: .swp) { harness in
             var account = try await Self.serviceAccount(in: harness, scopes: ["accounts.read"])
             account.clientSecret = "not the secret"
             try await Self.withRemoteIdentity(of: harness, signedAs: account) { identity in

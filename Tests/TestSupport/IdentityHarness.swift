@@ -7,36 +7,60 @@ import SoukIdentity
 package import SoukStorage
 package import SoukWire
 
-/// A running host with every service (identity with cheap scrypt parameters) on a fresh database, and a
-/// connected SWP client.
+/// A running host with every service (identity with cheap scrypt parameters) on a fresh database, and clients of
+/// its services.
+///
+/// Two rungs: by default the services are called over GRPCCore's in-process transport, through the same access
+/// policy as the network wires but with no TLS and no ports; `wire: .swp` runs the real listeners and calls over
+/// SWP with TLS, for tests of the wire, the client library or the bridge (``client``, ``info``'s ports).
 package final class IdentityHarness: Sendable {
-    package let client: GRPCClient<SWPClientTransport>
+    /// How the harness's clients reach the host.
+    package enum Wire: Sendable {
+        /// GRPCCore's in-process transport: no TLS, no ports.
+        case inProcess
+        /// SWP with TLS to the host's real listener.
+        case swp
+    }
+
     package let databaseURL: DatabaseURL
     package let config: HostConfig
-    /// What the host reported once it was ready (its ports, its CA).
+    /// What the host reported once it was ready (its ports and CA with `.swp`; no ports in process).
     package let info: ReadyInfo
+    /// The identity service's client.
+    package let identity: any Souk_Identity_V1_IdentityService.ClientProtocol
+    /// The catalog service's client.
+    package let catalog: any Souk_Catalog_V1_CatalogService.ClientProtocol
+    /// The order service's client.
+    package let orders: any Souk_Catalog_V1_OrderService.ClientProtocol
+    private let swpClient: GRPCClient<SWPClientTransport>?
 
-    init(client: GRPCClient<SWPClientTransport>, databaseURL: DatabaseURL, config: HostConfig, info: ReadyInfo) {
-        self.client = client
+    init<Transport: ClientTransport>(
+        client: GRPCClient<Transport>,
+        swpClient: GRPCClient<SWPClientTransport>?,
+        databaseURL: DatabaseURL,
+        config: HostConfig,
+        info: ReadyInfo
+    ) {
+        self.identity = Souk_Identity_V1_IdentityService.Client(wrapping: client)
+        self.catalog = Souk_Catalog_V1_CatalogService.Client(wrapping: client)
+        self.orders = Souk_Catalog_V1_OrderService.Client(wrapping: client)
+        self.swpClient = swpClient
         self.databaseURL = databaseURL
         self.config = config
         self.info = info
     }
 
-    package var identity: Souk_Identity_V1_IdentityService.Client<SWPClientTransport> {
-        Souk_Identity_V1_IdentityService.Client(wrapping: self.client)
+    /// The SWP client of a harness made with `wire: .swp`.
+    package var client: GRPCClient<SWPClientTransport> {
+        guard let client = self.swpClient else {
+            preconditionFailure("this test needs the network: IdentityHarness.with(wire: .swp)")
+        }
+        return client
     }
 
-    package var catalog: Souk_Catalog_V1_CatalogService.Client<SWPClientTransport> {
-        Souk_Catalog_V1_CatalogService.Client(wrapping: self.client)
-    }
-
-    package var orders: Souk_Catalog_V1_OrderService.Client<SWPClientTransport> {
-        Souk_Catalog_V1_OrderService.Client(wrapping: self.client)
-    }
-
-    /// Runs `body` against a fresh host; `configure` adjusts the host's settings first.
+    /// Runs `body` against a fresh host reached over `wire`; `configure` adjusts the host's settings first.
     package static func with(
+        wire: Wire = .inProcess,
         configure: @escaping @Sendable (inout HostConfig) -> Void = { _ in },
         _ body: @Sendable (IdentityHarness) async throws -> Void
     ) async throws {
@@ -46,16 +70,32 @@ package final class IdentityHarness: Sendable {
                 try await withRunningHost(databaseURL: url, dataFolder: folder) { config in
                     config.services = Set(ServiceName.all)
                     config.identity.passwordParameters = .testing
+                    config.listens = wire == .swp
                     configure(&config)
                     used = config
-                } _: { info, _ in
+                } _: { info, prepared, _ in
+                    guard wire == .swp else {
+                        let client = prepared.inProcessClient
+                        try await body(
+                            IdentityHarness(client: client, swpClient: nil, databaseURL: url, config: used, info: info)
+                        )
+                        return
+                    }
                     let clientConfig = ClientConfig(
                         host: "127.0.0.1",
                         port: info.swpPort,
                         trust: .certificateAuthority(path: info.certificateAuthorityPath ?? "")
                     )
                     try await SoukConnection.withConnection(to: clientConfig) { client in
-                        try await body(IdentityHarness(client: client, databaseURL: url, config: used, info: info))
+                        try await body(
+                            IdentityHarness(
+                                client: client,
+                                swpClient: client,
+                                databaseURL: url,
+                                config: used,
+                                info: info
+                            )
+                        )
                     }
                 }
             }

@@ -11,6 +11,21 @@ package func withRunningHost<Result: Sendable>(
     configure: (inout HostConfig) -> Void = { _ in },
     _ body: (ReadyInfo, ServiceGroup) async throws -> Result
 ) async throws -> Result {
+    try await withRunningHost(databaseURL: databaseURL, dataFolder: dataFolder, configure: configure) {
+        info,
+        _,
+        group in try await body(info, group)
+    }
+}
+
+/// ``withRunningHost(databaseURL:dataFolder:configure:_:)`` that also hands `body` the prepared host (its
+/// in-process client, for the in-process rung: `configure` sets `listens = false`).
+package func withRunningHost<Result: Sendable>(
+    databaseURL: DatabaseURL,
+    dataFolder: String,
+    configure: (inout HostConfig) -> Void = { _ in },
+    _ body: (ReadyInfo, Host.Prepared, ServiceGroup) async throws -> Result
+) async throws -> Result {
     var logger = Logger(label: "test-host")
     logger.logLevel = .warning
     let config = HostConfig.defaults { config in
@@ -40,7 +55,7 @@ package func withRunningHost<Result: Sendable>(
         }
         let result: Result
         do {
-            result = try await body(info, group)
+            result = try await body(info, prepared, group)
         } catch {
             await group.triggerGracefulShutdown()
             try? await tasks.waitForAll()

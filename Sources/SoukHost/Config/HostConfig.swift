@@ -40,6 +40,10 @@ package struct HostConfig: Sendable, Hashable {
     /// Where the services of domains not hosted here run, for the domains hosted here that call them
     /// (`--remote identity=HOST:PORT`): reached over SWP with TLS.
     package var remoteDomains: [ServiceName: RemoteDomain] = [:]
+    /// Whether the host listens on its SWP and gRPC ports. A host that does not serves its domains only over
+    /// GRPCCore's in-process transport, reached through ``Host/Prepared/inProcessClient``: no TLS, no ports (the
+    /// test suites' in-process rung).
+    package var listens = true
     /// Whom the domains hosted here call other domains as when a call carries no person's token; nil signs such
     /// calls with nothing, so the other domain refuses them.
     package var serviceAccount: ServiceAccount?

@@ -21,7 +21,7 @@ package final class RPCServerService: Service, Sendable {
         let swpTransport: SWPServerTransport
     }
 
-    private let servers: Servers
+    private let servers: Servers?
     private let prepared: PreparedSignal
     private let health: HealthStatusBoard
     private let healthNames: [String]
@@ -31,8 +31,10 @@ package final class RPCServerService: Service, Sendable {
     private let logger: Logger
     private let ready = Mutex<ReadyInfo?>(nil)
 
+    /// Serves `servers` once `prepared` says so; with no servers (a host that does not listen) it only reports ready,
+    /// keeps health up to date and waits for shutdown.
     init(
-        servers: Servers,
+        servers: Servers?,
         prepared: PreparedSignal,
         health: HealthStatusBoard,
         healthNames: [String],
@@ -63,12 +65,17 @@ package final class RPCServerService: Service, Sendable {
         }
         let servers = self.servers
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await servers.grpc.serve() }
-            group.addTask { try await servers.swp.serve() }
+            if let servers {
+                group.addTask { try await servers.grpc.serve() }
+                group.addTask { try await servers.swp.serve() }
+            }
             group.addTask {
-                let address = try await servers.grpcTransport.listeningAddress
-                let grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? 0
-                let swpPort = try await servers.swpTransport.listeningPort
+                var (swpPort, grpcPort) = (0, 0)
+                if let servers {
+                    let address = try await servers.grpcTransport.listeningAddress
+                    grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? 0
+                    swpPort = try await servers.swpTransport.listeningPort
+                }
                 for name in self.healthNames { self.health.set(.serving, for: name) }
                 let info = self.describeReady(swpPort, grpcPort, startCount)
                 self.ready.withLock { $0 = info }
@@ -81,8 +88,8 @@ package final class RPCServerService: Service, Sendable {
                 self.logger.info("draining")
                 self.health.setAll(.notServing)
                 self.health.finishAll()
-                servers.grpc.beginGracefulShutdown()
-                servers.swp.beginGracefulShutdown()
+                servers?.grpc.beginGracefulShutdown()
+                servers?.swp.beginGracefulShutdown()
             }
         }
         self.logger.info("stopped serving")

@@ -460,6 +460,7 @@ let package = Package(
                 "SoukDomain",
                 "SoukHost",
                 "SoukIdentity",
+                "SoukMoney",
                 "SoukWire",
                 "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),

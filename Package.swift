@@ -462,6 +462,7 @@ let package = Package(
                 "SoukDomain",
                 "SoukHost",
                 "SoukIdentity",
+                "SoukMoney",
                 "SoukWire",
                 "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),

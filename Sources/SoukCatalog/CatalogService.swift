@@ -13,11 +13,16 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
     /// The service's name in health checks.
     package static let serviceName = "souk.catalog.v1.CatalogService"
 
-    let store: CatalogStore
+    let store: any CatalogStore
 
     /// A service on `postgres` whose reservation holds are set and checked by `wallClock`.
     package init(postgres: PostgresClient, logger: Logger, wallClock: WallClock = .system) {
-        self.store = CatalogStore(client: postgres, logger: logger, wallClock: wallClock)
+        self.init(store: PostgresCatalogStore(client: postgres, logger: logger, wallClock: wallClock))
+    }
+
+    /// A service on `store`.
+    init(store: any CatalogStore) {
+        self.store = store
     }
 
     /// Imports the shipped rate snapshot when the catalog has no rates yet (the embedded default).

@@ -62,11 +62,16 @@ package struct RateImport: Sendable {
         }
     }
 
-    let store: CatalogStore
+    let store: any RateStore
 
     /// An importer writing to the catalog schema on `postgres` (migrated).
     package init(postgres: PostgresClient, logger: Logger = Logger(label: "souk.catalog.rates")) {
-        self.store = CatalogStore(client: postgres, logger: logger, wallClock: .system)
+        self.init(store: PostgresCatalogStore(client: postgres, logger: logger, wallClock: .system))
+    }
+
+    /// An importer writing to `store`.
+    package init(store: any RateStore) {
+        self.store = store
     }
 
     /// The rates in one file, of currencies Souk supports.
@@ -153,19 +158,10 @@ package struct RateImport: Sendable {
     }
 
     private func storedKeys(matching rates: [ExchangeRate]) async throws -> Set<Key> {
-        let sources = Array(Set(rates.map(\.source)))
-        let dates = Array(Set(rates.map(\.effectiveDate)))
-        let rows = try await self.store.client.query(
-            """
-            SELECT base, quote, source, effective_date FROM catalog.exchange_rates
-            WHERE source = ANY(\(sources)) AND effective_date = ANY(\(dates))
-            """,
-            logger: self.store.logger
+        let stored = try await self.store.rateKeys(
+            sources: Array(Set(rates.map(\.source))),
+            effectiveDates: Array(Set(rates.map(\.effectiveDate)))
         )
-        var keys: Set<Key> = []
-        for try await (base, quote, source, day) in rows.decode((String, String, String, String).self) {
-            keys.insert(Key(base: base, quote: quote, source: source, effectiveDate: day))
-        }
-        return keys
+        return Set(stored.map(Key.init))
     }
 }

@@ -124,6 +124,27 @@ struct RateImportTests {
         }
     }
 
+    @Test("over any rate store: what the store holds is counted as already stored, and a failed write fails the import")
+    func countsWhatTheStoreHolds() async throws {
+        let store = InMemoryRateStore()
+        let importer = RateImport(store: store)
+        let feed = RateImport.Feed(format: .ecb, name: "ecb.xml", data: Data(Self.ecb(day: "2024-07-01").utf8))
+        #expect(
+            try await importer.run([feed]) == [
+                .init(format: .ecb, effectiveDate: "2024-07-01", imported: 8, alreadyStored: 0)
+            ]
+        )
+        #expect(await store.stored.count == 8)
+        #expect(
+            try await importer.run([feed]) == [
+                .init(format: .ecb, effectiveDate: "2024-07-01", imported: 0, alreadyStored: 8)
+            ]
+        )
+
+        let failing = RateImport(store: InMemoryRateStore(failingWritesWith: CatalogError(.unavailable, "down")))
+        await #expect(throws: CatalogError.self) { try await failing.run([feed]) }
+    }
+
     @Test("rates of a newer date convert prices from then on")
     func newerRateWins() async throws {
         try await IdentityHarness.with { harness in

@@ -19,7 +19,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
     /// How often a live stream looks for changes committed by other processes.
     static let pollInterval: Duration = .milliseconds(500)
 
-    let store: CatalogStore
+    let store: any CatalogStore
     let signal: OutboxSignal
     /// Where a customer's preferred currency is read when an order names none (nil: the currency is required).
     let identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)?
@@ -31,7 +31,17 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         wallClock: WallClock = .system,
         identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil
     ) {
-        self.store = CatalogStore(client: postgres, logger: logger, wallClock: wallClock)
+        self.init(
+            store: PostgresCatalogStore(client: postgres, logger: logger, wallClock: wallClock),
+            identity: identity
+        )
+    }
+
+    /// A service on `store`.
+    ///
+    /// - Parameter identity: the identity service's client, for the customer's preferred currency.
+    init(store: any CatalogStore, identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil) {
+        self.store = store
         self.signal = OutboxSignal()
         self.identity = identity
     }

@@ -46,7 +46,7 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
     package static let serviceName = "souk.identity.v1.IdentityService"
 
     let config: Config
-    let store: IdentityStore
+    let store: any IdentityStore
     let ring: DataKeyRing
     let hasher: PasswordHasher
     let signingKeys: SigningKeys
@@ -65,9 +65,20 @@ package struct IdentityService: Souk_Identity_V1_IdentityService.SimpleServicePr
         logger: Logger,
         wallClock: WallClock = .system
     ) {
+        self.init(
+            config: config,
+            store: PostgresIdentityStore(client: postgres, logger: logger, ring: ring, wallClock: wallClock),
+            ring: ring,
+            logger: logger,
+            wallClock: wallClock
+        )
+    }
+
+    /// A service on `store`, sealing personal data with `ring`, whose expiries are set and checked by `wallClock`.
+    init(config: Config, store: any IdentityStore, ring: DataKeyRing, logger: Logger, wallClock: WallClock = .system) {
         self.config = config
         self.wallClock = wallClock
-        self.store = IdentityStore(client: postgres, logger: logger, ring: ring, wallClock: wallClock)
+        self.store = store
         self.ring = ring
         self.hasher = PasswordHasher(parameters: config.passwordParameters)
         self.signingKeys = SigningKeys(store: self.store, ring: ring)

@@ -8,11 +8,11 @@ import SoukAccess
 /// The Ed25519 keys access tokens are signed with: the newest signs, every stored key verifies (so a rotation
 /// logs nobody out). Private keys are stored sealed with the data key ring; public keys are published as a JWKS.
 final class SigningKeys: Sendable {
-    private let store: IdentityStore
+    private let store: any SigningKeyStore
     private let ring: DataKeyRing
     private let signer = NIOLockedValueBox<(kid: String, keys: JWTKeyCollection)?>(nil)
 
-    init(store: IdentityStore, ring: DataKeyRing) {
+    init(store: any SigningKeyStore, ring: DataKeyRing) {
         self.store = store
         self.ring = ring
     }

@@ -4,22 +4,8 @@ import PostgresNIO
 import SoukMoney
 import SoukStorage
 
-/// The changes UpdateProduct makes to one product: each nil field stays as it is.
-struct ProductChange: Sendable {
-    var id: UUID
-    var title: String?
-    var description: String?
-    var categoryID: UUID?
-    var imageURLs: [String]?
-    var attributes: [String: String]?
-    /// Each SKU's new prices (the first is the base), replacing all it had.
-    var skuPrices: [(sku: String, prices: [Money])] = []
-    /// Back to draft.
-    var unpublish = false
-}
-
 /// Editing products in place and importing them one row per transaction.
-extension CatalogStore {
+extension PostgresCatalogStore {
     /// Applies `change` in one transaction: a missing product, category or SKU of another product is NOT_FOUND
     /// and nothing is written.
     func update(_ change: ProductChange) async throws {

@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 
 /// Cart lines of one account; the account id always comes from the caller's token, never from a request.
-extension CatalogStore {
+extension PostgresCatalogStore: CartStore {
     /// The SKU's product id and title when the SKU belongs to a published product.
     func publishedSku(_ sku: String) async throws -> (product: UUID, title: String)? {
         let rows = try await self.client.query(

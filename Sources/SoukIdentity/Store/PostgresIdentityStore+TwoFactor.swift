@@ -6,7 +6,7 @@ import SoukDomain
 import SoukStorage
 
 /// TOTP secrets and recovery codes.
-extension IdentityStore {
+extension PostgresIdentityStore: TwoFactorStore {
     func setPendingTotp(id: UUID, sealed: String) async throws {
         try await self.client.query(
             "UPDATE identity.accounts SET totp_secret_sealed = \(sealed) WHERE id = \(id) AND NOT totp_enabled",

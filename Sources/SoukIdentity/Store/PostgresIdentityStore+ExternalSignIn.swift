@@ -6,7 +6,7 @@ import SoukDomain
 import SoukStorage
 
 /// Pending sign-ins with an external OpenID provider.
-extension IdentityStore {
+extension PostgresIdentityStore: ExternalSignInStore {
     func insertExternalSignIn(stateHash: String, verifierSealed: String, nonce: String, expiresAt: Date) async throws {
         try await self.client.query(
             """

@@ -6,7 +6,7 @@ import SoukDomain
 import SoukStorage
 
 /// Failed sign-in attempts and their windows.
-extension IdentityStore {
+extension PostgresIdentityStore: ThrottleStore {
     /// Failed attempts recorded under `key` since `since`.
     func failures(key: String, since: Date) async throws -> Int {
         let rows = try await self.client.query(

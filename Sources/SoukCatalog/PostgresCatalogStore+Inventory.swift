@@ -4,20 +4,10 @@ import PostgresNIO
 import SoukDomain
 import SoukStorage
 
-/// A reservation row.
-struct ReservationRecord: Sendable {
-    var id: UUID
-    var sku: String
-    var warehouse: String
-    var quantity: Int
-    var expiresAt: Date
-    var state: String
-}
-
 /// Stock and reservations. A reservation takes its units in one UPDATE whose row lock and re-checked condition
 /// (`on_hand - reserved >= quantity`) serialize concurrent checkouts, and the table's CHECK
 /// (`reserved <= on_hand`) is the last guard: stock is never oversold.
-extension CatalogStore {
+extension PostgresCatalogStore: InventoryStore {
     func setStock(sku: String, warehouse: String, onHand: Int) async throws -> (onHand: Int, reserved: Int) {
         var result = (onHand: 0, reserved: 0)
         try await self.transaction { connection in

@@ -6,7 +6,7 @@ import SoukDomain
 import SoukStorage
 
 /// The audit log.
-extension IdentityStore {
+extension PostgresIdentityStore: AuditStore {
     func audit(kind: String, accountID: UUID?, actorID: UUID?, clientAddress: String, detail: String) async throws {
         try await self.client.query(
             """

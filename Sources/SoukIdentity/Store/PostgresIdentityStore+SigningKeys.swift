@@ -6,7 +6,7 @@ import SoukDomain
 import SoukStorage
 
 /// The signing keys tokens are verified with.
-extension IdentityStore {
+extension PostgresIdentityStore: SigningKeyStore {
     func signingKeys() async throws -> [(kid: String, publicKey: String, privateSealed: String)] {
         let rows = try await self.client.query(
             "SELECT kid, public_key, private_key_sealed FROM identity.signing_keys ORDER BY created_at DESC, kid DESC",

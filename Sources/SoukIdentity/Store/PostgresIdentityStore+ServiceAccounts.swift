@@ -6,7 +6,7 @@ import SoukDomain
 import SoukStorage
 
 /// Service accounts for the client-credentials grant.
-extension IdentityStore {
+extension PostgresIdentityStore: ServiceAccountStore {
     func insertServiceAccount(
         clientID: String,
         account: AccountRecord,

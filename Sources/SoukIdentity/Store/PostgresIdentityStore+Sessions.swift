@@ -6,7 +6,7 @@ import SoukDomain
 import SoukStorage
 
 /// Sessions and their refresh tokens.
-extension IdentityStore {
+extension PostgresIdentityStore: SessionStore {
     func createSession(
         id: UUID,
         accountID: UUID,

@@ -6,7 +6,7 @@ import SoukDomain
 import SoukStorage
 
 /// Rows decoded into records.
-extension IdentityStore {
+extension PostgresIdentityStore {
     func accounts(_ query: PostgresQuery) async throws -> [AccountRecord] {
         let rows = try await self.client.query(query, logger: self.logger)
         var accounts: [AccountRecord] = []

@@ -1,0 +1,20 @@
+import Foundation
+import SoukMoney
+
+/// A product row with its SKUs and prices, as stored.
+struct ProductRecord: Sendable {
+    struct SkuRecord: Sendable {
+        var code: String
+        var attributes: [String: String]
+        var prices: [Money]
+    }
+
+    var id: UUID
+    var categoryID: UUID
+    var title: String
+    var description: String
+    var imageURLs: [String]
+    var attributes: [String: String]
+    var published: Bool
+    var skus: [SkuRecord]
+}

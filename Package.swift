@@ -111,6 +111,14 @@ let package = Package(
         ),
         // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
         .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
+        // Payments (issue 14, in progress): the payment model's state machine, with no I/O.
+        .target(name: "SoukPayments", swiftSettings: defaultSwiftSettings),
+        // What the payment providers' APIs take and send: amounts on their wires, Stripe's webhook signatures.
+        .target(
+            name: "SoukPaymentProviders",
+            dependencies: ["SoukMoney", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: defaultSwiftSettings
+        ),
         // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
         .target(
             name: "SoukAccess",
@@ -453,6 +461,11 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
         .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
+        .testTarget(
+            name: "SoukPaymentsTests",
+            dependencies: ["SoukPayments", "SoukPaymentProviders", "SoukMoney"],
+            swiftSettings: defaultSwiftSettings
+        ),
         .testTarget(
             name: "SoukCatalogTests",
             dependencies: [

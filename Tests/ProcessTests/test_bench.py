@@ -80,10 +80,20 @@ def test_server_dying_mid_run_stops_the_run_with_the_failed_calls():
                  "--scenario", "unary 64 B ×16 tls", "--warmup", "0", "--duration", "60"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             )
-            time.sleep(3)
+            # Kill the server once calls are running (the progress line after the service answered), however long
+            # that takes on a loaded machine.
+            seen = []
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                line = run.stderr.readline()
+                seen.append(line)
+                if not line or "· calling" in line:
+                    break
+            assert any("· calling" in line for line in seen), "".join(seen)
             server.process.send_signal(signal.SIGKILL)
             server.process.wait(timeout=30)
-            _, stderr = run.communicate(timeout=60)
+            _, rest = run.communicate(timeout=60)
+            stderr = "".join(seen) + rest
             assert run.returncode == 1, stderr
             assert "unary 64 B ×16 tls over SWP" in stderr, stderr
             assert "call(s) failed" in stderr, stderr

@@ -59,7 +59,7 @@ package struct BenchRun: Sendable {
         _ scenario: Scenario,
         on server: ServerPool.Server,
         label: String,
-        progress: @Sendable (String) -> Void
+        progress: @escaping @Sendable (String) -> Void
     ) async throws -> [WireResult] {
         let timing = self.plan.timing
         let wires = self.plan.wires(for: scenario)
@@ -76,7 +76,10 @@ package struct BenchRun: Sendable {
                             endpoint: server.endpoint,
                             warmup: timing.warmup,
                             measure: timing.measure,
-                            server: wire == .inProcess ? nil : server.process
+                            server: wire == .inProcess ? nil : server.process,
+                            onReached: {
+                                progress("\(label) · \(wire.label) · round \(round)/\(timing.rounds) · calling")
+                            }
                         )
                         accumulators[wire, default: WireResultAccumulator()].add(outcome)
                     case .swpC:

@@ -12,33 +12,39 @@ package enum SwiftWireLoad {
     /// - Parameter endpoint: the soukd to call (ignored for the in-process wire).
     /// - Parameter server: the soukd's process for CPU readings (nil in-process: the server's CPU is this
     ///   process's).
+    /// - Parameter onReached: called once the service has answered, as the loop starts.
     package static func measure(
         wire: BenchWire,
         scenario: Scenario,
         endpoint: ServerEndpoint,
         warmup: Duration,
         measure: Duration,
-        server: ProcessCPU?
+        server: ProcessCPU?,
+        onReached: @escaping @Sendable () -> Void = {}
     ) async throws -> LoadOutcome {
         try await Self.measure(
             wire: wire,
             scenario: scenario,
             endpoint: endpoint,
             length: .timed(warmup: warmup, measure: measure),
-            server: server
+            server: server,
+            onReached: onReached
         )
     }
 
-    /// Connects as `wire` says, checks the service answers, and runs the closed loop for `length`.
+    /// Connects as `wire` says, checks the service answers, calls `onReached`, and runs the closed loop for
+    /// `length`.
     package static func measure(
         wire: BenchWire,
         scenario: Scenario,
         endpoint: ServerEndpoint,
         length: LoadLength,
-        server: ProcessCPU?
+        server: ProcessCPU?,
+        onReached: @escaping @Sendable () -> Void = {}
     ) async throws -> LoadOutcome {
         let run = { (call: @escaping BenchCall) in
-            try await LoadRunner.run(inFlight: scenario.inFlight, length: length, server: server, call: call)
+            onReached()
+            return try await LoadRunner.run(inFlight: scenario.inFlight, length: length, server: server, call: call)
         }
         switch wire {
         case .swp:

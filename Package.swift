@@ -348,6 +348,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "SoukDomain",
                 "SoukStorage",
                 "SoukHost",
                 "SoukAPI",

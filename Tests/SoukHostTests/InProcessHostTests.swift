@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import SoukAPI
+import SoukCatalog
 import SoukHost
 import TestSupport
 import Testing
@@ -26,6 +27,16 @@ struct InProcessHostTests {
                     #expect(refused?.code == .unauthenticated)
                 }
             }
+        }
+    }
+
+    @Test("the harness makes any service's client from a domain's client maker, so a new domain's tests need no edit")
+    func anyServiceClient() async throws {
+        try await IdentityHarness.with { harness in
+            let identity = harness.client(IdentityClient())
+            let tokens = try await harness.customer(email: "maker@example.com")
+            let account = try await identity.getMyAccount(.init(), metadata: IdentityHarness.bearer(tokens.accessToken))
+            #expect(account.account.email == "maker@example.com")
         }
     }
 }

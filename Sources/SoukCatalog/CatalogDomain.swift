@@ -15,7 +15,7 @@ package struct CatalogDomain: Domain {
         Souk_Catalog_V1_CatalogService.descriptor, Souk_Catalog_V1_OrderService.descriptor,
     ]
     package static let migrations = [CatalogMigrations.schema]
-    /// Orders ask identity for the customer's preferred currency when a request names none.
+    /// Carts and orders ask identity for the customer's preferred currency when a request names none.
     package static let requiredServices = [Souk_Identity_V1_IdentityService.descriptor]
 
     package static let accessPolicy: [MethodDescriptor: AccessRequirement] = {
@@ -56,13 +56,19 @@ package struct CatalogDomain: Domain {
     let orders: OrderService
 
     package static func make(context: DomainContext) throws -> Self {
-        Self(
-            catalog: CatalogService(postgres: context.postgres, logger: context.logger, wallClock: context.wallClock),
+        let identity = try context.clients.client(of: Souk_Identity_V1_IdentityService.descriptor, IdentityClient())
+        return Self(
+            catalog: CatalogService(
+                postgres: context.postgres,
+                logger: context.logger,
+                wallClock: context.wallClock,
+                identity: identity
+            ),
             orders: OrderService(
                 postgres: context.postgres,
                 logger: context.logger,
                 wallClock: context.wallClock,
-                identity: try context.clients.client(of: Souk_Identity_V1_IdentityService.descriptor, IdentityClient())
+                identity: identity
             )
         )
     }

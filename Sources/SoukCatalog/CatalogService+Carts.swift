@@ -9,7 +9,8 @@ extension CatalogService {
         request: Souk_Catalog_V1_GetCartRequest,
         context: ServerContext
     ) async throws -> Souk_Catalog_V1_Cart {
-        try await self.cart(of: try Caller.signedInAccount(owning: "carts"), currency: request.currency)
+        let account = try Caller.signedInAccount(owning: "carts")
+        return try await self.cart(of: account, currency: try await self.cartCurrency(request.currency))
     }
 
     package func setCartLine(
@@ -23,16 +24,15 @@ extension CatalogService {
         if request.quantity > 0, try await self.store.publishedSku(request.sku) == nil {
             throw CatalogError.notFound("sku: no SKU \(request.sku.prefix(41)) on sale")
         }
-        // Price the cart first: an unsupported currency changes nothing.
-        _ = try Self.cartCurrency(request.currency)
+        // Settle the currency first: an unsupported one, or identity out of reach, changes nothing.
+        let currency = try await self.cartCurrency(request.currency)
         try await self.store.setCartLine(account: account, sku: request.sku, quantity: Int(request.quantity))
-        return try await self.cart(of: account, currency: request.currency)
+        return try await self.cart(of: account, currency: currency)
     }
 
-    /// The cart of `account`, every line priced in `currencyCode` (the merchant's price or a conversion at a
-    /// stored rate), with the line totals and the total computed here, never taken from a client.
-    private func cart(of account: UUID, currency currencyCode: String) async throws -> Souk_Catalog_V1_Cart {
-        let currency = try Self.cartCurrency(currencyCode)
+    /// The cart of `account`, every line priced in `currency` (the merchant's price or a conversion at a stored
+    /// rate), with the line totals and the total computed here, never taken from a client.
+    private func cart(of account: UUID, currency: Currency) async throws -> Souk_Catalog_V1_Cart {
         let lines = try await self.store.cartLines(account: account)
         let records = try await self.store.products(ids: Array(Set(lines.map(\.product))))
         let products = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
@@ -61,9 +61,11 @@ extension CatalogService {
         return cart
     }
 
-    /// The currency asked for, else the person's preferred currency from their token, else RUB.
-    private static func cartCurrency(_ code: String) throws -> Currency {
+    /// The currency asked for, else the person's preferred currency as identity has it now (as orders do); with
+    /// no identity client, the one in their token, else RUB.
+    private func cartCurrency(_ code: String) async throws -> Currency {
         if let asked = try Self.currency(code) { return asked }
+        if let preferred = try await self.preferredCurrency.current() { return preferred }
         if let preferred = Caller.current?.preferredCurrency, let currency = Currency.supported[preferred] {
             return currency
         }

@@ -14,15 +14,28 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
     package static let serviceName = "souk.catalog.v1.CatalogService"
 
     let store: any CatalogStore
+    /// Where a cart that names no currency gets the person's preferred one.
+    let preferredCurrency: PreferredCurrency
 
     /// A service on `postgres` whose reservation holds are set and checked by `wallClock`.
-    package init(postgres: PostgresClient, logger: Logger, wallClock: WallClock = .system) {
-        self.init(store: PostgresCatalogStore(client: postgres, logger: logger, wallClock: wallClock))
+    ///
+    /// - Parameter identity: the identity service's client, for the customer's preferred currency.
+    package init(
+        postgres: PostgresClient,
+        logger: Logger,
+        wallClock: WallClock = .system,
+        identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil
+    ) {
+        self.init(
+            store: PostgresCatalogStore(client: postgres, logger: logger, wallClock: wallClock),
+            identity: identity
+        )
     }
 
     /// A service on `store`.
-    init(store: any CatalogStore) {
+    init(store: any CatalogStore, identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil) {
         self.store = store
+        self.preferredCurrency = PreferredCurrency(identity: identity)
     }
 
     /// Imports the shipped rate snapshot when the catalog has no rates yet (the embedded default).

@@ -6,10 +6,10 @@ import SoukWire
 import TestSupport
 import Testing
 
-/// Orders that name no currency are placed in the customer's preferred currency, which the catalog reads from
+/// Carts and orders that name no currency are in the customer's preferred currency, which the catalog reads from
 /// identity through its generated client: in process when both run in one host, over SWP when identity runs in
 /// another.
-@Suite("Orders in the customer's preferred currency, read from identity")
+@Suite("Carts and orders in the customer's preferred currency, read from identity")
 struct PreferredCurrencyTests {
     /// Makes the customer's profile prefer USD. Their access token still says RUB (it was issued before), so an
     /// order in USD shows the catalog asked identity rather than reading the token.
@@ -37,6 +37,9 @@ struct PreferredCurrencyTests {
             let shop = try await MugShop.open(harness)
             let ann = try await shop.customer("ann@example.com", mugs: 1)
             try await Self.preferDollars(harness.identity, ann)
+            // The cart shown before the order is in the same currency as the order it becomes.
+            let cart = try await harness.catalog.getCart(.init(), metadata: ann)
+            #expect(cart.total == CatalogServiceTests.price(1_499, "USD"))
             let order = try await harness.orders.placeOrder(Self.order(key: "k-1"), metadata: ann)
             #expect(order.currency == "USD")
             #expect(order.total == CatalogServiceTests.price(1_499, "USD"))

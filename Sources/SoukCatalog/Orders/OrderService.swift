@@ -67,7 +67,10 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         if let named {
             currency = named
         } else {
-            currency = try await self.preferredCurrency()
+            guard let preferred = try await PreferredCurrency(identity: self.identity).current() else {
+                throw CatalogError.invalidArgument("currency: required (ISO 4217, e.g. RUB)")
+            }
+            currency = preferred
         }
         let draft = try await self.draft(
             customer: customer,
@@ -260,28 +263,6 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
     }
 
     // MARK: Helpers
-
-    /// The caller's preferred currency, read from identity on their behalf.
-    private func preferredCurrency() async throws -> Currency {
-        guard let identity = self.identity, let caller = Caller.current else {
-            throw CatalogError.invalidArgument("currency: required (ISO 4217, e.g. RUB)")
-        }
-        let account: Souk_Identity_V1_AccountResponse
-        do {
-            account = try await identity.getMyAccount(.init(), metadata: caller.onBehalfMetadata)
-        } catch let error as RPCError {
-            throw RPCError(
-                code: error.code == .unauthenticated ? .unauthenticated : .unavailable,
-                message: "currency: not given, and the preferred currency could not be read: \(error.message)"
-            )
-        }
-        guard let currency = try? Currency.named(account.account.preferredCurrency) else {
-            throw CatalogError.failedPrecondition(
-                "currency: not given, and the profile's preferred currency '\(account.account.preferredCurrency.prefix(8))' is not supported"
-            )
-        }
-        return currency
-    }
 
     /// Hands every committed event after `position` to `deliver`, in order; then ends (`endAtBacklog`) or waits
     /// for more until the call is cancelled (by the client, its deadline, or shutdown: GRPCCore signals that

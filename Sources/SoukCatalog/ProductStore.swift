@@ -1,4 +1,5 @@
 import Foundation
+import SoukDomain
 import SoukMoney
 
 /// Categories and products with their SKUs and prices.

@@ -218,11 +218,13 @@ def test_staff_with_two_factor(platform):
     assert platform.json("users", "set-roles", account, "--role", "staff", "--role", "admin")[0]["roles"] == [
         "ROLE_STAFF", "ROLE_ADMIN"]
     platform.json("users", "set-roles", account, "--role", "staff")
-    assert platform.json("users", "disable", account)[0]["disabled"] is True
+    # An account is named by its email or the start of its id, as the table cuts it, as well as by its id.
+    assert platform.json("users", "disable", STAFF)[0]["disabled"] is True
     refused = platform.ctl("login", "--email", STAFF, "--password-stdin", input=STAFF_PASSWORD + "\n")
     assert "this account is disabled" in one_line_error(refused, 77)
     assert f"email:      {ADMIN}" in platform.ok("whoami").stdout, "a refused login keeps the saved one"
-    assert platform.json("users", "enable", account)[0].get("disabled", False) is False
+    assert platform.json("users", "enable", account[:8] + "…")[0].get("disabled", False) is False
+    assert "not an account id, the start of one" in one_line_error(platform.ctl("users", "enable", "xyz"), 65)
 
 
 def test_service_account_for_another_soukd(platform):
@@ -337,6 +339,9 @@ def test_customer_order_seen_by_watch_then_moved(platform):
     since = platform.json("orders", "list", "--since", time.strftime("%Y-%m-%d", time.gmtime()), "--limit", "1")
     assert len(since) == 1
     assert platform.json("orders", "list", "--since", "2999-01-01") == []
+    mine = platform.json("orders", "list", "--customer", CUSTOMER)
+    assert mine and all(o["customerAccountId"] == seen["order"]["customerAccountId"] for o in mine), mine
+    assert platform.json("orders", "list", "--customer", STAFF) == []
     assert order_id in platform.ok("orders", "list").stdout
 
     paid = platform.ok("orders", "next", order_id, "--note", "paid by card").stdout

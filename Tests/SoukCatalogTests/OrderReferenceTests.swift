@@ -1,5 +1,6 @@
 import Foundation
 import SoukCatalog
+import SoukDomain
 import Testing
 
 /// How `order_id` text is read: an id, a number, an id prefix, and digits that may be either.

@@ -149,6 +149,42 @@ struct IdentityServiceTests {
         }
     }
 
+    @Test("staff name an account by its id, the start of it as a table cut it, or its email; other text is refused")
+    func accountByName() async throws {
+        try await IdentityHarness.with { harness in
+            let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
+            _ = try await harness.customer(email: "named@example.com")
+            func get(_ text: String) async throws -> Souk_Identity_V1_Account {
+                var request = Souk_Identity_V1_GetAccountRequest()
+                request.accountID = text
+                return try await harness.identity.getAccount(request, metadata: admin).account
+            }
+            let account = try await get("Named@Example.com ")
+            #expect(account.email == "named@example.com")
+            #expect(try await get(account.id).id == account.id)
+            #expect(try await get(String(account.id.prefix(8)) + "…").id == account.id)
+            #expect(try await get(String(account.id.prefix(6)).uppercased()).id == account.id)
+
+            var disable = Souk_Identity_V1_SetAccountDisabledRequest()
+            disable.accountID = "named@example.com"
+            disable.disabled = true
+            #expect(try await harness.identity.setAccountDisabled(disable, metadata: admin).account.disabled)
+            var roles = Souk_Identity_V1_SetRolesRequest()
+            roles.accountID = String(account.id.prefix(13))
+            roles.roles = [.staff]
+            #expect(try await harness.identity.setRoles(roles, metadata: admin).account.roles == [.staff])
+
+            for (text, code) in [
+                ("abc", RPCError.Code.invalidArgument), ("not-an-id!", .invalidArgument),
+                ("nobody@example.com", .notFound), (String(account.id.prefix(5)), .invalidArgument),
+            ] {
+                let error = await rpcError { _ = try await get(text) }
+                #expect(error?.code == code, "\(text)")
+                #expect(error?.message.hasPrefix("account_id: ") == true, "\(text)")
+            }
+        }
+    }
+
     @Test("a refresh token rotates on use; presenting a used one ends the whole session")
     func refreshRotation() async throws {
         try await IdentityHarness.with { harness in

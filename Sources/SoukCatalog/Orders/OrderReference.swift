@@ -1,4 +1,5 @@
 package import Foundation
+import SoukDomain
 
 /// How a caller names an order where an `order_id` is asked: its id, its number (`24`), or a prefix of its id
 /// long enough to name one order (`3f2a1b`, as a table shows it cut).

@@ -2,6 +2,7 @@ import Foundation
 package import GRPCCore
 package import SoukAPI
 import SoukAccess
+import SoukDomain
 
 extension IdentityService {
     package func signUp(
@@ -58,10 +59,7 @@ extension IdentityService {
         request: Souk_Identity_V1_GetAccountRequest,
         context: ServerContext
     ) async throws -> Souk_Identity_V1_AccountResponse {
-        let id = try Self.accountID(request.accountID, field: "account_id")
-        guard let account = try await self.store.account(id: id) else {
-            throw IdentityError.notFound("account_id: no account \(request.accountID)")
-        }
+        let account = try await self.account(named: request.accountID)
         var response = Souk_Identity_V1_AccountResponse()
         response.account = try self.message(for: account)
         return response
@@ -123,12 +121,9 @@ extension IdentityService {
         context: ServerContext
     ) async throws -> Souk_Identity_V1_AccountResponse {
         let (caller, callerID) = try self.requireCaller()
-        let id = try Self.accountID(request.accountID, field: "account_id")
+        let id = try await self.account(named: request.accountID).id
         guard id != callerID else {
             throw IdentityError.failedPrecondition("account_id: admins cannot disable themselves")
-        }
-        guard try await self.store.account(id: id) != nil else {
-            throw IdentityError.notFound("account_id: no account \(request.accountID)")
         }
         try await self.store.setDisabled(id: id, disabled: request.disabled)
         await self.audit(
@@ -145,12 +140,10 @@ extension IdentityService {
         context: ServerContext
     ) async throws -> Souk_Identity_V1_AccountResponse {
         let (caller, callerID) = try self.requireCaller()
-        let id = try Self.accountID(request.accountID, field: "account_id")
         guard !request.roles.isEmpty else { throw IdentityError.invalidArgument("roles: give at least one role") }
         let roles = try Set(request.roles.map { try Self.roleName($0, field: "roles") })
-        guard let account = try await self.store.account(id: id) else {
-            throw IdentityError.notFound("account_id: no account \(request.accountID)")
-        }
+        let account = try await self.account(named: request.accountID)
+        let id = account.id
         guard !account.roleNames.contains(.service) else {
             throw IdentityError.failedPrecondition("account_id: service accounts get scopes, not roles")
         }
@@ -236,6 +229,36 @@ extension IdentityService {
         var response = Souk_Identity_V1_AccountResponse()
         response.account = try self.message(for: account)
         return response
+    }
+
+    /// The account `text` names, as staff paste it: an id, the start of one as a table cut it (``IDPrefix``), or an
+    /// email address.
+    ///
+    /// - Throws: NOT_FOUND when none matches; INVALID_ARGUMENT when `text` is none of the three, or a prefix that
+    ///   several accounts start with (the message says to give more of it).
+    func account(named text: String) async throws -> AccountRecord {
+        let field = "account_id"
+        let found: AccountRecord?
+        if let id = UUID(uuidString: text) {
+            found = try await self.store.account(id: id)
+        } else if text.contains("@") {
+            found = try await self.store.account(email: text.trimmingCharacters(in: .whitespaces))
+        } else if let prefix = IDPrefix.parse(text) {
+            let matches = try await self.store.accounts(idPrefix: prefix, limit: 2)
+            guard matches.count < 2 else {
+                throw IdentityError.invalidArgument(
+                    "\(field): several accounts start with \(prefix); give more of the id"
+                )
+            }
+            found = matches.first
+        } else {
+            throw IdentityError.invalidArgument(
+                "\(field): '\(text.prefix(40))' is not an account id, the start of one "
+                    + "(at least \(IDPrefix.shortest) characters) or an email"
+            )
+        }
+        guard let found else { throw IdentityError.notFound("\(field): no account \(text.prefix(80))") }
+        return found
     }
 
     static func accountID(_ text: String, field: String) throws -> UUID {

@@ -11,6 +11,10 @@ protocol AccountStore: Sendable {
     /// The account with `email` (case-insensitively).
     func account(email: String) async throws -> AccountRecord?
 
+    /// Up to `limit` accounts whose id's text starts with `prefix` (lowercased, shaped as ``SoukDomain/IDPrefix``
+    /// allows), ordered by id.
+    func accounts(idPrefix prefix: String, limit: Int) async throws -> [AccountRecord]
+
     /// A page of accounts ordered by id, after `after`, optionally only those holding `role`.
     func accounts(role: String?, after: UUID?, limit: Int) async throws -> [AccountRecord]
 

@@ -64,6 +64,16 @@ struct PostgresIdentityStore: AccountStore {
         ).first
     }
 
+    func accounts(idPrefix prefix: String, limit: Int) async throws -> [AccountRecord] {
+        // The prefix is hex digits and dashes only (IDPrefix), so it holds no LIKE wildcard.
+        try await self.accounts(
+            """
+            SELECT \(unescaped: AccountRecord.columns) FROM identity.accounts
+            WHERE id::text LIKE \(prefix + "%") ORDER BY id LIMIT \(limit)
+            """
+        )
+    }
+
     /// A page of accounts ordered by id, after `after`, optionally only those holding `role`.
     func accounts(role: String?, after: UUID?, limit: Int) async throws -> [AccountRecord] {
         try await self.accounts(

@@ -104,7 +104,7 @@ struct Orders: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this status; repeat for several (pending_payment, paid, packed, …).") var status: [String] =
             []
-        @Option(help: "Only this customer's account id.") var customer: String?
+        @Option(help: "Only this customer's orders: their email, account id or the start of it.") var customer: String?
         @Option(help: "Only orders in this currency.") var currency: String?
         @Option(help: "Placed on or after this day (YYYY-MM-DD, UTC).") var since: String?
         @Option(help: "At most this many orders (1-1000).") var limit: Int = 50
@@ -122,13 +122,20 @@ struct Orders: AsyncParsableCommand {
                 let session = try Session(self.global)
                 var request = Souk_Catalog_V1_ListOrdersRequest()
                 request.statuses = try self.status.map(OrderStatusName.parse)
-                request.customerAccountID = self.customer ?? ""
                 request.currency = self.currency?.uppercased() ?? ""
                 request.placedFromUnixMs = try self.since.map { try DayParsing.startOfDay($0, flag: "--since") } ?? 0
                 request.pageSize = Int32(min(self.limit, 100))
                 let orders = try await session.authenticated { api in
-                    try await Orders.collect(limit: self.limit) { token in
-                        var page = request
+                    var filtered = request
+                    if let customer = self.customer {
+                        // Identity says whose account an email or a cut id names.
+                        var account = Souk_Identity_V1_GetAccountRequest()
+                        account.accountID = customer
+                        filtered.customerAccountID = try await api.identity.getAccount(account, options: api.options)
+                            .account.id
+                    }
+                    return try await Orders.collect(limit: self.limit) { token in
+                        var page = filtered
                         page.pageToken = token
                         let response = try await api.orders.listOrders(page, options: api.options)
                         return (response.orders, response.nextPageToken)

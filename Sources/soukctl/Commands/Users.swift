@@ -112,7 +112,7 @@ struct Users: AsyncParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The account id.") var id: String
+        @Argument(help: "The account: its id, the start of it as tables show it, or its email.") var id: String
         @Option(help: "customer, staff or admin; repeat for several.") var role: [String]
 
         func validate() throws {
@@ -138,7 +138,7 @@ struct Users: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable an account (it can no longer sign in).")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The account id.") var id: String
+        @Argument(help: "The account: its id, the start of it as tables show it, or its email.") var id: String
 
         func run() async throws {
             try await reportingErrors { try await Users.setDisabled(self.id, true, self.global) }
@@ -149,7 +149,7 @@ struct Users: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The account id.") var id: String
+        @Argument(help: "The account: its id, the start of it as tables show it, or its email.") var id: String
 
         func run() async throws {
             try await reportingErrors { try await Users.setDisabled(self.id, false, self.global) }

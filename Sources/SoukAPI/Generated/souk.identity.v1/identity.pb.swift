@@ -474,6 +474,8 @@ public nonisolated struct Souk_Identity_V1_GetAccountRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The account: its id, the start of it as a table cut it (at least 6 characters, naming one account), or its
+  /// email address.
   public var accountID: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -567,6 +569,8 @@ public nonisolated struct Souk_Identity_V1_SetAccountDisabledRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The account: its id, the start of it as a table cut it (at least 6 characters, naming one account), or its
+  /// email address.
   public var accountID: String = String()
 
   public var disabled: Bool = false
@@ -581,6 +585,8 @@ public nonisolated struct Souk_Identity_V1_SetRolesRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The account: its id, the start of it as a table cut it (at least 6 characters, naming one account), or its
+  /// email address.
   public var accountID: String = String()
 
   public var roles: [Souk_Identity_V1_Role] = []

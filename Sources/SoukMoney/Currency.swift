@@ -59,7 +59,8 @@ package enum MoneyError: Error, Equatable, CustomStringConvertible {
             "currency '\(code)' is not supported; use one of \(Currency.supported.keys.sorted().joined(separator: ", "))"
         case .currencyMismatch(let a, let b): "cannot combine \(a) and \(b) without a conversion"
         case .overflow(let what): "\(what) is too large to represent"
-        case .malformedAmount(let text): "'\(text)' is not an amount (digits, at most one '.', no exponent)"
+        case .malformedAmount(let text):
+            "'\(text)' is not an amount (digits, at most one decimal separator, '.' or ',', no exponent)"
         case .malformedRate(let text): "'\(text)' is not an exchange rate"
         case .noRate(let from, let to): "there is no stored rate to convert \(from) to \(to)"
         }

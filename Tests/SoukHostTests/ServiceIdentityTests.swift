@@ -3,6 +3,7 @@ import ServiceLifecycle
 import SoukAPI
 import SoukCatalog
 import SoukDomain
+import SoukIdentity
 import SoukWire
 import TestSupport
 import Testing
@@ -29,6 +30,26 @@ struct ServiceIdentityTests {
                 )
                 #expect(mine.account.email == "ada@example.com")
 
+                let denied = await rpcError { _ = try await identity.listAuditEvents(.init()) }
+                #expect(denied?.code == .permissionDenied)
+            }
+        }
+    }
+
+    @Test("co-hosted: a call with no token goes in process as the service account", .timeLimit(.minutes(5)))
+    func inProcess() async throws {
+        try await IdentityHarness.with { harness in
+            let account = try await Self.serviceAccount(in: harness, scopes: ["accounts.read"])
+            // A second host on the same database and keys, serving every domain in process only, as the account.
+            try await withRunningHost(databaseURL: harness.databaseURL, dataFolder: harness.config.dataFolder) {
+                config in
+                config.listens = false
+                config.identity.passwordParameters = .testing
+                config.serviceAccount = account
+            } _: { _, prepared, _ in
+                let identity = Souk_Identity_V1_IdentityService.Client(wrapping: prepared.inProcessClient)
+                let listed = try await identity.listAccounts(.init())
+                #expect(listed.accounts.contains { $0.email == "root@souk.example" })
                 let denied = await rpcError { _ = try await identity.listAuditEvents(.init()) }
                 #expect(denied?.code == .permissionDenied)
             }

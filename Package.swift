@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
     ],
     targets: [
         // libzstd from Debian's libzstd-dev, for SWP message compression.
@@ -113,10 +114,18 @@ let package = Package(
         .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
         // Payments (issue 14, in progress): the payment model's state machine, with no I/O.
         .target(name: "SoukPayments", swiftSettings: defaultSwiftSettings),
-        // What the payment providers' APIs take and send: amounts on their wires, Stripe's webhook signatures.
+        // The payment providers' APIs: amounts on their wires, Stripe's webhook signatures, form encoding and
+        // objects, and the Stripe client over async-http-client.
         .target(
             name: "SoukPaymentProviders",
-            dependencies: ["SoukMoney", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "SoukMoney",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: defaultSwiftSettings
         ),
         // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.

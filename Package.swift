@@ -128,6 +128,20 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        // Local contract servers for the payment providers (Stripe so far), in memory on Hummingbird: for tests and
+        // the sandbox mode with no provider keys.
+        .target(
+            name: "SoukLocalProviders",
+            dependencies: [
+                "SoukMoney",
+                "SoukPaymentProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
         .target(
             name: "SoukAccess",

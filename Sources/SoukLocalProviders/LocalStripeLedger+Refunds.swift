@@ -1,0 +1,47 @@
+import SoukPaymentProviders
+
+extension LocalStripeLedger {
+    /// `POST /v1/refunds`: `amount` (default: all not yet refunded) of a captured PaymentIntent.
+    mutating func createRefund(_ form: StripeForm) throws(Refusal) -> LocalStripeReply {
+        guard let id = form["payment_intent"] else {
+            throw Self.invalid("payment_intent", code: "parameter_missing", "Missing required param: payment_intent.")
+        }
+        let intent = try self.intent(id, param: "payment_intent")
+        guard intent.amountReceived > 0 else {
+            throw Self.invalid(
+                "payment_intent",
+                code: "charge_not_captured",
+                "This PaymentIntent (\(id)) does not have a successful charge to refund."
+            )
+        }
+        let remaining = intent.amountReceived - self.refunded[id, default: 0]
+        guard remaining > 0 else {
+            throw Self.invalid("amount", code: "charge_already_refunded", "Charge for \(id) has already been refunded.")
+        }
+        let amount = try Self.integer(form, "amount") ?? remaining
+        guard amount >= 1 else {
+            throw Self.invalid("amount", code: "parameter_invalid_integer", "Refund amount must be positive.")
+        }
+        guard amount <= remaining else {
+            throw Self.invalid(
+                "amount",
+                code: "amount_too_large",
+                "Refund amount (\(amount)) is greater than unrefunded amount on charge (\(remaining))"
+            )
+        }
+        let reason = try Self.oneOf(form, "reason", ["duplicate", "fraudulent", "requested_by_customer"])
+        let metadata = form.map("metadata")
+        let refund = StripeRefund(
+            id: self.nextID("re"),
+            amount: amount,
+            currency: intent.currency,
+            status: "succeeded",
+            paymentIntent: id,
+            reason: reason,
+            metadata: metadata
+        )
+        self.refunds[refund.id] = refund
+        self.refunded[id, default: 0] += amount
+        return Self.json(refund)
+    }
+}

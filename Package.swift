@@ -487,7 +487,15 @@ let package = Package(
         .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
         .testTarget(
             name: "SoukPaymentsTests",
-            dependencies: ["SoukPayments", "SoukPaymentProviders", "SoukMoney"],
+            dependencies: [
+                "SoukPayments",
+                "SoukPaymentProviders",
+                "SoukLocalProviders",
+                "SoukMoney",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: defaultSwiftSettings
         ),
         .testTarget(

@@ -35,6 +35,7 @@ package final class LocalStripeServer: Service, Sendable {
         /// Unix seconds now, for `created`: tests pass a counter to make creation times distinct and known.
         package var now: @Sendable () -> Int64
 
+        /// Loopback on a free port, accepting `secretKey`, on the wall clock unless `now` says otherwise.
         package init(
             secretKey: String = "sk_test_local",
             host: String = "127.0.0.1",

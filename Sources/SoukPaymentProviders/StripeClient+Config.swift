@@ -10,6 +10,8 @@ extension StripeClient {
             /// The longest wait between two attempts.
             package var maxBackoff: Duration
 
+            /// `maxAttempts` (at least 1) attempts, the waits between them doubling from `initialBackoff` to
+            /// `maxBackoff`.
             package init(maxAttempts: Int, initialBackoff: Duration, maxBackoff: Duration) {
                 precondition(maxAttempts >= 1, "a call is attempted at least once")
                 self.maxAttempts = maxAttempts
@@ -45,6 +47,7 @@ extension StripeClient {
         /// The largest answer read; a larger one is an error.
         package var maxResponseBytes: Int
 
+        /// Stripe at `baseURL` (a trailing slash is dropped) with `secretKey`.
         package init(
             baseURL: String,
             secretKey: StripeSecretKey,

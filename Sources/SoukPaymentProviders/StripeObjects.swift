@@ -5,6 +5,7 @@ package struct StripePaymentIntent: Sendable, Hashable, Codable {
     /// A PaymentIntent's status (providers.md §1.6); a status Stripe adds later decodes as itself.
     package struct Status: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
         package var rawValue: String
+        /// A status as Stripe spells it.
         package init(rawValue: String) { self.rawValue = rawValue }
         package var description: String { self.rawValue }
 
@@ -27,6 +28,7 @@ package struct StripePaymentIntent: Sendable, Hashable, Codable {
     /// When the money is taken: `automatic` (at confirmation) or `manual` (authorize, capture later).
     package struct CaptureMethod: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
         package var rawValue: String
+        /// A capture method as Stripe spells it.
         package init(rawValue: String) { self.rawValue = rawValue }
         package var description: String { self.rawValue }
 
@@ -47,6 +49,7 @@ package struct StripePaymentIntent: Sendable, Hashable, Codable {
             /// The `return_url` given at confirmation.
             package var returnURL: String?
 
+            /// A redirect to `url`, coming back to `returnURL`.
             package init(url: String, returnURL: String?) {
                 self.url = url
                 self.returnURL = returnURL
@@ -63,6 +66,7 @@ package struct StripePaymentIntent: Sendable, Hashable, Codable {
         /// Present when ``type`` is `redirect_to_url`.
         package var redirectToURL: RedirectToURL?
 
+        /// A next action of `type`.
         package init(type: String, redirectToURL: RedirectToURL?) {
             self.type = type
             self.redirectToURL = redirectToURL
@@ -106,6 +110,7 @@ package struct StripePaymentIntent: Sendable, Hashable, Codable {
     /// The page to send the customer to for 3-D Secure or another redirect, if Stripe asks for one.
     package var redirectURL: String? { self.nextAction?.redirectToURL?.url }
 
+    /// An intent with these fields (the local server builds them; the client decodes them).
     package init(
         id: String,
         amount: Int64,
@@ -169,6 +174,7 @@ package struct StripeRefund: Sendable, Hashable, Codable {
     /// Souk's ids, echoed back by Stripe.
     package var metadata: [String: String]?
 
+    /// A refund with these fields.
     package init(
         id: String,
         amount: Int64,
@@ -204,6 +210,7 @@ package struct StripeErrorObject: Sendable, Hashable, Codable {
         /// `pi_…`.
         package var id: String
 
+        /// A reference to the intent `id`.
         package init(id: String) { self.id = id }
     }
 
@@ -221,6 +228,7 @@ package struct StripeErrorObject: Sendable, Hashable, Codable {
     /// The PaymentIntent a card error is about.
     package var paymentIntent: IntentReference?
 
+    /// An error object with these fields.
     package init(
         type: String,
         code: String? = nil,
@@ -249,6 +257,7 @@ package struct StripeErrorBody: Sendable, Hashable, Codable {
     /// What went wrong.
     package var error: StripeErrorObject
 
+    /// The body for `error`.
     package init(error: StripeErrorObject) { self.error = error }
 }
 
@@ -263,6 +272,7 @@ package struct StripeList<Item: Sendable & Hashable & Codable>: Sendable, Hashab
     /// The list's path.
     package var url: String
 
+    /// A page of `data` from the list at `url`.
     package init(data: [Item], hasMore: Bool, url: String) {
         self.data = data
         self.hasMore = hasMore

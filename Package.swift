@@ -112,8 +112,26 @@ let package = Package(
         ),
         // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
         .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
-        // Payments (issue 14, in progress): the payment model's state machine, with no I/O.
-        .target(name: "SoukPayments", swiftSettings: defaultSwiftSettings),
+        // The payments domain (souk.payments.v1): payments of orders through the providers, refunds, webhooks,
+        // reconciliation and the outbox of payment events.
+        .target(
+            name: "SoukPayments",
+            dependencies: [
+                "SoukAPI",
+                "SoukAccess",
+                "SoukDomain",
+                "SoukMoney",
+                "SoukStorage",
+                "SoukPaymentProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         // The payment providers' APIs: amounts on their wires, Stripe's webhook signatures, form encoding and
         // objects, and the Stripe client over async-http-client.
         .target(
@@ -239,6 +257,7 @@ let package = Package(
                 "SoukDomain",
                 "SoukIdentity",
                 "SoukCatalog",
+                "SoukPayments",
                 "SoukDemoSeed",
                 "SoukClient",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -511,6 +530,27 @@ let package = Package(
                 "SoukWire",
                 "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "SoukPaymentsDomainTests",
+            dependencies: [
+                "SoukAPI",
+                "SoukAccess",
+                "SoukClient",
+                "SoukDomain",
+                "SoukHost",
+                "SoukIdentity",
+                "SoukLocalProviders",
+                "SoukMoney",
+                "SoukPayments",
+                "SoukPaymentProviders",
+                "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

@@ -33,10 +33,13 @@ package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// The outbox of domain events (payments, delivery and analytics consumers).
     package static let readEvents = Permission(rawValue: "events.read")
 
+    /// Any payment: read, capture, cancel, refund, reconcile with the providers.
+    package static let managePayments = Permission(rawValue: "payments.manage")
+
     /// Every permission defined so far (service accounts may be given any of them as scopes).
     package static let all: [Permission] = [
         .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog, .ownCart, .ownOrders,
-        .manageOrders, .readEvents,
+        .manageOrders, .readEvents, .managePayments,
     ]
 }
 
@@ -58,7 +61,7 @@ package enum RolePermissions {
     package static func permissions(of role: RoleName) -> Set<Permission> {
         switch role {
         case .customer: [.ownAccount, .ownCart, .ownOrders]
-        case .staff: [.ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders]
+        case .staff: [.ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders, .managePayments]
         case .admin: Set(Permission.all)
         case .service: []
         }

@@ -9,6 +9,7 @@ import SoukAccess
 import SoukDemoSeed
 import SoukDomain
 import SoukIdentity
+import SoukPayments
 import SoukStorage
 import SoukTLS
 import SoukWire
@@ -121,6 +122,7 @@ package struct Host: Sendable {
         )
         var settings = DomainSettings()
         settings[IdentityService.self] = identity
+        settings[PaymentsSettings.self] = self.config.payments
         let selected = self.config.services.sorted()
         let selectedDomains = HostDomains.selected(self.config.services)
         // Domains reach each other in process when co-hosted, over SWP otherwise: the clients exist before the

@@ -25,7 +25,7 @@ struct AccessPolicyTests {
         let generated =
             Grpc_Health_V1_Health.Method.descriptors + Souk_Testing_V1_TestService.Method.descriptors
             + Souk_Identity_V1_IdentityService.Method.descriptors + Souk_Catalog_V1_CatalogService.Method.descriptors
-            + Souk_Catalog_V1_OrderService.Method.descriptors
+            + Souk_Catalog_V1_OrderService.Method.descriptors + Souk_Payments_V1_PaymentService.Method.descriptors
         for descriptor in generated {
             #expect(Self.policy.requirement(for: descriptor.fullyQualifiedMethod) != nil, "\(descriptor)")
         }
@@ -39,7 +39,7 @@ struct AccessPolicyTests {
         #expect(RolePermissions.permissions(of: .customer) == [.ownAccount, .ownCart, .ownOrders])
         #expect(
             RolePermissions.permissions(of: .staff) == [
-                .ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders,
+                .ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders, .managePayments,
             ]
         )
         #expect(RolePermissions.permissions(of: .admin) == Set(Permission.all))

@@ -8,6 +8,7 @@
 //   souk.catalog.v1.CatalogService
 //   souk.catalog.v1.OrderService
 //   souk.identity.v1.IdentityService
+//   souk.payments.v1.PaymentService
 // Bidirectional-streaming methods are not bridged: Connect over HTTP/1.1 cannot stream both ways.
 // Bidirectional methods left out: none.
 
@@ -240,6 +241,52 @@ extension BridgeMethods {
             input: Souk_Identity_V1_IdentityService.Method.ListAuditEvents.Input.self,
             output: Souk_Identity_V1_IdentityService.Method.ListAuditEvents.Output.self
         ),
+        // souk.payments.v1.PaymentService
+        BridgeMethod(
+            descriptor: Souk_Payments_V1_PaymentService.Method.CreatePayment.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.CreatePayment.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.CreatePayment.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Payments_V1_PaymentService.Method.GetPayment.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.GetPayment.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.GetPayment.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Payments_V1_PaymentService.Method.ListPayments.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.ListPayments.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.ListPayments.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Payments_V1_PaymentService.Method.SyncPayment.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.SyncPayment.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.SyncPayment.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Payments_V1_PaymentService.Method.CapturePayment.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.CapturePayment.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.CapturePayment.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Payments_V1_PaymentService.Method.CancelPayment.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.CancelPayment.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.CancelPayment.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Payments_V1_PaymentService.Method.RefundPayment.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.RefundPayment.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.RefundPayment.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Payments_V1_PaymentService.Method.Reconcile.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.Reconcile.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.Reconcile.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Payments_V1_PaymentService.Method.ReceiveWebhook.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.ReceiveWebhook.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.ReceiveWebhook.Output.self
+        ),
     ])
 }
 
@@ -256,6 +303,12 @@ extension BridgeStreamMethods {
             Souk_Catalog_V1_OrderService.Method.StreamEvents.descriptor,
             input: Souk_Catalog_V1_OrderService.Method.StreamEvents.Input.self,
             output: Souk_Catalog_V1_OrderService.Method.StreamEvents.Output.self
+        ),
+        // souk.payments.v1.PaymentService
+        Souk_Payments_V1_PaymentService.Method.StreamEvents.descriptor.fullyQualifiedMethod: BridgeStreamMethod(
+            Souk_Payments_V1_PaymentService.Method.StreamEvents.descriptor,
+            input: Souk_Payments_V1_PaymentService.Method.StreamEvents.Input.self,
+            output: Souk_Payments_V1_PaymentService.Method.StreamEvents.Output.self
         ),
     ]
 }

@@ -116,6 +116,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
             actor: customer,
             note: "cancelled by the customer",
             owner: customer,
+            restock: false,
             event: Self.payload
         )
         self.signal.pulse()
@@ -174,12 +175,16 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
             throw CatalogError.invalidArgument("status: required (the status to move the order to)")
         }
         guard request.note.count <= 500 else { throw CatalogError.invalidArgument("note: at most 500 characters") }
+        guard !request.restock || status == .refunded else {
+            throw CatalogError.invalidArgument("restock: only a move to refunded returns the units to stock")
+        }
         let order = try await self.store.move(
             order: id,
             to: status,
             actor: actor,
             note: request.note,
             owner: nil,
+            restock: request.restock,
             event: Self.payload
         )
         self.signal.pulse()
@@ -265,32 +270,22 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
     // MARK: Helpers
 
     /// Hands every committed event after `position` to `deliver`, in order; then ends (`endAtBacklog`) or waits
-    /// for more until the call is cancelled (by the client, its deadline, or shutdown: GRPCCore signals that
-    /// through the context's cancellation handle, not through task cancellation).
+    /// for more until the call is cancelled (``SoukDomain/OutboxSignal/follow(after:endAtBacklog:cancellation:pollInterval:batch:positionOf:fetch:deliver:)``).
     private func follow(
         after position: Int64,
         endAtBacklog: Bool,
         context: ServerContext,
         deliver: (OutboxEvent) async throws -> Void
     ) async throws {
-        let batch = 500
-        var position = position
-        let cancellation = context.cancellation
-        while !cancellation.isCancelled, !Task.isCancelled {
-            let events = try await self.store.events(after: position, limit: batch)
-            for event in events {
-                try await deliver(event)
-                position = event.position
-            }
-            if events.count == batch { continue }
-            if endAtBacklog { return }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.signal.wait(timeout: Self.pollInterval) }
-                group.addTask { try? await cancellation.cancelled }
-                await group.next()
-                group.cancelAll()
-            }
-        }
+        try await self.signal.follow(
+            after: position,
+            endAtBacklog: endAtBacklog,
+            cancellation: context.cancellation,
+            pollInterval: Self.pollInterval,
+            positionOf: \.position,
+            fetch: { try await self.store.events(after: $0, limit: $1) },
+            deliver: deliver
+        )
     }
 
     /// The order to place: the caller's cart priced on the server in `currency`, with the rates used.

@@ -24,6 +24,7 @@ protocol OrderStore: Sendable {
         actor: UUID,
         note: String,
         owner: UUID?,
+        restock: Bool,
         event: (OrderRecord) throws -> [UInt8]
     ) async throws -> OrderRecord
 

@@ -146,6 +146,7 @@ extension PostgresCatalogStore: OrderStore {
         actor: UUID,
         note: String,
         owner: UUID?,
+        restock: Bool,
         event: (OrderRecord) throws -> [UInt8]
     ) async throws -> OrderRecord {
         var result: OrderRecord?
@@ -188,6 +189,18 @@ extension PostgresCatalogStore: OrderStore {
                             "status: the stock hold of \(line.sku) expired before payment; cancel the order and place it again"
                         )
                     }
+                }
+            }
+            // Goods that came back with a refund return to the stock payment took them from.
+            if restock, status == .refunded {
+                for line in record.lines {
+                    try await connection.query(
+                        """
+                        UPDATE catalog.stock SET on_hand = on_hand + \(line.quantity)
+                        WHERE sku = \(line.sku) AND warehouse = \(line.warehouse)
+                        """,
+                        logger: self.logger
+                    )
                 }
             }
             let changed = try await connection.query(

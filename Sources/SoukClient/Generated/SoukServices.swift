@@ -21,6 +21,8 @@ public struct SoukServices: Sendable {
     public let orderService: any Souk_Catalog_V1_OrderService.ClientProtocol
     /// `souk.identity.v1.IdentityService`.
     public let identityService: any Souk_Identity_V1_IdentityService.ClientProtocol
+    /// `souk.payments.v1.PaymentService`.
+    public let paymentService: any Souk_Payments_V1_PaymentService.ClientProtocol
     /// `souk.testing.v1.TestService`.
     public let testService: any Souk_Testing_V1_TestService.ClientProtocol
     /// `souk.testing.v1.UnimplementedService`.
@@ -32,6 +34,7 @@ public struct SoukServices: Sendable {
         self.catalogService = Souk_Catalog_V1_CatalogService.Client(wrapping: client)
         self.orderService = Souk_Catalog_V1_OrderService.Client(wrapping: client)
         self.identityService = Souk_Identity_V1_IdentityService.Client(wrapping: client)
+        self.paymentService = Souk_Payments_V1_PaymentService.Client(wrapping: client)
         self.testService = Souk_Testing_V1_TestService.Client(wrapping: client)
         self.unimplementedService = Souk_Testing_V1_UnimplementedService.Client(wrapping: client)
     }

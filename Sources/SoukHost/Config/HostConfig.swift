@@ -1,5 +1,6 @@
 package import SoukDomain
 package import SoukIdentity
+package import SoukPayments
 package import SoukStorage
 package import SoukTLS
 
@@ -47,6 +48,9 @@ package struct HostConfig: Sendable, Hashable {
     /// Whom the domains hosted here call other domains as when a call carries no person's token; nil signs such
     /// calls with nothing, so the other domain refuses them.
     package var serviceAccount: ServiceAccount?
+    /// The payment providers' keys and routing; with no keys, payments cannot be taken (the embedded default starts
+    /// local contract servers instead).
+    package var payments = PaymentsSettings()
 
     /// Another soukd's SWP listener that hosts a domain.
     package struct RemoteDomain: Sendable, Hashable {

@@ -2,6 +2,7 @@ import Foundation
 import SoukCatalog
 import SoukDomain
 import SoukIdentity
+import SoukPayments
 
 /// The name of a service a host can run, as given to `soukd --services`.
 ///
@@ -19,6 +20,8 @@ package struct ServiceName: Hashable, Sendable, Comparable, CustomStringConverti
     package static let identity = Self(domain: IdentityDomain.self)
     /// Categories, products, prices, stock, carts and orders: `souk.catalog.v1.CatalogService` and `OrderService`.
     package static let catalog = Self(domain: CatalogDomain.self)
+    /// Payments of orders through Stripe and YooKassa, refunds and webhooks: `souk.payments.v1.PaymentService`.
+    package static let payments = Self(domain: PaymentsDomain.self)
 
     /// Every service this build can host: one per domain of ``HostDomains``.
     package static let all: [Self] = HostDomains.all.map(Self.init(domain:)).sorted()

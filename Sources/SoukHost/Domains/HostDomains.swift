@@ -4,6 +4,7 @@ package import SoukAccess
 import SoukCatalog
 package import SoukDomain
 import SoukIdentity
+import SoukPayments
 import SoukStorage
 
 /// The domains this build can host: the one list a new domain joins.
@@ -15,6 +16,7 @@ package enum HostDomains {
     package static let all: [any Domain.Type] = [
         IdentityDomain.self,
         CatalogDomain.self,
+        PaymentsDomain.self,
         TestingDomain.self,
     ]
 

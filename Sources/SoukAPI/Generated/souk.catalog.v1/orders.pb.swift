@@ -314,6 +314,9 @@ public nonisolated struct Souk_Catalog_V1_UpdateOrderStatusRequest: Sendable {
 
   public var note: String = String()
 
+  /// Moving to refunded only: return the order's units to the stock they were taken from (the goods came back).
+  public var restock: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -871,7 +874,7 @@ nonisolated extension Souk_Catalog_V1_ListOrdersResponse: SwiftProtobuf.Message,
 
 nonisolated extension Souk_Catalog_V1_UpdateOrderStatusRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UpdateOrderStatusRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{1}status\0\u{1}note\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}order_id\0\u{1}status\0\u{1}note\0\u{1}restock\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -882,6 +885,7 @@ nonisolated extension Souk_Catalog_V1_UpdateOrderStatusRequest: SwiftProtobuf.Me
       case 1: try { try decoder.decodeSingularStringField(value: &self.orderID) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.status) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.restock) }()
       default: break
       }
     }
@@ -897,6 +901,9 @@ nonisolated extension Souk_Catalog_V1_UpdateOrderStatusRequest: SwiftProtobuf.Me
     if !self.note.isEmpty {
       try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
     }
+    if self.restock != false {
+      try visitor.visitSingularBoolField(value: self.restock, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -904,6 +911,7 @@ nonisolated extension Souk_Catalog_V1_UpdateOrderStatusRequest: SwiftProtobuf.Me
     if lhs.orderID != rhs.orderID {return false}
     if lhs.status != rhs.status {return false}
     if lhs.note != rhs.note {return false}
+    if lhs.restock != rhs.restock {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -6,8 +6,9 @@ package import Logging
 import PostgresNIO
 package import ServiceLifecycle
 import SoukAccess
+import SoukClient
 import SoukDemoSeed
-import SoukDomain
+package import SoukDomain
 import SoukIdentity
 import SoukPayments
 import SoukStorage
@@ -45,8 +46,11 @@ package struct Host: Sendable {
         /// The RPC server, for its ready information.
         package var rpcServer: RPCServerService
         /// A client of every hosted domain over GRPCCore's in-process transport, through the same access policy as
-        /// the network wires; it runs with the group.
+        /// the network wires; it runs with the group. Its calls carry only the tokens their callers give them.
         package var inProcessClient: GRPCClient<InProcessTransport.Client>
+        /// The other domains' clients as the domains are handed them: a call with no token is signed as the host's
+        /// service account.
+        package var domainClients: DomainClients
         /// How long a graceful shutdown may take before the group cancels what is still running.
         package var drainTimeout: Duration
 
@@ -131,6 +135,7 @@ package struct Host: Sendable {
             hosted: selectedDomains.flatMap { $0.serviceDescriptors },
             remote: remoteCalls.mapValues(Self.wireConfig(for:)),
             serviceAccount: self.config.serviceAccount,
+            hostAccount: Self.hostAccount(identity, hosting: selectedDomains),
             wallClock: self.config.wallClock
         )
         let context = DomainContext(
@@ -209,7 +214,8 @@ package struct Host: Sendable {
         return Prepared(
             services: services,
             rpcServer: rpcServer,
-            inProcessClient: wiring.inProcessClient,
+            inProcessClient: wiring.callerClient,
+            domainClients: wiring.clients,
             drainTimeout: self.config.drainTimeout
         )
     }
@@ -236,6 +242,22 @@ package struct Host: Sendable {
             swp: GRPCServer(transport: swpTransport, services: services, interceptors: interceptors),
             swpTransport: swpTransport
         )
+    }
+
+    /// How the host's own service account gets its tokens when no `--service-client-id` is configured: from the
+    /// identity service itself, when identity is among `domains` and some domain here declares scopes it needs.
+    static func hostAccount(
+        _ identity: IdentityService,
+        hosting domains: [any Domain.Type]
+    ) -> ClientCredentialsTokenSource.Grant? {
+        var scopes: Set<Permission> = []
+        var hostsIdentity = false
+        for domain in domains {
+            scopes.formUnion(domain.serviceScopes)
+            if domain.name == IdentityDomain.name { hostsIdentity = true }
+        }
+        guard hostsIdentity, !scopes.isEmpty else { return nil }
+        return { [scopes] _ in try await identity.hostServiceToken(scopes: scopes) }
     }
 
     /// The SWP client settings for another soukd that hosts a domain.

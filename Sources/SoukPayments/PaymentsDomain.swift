@@ -16,6 +16,8 @@ package struct PaymentsDomain: Domain {
     package static let migrations = [PaymentsMigrations.schema]
     /// Payments read the order they are for (its total and currency) and move it when the money moves.
     package static let requiredServices = [Souk_Catalog_V1_OrderService.descriptor]
+    /// Moving an order when its money moves, and reading it back when the move is refused.
+    package static let serviceScopes: Set<Permission> = [.ownOrders, .manageOrders]
 
     package static let accessPolicy: [MethodDescriptor: AccessRequirement] = {
         var rules: [MethodDescriptor: AccessRequirement] = [:]

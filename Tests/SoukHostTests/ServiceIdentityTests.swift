@@ -47,7 +47,10 @@ struct ServiceIdentityTests {
                 config.identity.passwordParameters = .testing
                 config.serviceAccount = account
             } _: { _, prepared, _ in
-                let identity = Souk_Identity_V1_IdentityService.Client(wrapping: prepared.inProcessClient)
+                let identity = try prepared.domainClients.client(
+                    of: Souk_Identity_V1_IdentityService.descriptor,
+                    IdentityClient()
+                )
                 let listed = try await identity.listAccounts(.init())
                 #expect(listed.accounts.contains { $0.email == "root@souk.example" })
                 let denied = await rpcError { _ = try await identity.listAuditEvents(.init()) }

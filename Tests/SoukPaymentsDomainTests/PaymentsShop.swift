@@ -23,8 +23,12 @@ struct PaymentsShop {
     let wallClock: WallClock
 
     /// Runs `body` with a fresh shop, taking money at once or, with `manualCapture`, authorizing it for staff.
+    ///
+    /// With `hostAccount`, the second host gets no `--service-client-id` and signs its own calls as the built-in
+    /// `svc-host` account that identity, running in the same host, mints tokens for.
     static func with(
         manualCapture: Bool = false,
+        hostAccount: Bool = false,
         _ body: @Sendable (PaymentsShop) async throws -> Void
     ) async throws {
         let wallClock = WallClock.manual()
@@ -42,7 +46,9 @@ struct PaymentsShop {
                     config.listens = false
                     config.identity.passwordParameters = .testing
                     config.wallClock = wallClock
-                    config.serviceAccount = .init(clientID: account.clientID, clientSecret: account.clientSecret)
+                    if !hostAccount {
+                        config.serviceAccount = .init(clientID: account.clientID, clientSecret: account.clientSecret)
+                    }
                     var settings = PaymentsSettings(
                         stripe: .init(
                             baseURL: stripe.baseURL,

@@ -18,27 +18,38 @@ final class DomainCalls: Service, Sendable {
     struct Wiring: Sendable {
         let inProcess: InProcessTransport
         let inProcessClient: GRPCClient<InProcessTransport.Client>
+        /// A second in-process transport for callers that are not domains (tests, a program embedding the host):
+        /// their calls are never signed as the host's service account.
+        let callers: InProcessTransport
+        let callerClient: GRPCClient<InProcessTransport.Client>
         let remoteClients: [GRPCClient<SWPClientTransport>]
         /// What the domains are handed.
         let clients: DomainClients
 
         /// In-process clients for `hosted` services, SWP clients for `remote` ones; calls that carry no token are
-        /// signed as `serviceAccount` when there is one (``ServiceIdentityInterceptor``).
+        /// signed as `serviceAccount` when there is one, else with tokens from `hostAccount`, the host's own service
+        /// account when identity runs here (``ServiceIdentityInterceptor``).
         init(
             hosted: [ServiceDescriptor],
             remote: [ServiceDescriptor: SWPClientTransport.Config],
             serviceAccount: HostConfig.ServiceAccount? = nil,
+            hostAccount: ClientCredentialsTokenSource.Grant? = nil,
             wallClock: WallClock = .system
         ) {
             let identity = IdentityForGrants()
             var interceptors: [any ClientInterceptor] = []
+            let now: @Sendable () -> Int64 = { Int64(wallClock.now.timeIntervalSince1970 * 1000) }
             if let serviceAccount {
                 let tokens = ClientCredentialsTokenSource(
                     clientID: serviceAccount.clientID,
                     clientSecret: serviceAccount.clientSecret,
-                    now: { Int64(wallClock.now.timeIntervalSince1970 * 1000) },
+                    now: now,
                     grant: { request in try await identity.grant(request) }
                 )
+                interceptors.append(ServiceIdentityInterceptor(tokens: tokens))
+            } else if let hostAccount {
+                // Identity runs here: its service mints the host account's tokens directly, with no secret.
+                let tokens = ClientCredentialsTokenSource(clientID: "", clientSecret: "", now: now, grant: hostAccount)
                 interceptors.append(ServiceIdentityInterceptor(tokens: tokens))
             }
             let inProcess = InProcessTransport()
@@ -53,6 +64,8 @@ final class DomainCalls: Service, Sendable {
             for service in hosted { sources[service] = Source(client: inProcessClient) }
             self.inProcess = inProcess
             self.inProcessClient = inProcessClient
+            self.callers = InProcessTransport()
+            self.callerClient = GRPCClient(transport: self.callers.client)
             self.remoteClients = remoteClients
             self.clients = DomainClients(sources: sources)
             identity.use(self.clients)
@@ -61,20 +74,30 @@ final class DomainCalls: Service, Sendable {
 
     private let wiring: Wiring
     private let server: GRPCServer<InProcessTransport.Server>
+    private let callerServer: GRPCServer<InProcessTransport.Server>
 
-    /// Serves `services` in process through `interceptors`, and runs the clients of `wiring`.
+    /// Serves `services` in process through `interceptors` (to the domains and to other callers, apart), and
+    /// runs the clients of `wiring`.
     init(wiring: Wiring, services: [any RegistrableRPCService], interceptors: [any ServerInterceptor]) {
         self.wiring = wiring
         self.server = GRPCServer(transport: wiring.inProcess.server, services: services, interceptors: interceptors)
+        self.callerServer = GRPCServer(
+            transport: wiring.callers.server,
+            services: services,
+            interceptors: interceptors
+        )
     }
 
     func run() async throws {
         let wiring = self.wiring
         let server = self.server
+        let callerServer = self.callerServer
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await server.serve() }
+                group.addTask { try await callerServer.serve() }
                 group.addTask { try await wiring.inProcessClient.runConnections() }
+                group.addTask { try await wiring.callerClient.runConnections() }
                 for client in wiring.remoteClients {
                     group.addTask { try await client.runConnections() }
                 }
@@ -82,7 +105,9 @@ final class DomainCalls: Service, Sendable {
         } onGracefulShutdown: {
             for client in wiring.remoteClients { client.beginGracefulShutdown() }
             wiring.inProcessClient.beginGracefulShutdown()
+            wiring.callerClient.beginGracefulShutdown()
             server.beginGracefulShutdown()
+            callerServer.beginGracefulShutdown()
         }
     }
 

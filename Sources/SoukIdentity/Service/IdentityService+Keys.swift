@@ -92,13 +92,18 @@ extension IdentityService {
                 "scopes: \(asked.subtracting(granted).sorted().joined(separator: " ")) not granted"
             )
         }
+        return try await self.serviceToken(account: service.accountID, scopes: asked)
+    }
+
+    /// An access token for the service account `account`, limited to `scopes`.
+    func serviceToken(account: UUID, scopes: Set<String>) async throws -> Souk_Identity_V1_ClientCredentialsResponse {
         let now = self.wallClock.now
         let expires = now.addingTimeInterval(self.config.accessTokenLifetime.seconds)
         let claims = AccessClaims(
-            subject: service.accountID.uuidString.lowercased(),
+            subject: account.uuidString.lowercased(),
             sessionID: nil,
             roles: [RoleName.service.rawValue],
-            scope: asked.sorted().joined(separator: " "),
+            scope: scopes.sorted().joined(separator: " "),
             mustChangePassword: false,
             issuedAt: now,
             expiresAt: expires
@@ -106,7 +111,7 @@ extension IdentityService {
         var response = Souk_Identity_V1_ClientCredentialsResponse()
         response.accessToken = try await self.signingKeys.sign(claims)
         response.expiresAtUnixMs = Int64(expires.timeIntervalSince1970 * 1000)
-        response.scopes = asked.sorted()
+        response.scopes = scopes.sorted()
         return response
     }
 

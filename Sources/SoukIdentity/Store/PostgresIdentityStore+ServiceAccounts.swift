@@ -47,4 +47,11 @@ extension PostgresIdentityStore: ServiceAccountStore {
         }
         return nil
     }
+
+    func setServiceAccountScopes(clientID: String, scopes: [String]) async throws {
+        try await self.client.query(
+            "UPDATE identity.service_accounts SET scopes = \(scopes) WHERE client_id = \(clientID)",
+            logger: self.logger
+        )
+    }
 }

@@ -15,4 +15,7 @@ protocol ServiceAccountStore: Sendable {
     func serviceAccount(
         clientID: String
     ) async throws -> (accountID: UUID, secretHash: String, scopes: [String], disabled: Bool)?
+
+    /// Replaces the scopes of the service account with `clientID`.
+    func setServiceAccountScopes(clientID: String, scopes: [String]) async throws
 }

@@ -42,6 +42,17 @@ extension LocalStripeLedger {
         )
         self.refunds[refund.id] = refund
         self.refunded[id, default: 0] += amount
+        self.announce("created", refund)
+        if self.paymentMethods[id] == .refundFail {
+            // The card is gone: the refund fails after it was answered, and the money can be refunded again.
+            var failed = refund
+            failed.status = "failed"
+            failed.failureReason = "expired_or_canceled_card"
+            self.refunds[refund.id] = failed
+            self.refunded[id, default: 0] -= amount
+            self.announce("updated", failed)
+            self.announce("failed", failed)
+        }
         return Self.json(refund)
     }
 }

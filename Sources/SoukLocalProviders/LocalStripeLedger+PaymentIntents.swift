@@ -54,6 +54,31 @@ extension LocalStripeLedger {
         return self.confirm(intent, with: card, returnURL: form["return_url"])
     }
 
+    /// `POST /v1/payment_intents/{id}/confirm`: an intent waiting for a payment method or a confirmation, with the
+    /// `payment_method` given or the one attached at creation; then as a create with `confirm=true`.
+    mutating func confirm(_ id: String, _ form: StripeForm) throws(Refusal) -> LocalStripeReply {
+        var intent = try self.intent(id, param: "intent")
+        guard intent.status == .requiresPaymentMethod || intent.status == .requiresConfirmation else {
+            throw Self.invalid(
+                "intent",
+                code: "payment_intent_unexpected_state",
+                "You cannot confirm this PaymentIntent because it has a status of \(intent.status)."
+            )
+        }
+        guard let card = try Self.testCard(form) ?? self.paymentMethods[id] else {
+            throw Self.invalid(
+                "payment_method",
+                code: "parameter_missing",
+                "You cannot confirm this PaymentIntent because it's missing a payment method."
+            )
+        }
+        if let method = try Self.oneOf(form, "capture_method", ["automatic", "automatic_async", "manual"]) {
+            intent.captureMethod = .init(rawValue: method)
+        }
+        self.paymentMethods[id] = card
+        return self.confirm(intent, with: card, returnURL: form["return_url"])
+    }
+
     /// Confirms `intent` with `card`: stored, announced, and answered as Stripe answers (a 402 for a decline).
     mutating func confirm(_ intent: StripePaymentIntent, with card: TestCard, returnURL: String?) -> LocalStripeReply {
         var intent = intent

@@ -52,6 +52,8 @@ struct LocalStripeLedger: Sendable {
     /// Intent ids in creation order.
     var intentOrder: [String] = []
     var refunds: [String: StripeRefund] = [:]
+    /// Refund ids in creation order.
+    var refundOrder: [String] = []
     /// The test card attached to each intent that has one.
     var paymentMethods: [String: TestCard] = [:]
     /// Events of the request being handled, oldest first, until the server takes them.
@@ -107,8 +109,14 @@ struct LocalStripeLedger: Sendable {
             return try self.capture(parts[2], request.form)
         case ("POST", 4, "v1", "payment_intents") where parts[3] == "cancel":
             return try self.cancel(parts[2], request.form)
+        case ("POST", 4, "v1", "payment_intents") where parts[3] == "confirm":
+            return try self.confirm(parts[2], request.form)
         case ("POST", 2, "v1", "refunds"):
             return try self.createRefund(request.form)
+        case ("GET", 2, "v1", "refunds"):
+            return try self.listRefunds(request.form)
+        case ("GET", 3, "v1", "refunds"):
+            return try self.retrieveRefund(parts[2])
         case ("GET", 2, "confirm", _):
             return try self.finishAction(parts[1])
         default:

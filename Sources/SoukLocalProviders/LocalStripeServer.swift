@@ -8,19 +8,17 @@ import Synchronization
 /// A local Stripe: the subset of Stripe's API that ``StripeClient`` uses, in memory, over HTTP on loopback, for
 /// tests and for the sandbox mode with no provider keys (providers.md §1).
 ///
-/// It serves `POST/GET /v1/payment_intents`, `GET /v1/payment_intents/{id}`, `POST …/{id}/capture`,
-/// `POST …/{id}/cancel` and `POST /v1/refunds`, with Stripe's error objects, idempotency and test cards
-/// (``LocalStripeLedger/TestCard``); `GET /confirm/{id}` is the 3-D Secure page a `requires_action` intent redirects
-/// to. Every `/v1` call needs `Authorization: Bearer <secretKey>`. Tests inject faults with ``failNext(_:with:)``
-/// and read what the server saw in ``requests``.
+/// It serves `POST/GET /v1/payment_intents`, `GET /v1/payment_intents/{id}`, `POST …/{id}/confirm`,
+/// `POST …/{id}/capture`, `POST …/{id}/cancel`, `POST/GET /v1/refunds` and `GET /v1/refunds/{id}`, with Stripe's
+/// error objects, idempotency and test cards (``LocalStripeLedger/TestCard``); `GET /confirm/{id}` is the 3-D
+/// Secure page a `requires_action` intent redirects to. Every `/v1` call needs `Authorization: Bearer <secretKey>`.
+/// Tests inject faults with ``failNext(_:with:)`` and read what the server saw in ``requests``.
 ///
 /// With ``Config/webhooks`` set, it sends Stripe's events for what its API calls and the 3-D Secure page change
 /// (`payment_intent.requires_action`, `.amount_capturable_updated`, `.succeeded`, `.payment_failed`, `.canceled`;
 /// `refund.created`, `refund.updated`, `refund.failed`), signed with ``StripeWebhookSignature`` at the ``Config/now``
 /// of the request, through ``webhooks`` (a ``LocalWebhookDispatcher``): after the request, retried, and as late,
 /// twice or out of order as a test asks.
-///
-/// Not yet: the confirm endpoint, refunds' retrieve and list.
 ///
 /// ```swift
 /// let received = Received() // a test's own collector

@@ -32,7 +32,7 @@ import Synchronization
 /// }
 /// ```
 package final class LocalStripeServer: Service, Sendable {
-    /// The key it accepts, where it listens, and its clock.
+    /// The key it accepts, where it listens, its clock, and where its webhooks go.
     package struct Config: Sendable {
         /// The only secret key accepted.
         package var secretKey: String

@@ -10,6 +10,9 @@ extension LocalStripeLedger {
         case declined = "pm_card_chargeDeclined"
         /// Needs 3-D Secure: `requires_action` with a redirect to `GET /confirm/{id}` on this server.
         case threeDSecure = "pm_card_threeDSecure2Required"
+        /// Succeeds like ``visa``, but a refund of it fails after it was created: answered `succeeded`, then
+        /// `failed` (`expired_or_canceled_card`), announced by `refund.updated` and `refund.failed`.
+        case refundFail = "pm_card_refundFail"
     }
 
     /// `POST /v1/payment_intents`.
@@ -23,23 +26,7 @@ extension LocalStripeLedger {
         try Self.checkAmount(amount, currency: currency)
         let captureMethod = try Self.oneOf(form, "capture_method", ["automatic", "automatic_async", "manual"])
         let confirm = try Self.oneOf(form, "confirm", ["true", "false"]) == "true"
-        let card: TestCard?
-        if let method = form["payment_method"] {
-            guard let known = TestCard(rawValue: method) else {
-                throw Refusal(
-                    reply: Self.error(
-                        400,
-                        type: "invalid_request_error",
-                        code: "resource_missing",
-                        message: "No such PaymentMethod: '\(method.prefix(64))'",
-                        param: "payment_method"
-                    )
-                )
-            }
-            card = known
-        } else {
-            card = nil
-        }
+        let card = try Self.testCard(form)
         if confirm && card == nil {
             throw Self.invalid(
                 "payment_method",
@@ -48,7 +35,7 @@ extension LocalStripeLedger {
             )
         }
         let id = self.nextID("pi")
-        var intent = StripePaymentIntent(
+        let intent = StripePaymentIntent(
             id: id,
             amount: amount,
             currency: currency,
@@ -59,13 +46,47 @@ extension LocalStripeLedger {
             created: now
         )
         self.intentOrder.append(id)
+        self.paymentMethods[id] = card
         guard confirm, let card else {
             self.intents[id] = intent
             return Self.json(intent)
         }
+        return self.confirm(intent, with: card, returnURL: form["return_url"])
+    }
+
+    /// `POST /v1/payment_intents/{id}/confirm`: an intent waiting for a payment method or a confirmation, with the
+    /// `payment_method` given or the one attached at creation; then as a create with `confirm=true`.
+    mutating func confirm(_ id: String, _ form: StripeForm) throws(Refusal) -> LocalStripeReply {
+        var intent = try self.intent(id, param: "intent")
+        guard intent.status == .requiresPaymentMethod || intent.status == .requiresConfirmation else {
+            throw Self.invalid(
+                "intent",
+                code: "payment_intent_unexpected_state",
+                "You cannot confirm this PaymentIntent because it has a status of \(intent.status)."
+            )
+        }
+        guard let card = try Self.testCard(form) ?? self.paymentMethods[id] else {
+            throw Self.invalid(
+                "payment_method",
+                code: "parameter_missing",
+                "You cannot confirm this PaymentIntent because it's missing a payment method."
+            )
+        }
+        if let method = try Self.oneOf(form, "capture_method", ["automatic", "automatic_async", "manual"]) {
+            intent.captureMethod = .init(rawValue: method)
+        }
+        self.paymentMethods[id] = card
+        return self.confirm(intent, with: card, returnURL: form["return_url"])
+    }
+
+    /// Confirms `intent` with `card`: stored, announced, and answered as Stripe answers (a 402 for a decline).
+    mutating func confirm(_ intent: StripePaymentIntent, with card: TestCard, returnURL: String?) -> LocalStripeReply {
+        var intent = intent
+        let id = intent.id
         switch card {
-        case .visa:
+        case .visa, .refundFail:
             Self.authorize(&intent)
+            intent.lastPaymentError = nil
         case .declined:
             let decline = StripeErrorObject(
                 type: "card_error",
@@ -76,17 +97,39 @@ extension LocalStripeLedger {
             )
             intent.status = .requiresPaymentMethod
             intent.lastPaymentError = decline
+            // A declined method is detached: the next confirmation needs another.
+            self.paymentMethods[id] = nil
             self.intents[id] = intent
+            self.announceOutcome(intent)
             return Self.json(StripeErrorBody(error: decline), status: 402)
         case .threeDSecure:
             intent.status = .requiresAction
+            intent.lastPaymentError = nil
             intent.nextAction = .init(
                 type: "redirect_to_url",
-                redirectToURL: .init(url: "\(self.baseURL)/confirm/\(id)", returnURL: form["return_url"])
+                redirectToURL: .init(url: "\(self.baseURL)/confirm/\(id)", returnURL: returnURL)
             )
         }
         self.intents[id] = intent
+        self.announceOutcome(intent)
         return Self.json(intent)
+    }
+
+    /// The `payment_method` parameter as a test card, nil when absent.
+    private static func testCard(_ form: StripeForm) throws(Refusal) -> TestCard? {
+        guard let method = form["payment_method"] else { return nil }
+        guard let known = TestCard(rawValue: method) else {
+            throw Refusal(
+                reply: Self.error(
+                    400,
+                    type: "invalid_request_error",
+                    code: "resource_missing",
+                    message: "No such PaymentMethod: '\(method.prefix(64))'",
+                    param: "payment_method"
+                )
+            )
+        }
+        return known
     }
 
     /// `GET /confirm/{id}`: the customer passed 3-D Secure; back to the `return_url` when there was one.
@@ -99,6 +142,7 @@ extension LocalStripeLedger {
         Self.authorize(&intent)
         intent.nextAction = nil
         self.intents[id] = intent
+        self.announceOutcome(intent)
         guard let returnURL else {
             return LocalStripeReply(status: 200, body: Array("3-D Secure complete.".utf8))
         }
@@ -130,6 +174,7 @@ extension LocalStripeLedger {
         intent.amountCapturable = 0
         intent.status = .succeeded
         self.intents[id] = intent
+        self.announceOutcome(intent)
         return Self.json(intent)
     }
 
@@ -152,6 +197,7 @@ extension LocalStripeLedger {
         intent.amountCapturable = 0
         intent.nextAction = nil
         self.intents[id] = intent
+        self.announceOutcome(intent)
         return Self.json(intent)
     }
 

@@ -28,6 +28,9 @@ package struct LocalStripeReply: Sendable, Hashable {
 /// by ``handle(_:now:)``. A value, so it is tested and reasoned about without a socket; the server keeps it under
 /// a lock.
 ///
+/// Each change Stripe would announce by webhook leaves an ``Event`` in ``events`` (see `LocalStripeLedger+Events`),
+/// which the server takes after each request; a request refused or replayed leaves none, as at Stripe.
+///
 /// Idempotency follows Stripe (providers.md §1.9): the first answer to a POST with a key is stored, errors such
 /// as a decline included, and a repeat with the same path and parameters gets it back byte for byte; the same key
 /// with other parameters is a 400 `idempotency_error`. As at Stripe, a request refused by validation before it
@@ -49,10 +52,18 @@ struct LocalStripeLedger: Sendable {
     /// Intent ids in creation order.
     var intentOrder: [String] = []
     var refunds: [String: StripeRefund] = [:]
+    /// Refund ids in creation order.
+    var refundOrder: [String] = []
+    /// The test card attached to each intent that has one.
+    var paymentMethods: [String: TestCard] = [:]
+    /// Events of the request being handled, oldest first, until the server takes them.
+    var events: [Event] = []
     /// Minor units refunded so far, by intent.
     var refunded: [String: Int64] = [:]
     private var stored: [String: Stored] = [:]
     private var lastNumber = 0
+    /// The last event number given (`evt_local…`).
+    var lastEventNumber = 0
 
     /// Answers `request` at `now` (unix seconds), replaying or refusing a repeated idempotency key.
     mutating func handle(_ request: LocalStripeRequest, now: Int64) -> LocalStripeReply {
@@ -71,9 +82,12 @@ struct LocalStripeLedger: Sendable {
             return replay
         }
         let reply: LocalStripeReply
+        let eventCount = self.events.count
         do {
             reply = try self.route(request, now: now)
         } catch {
+            // A refusal changed nothing, so it announces nothing.
+            self.events.removeSubrange(eventCount...)
             return error.reply
         }
         if request.method == "POST", let key = request.idempotencyKey {
@@ -95,8 +109,14 @@ struct LocalStripeLedger: Sendable {
             return try self.capture(parts[2], request.form)
         case ("POST", 4, "v1", "payment_intents") where parts[3] == "cancel":
             return try self.cancel(parts[2], request.form)
+        case ("POST", 4, "v1", "payment_intents") where parts[3] == "confirm":
+            return try self.confirm(parts[2], request.form)
         case ("POST", 2, "v1", "refunds"):
             return try self.createRefund(request.form)
+        case ("GET", 2, "v1", "refunds"):
+            return try self.listRefunds(request.form)
+        case ("GET", 3, "v1", "refunds"):
+            return try self.retrieveRefund(parts[2])
         case ("GET", 2, "confirm", _):
             return try self.finishAction(parts[1])
         default:

@@ -3,7 +3,8 @@ import NIOCore
 import SoukPaymentProviders
 import Synchronization
 
-/// The local Stripe server's HTTP side: faults first, then the key, then the form, then the ledger.
+/// The local Stripe server's HTTP side: faults first, then the key, then the form, then the ledger, whose events
+/// are queued for the webhooks before the answer goes.
 struct LocalStripeResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
@@ -28,7 +29,11 @@ struct LocalStripeResponder: HTTPResponder {
             if let form = try? StripeForm(decoding: text) {
                 let call = LocalStripeRequest(method: method, path: path, form: form, idempotencyKey: key)
                 let now = self.server.config.now()
-                reply = self.server.state.withLock { $0.ledger.handle(call, now: now) }
+                reply = self.server.state.withLock { state in
+                    let reply = state.ledger.handle(call, now: now)
+                    self.server.send(state.ledger.takeEvents(), now: now, idempotencyKey: key)
+                    return reply
+                }
             } else {
                 reply = LocalStripeLedger.error(
                     400,

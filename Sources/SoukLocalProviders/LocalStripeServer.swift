@@ -8,23 +8,31 @@ import Synchronization
 /// A local Stripe: the subset of Stripe's API that ``StripeClient`` uses, in memory, over HTTP on loopback, for
 /// tests and for the sandbox mode with no provider keys (providers.md §1).
 ///
-/// It serves `POST/GET /v1/payment_intents`, `GET /v1/payment_intents/{id}`, `POST …/{id}/capture`,
-/// `POST …/{id}/cancel` and `POST /v1/refunds`, with Stripe's error objects, idempotency and test cards
-/// (``LocalStripeLedger/TestCard``); `GET /confirm/{id}` is the 3-D Secure page a `requires_action` intent redirects
-/// to. Every `/v1` call needs `Authorization: Bearer <secretKey>`. Tests inject faults with ``failNext(_:with:)``
-/// and read what the server saw in ``requests``.
+/// It serves `POST/GET /v1/payment_intents`, `GET /v1/payment_intents/{id}`, `POST …/{id}/confirm`,
+/// `POST …/{id}/capture`, `POST …/{id}/cancel`, `POST/GET /v1/refunds` and `GET /v1/refunds/{id}`, with Stripe's
+/// error objects, idempotency and test cards (``LocalStripeLedger/TestCard``); `GET /confirm/{id}` is the 3-D
+/// Secure page a `requires_action` intent redirects to. Every `/v1` call needs `Authorization: Bearer <secretKey>`.
+/// Tests inject faults with ``failNext(_:with:)`` and read what the server saw in ``requests``.
 ///
-/// Not yet: webhooks (signed with ``StripeWebhookSignature``, delivered late, twice, out of order), the confirm
-/// endpoint, refunds' retrieve and list.
+/// With ``Config/webhooks`` set, it sends Stripe's events for what its API calls and the 3-D Secure page change
+/// (`payment_intent.requires_action`, `.amount_capturable_updated`, `.succeeded`, `.payment_failed`, `.canceled`;
+/// `refund.created`, `refund.updated`, `refund.failed`), signed with ``StripeWebhookSignature`` at the ``Config/now``
+/// of the request, through ``webhooks`` (a ``LocalWebhookDispatcher``): after the request, retried, and as late,
+/// twice or out of order as a test asks.
 ///
 /// ```swift
-/// try await LocalStripeServer.withLocalStripe { server in
+/// let received = Received() // a test's own collector
+/// let config = LocalStripeServer.Config(
+///     webhooks: .init(destination: .handler { received.add($0); return 200 }, secret: "whsec_local")
+/// )
+/// try await LocalStripeServer.withLocalStripe(config: config) { server in
 ///     let stripe = StripeClient(httpClient: .shared, config: .init(baseURL: server.baseURL, secretKey: key))
 ///     …
+///     await server.webhooks?.settle()
 /// }
 /// ```
 package final class LocalStripeServer: Service, Sendable {
-    /// The key it accepts, where it listens, and its clock.
+    /// The key it accepts, where it listens, its clock, and where its webhooks go.
     package struct Config: Sendable {
         /// The only secret key accepted.
         package var secretKey: String
@@ -32,20 +40,26 @@ package final class LocalStripeServer: Service, Sendable {
         package var host: String
         /// The port to bind; 0 picks a free one (see ``baseURL``).
         package var port: Int
-        /// Unix seconds now, for `created`: tests pass a counter to make creation times distinct and known.
+        /// Unix seconds now, for `created` and webhook signatures: tests pass a counter to make creation times
+        /// distinct and known. Read once per request.
         package var now: @Sendable () -> Int64
+        /// Where Stripe's events go, and the endpoint secret that signs them; no events when nil.
+        package var webhooks: Webhooks?
 
-        /// Loopback on a free port, accepting `secretKey`, on the wall clock unless `now` says otherwise.
+        /// Loopback on a free port, accepting `secretKey`, on the wall clock unless `now` says otherwise, sending
+        /// no webhooks unless `webhooks` says where.
         package init(
             secretKey: String = "sk_test_local",
             host: String = "127.0.0.1",
             port: Int = 0,
-            now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+            now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+            webhooks: Webhooks? = nil
         ) {
             self.secretKey = secretKey
             self.host = host
             self.port = port
             self.now = now
+            self.webhooks = webhooks
         }
     }
 
@@ -83,6 +97,10 @@ package final class LocalStripeServer: Service, Sendable {
     let config: Config
     let logger: Logger
     let state = Mutex(State())
+    /// Sends the events, when ``Config/webhooks`` is set: tests hold, release, duplicate and read deliveries here.
+    package let webhooks: LocalWebhookDispatcher?
+    /// Signs the events with the endpoint secret.
+    let signature: StripeWebhookSignature?
     private let listening: AsyncStream<Int>
     private let listeningContinuation: AsyncStream<Int>.Continuation
 
@@ -91,9 +109,18 @@ package final class LocalStripeServer: Service, Sendable {
         self.config = config
         self.logger = logger
         (self.listening, self.listeningContinuation) = AsyncStream.makeStream(of: Int.self)
+        self.webhooks = config.webhooks.map { webhooks in
+            LocalWebhookDispatcher(
+                destination: webhooks.destination,
+                retries: webhooks.retries,
+                sleep: webhooks.sleep,
+                logger: logger
+            )
+        }
+        self.signature = config.webhooks.map { StripeWebhookSignature(secret: $0.secret) }
     }
 
-    /// Serves until graceful shutdown.
+    /// Serves, and sends webhooks, until graceful shutdown.
     package func run() async throws {
         let app = Application(
             responder: LocalStripeResponder(server: self),
@@ -110,7 +137,12 @@ package final class LocalStripeServer: Service, Sendable {
             logger: self.logger
         )
         defer { self.listeningContinuation.finish() }
-        try await app.run()
+        try await withThrowingDiscardingTaskGroup { group in
+            if let webhooks = self.webhooks { group.addTask { try await webhooks.run() } }
+            try await app.run()
+            // The listener stopped: so do the deliveries (a graceful shutdown has already told them).
+            group.cancelAll()
+        }
     }
 
     /// `http://127.0.0.1:<port>` once listening; empty before.

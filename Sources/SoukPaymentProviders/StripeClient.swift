@@ -87,6 +87,29 @@ package struct StripeClient: Sendable, CustomStringConvertible {
         try await self.send(.get(StripeForm()), "/v1/payment_intents/\(try Self.pathComponent(id, param: "id"))")
     }
 
+    /// Confirms a PaymentIntent waiting for a payment method or a confirmation
+    /// (`POST /v1/payment_intents/{id}/confirm`): as a create with `confirm` would have.
+    ///
+    /// - Parameters:
+    ///   - id: the intent (`pi_…`).
+    ///   - paymentMethod: a `pm_…` to charge; the one attached at creation when nil.
+    ///   - returnURL: where a 3-D Secure or redirect step comes back to.
+    ///   - idempotencyKey: the caller's key for this attempt, reused on every retry.
+    /// - Returns: the intent; its status says whether it succeeded, awaits capture or needs action.
+    /// - Throws: ``ProviderError`` (``ProviderError/Code/declined`` for a refused card,
+    ///   ``ProviderError/Code/invalid`` for an intent in another status), or `CancellationError`.
+    package func confirmPaymentIntent(
+        _ id: String,
+        paymentMethod: String? = nil,
+        returnURL: String? = nil,
+        idempotencyKey: String
+    ) async throws -> StripePaymentIntent {
+        var form = StripeForm()
+        if let paymentMethod { form.append("payment_method", paymentMethod) }
+        if let returnURL { form.append("return_url", returnURL) }
+        return try await self.post(form, to: id, "confirm", idempotencyKey: idempotencyKey)
+    }
+
     /// Captures an authorized PaymentIntent (`POST /v1/payment_intents/{id}/capture`), all of it or
     /// `amountToCapture` minor units (the rest is released).
     ///
@@ -134,6 +157,32 @@ package struct StripeClient: Sendable, CustomStringConvertible {
         if let reason { form.append("reason", reason) }
         form.append("metadata", .map(metadata.mapValues { .text($0) }))
         return try await self.send(.post(form, idempotencyKey: idempotencyKey), "/v1/refunds")
+    }
+
+    /// Reads a Refund (`GET /v1/refunds/{id}`): a refund answered `succeeded` may fail later.
+    ///
+    /// - Throws: ``ProviderError`` (``ProviderError/Code/notFound`` for an unknown id), or `CancellationError`.
+    package func retrieveRefund(_ id: String) async throws -> StripeRefund {
+        try await self.send(.get(StripeForm()), "/v1/refunds/\(try Self.pathComponent(id, param: "id"))")
+    }
+
+    /// One page of Refunds (`GET /v1/refunds`), newest first: all of them, or those of `paymentIntent`; pass the
+    /// last id of a page as `startingAfter` for the next while ``StripeList/hasMore``.
+    ///
+    /// - Parameters:
+    ///   - paymentIntent: only the refunds of this intent (`pi_…`).
+    ///   - limit: 1 to 100 objects.
+    /// - Throws: ``ProviderError`` (``ProviderError/Code/notFound`` for an unknown intent), or `CancellationError`.
+    package func listRefunds(
+        paymentIntent: String? = nil,
+        limit: Int = 100,
+        startingAfter: String? = nil
+    ) async throws -> StripeList<StripeRefund> {
+        var query = StripeForm()
+        if let paymentIntent { query.append("payment_intent", paymentIntent) }
+        query.append("limit", Int64(min(max(limit, 1), 100)))
+        if let startingAfter { query.append("starting_after", startingAfter) }
+        return try await self.send(.get(query), "/v1/refunds")
     }
 
     /// One page of PaymentIntents created in a period (`GET /v1/payment_intents`), newest first, for

@@ -53,15 +53,16 @@ struct LocalStripeFixture {
     let time: SteppingTime
 
     /// Runs `body` with a fresh server and a client on the shared HTTP client, with three attempts and a
-    /// generous timeout unless told otherwise.
+    /// generous timeout unless told otherwise; the server sends webhooks when `webhooks` says where.
     static func with<Result: Sendable>(
         key: String = Self.secretKey,
         retries: StripeClient.Config.Retries = .defaults,
         requestTimeout: Duration = .seconds(60),
+        webhooks: LocalStripeServer.Webhooks? = nil,
         _ body: (Self) async throws -> Result
     ) async throws -> Result {
         let time = SteppingTime()
-        let config = LocalStripeServer.Config(secretKey: Self.secretKey, now: { time.read() })
+        let config = LocalStripeServer.Config(secretKey: Self.secretKey, now: { time.read() }, webhooks: webhooks)
         return try await LocalStripeServer.withLocalStripe(config: config) { server in
             let clock = SkippingClock()
             let client = StripeClient(

@@ -8,13 +8,13 @@ package import SoukPaymentProviders
 package struct StripePaymentProvider: PaymentProvider {
     package let name = "stripe"
     let client: StripeClient
-    let signature: StripeWebhookSignature
+    let webhookSecret: String
     /// The time a webhook's timestamp is checked against.
     let now: @Sendable () -> Date
 
     package init(client: StripeClient, webhookSecret: String, now: @escaping @Sendable () -> Date) {
         self.client = client
-        self.signature = StripeWebhookSignature(secret: webhookSecret)
+        self.webhookSecret = webhookSecret
         self.now = now
     }
 
@@ -91,39 +91,28 @@ package struct StripePaymentProvider: PaymentProvider {
     }
 
     package func webhook(body: [UInt8], signature: String, sourceAddress: String) async throws -> ProviderWebhook {
+        let event: StripeEvent
         do {
-            try self.signature.verify(payload: body, header: signature, now: self.now())
+            event = try StripeEvent.verified(
+                payload: body,
+                signatureHeader: signature.isEmpty ? nil : signature,
+                secret: self.webhookSecret,
+                now: self.now()
+            )
         } catch {
-            throw PaymentsError(.unauthenticated, "\(error)")
+            throw PaymentsError(error.code == .unreadableBody ? .invalidArgument : .unauthenticated, error.message)
         }
-        let event: StripeEventEnvelope
-        do {
-            event = try JSONDecoder().decode(StripeEventEnvelope.self, from: Data(body))
-        } catch {
-            throw PaymentsError.invalidArgument("body: not a Stripe event")
-        }
-        switch event.data.object.object {
-        case "payment_intent":
-            let intent = try Self.decode(StripePaymentIntent.self, body: body)
+        switch event.object {
+        case .paymentIntent(let intent):
             return ProviderWebhook(eventID: event.id, payment: try Self.payment(intent), refund: nil)
-        case "refund":
-            let refund = try Self.decode(StripeRefund.self, body: body)
+        case .refund(let refund):
             return ProviderWebhook(
                 eventID: event.id,
                 payment: nil,
                 refund: Self.refund(refund, paymentReference: refund.paymentIntent ?? "")
             )
-        default:
+        case .other:
             return ProviderWebhook(eventID: event.id, payment: nil, refund: nil)
-        }
-    }
-
-    /// The event's `data.object` as `T`.
-    private static func decode<T: Decodable>(_ type: T.Type, body: [UInt8]) throws -> T {
-        do {
-            return try JSONDecoder().decode(StripeEventObject<T>.self, from: Data(body)).data.object
-        } catch {
-            throw PaymentsError.invalidArgument("body: a Stripe \(T.self) event Souk cannot read")
         }
     }
 
@@ -173,22 +162,4 @@ package struct StripePaymentProvider: PaymentProvider {
     private static func minorUnits(_ amount: Int64, currency: String) throws -> Int64 {
         try StripeAmount.money(amount: amount, currency: currency).minorUnits
     }
-}
-
-/// The parts of a Stripe event envelope every event has (providers.md §1.11).
-private struct StripeEventEnvelope: Decodable {
-    struct Payload: Decodable {
-        struct Kind: Decodable { var object: String }
-        var object: Kind
-    }
-
-    var id: String
-    var type: String
-    var data: Payload
-}
-
-/// An event's `data.object` as one type.
-private struct StripeEventObject<Object: Decodable>: Decodable {
-    struct Payload: Decodable { var object: Object }
-    var data: Payload
 }

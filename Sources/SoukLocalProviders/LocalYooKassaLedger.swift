@@ -136,6 +136,12 @@ struct LocalYooKassaLedger: Sendable {
         }
     }
 
+    /// The notifications made since the last call, oldest first; the outbox is then empty.
+    mutating func takeNotifications() -> [YooKassaNotification] {
+        defer { self.outbox = [] }
+        return self.outbox
+    }
+
     /// A new id in YooKassa's UUID-like shape, numbered so runs are reproducible: `kind` tells payments (`000f`)
     /// from refunds (`0015`).
     mutating func nextID(_ kind: String) -> String {

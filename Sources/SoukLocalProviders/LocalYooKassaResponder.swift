@@ -4,7 +4,8 @@ import NIOCore
 import SoukPaymentProviders
 import Synchronization
 
-/// The local YooKassa server's HTTP side: faults first, then Basic auth, then the body, then the ledger.
+/// The local YooKassa server's HTTP side: faults first, then Basic auth, then the body, then the ledger, whose
+/// notifications are queued before the answer goes.
 struct LocalYooKassaResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
@@ -31,7 +32,11 @@ struct LocalYooKassaResponder: HTTPResponder {
                 idempotenceKey: key
             )
             let now = self.server.config.now()
-            reply = self.server.state.withLock { $0.ledger.handle(call, now: now) }
+            reply = self.server.state.withLock { state in
+                let reply = state.ledger.handle(call, now: now)
+                self.server.send(state.ledger.takeNotifications())
+                return reply
+            }
         }
         let seen = LocalYooKassaServer.Seen(
             method: method,

@@ -16,13 +16,21 @@ import Synchronization
 /// ``confirm(_:decline:)`` does the same without HTTP. Tests inject faults with ``failNext(_:with:)`` and read what
 /// the server saw in ``requests``.
 ///
+/// With ``Config/notifications`` set, it posts YooKassa's notifications (`payment.waiting_for_capture`,
+/// `payment.succeeded`, `payment.canceled`, `refund.succeeded`, each with the whole object, unsigned as YooKassa's
+/// are) for what its API calls and the confirmation page change, through ``notifications`` (a
+/// ``LocalWebhookDispatcher``): after the request, retried, and as late, twice or out of order as a test asks. A
+/// refused or replayed request notifies nothing.
+///
 /// ```swift
-/// try await LocalYooKassaServer.withLocalYooKassa { server in
+/// let config = LocalYooKassaServer.Config(notifications: .init(destination: .url("http://127.0.0.1:8080/yookassa")))
+/// try await LocalYooKassaServer.withLocalYooKassa(config: config) { server in
 ///     let yookassa = YooKassaClient(
 ///         httpClient: .shared,
 ///         config: .init(baseURL: server.baseURL, shopID: "local-shop", secretKey: YooKassaSecretKey("test_local"))
 ///     )
 ///     …
+///     await server.notifications?.settle()
 /// }
 /// ```
 package final class LocalYooKassaServer: Service, Sendable {
@@ -37,22 +45,27 @@ package final class LocalYooKassaServer: Service, Sendable {
         /// The port to bind; 0 picks a free one (see ``baseURL``).
         package var port: Int
         /// The time now, for `created_at` and `captured_at`: tests pass a counter to make times distinct and known.
+        /// Read once per request.
         package var now: @Sendable () -> Date
+        /// Where notifications go; none when nil.
+        package var notifications: Notifications?
 
         /// Loopback on a free port, accepting `shopID` and `secretKey`, on the wall clock unless `now` says
-        /// otherwise.
+        /// otherwise, sending no notifications unless `notifications` says where.
         package init(
             shopID: String = "local-shop",
             secretKey: String = "test_local",
             host: String = "127.0.0.1",
             port: Int = 0,
-            now: @escaping @Sendable () -> Date = { Date() }
+            now: @escaping @Sendable () -> Date = { Date() },
+            notifications: Notifications? = nil
         ) {
             self.shopID = shopID
             self.secretKey = secretKey
             self.host = host
             self.port = port
             self.now = now
+            self.notifications = notifications
         }
     }
 
@@ -94,6 +107,9 @@ package final class LocalYooKassaServer: Service, Sendable {
     let config: Config
     let logger: Logger
     let state = Mutex(State())
+    /// Sends the notifications, when ``Config/notifications`` is set: tests hold, release, duplicate and read
+    /// deliveries here.
+    package let notifications: LocalWebhookDispatcher?
     private let listening: AsyncStream<Int>
     private let listeningContinuation: AsyncStream<Int>.Continuation
 
@@ -103,9 +119,17 @@ package final class LocalYooKassaServer: Service, Sendable {
         self.config = config
         self.logger = logger
         (self.listening, self.listeningContinuation) = AsyncStream.makeStream(of: Int.self)
+        self.notifications = config.notifications.map { notifications in
+            LocalWebhookDispatcher(
+                destination: notifications.destination,
+                retries: notifications.retries,
+                sleep: notifications.sleep,
+                logger: logger
+            )
+        }
     }
 
-    /// Serves until graceful shutdown.
+    /// Serves, and sends notifications, until graceful shutdown.
     package func run() async throws {
         let app = Application(
             responder: LocalYooKassaResponder(server: self),
@@ -122,7 +146,12 @@ package final class LocalYooKassaServer: Service, Sendable {
             logger: self.logger
         )
         defer { self.listeningContinuation.finish() }
-        try await app.run()
+        try await withThrowingDiscardingTaskGroup { group in
+            if let notifications = self.notifications { group.addTask { try await notifications.run() } }
+            try await app.run()
+            // The listener stopped: so do the deliveries (a graceful shutdown has already told them).
+            group.cancelAll()
+        }
     }
 
     /// `http://127.0.0.1:<port>` once listening (the client's ``YooKassaClient/Config/baseURL``); empty before.
@@ -161,7 +190,9 @@ package final class LocalYooKassaServer: Service, Sendable {
     package func confirm(_ id: String, decline: String? = nil) throws(ProviderError) -> YooKassaPayment {
         let now = self.config.now()
         return try self.state.withLock { (state) throws(ProviderError) in
-            try state.ledger.confirm(id, decline: decline, now: now)
+            let payment = try state.ledger.confirm(id, decline: decline, now: now)
+            self.send(state.ledger.takeNotifications())
+            return payment
         }
     }
 

@@ -94,6 +94,7 @@ package struct YooKassaNotification: Sendable, Hashable, Codable {
         }
     }
 
+    /// Reads `type` (which must be `notification`), `event`, and `object` as the kind the event names.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.type = try container.decode(String.self, forKey: .type)
@@ -114,6 +115,7 @@ package struct YooKassaNotification: Sendable, Hashable, Codable {
         }
     }
 
+    /// Writes the notification as YooKassa posts it (the local server's side).
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.type, forKey: .type)

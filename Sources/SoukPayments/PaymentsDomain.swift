@@ -75,6 +75,19 @@ package struct PaymentsDomain: Domain {
                 StripePaymentProvider(client: client, webhookSecret: stripe.webhookSecret, now: { wallClock.now })
             )
         }
+        if let yooKassa = settings.yooKassa {
+            let client = YooKassaClient(
+                httpClient: .shared,
+                config: .init(
+                    baseURL: yooKassa.baseURL,
+                    shopID: yooKassa.shopID,
+                    secretKey: YooKassaSecretKey(yooKassa.secretKey),
+                    requestTimeout: settings.requestTimeout
+                ),
+                logger: context.logger
+            )
+            providers.append(YooKassaPaymentProvider(client: client, allowedSources: yooKassa.allowedSources))
+        }
         return providers
     }
 

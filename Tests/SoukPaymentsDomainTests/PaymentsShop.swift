@@ -16,6 +16,7 @@ struct PaymentsShop {
 
     let harness: IdentityHarness
     let stripe: LocalStripeServer
+    let yooKassa: LocalYooKassaServer
     let admin: Metadata
     let payments: any Souk_Payments_V1_PaymentService.ClientProtocol
     let orders: any Souk_Catalog_V1_OrderService.ClientProtocol
@@ -29,50 +30,63 @@ struct PaymentsShop {
     static func with(
         manualCapture: Bool = false,
         hostAccount: Bool = false,
+        routes: [String: String] = ["RUB": "yookassa"],
         _ body: @Sendable (PaymentsShop) async throws -> Void
     ) async throws {
         let wallClock = WallClock.manual()
         try await LocalStripeServer.withLocalStripe { stripe in
-            try await IdentityHarness.with(configure: { $0.wallClock = wallClock }) { harness in
-                let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
-                var create = Souk_Identity_V1_CreateServiceAccountRequest()
-                create.name = "payments-host"
-                create.scopes = ["orders.own", "orders.manage"]
-                let account = try await harness.identity.createServiceAccount(create, metadata: admin)
-                try await Self.stockMug(harness.catalog, admin: admin)
-                try await withRunningHost(databaseURL: harness.databaseURL, dataFolder: harness.config.dataFolder) {
-                    config in
-                    config.services = Set(ServiceName.all)
-                    config.listens = false
-                    config.identity.passwordParameters = .testing
-                    config.wallClock = wallClock
-                    if !hostAccount {
-                        config.serviceAccount = .init(clientID: account.clientID, clientSecret: account.clientSecret)
-                    }
-                    var settings = PaymentsSettings(
-                        stripe: .init(
-                            baseURL: stripe.baseURL,
-                            secretKey: "sk_test_local",
-                            webhookSecret: Self.webhookSecret
-                        ),
-                        providerByCurrency: [:],
-                        requestTimeout: .seconds(10)
-                    )
-                    settings.manualCapture = manualCapture
-                    config.payments = settings
-                } _: { _, prepared, _ in
-                    let client = prepared.inProcessClient
-                    try await body(
-                        PaymentsShop(
-                            harness: harness,
-                            stripe: stripe,
-                            admin: admin,
-                            payments: Souk_Payments_V1_PaymentService.Client(wrapping: client),
-                            orders: Souk_Catalog_V1_OrderService.Client(wrapping: client),
-                            catalog: Souk_Catalog_V1_CatalogService.Client(wrapping: client),
-                            wallClock: wallClock
+            try await LocalYooKassaServer.withLocalYooKassa { yooKassa in
+                try await IdentityHarness.with(configure: { $0.wallClock = wallClock }) { harness in
+                    let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
+                    var create = Souk_Identity_V1_CreateServiceAccountRequest()
+                    create.name = "payments-host"
+                    create.scopes = ["orders.own", "orders.manage"]
+                    let account = try await harness.identity.createServiceAccount(create, metadata: admin)
+                    try await Self.stockMug(harness.catalog, admin: admin)
+                    try await withRunningHost(databaseURL: harness.databaseURL, dataFolder: harness.config.dataFolder) {
+                        config in
+                        config.services = Set(ServiceName.all)
+                        config.listens = false
+                        config.identity.passwordParameters = .testing
+                        config.wallClock = wallClock
+                        if !hostAccount {
+                            config.serviceAccount = .init(
+                                clientID: account.clientID,
+                                clientSecret: account.clientSecret
+                            )
+                        }
+                        var settings = PaymentsSettings(
+                            stripe: .init(
+                                baseURL: stripe.baseURL,
+                                secretKey: "sk_test_local",
+                                webhookSecret: Self.webhookSecret
+                            ),
+                            yooKassa: .init(
+                                baseURL: yooKassa.baseURL,
+                                shopID: "local-shop",
+                                secretKey: "test_local",
+                                allowedSources: ["185.71.76.0/27", "2a02:5180:0:1509::/64"]
+                            ),
+                            providerByCurrency: routes,
+                            requestTimeout: .seconds(10)
                         )
-                    )
+                        settings.manualCapture = manualCapture
+                        config.payments = settings
+                    } _: { _, prepared, _ in
+                        let client = prepared.inProcessClient
+                        try await body(
+                            PaymentsShop(
+                                harness: harness,
+                                stripe: stripe,
+                                yooKassa: yooKassa,
+                                admin: admin,
+                                payments: Souk_Payments_V1_PaymentService.Client(wrapping: client),
+                                orders: Souk_Catalog_V1_OrderService.Client(wrapping: client),
+                                catalog: Souk_Catalog_V1_CatalogService.Client(wrapping: client),
+                                wallClock: wallClock
+                            )
+                        )
+                    }
                 }
             }
         }

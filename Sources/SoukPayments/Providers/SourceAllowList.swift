@@ -43,11 +43,13 @@ struct SourceAllowList: Sendable, Hashable {
         let halves = text.components(separatedBy: "::")
         guard halves.count <= 2 else { return nil }
         func groups(_ part: String) -> [UInt16]? {
-            part.isEmpty ? [] : part.split(separator: ":").map { UInt16($0, radix: 16) }.reduce([]) { list, group in
-                guard var list, let group else { return nil }
-                list.append(group)
-                return list
+            guard !part.isEmpty else { return [] }
+            var list: [UInt16] = []
+            for group in part.split(separator: ":") {
+                guard let value = UInt16(group, radix: 16) else { return nil }
+                list.append(value)
             }
+            return list
         }
         guard let head = groups(halves[0]) else { return nil }
         if halves.count == 1 { return head.count == 8 ? head : nil }

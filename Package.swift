@@ -260,6 +260,7 @@ let package = Package(
                 "SoukIdentity",
                 "SoukCatalog",
                 "SoukPayments",
+                "SoukLocalProviders",
                 "SoukDemoSeed",
                 "SoukClient",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -271,6 +272,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

@@ -138,6 +138,18 @@ package struct Host: Sendable {
             hostAccount: Self.hostAccount(identity, hosting: selectedDomains),
             wallClock: self.config.wallClock
         )
+        // No provider keys on the embedded database: the local provider servers stand in (a sandbox).
+        let noKeys = self.config.payments.stripe == nil && self.config.payments.yooKassa == nil
+        if self.config.services.contains(.payments),
+            self.config.paymentsSandbox ?? (self.config.database == .embedded && noKeys)
+        {
+            let sandbox = try PaymentsSandbox(base: self.config.payments, clients: wiring.clients, logger: self.logger)
+            settings[PaymentsSettings.self] = sandbox.settings
+            services += sandbox.services
+            self.logger.notice(
+                "payments: sandbox, no provider keys (local Stripe at \(sandbox.settings.stripe?.baseURL ?? ""), local YooKassa at \(sandbox.settings.yooKassa?.baseURL ?? ""))"
+            )
+        }
         let context = DomainContext(
             postgres: postgres,
             logger: self.logger,

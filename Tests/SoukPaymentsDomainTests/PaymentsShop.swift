@@ -92,7 +92,7 @@ struct PaymentsShop {
         }
     }
 
-    private static func stockMug(
+    static func stockMug(
         _ catalog: any Souk_Catalog_V1_CatalogService.ClientProtocol,
         admin: Metadata
     ) async throws {

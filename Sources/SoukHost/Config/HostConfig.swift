@@ -51,6 +51,9 @@ package struct HostConfig: Sendable, Hashable {
     /// The payment providers' keys and routing; with no keys, payments cannot be taken (the embedded default starts
     /// local contract servers instead).
     package var payments = PaymentsSettings()
+    /// Run the local provider servers as the payment providers: nil decides by itself (yes on the embedded
+    /// database with no provider keys, no otherwise).
+    package var paymentsSandbox: Bool?
 
     /// Another soukd's SWP listener that hosts a domain.
     package struct RemoteDomain: Sendable, Hashable {

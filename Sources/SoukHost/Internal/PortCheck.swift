@@ -45,3 +45,30 @@ package enum PortCheck {
         }
     }
 }
+
+extension PortCheck {
+    /// A TCP port on `host` that nothing listens on now (the kernel's choice for port 0), for a server that must
+    /// know its address before it starts; another program could take it in between, which on loopback is unlikely.
+    package static func freePort(host: String = "127.0.0.1") throws -> Int {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            throw HostError(code: .invalidConfiguration, message: "\(host) is not an IPv4 address")
+        }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HostError(code: .invalidConfiguration, message: "no socket for a free port") }
+        defer { close(fd) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard bound == 0, named == 0 else {
+            throw HostError(code: .invalidConfiguration, message: "no free port on \(host)")
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -15,7 +15,8 @@ struct SandboxTests {
         .timeLimit(.minutes(5))
     )
     func sandboxWebhookPays() async throws {
-        try await IdentityHarness.with(configure: { $0.paymentsSandbox = true }) { harness in
+        let sandbox: @Sendable (inout HostConfig) -> Void = { $0.paymentsSandbox = true }
+        try await IdentityHarness.with(configure: sandbox) { harness in
             let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
             try await PaymentsShop.stockMug(harness.catalog, admin: admin)
             let customer = IdentityHarness.bearer(try await harness.customer(email: "ann@souk.example").accessToken)

@@ -599,6 +599,7 @@ let package = Package(
             dependencies: [
                 "soukd",
                 "SoukHost",
+                "SoukPayments",
                 "SoukStorage",
                 "SoukTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

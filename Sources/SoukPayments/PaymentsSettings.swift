@@ -7,7 +7,7 @@ package import SoukMoney
 package struct PaymentsSettings: Sendable, Hashable {
     /// Stripe's API: its address (`https://api.stripe.com`, or a local contract server), the secret key and the
     /// webhook endpoint secret.
-    package struct Stripe: Sendable, Hashable {
+    package struct Stripe: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
         package var baseURL: String
         /// `sk_test_…` / `sk_live_…`; never logged.
         package var secretKey: String
@@ -19,11 +19,15 @@ package struct PaymentsSettings: Sendable, Hashable {
             self.secretKey = secretKey
             self.webhookSecret = webhookSecret
         }
+
+        /// The address only: the keys stay out of logs.
+        package var description: String { "Stripe(\(self.baseURL), keys redacted)" }
+        package var customMirror: Mirror { Mirror(self, children: ["baseURL": self.baseURL]) }
     }
 
     /// YooKassa's API v3: its address, the shop id and the secret key, and the addresses notifications may come
     /// from (empty: any, since every notification is re-read from the API before it is trusted).
-    package struct YooKassa: Sendable, Hashable {
+    package struct YooKassa: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
         package var baseURL: String
         package var shopID: String
         /// Never logged.
@@ -42,6 +46,10 @@ package struct PaymentsSettings: Sendable, Hashable {
             self.secretKey = secretKey
             self.allowedSources = allowedSources
         }
+
+        /// The address and shop only: the key stays out of logs.
+        package var description: String { "YooKassa(\(self.baseURL), shop \(self.shopID), key redacted)" }
+        package var customMirror: Mirror { Mirror(self, children: ["baseURL": self.baseURL, "shopID": self.shopID]) }
     }
 
     package var stripe: Stripe?

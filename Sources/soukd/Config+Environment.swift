@@ -172,6 +172,7 @@ struct ResolvedSettings {
         case (nil, nil):
             break
         }
+        try Self.payments(&config, options: options, environment: environment)
         if let (path, _) = value(options.dataKeys, "SOUK_DATA_KEYS_FILE") {
             config.dataKeys = .file(path)
         } else if let text = environment["SOUK_DATA_KEYS"], !text.isEmpty {
@@ -191,7 +192,7 @@ struct ResolvedSettings {
         }
     }
 
-    private static func flagName(for variable: String) -> String {
+    static func flagName(for variable: String) -> String {
         switch variable {
         case "DATABASE_URL": return "database-url"
         default:

@@ -77,4 +77,56 @@ struct HostOptions: ParsableArguments {
 
     @Option(help: "The redirect URI registered with the provider. [env: SOUK_OIDC_REDIRECT_URI]")
     var oidcRedirectUri: String?
+
+    @Option(
+        help: """
+            Stripe's API address (a contract server in tests). Keys only in SOUK_STRIPE_SECRET_KEY and \
+            SOUK_STRIPE_WEBHOOK_SECRET, or the files their _FILE variables name (mode 0600). [env: SOUK_STRIPE_URL] \
+            (default: https://api.stripe.com)
+            """
+    )
+    var stripeUrl: String?
+
+    @Option(help: "YooKassa's API address. [env: SOUK_YOOKASSA_URL] (default: https://api.yookassa.ru)")
+    var yookassaUrl: String?
+
+    @Option(
+        help: """
+            The YooKassa shop id; its key only in SOUK_YOOKASSA_SECRET_KEY or the file SOUK_YOOKASSA_SECRET_KEY_FILE \
+            names (mode 0600). [env: SOUK_YOOKASSA_SHOP_ID]
+            """
+    )
+    var yookassaShopId: String?
+
+    @Option(
+        help: """
+            Where YooKassa's notifications may come from: CIDR blocks and addresses, comma-separated. \
+            [env: SOUK_YOOKASSA_ALLOWED_SOURCES] (default: any; every notification is re-read from the API)
+            """
+    )
+    var yookassaAllowedSources: String?
+
+    @Option(
+        help: """
+            Which provider takes which currency, e.g. RUB=yookassa,*=stripe. [env: SOUK_PAYMENT_ROUTES] \
+            (default: RUB=yookassa,*=stripe)
+            """
+    )
+    var paymentRoutes: String?
+
+    @Option(
+        help: """
+            automatic (take the money at confirmation) or manual (authorize; staff capture). \
+            [env: SOUK_PAYMENT_CAPTURE] (default: automatic)
+            """
+    )
+    var paymentCapture: String?
+
+    @Option(
+        help: """
+            Where customers come back to from a provider's page when the client names none. \
+            [env: SOUK_PAYMENT_RETURN_URL] (default: https://localhost/payment-return)
+            """
+    )
+    var paymentReturnUrl: String?
 }

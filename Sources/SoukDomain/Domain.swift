@@ -52,6 +52,9 @@ package protocol Domain: Sendable {
     var healthNames: [String] { get }
     /// Work after migrating and before serving, such as creating a first signing key (default: nothing).
     func prepare() async throws
+    /// Work the domain does beside its calls while the host serves, such as expiring what ran out (default:
+    /// nothing). Started once the host is prepared; stopped by task cancellation at shutdown.
+    func runInBackground() async throws
 }
 
 extension Domain {
@@ -63,4 +66,5 @@ extension Domain {
     package var healthNames: [String] { Self.serviceDescriptors.map(\.fullyQualifiedService) }
 
     package func prepare() async throws {}
+    package func runInBackground() async throws {}
 }

@@ -191,6 +191,7 @@ package struct Host: Sendable {
             migrations: [HostMigrations.schema] + domains.flatMap { type(of: $0).migrations },
             steps: domains.map { domain in { try await domain.prepare() } }
                 + DemoSeed.steps(config: self.config, identity: identity, postgres: postgres, logger: self.logger),
+            background: domains.map { domain in { try await domain.runInBackground() } },
             services: healthNames.filter { !$0.isEmpty },
             logger: self.logger
         )

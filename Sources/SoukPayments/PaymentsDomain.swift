@@ -92,4 +92,9 @@ package struct PaymentsDomain: Domain {
     }
 
     package var services: [any RegistrableRPCService] { [self.service] }
+
+    /// Expires attempts not finished within the order's stock hold, and cancels their orders.
+    package func runInBackground() async throws {
+        try await self.service.expireOverdueForever()
+    }
 }

@@ -64,6 +64,11 @@ package struct PaymentsSettings: Sendable, Hashable {
     package var defaultReturnURL: String
     /// The longest a provider call may take before it is retried with the same idempotency key.
     package var requestTimeout: Duration
+    /// How long an attempt may stay unfinished: the order's stock hold (an hour), after which the attempt expires
+    /// and its order is cancelled.
+    package var attemptLifetime: Duration = .seconds(3600)
+    /// How often unfinished attempts are looked for.
+    package var sweepInterval: Duration = .seconds(30)
 
     /// RUB through YooKassa, every other currency through Stripe, money taken at once.
     package init(

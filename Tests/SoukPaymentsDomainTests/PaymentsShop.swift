@@ -71,6 +71,7 @@ struct PaymentsShop {
                             requestTimeout: .seconds(10)
                         )
                         settings.manualCapture = manualCapture
+                        settings.sweepInterval = .milliseconds(100)
                         config.payments = settings
                     } _: { _, prepared, _ in
                         let client = prepared.inProcessClient

@@ -124,6 +124,40 @@ struct StaffPaymentTests {
         }
     }
 
+    @Test(
+        "an attempt the customer never finishes expires with the hold: cancelled at Stripe, the order cancelled",
+        .timeLimit(.minutes(5))
+    )
+    func abandoned() async throws {
+        try await PaymentsShop.with { shop in
+            let (ann, order) = try await shop.customerWithOrder("ann@souk.example")
+            let started = try await shop.pay(order, as: ann, method: "pm_card_threeDSecure2Required").payment
+            #expect(started.status == .requiresAction)
+            shop.wallClock.advance(by: .seconds(3601))
+            let staff = try await shop.signIn("root@souk.example", password: "admin password 2026!")
+            var get = Souk_Payments_V1_GetPaymentRequest()
+            get.paymentID = started.id
+            var payment = try await shop.payments.getPayment(get, metadata: staff)
+            // The sweeper runs every 100 ms here: wait for it, with a generous bound.
+            for _ in 0..<300 where payment.status != .expired {
+                try await Task.sleep(for: .milliseconds(100))
+                payment = try await shop.payments.getPayment(get, metadata: staff)
+            }
+            #expect(payment.status == .expired)
+            #expect(payment.history.last?.actor == "payments")
+            #expect(shop.stripe.paymentIntent(started.providerReference)?.status.rawValue == "canceled")
+            var read = Souk_Catalog_V1_GetOrderRequest()
+            read.orderID = order.id
+            var placed = try await shop.orders.getOrder(read, metadata: staff)
+            for _ in 0..<300 where placed.status != .cancelled {
+                try await Task.sleep(for: .milliseconds(100))
+                placed = try await shop.orders.getOrder(read, metadata: staff)
+            }
+            #expect(placed.status == .cancelled)
+            #expect(placed.history.last?.note.contains("expired") == true)
+        }
+    }
+
     @Test("payment events reach consumers in commit order", .timeLimit(.minutes(5)))
     func events() async throws {
         try await PaymentsShop.with { shop in

@@ -8,8 +8,9 @@ import SoukStorage
 /// (``PreparedSignal``).
 ///
 /// A service of its own because it needs the group's PostgreSQL pool running, placed after the pool and before
-/// the servers. Its work is done once it has signalled; it stays in the group until shutdown so that its end is
-/// not read as the group's. A failure fails the start: the servers never serve, and the group stops with it.
+/// the servers. Once it has signalled it runs the domains' background work (``SoukDomain/Domain/runInBackground()``)
+/// until shutdown, so that its end is not read as the group's. A failure fails the start: the servers never
+/// serve, and the group stops with it; a background task that fails is logged and not restarted.
 final class HostPreparation: Service, Sendable {
     /// What the servers wait on.
     let prepared = PreparedSignal()
@@ -17,20 +18,24 @@ final class HostPreparation: Service, Sendable {
     private let postgres: PostgresClient
     private let migrations: [SchemaMigrations]
     private let steps: [@Sendable () async throws -> Void]
+    private let background: [@Sendable () async throws -> Void]
     private let services: String
     private let logger: Logger
 
-    /// Migrates `migrations` on `postgres`, then runs `steps` in order; `services` is recorded with the start.
+    /// Migrates `migrations` on `postgres`, then runs `steps` in order; `services` is recorded with the start;
+    /// then runs `background` side by side until shutdown.
     init(
         postgres: PostgresClient,
         migrations: [SchemaMigrations],
         steps: [@Sendable () async throws -> Void],
+        background: [@Sendable () async throws -> Void] = [],
         services: [String],
         logger: Logger
     ) {
         self.postgres = postgres
         self.migrations = migrations
         self.steps = steps
+        self.background = background
         self.services = services.joined(separator: ",")
         self.logger = logger
     }
@@ -43,6 +48,22 @@ final class HostPreparation: Service, Sendable {
         } catch {
             self.prepared.fail()
             throw error
+        }
+        let background = self.background
+        let logger = self.logger
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for work in background {
+                    group.addTask {
+                        do {
+                            try await work()
+                        } catch is CancellationError {
+                        } catch {
+                            logger.error("a domain's background work stopped", metadata: ["error": "\(error)"])
+                        }
+                    }
+                }
+            }
         }
         try? await gracefulShutdown()
     }

@@ -26,6 +26,9 @@ protocol PaymentsStore: Sendable {
         limit: Int
     ) async throws
         -> [(number: Int64, payment: PaymentRecord)]
+    /// Unfinished payments (created, requires_action, authorized), and expired ones whose order was not yet
+    /// cancelled, created before `before`, oldest first.
+    func unfinishedPayments(createdBefore before: Date, limit: Int) async throws -> [PaymentRecord]
     /// The payments created in `[from, before)` through `provider`.
     func payments(provider: String, createdFrom from: Date, before: Date) async throws -> [PaymentRecord]
 

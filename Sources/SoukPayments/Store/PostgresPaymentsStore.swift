@@ -93,6 +93,19 @@ struct PostgresPaymentsStore: PaymentsStore {
         )
     }
 
+    func unfinishedPayments(createdBefore before: Date, limit: Int) async throws -> [PaymentRecord] {
+        try await self.load(
+            where: """
+                (status IN ('created', 'requires_action', 'authorized')
+                    OR (status = 'expired' AND order_status_synced = ''))
+                AND created_at < $1
+                """,
+            before,
+            orderBy: "number",
+            limit: limit
+        ).map(\.payment)
+    }
+
     func payments(provider: String, createdFrom from: Date, before: Date) async throws -> [PaymentRecord] {
         try await self.load(
             where: "provider = $1 AND created_at >= $2 AND created_at < $3",

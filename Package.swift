@@ -563,6 +563,7 @@ let package = Package(
             name: "SoukBenchTests",
             dependencies: [
                 "SoukBench",
+                "SoukHost",
                 "TestSupport",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

@@ -1,6 +1,7 @@
 import Foundation
 import Histogram
 import SoukBench
+import SoukHost
 import TestSupport
 import Testing
 
@@ -236,7 +237,9 @@ struct ShopBenchTests {
 
     @Test("seeded through the typed client, every operation answers correctly under the closed loop")
     func seedAndLoad() async throws {
-        try await IdentityHarness.with(wire: .swp) { harness in
+        // Checkout pays through the sandbox's local Stripe.
+        let sandbox: @Sendable (inout HostConfig) -> Void = { $0.paymentsSandbox = true }
+        try await IdentityHarness.with(wire: .swp, configure: sandbox) { harness in
             let email = "bench-admin@souk.example"
             let password = try await harness.bootstrap(email: email)
             let seeder = ShopSeeder(client: harness.client)

@@ -10,6 +10,9 @@ package enum ShopOperation: String, Sendable, Hashable, Codable, CaseIterable {
     case search = "search-page"
     /// `SetCartLine` (one random SKU) then `PlaceOrder` in RUB, as one of the worker's own customers.
     case order = "place-order"
+    /// `SetCartLine`, `PlaceOrder` in USD, then `CreatePayment` with Stripe's `pm_card_visa` (the sandbox's local
+    /// Stripe): captured, the order paid, and the provider's webhook delivered after the answer.
+    case checkout = "checkout-with-payment"
 
     /// How tables and reports name it.
     package var label: String {
@@ -17,6 +20,7 @@ package enum ShopOperation: String, Sendable, Hashable, Codable, CaseIterable {
         case .lookup: "product lookup (GetProduct)"
         case .search: "search page (SearchProducts, 20)"
         case .order: "place order (SetCartLine + PlaceOrder)"
+        case .checkout: "checkout with payment (+ CreatePayment)"
         }
     }
 
@@ -24,16 +28,18 @@ package enum ShopOperation: String, Sendable, Hashable, Codable, CaseIterable {
     package var reference: PgbenchScript {
         switch self {
         case .lookup, .search: .selectOnly
-        case .order: .tpcb
+        case .order, .checkout: .tpcb
         }
     }
 
-    /// The least rate, as a fraction of the reference's tps, that issue #6 asks for.
-    package var goal: Double {
+    /// The least rate, as a fraction of the reference's tps, that issue #6 asks for; nil for an operation measured
+    /// without a target (checkout with payment, issue 14).
+    package var goal: Double? {
         switch self {
         case .lookup: 0.25
         case .search: 0.05
         case .order: 0.25
+        case .checkout: nil
         }
     }
 }
@@ -43,6 +49,7 @@ package enum ShopOperation: String, Sendable, Hashable, Codable, CaseIterable {
 package struct ShopLoad<Transport: ClientTransport>: Sendable {
     private let catalog: Souk_Catalog_V1_CatalogService.Client<Transport>
     private let orders: Souk_Catalog_V1_OrderService.Client<Transport>
+    private let payments: Souk_Payments_V1_PaymentService.Client<Transport>
     private let fixture: ShopFixture
     private let inFlight: Int
     private let options: CallOptions
@@ -53,6 +60,7 @@ package struct ShopLoad<Transport: ClientTransport>: Sendable {
     package init(client: GRPCClient<Transport>, fixture: ShopFixture, inFlight: Int) {
         self.catalog = Souk_Catalog_V1_CatalogService.Client(wrapping: client)
         self.orders = Souk_Catalog_V1_OrderService.Client(wrapping: client)
+        self.payments = Souk_Payments_V1_PaymentService.Client(wrapping: client)
         self.fixture = fixture
         self.inFlight = inFlight
         var options = CallOptions.defaults
@@ -67,6 +75,7 @@ package struct ShopLoad<Transport: ClientTransport>: Sendable {
         case .lookup: self.lookup
         case .search: self.search
         case .order: self.order
+        case .checkout: self.checkout
         }
     }
 
@@ -100,26 +109,65 @@ package struct ShopLoad<Transport: ClientTransport>: Sendable {
 
     private var order: BenchCall {
         { [catalog, orders, fixture, inFlight, options] worker, counter in
-            // The worker's own customers, so no two calls in flight share a cart.
-            let own = Array(stride(from: worker % inFlight, to: fixture.customers.count, by: inFlight))
-            let customer = fixture.customers[own.randomElement()!]
-            let bearer: Metadata = ["authorization": "Bearer \(customer.accessToken)"]
-            var line = Souk_Catalog_V1_SetCartLineRequest()
-            line.sku = fixture.skus.randomElement()!
-            line.quantity = 1
-            line.currency = "RUB"
-            let cart = try await catalog.setCartLine(line, metadata: bearer, options: options)
-            guard cart.lines.contains(where: { $0.sku == line.sku }) else {
-                throw BenchError.wrongAnswer("SetCartLine \(line.sku): not in the cart it returned")
-            }
-            var place = Souk_Catalog_V1_PlaceOrderRequest()
-            place.idempotencyKey = UUID().uuidString
-            place.currency = "RUB"
-            let order = try await orders.placeOrder(place, metadata: bearer, options: options)
-            guard !order.id.isEmpty, order.lines.contains(where: { $0.sku == line.sku }) else {
-                throw BenchError.wrongAnswer("PlaceOrder: the order \(order.id) has no line for \(line.sku)")
+            _ = try await Self.placeOrder(worker, currency: "RUB", catalog, orders, fixture, inFlight, options)
+            counter.count(messages: 1, bytes: 0)
+        }
+    }
+
+    private var checkout: BenchCall {
+        { [catalog, orders, payments, fixture, inFlight, options] worker, counter in
+            let (order, bearer) = try await Self.placeOrder(
+                worker,
+                currency: "USD",
+                catalog,
+                orders,
+                fixture,
+                inFlight,
+                options
+            )
+            var pay = Souk_Payments_V1_CreatePaymentRequest()
+            pay.orderID = order.id
+            pay.idempotencyKey = UUID().uuidString
+            pay.paymentMethod = "pm_card_visa"
+            let payment = try await payments.createPayment(pay, metadata: bearer, options: options).payment
+            guard payment.status == .captured, payment.amount == order.total else {
+                throw BenchError.wrongAnswer(
+                    "CreatePayment for order \(order.id): \(payment.status) \(payment.amount.minorUnits) of \(order.total.minorUnits)"
+                )
             }
             counter.count(messages: 1, bytes: 0)
         }
+    }
+
+    /// `SetCartLine` (one random SKU) then `PlaceOrder` in `currency`, as one of `worker`'s own customers (so no
+    /// two calls in flight share a cart); the order and the customer's bearer metadata.
+    private static func placeOrder(
+        _ worker: Int,
+        currency: String,
+        _ catalog: Souk_Catalog_V1_CatalogService.Client<Transport>,
+        _ orders: Souk_Catalog_V1_OrderService.Client<Transport>,
+        _ fixture: ShopFixture,
+        _ inFlight: Int,
+        _ options: CallOptions
+    ) async throws -> (Souk_Catalog_V1_Order, Metadata) {
+        let own = Array(stride(from: worker % inFlight, to: fixture.customers.count, by: inFlight))
+        let customer = fixture.customers[own.randomElement()!]
+        let bearer: Metadata = ["authorization": "Bearer \(customer.accessToken)"]
+        var line = Souk_Catalog_V1_SetCartLineRequest()
+        line.sku = fixture.skus.randomElement()!
+        line.quantity = 1
+        line.currency = currency
+        let cart = try await catalog.setCartLine(line, metadata: bearer, options: options)
+        guard cart.lines.contains(where: { $0.sku == line.sku }) else {
+            throw BenchError.wrongAnswer("SetCartLine \(line.sku): not in the cart it returned")
+        }
+        var place = Souk_Catalog_V1_PlaceOrderRequest()
+        place.idempotencyKey = UUID().uuidString
+        place.currency = currency
+        let order = try await orders.placeOrder(place, metadata: bearer, options: options)
+        guard !order.id.isEmpty, order.lines.contains(where: { $0.sku == line.sku }) else {
+            throw BenchError.wrongAnswer("PlaceOrder: the order \(order.id) has no line for \(line.sku)")
+        }
+        return (order, bearer)
     }
 }

@@ -25,6 +25,7 @@ package struct ShopRun: Sendable {
 
     private static let steps: [Step] = [
         .pgbench(.selectOnly), .operation(.lookup), .operation(.search), .pgbench(.tpcb), .operation(.order),
+        .operation(.checkout),
     ]
 
     /// Runs the plan; `progress` gets a line to show for each step.
@@ -87,7 +88,7 @@ package struct ShopRun: Sendable {
                         guard failures[operation] == nil else { continue }
                         progress("\(label) \(operation.label) ×\(plan.inFlight) over SWP")
                         do {
-                            if operation == .order, self.expiresSoon(fixture.customers) {
+                            if [.order, .checkout].contains(operation), self.expiresSoon(fixture.customers) {
                                 fixture.customers = try await seeder.login(fixture.customers)
                             }
                             let load = ShopLoad(client: client, fixture: fixture, inFlight: plan.inFlight)

@@ -4,7 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// A soukd started for the shop benchmark: the catalog and identity services over TLS, on its embedded
+/// A soukd started for the shop benchmark: the catalog, identity and payments services over TLS (payments in the
+/// sandbox: the local providers, as no keys are given), on its embedded
 /// PostgreSQL in a temporary data folder, with a first admin bootstrapped before it serves.
 ///
 /// Unlike ``ServerProcess`` (the TestService only), this one needs `bootstrap-admin` to run on the data folder
@@ -38,7 +39,7 @@ package final class ShopServer: Sendable {
     }
 
     /// The services the shop runs on.
-    package static let services = "catalog,identity"
+    package static let services = "catalog,identity,payments"
 
     /// Bootstraps the admin, starts `soukd serve`, and waits (up to two minutes) until it is ready.
     ///

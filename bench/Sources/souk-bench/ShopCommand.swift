@@ -10,12 +10,14 @@ import Glibc
 struct ShopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shop",
-        abstract: "Measure product lookup, search and ordering over SWP against pgbench on the same PostgreSQL.",
+        abstract:
+            "Measure product lookup, search, ordering and checkout over SWP against pgbench on the same PostgreSQL.",
         discussion: """
-            Starts the soukd built next to souk-bench with the catalog and identity services on its embedded \
-            PostgreSQL (a temporary data folder), loads pgbench's tables into the same cluster, seeds the shop \
-            over SWP (admin, categories, products, stock, customers), then measures in rounds: pgbench -S, \
-            GetProduct, SearchProducts, pgbench's TPC-B-like script, SetCartLine + PlaceOrder. Writes \
+            Starts the soukd built next to souk-bench with the catalog, identity and payments services (payments in \
+            the sandbox) on its embedded PostgreSQL (a temporary data folder), loads pgbench's tables into the same \
+            cluster, seeds the shop over SWP (admin, categories, products, stock, customers), then measures in \
+            rounds: pgbench -S, GetProduct, SearchProducts, pgbench's TPC-B-like script, SetCartLine + PlaceOrder, \
+            and checkout with payment (+ CreatePayment through the local Stripe). Writes \
             bench/results/shop.json and shop.md. souk-bench's --quick (a small shop, 1 s warm-up and 2 s per \
             measurement, results in bench/results/quick), --warmup and --duration (whole seconds, rounded up; \
             defaults 2 and 10), --rounds (default 2), --soukd, --output and --name (default shop) apply here too. \

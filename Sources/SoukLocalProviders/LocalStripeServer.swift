@@ -31,7 +31,7 @@ import Synchronization
 ///     await server.webhooks?.settle()
 /// }
 /// ```
-package final class LocalStripeServer: Service, Sendable {
+package final class LocalStripeServer: Service, LocalProviderServer, Sendable {
     /// The key it accepts, where it listens, its clock, and where its webhooks go.
     package struct Config: Sendable {
         /// The only secret key accepted.
@@ -101,7 +101,7 @@ package final class LocalStripeServer: Service, Sendable {
     package let webhooks: LocalWebhookDispatcher?
     /// Signs the events with the endpoint secret.
     let signature: StripeWebhookSignature?
-    private let listening: AsyncStream<Int>
+    let listening: AsyncStream<Int>
     private let listeningContinuation: AsyncStream<Int>.Continuation
 
     /// A server that is not listening yet: run it (it is a `Service`), or use ``withLocalStripe(config:logger:_:)``.
@@ -183,25 +183,6 @@ package final class LocalStripeServer: Service, Sendable {
         logger: Logger = Logger(label: "souk.local-stripe"),
         _ body: (LocalStripeServer) async throws -> Result
     ) async throws -> Result {
-        let server = LocalStripeServer(config: config, logger: logger)
-        let group = ServiceGroup(services: [server], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var ports = server.listening.makeAsyncIterator()
-            guard await ports.next() != nil else {
-                try await tasks.waitForAll()
-                throw CancellationError()
-            }
-            let result: Swift.Result<Result, any Error>
-            do {
-                result = .success(try await body(server))
-            } catch {
-                result = .failure(error)
-            }
-            server.releaseHangingRequests()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try result.get()
-        }
+        try await Self.running(LocalStripeServer(config: config, logger: logger), logger: logger, body)
     }
 }

@@ -33,7 +33,7 @@ import Synchronization
 ///     await server.notifications?.settle()
 /// }
 /// ```
-package final class LocalYooKassaServer: Service, Sendable {
+package final class LocalYooKassaServer: Service, LocalProviderServer, Sendable {
     /// The credentials it accepts, where it listens, and its clock.
     package struct Config: Sendable {
         /// The only shop id accepted (the Basic auth user name).
@@ -110,7 +110,7 @@ package final class LocalYooKassaServer: Service, Sendable {
     /// Sends the notifications, when ``Config/notifications`` is set: tests hold, release, duplicate and read
     /// deliveries here.
     package let notifications: LocalWebhookDispatcher?
-    private let listening: AsyncStream<Int>
+    let listening: AsyncStream<Int>
     private let listeningContinuation: AsyncStream<Int>.Continuation
 
     /// A server that is not listening yet: run it (it is a `Service`), or use
@@ -214,25 +214,6 @@ package final class LocalYooKassaServer: Service, Sendable {
         logger: Logger = Logger(label: "souk.local-yookassa"),
         _ body: (LocalYooKassaServer) async throws -> Result
     ) async throws -> Result {
-        let server = LocalYooKassaServer(config: config, logger: logger)
-        let group = ServiceGroup(services: [server], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var ports = server.listening.makeAsyncIterator()
-            guard await ports.next() != nil else {
-                try await tasks.waitForAll()
-                throw CancellationError()
-            }
-            let result: Swift.Result<Result, any Error>
-            do {
-                result = .success(try await body(server))
-            } catch {
-                result = .failure(error)
-            }
-            server.releaseHangingRequests()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try result.get()
-        }
+        try await Self.running(LocalYooKassaServer(config: config, logger: logger), logger: logger, body)
     }
 }

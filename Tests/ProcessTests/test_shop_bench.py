@@ -24,7 +24,7 @@ def shop(output, *args, timeout=600):
     )
 
 
-def test_quick_run_measures_the_three_operations_and_pgbench_on_the_same_cluster():
+def test_quick_run_measures_the_four_operations_and_pgbench_on_the_same_cluster():
     with tempfile.TemporaryDirectory() as output:
         result = shop(output)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -33,7 +33,7 @@ def test_quick_run_measures_the_three_operations_and_pgbench_on_the_same_cluster
             report = json.load(file)
         assert report["quick"] is True
         operations = {row["operation"]: row for row in report["operations"]}
-        assert sorted(operations) == ["place-order", "product-lookup", "search-page"]
+        assert sorted(operations) == ["checkout-with-payment", "place-order", "product-lookup", "search-page"]
         for name, row in operations.items():
             assert "failure" not in row, (name, row)
             assert row["calls"] > 0 and row["callsPerSecond"] > 0, (name, row)
@@ -50,9 +50,12 @@ def test_quick_run_measures_the_three_operations_and_pgbench_on_the_same_cluster
         lookup = operations["product-lookup"]["callsPerSecond"] / scripts["select-only"]["transactionsPerSecond"]
         assert abs(targets[0]["value"] - lookup) < 1e-9
         assert all(t["reached"] in (True, False) for t in targets), targets
+        # Checkout pays through the sandbox's local Stripe and has no target.
+        assert len(targets) == 3
         # The terminal shows the table and the targets.
         assert "pgbench TPC-B-like" in result.stdout
         assert "place order (SetCartLine + PlaceOrder) calls/s ÷ pgbench TPC-B-like tps" in result.stdout
+        assert "checkout with payment (+ CreatePayment)" in result.stdout
         with open(os.path.join(output, "shop.md")) as file:
             assert "Quick smoke run: not comparable" in file.read()
 

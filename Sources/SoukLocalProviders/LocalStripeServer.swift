@@ -183,6 +183,6 @@ package final class LocalStripeServer: Service, LocalProviderServer, Sendable {
         logger: Logger = Logger(label: "souk.local-stripe"),
         _ body: (LocalStripeServer) async throws -> Result
     ) async throws -> Result {
-        try await Self.running(LocalStripeServer(config: config, logger: logger), logger: logger, body)
+        try await LocalStripeServer.running(LocalStripeServer(config: config, logger: logger), logger: logger, body)
     }
 }

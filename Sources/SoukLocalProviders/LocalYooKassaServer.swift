@@ -214,6 +214,10 @@ package final class LocalYooKassaServer: Service, LocalProviderServer, Sendable 
         logger: Logger = Logger(label: "souk.local-yookassa"),
         _ body: (LocalYooKassaServer) async throws -> Result
     ) async throws -> Result {
-        try await Self.running(LocalYooKassaServer(config: config, logger: logger), logger: logger, body)
+        try await LocalYooKassaServer.running(
+            LocalYooKassaServer(config: config, logger: logger),
+            logger: logger,
+            body
+        )
     }
 }

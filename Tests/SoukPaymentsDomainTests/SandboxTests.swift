@@ -49,9 +49,15 @@ struct SandboxTests {
             }
             #expect(payment.status == .captured)
             #expect(payment.history.last?.providerEventID.hasPrefix("evt_") == true)
+            // The order follows the recorded capture in the same webhook's handling, just after it.
             var read = Souk_Catalog_V1_GetOrderRequest()
             read.orderID = order.id
-            #expect(try await harness.orders.getOrder(read, metadata: customer).status == .paid)
+            var placed = try await harness.orders.getOrder(read, metadata: customer)
+            for _ in 0..<300 where placed.status != .paid {
+                try await Task.sleep(for: .milliseconds(100))
+                placed = try await harness.orders.getOrder(read, metadata: customer)
+            }
+            #expect(placed.status == .paid)
         }
     }
 }

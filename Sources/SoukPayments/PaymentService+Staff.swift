@@ -199,6 +199,7 @@ extension PaymentService {
                 reference: try Self.reference(payment),
                 amount: refund.amountMinor,
                 reason: reason,
+                refundID: refund.id.uuidString.lowercased(),
                 idempotencyKey: refund.providerKey
             )
         } catch let error as ProviderError where error.code != .unavailable {

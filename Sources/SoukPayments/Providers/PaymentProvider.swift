@@ -19,11 +19,13 @@ package protocol PaymentProvider: Sendable {
     func capture(reference: String, amount: Int64?, idempotencyKey: String) async throws -> ProviderPayment
     /// Releases an authorized or unconfirmed payment.
     func cancel(reference: String, reason: String, idempotencyKey: String) async throws -> ProviderPayment
-    /// Gives `amount` minor units back.
+    /// Gives `amount` minor units back; `refundID` is Souk's, sent along where the provider keeps metadata, so the
+    /// refund's webhook finds it even before Souk has heard the answer.
     func refund(
         reference: String,
         amount: Int64,
         reason: String,
+        refundID: String,
         idempotencyKey: String
     ) async throws
         -> ProviderRefund

@@ -62,6 +62,7 @@ package struct StripePaymentProvider: PaymentProvider {
         reference: String,
         amount: Int64,
         reason: String,
+        refundID: String,
         idempotencyKey: String
     ) async throws -> ProviderRefund {
         let stripeReason = ["duplicate", "fraudulent", "requested_by_customer"].contains(reason) ? reason : nil
@@ -69,6 +70,7 @@ package struct StripePaymentProvider: PaymentProvider {
             paymentIntent: reference,
             amount: amount,
             reason: stripeReason,
+            metadata: ["refund_id": refundID],
             idempotencyKey: idempotencyKey
         )
         return Self.refund(refund, paymentReference: reference)

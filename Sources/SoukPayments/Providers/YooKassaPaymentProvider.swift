@@ -51,6 +51,7 @@ package struct YooKassaPaymentProvider: PaymentProvider {
         reference: String,
         amount: Int64,
         reason: String,
+        refundID: String,
         idempotencyKey: String
     ) async throws -> ProviderRefund {
         Self.refund(

@@ -62,9 +62,16 @@ extension PaymentRecord {
     /// Takes in a refund the provider reports: updates Souk's refund with that reference (or the id in its
     /// metadata), or records one made at the provider directly; then the refunded total.
     mutating func take(_ refund: ProviderRefund, actor: String, at: Date, providerEventID: String = "") throws {
+        // By the provider's id; by Souk's id in its metadata; or, for a provider that keeps no metadata and a
+        // webhook faster than the answer, the one refund of that amount still waiting for its provider id.
+        let waiting = self.refunds.indices.filter {
+            self.refunds[$0].providerReference == nil && self.refunds[$0].amountMinor == refund.amount
+                && self.refunds[$0].status == "pending"
+        }
         let index =
             self.refunds.firstIndex { $0.providerReference == refund.reference }
             ?? self.refunds.firstIndex { $0.id.uuidString.lowercased() == refund.metadata["refund_id"] }
+            ?? (waiting.count == 1 ? waiting.first : nil)
         if let index {
             self.refunds[index].providerReference = refund.reference
             self.refunds[index].status = refund.status

@@ -586,6 +586,10 @@ let package = Package(
                 "SoukAPI",
                 "SoukClient",
                 "TestSupport",
+                // The webhook tests configure a host's Stripe keys and sign events as Stripe does.
+                "SoukHost",
+                "SoukPayments",
+                "SoukPaymentProviders",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),

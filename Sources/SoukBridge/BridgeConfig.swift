@@ -16,6 +16,11 @@ package struct BridgeConfig: Sendable, Hashable {
     /// How often a server stream sends an empty message (`{}`, or zero protobuf bytes), so a browser that went
     /// away is noticed by a failed write and its upstream call cancelled, even while nothing happens.
     package var streamHeartbeat: Duration
+    /// The largest webhook body a payment provider may post; a larger one is refused with 413 before it is
+    /// forwarded. Both providers' notifications are a few KiB.
+    package var maxWebhookBytes: Int
+    /// How long a webhook waits for the payments service before answering 503 (the provider retries).
+    package var webhookTimeout: Duration
 
     /// Creates a configuration; cookies are `Secure` and CORS is closed unless asked otherwise.
     package init(
@@ -25,9 +30,13 @@ package struct BridgeConfig: Sendable, Hashable {
         corsOrigins: Set<String> = [],
         sessionIdleTimeout: Duration = .seconds(30 * 60),
         refreshMargin: Duration = .seconds(30),
-        streamHeartbeat: Duration = .seconds(15)
+        streamHeartbeat: Duration = .seconds(15),
+        maxWebhookBytes: Int = 256 << 10,
+        webhookTimeout: Duration = .seconds(20)
     ) {
         self.streamHeartbeat = streamHeartbeat
+        self.maxWebhookBytes = maxWebhookBytes
+        self.webhookTimeout = webhookTimeout
         self.maxBodyBytes = maxBodyBytes
         self.maxUploadBytes = maxUploadBytes
         self.secureCookies = secureCookies
@@ -36,6 +45,7 @@ package struct BridgeConfig: Sendable, Hashable {
         self.refreshMargin = refreshMargin
     }
 
-    /// 1 MiB bodies (64 MiB uploads), `Secure` cookies, no CORS origins, 30-minute idle sessions, a stream heartbeat every 15 s.
+    /// 1 MiB bodies (64 MiB uploads), `Secure` cookies, no CORS origins, 30-minute idle sessions, a stream heartbeat
+    /// every 15 s, 256 KiB webhooks answered within 20 s.
     package static var defaults: Self { Self(maxBodyBytes: 1 << 20) }
 }

@@ -11,7 +11,8 @@ import NIOCore
 /// `Authorization: Bearer …` is forwarded as `authorization` metadata; no other header is. Browsers sign in
 /// with `POST /session/login` instead and get an HttpOnly, SameSite=Strict `souk_session` cookie; a call
 /// carrying it needs the session's `X-CSRF-Token` and is forwarded with the session's access token (see
-/// ``SessionStore``). CORS answers only the configured origins.
+/// ``SessionStore``). CORS answers only the configured origins. Payment providers post their notifications to
+/// `/webhooks/stripe` and `/webhooks/yookassa`, forwarded without any session (see `webhook(_:remoteAddress:)`).
 ///
 /// ```swift
 /// try await SoukConnection.withConnection(to: endpoint) { client in
@@ -20,7 +21,7 @@ import NIOCore
 /// }
 /// ```
 package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
-    package typealias Context = BasicRequestContext
+    package typealias Context = BridgeRequestContext
 
     let client: GRPCClient<Transport>
     let config: BridgeConfig
@@ -54,7 +55,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         let start = clock.now
         var response: Response
         do {
-            response = try await self.route(request)
+            response = try await self.route(request, context: context)
         } catch is SessionEnded {
             response = ConnectError(.unauthenticated, "session: expired or unknown, sign in again").response(
                 extraHeaders: [.setCookie: self.clearingCookie]
@@ -83,11 +84,14 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         return response
     }
 
-    private func route(_ request: Request) async throws -> Response {
+    private func route(_ request: Request, context: Context) async throws -> Response {
         if request.method == .options { return self.preflight(request) }
         switch request.uri.path {
         case "/session/login", "/session/logout", "/session":
             return try await self.sessionEndpoint(request)
+        case let path where path.hasPrefix(Self.webhookPrefix):
+            // Providers, not browsers: no cookie, CSRF token or bearer token is read or forwarded.
+            return await self.webhook(request, remoteAddress: context.remoteAddress)
         case let path where request.method == .get || request.method == .head:
             // Connect unary calls are POSTs, so a GET is for the page: its file, or 404.
             guard let assets = self.assets else { return try await self.call(request) }

@@ -19,6 +19,24 @@ package enum MoneyText {
     /// - Parameter flag: the flag the amount came from, named in the error.
     /// - Throws: ``CtlError`` (usage): unknown currency, malformed amount, too many decimals, negative.
     package static func parse(_ text: String, currency code: String, flag: String) throws -> Souk_Catalog_V1_Money {
+        try Self.parse(text, currency: code, flag: flag, noun: "price")
+    }
+
+    /// Parses an amount of money to move (`--amount 12.34` of `payments capture|refund`) exactly in `currency`,
+    /// the payment's, into minor units.
+    ///
+    /// - Parameter flag: the flag the amount came from, named in the error.
+    /// - Throws: ``CtlError`` (usage): malformed amount, more decimals than `currency` has, zero or negative.
+    package static func parseAmount(_ text: String, currency code: String, flag: String) throws -> Int64 {
+        try Self.parse(text, currency: code, flag: flag, noun: "amount").minorUnits
+    }
+
+    private static func parse(
+        _ text: String,
+        currency code: String,
+        flag: String,
+        noun: String
+    ) throws -> Souk_Catalog_V1_Money {
         let upper = code.uppercased()
         let currency: Currency
         do {
@@ -36,7 +54,7 @@ package enum MoneyText {
                 hint: "write the amount like 1499.00 (at most \(currency.exponent) decimals for \(upper))"
             )
         }
-        guard money.minorUnits > 0 else { throw CtlError(.usage, "\(flag): the price must be more than zero") }
+        guard money.minorUnits > 0 else { throw CtlError(.usage, "\(flag): the \(noun) must be more than zero") }
         var message = Souk_Catalog_V1_Money()
         message.minorUnits = money.minorUnits
         message.currency = upper

@@ -7,6 +7,7 @@ struct API {
     let identity: any Souk_Identity_V1_IdentityService.ClientProtocol
     let catalog: any Souk_Catalog_V1_CatalogService.ClientProtocol
     let orders: any Souk_Catalog_V1_OrderService.ClientProtocol
+    let payments: any Souk_Payments_V1_PaymentService.ClientProtocol
     /// A 30-second deadline: a server that stops answering is reported, not waited for forever.
     let options: CallOptions
 
@@ -14,6 +15,7 @@ struct API {
         self.identity = services.identityService
         self.catalog = services.catalogService
         self.orders = services.orderService
+        self.payments = services.paymentService
         var options = CallOptions.defaults
         options.timeout = .seconds(30)
         self.options = options

@@ -3,12 +3,14 @@ import Foundation
 import SoukAPI
 import SoukCtlKit
 
-/// `soukctl orders list|show|move|next|watch|place|mine|cancel`: orders and their state machine.
+/// `soukctl orders list|show|move|next|watch|place|pay|mine|cancel`: orders and their state machine.
 struct Orders: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "List, show, move and watch orders (staff); place one from your cart, list and cancel your own (customers).",
-        subcommands: [List.self, Show.self, Move.self, Next.self, Watch.self, Place.self, Mine.self, Cancel.self]
+            "List, show, move and watch orders (staff); place one from your cart, pay it, list and cancel your own (customers).",
+        subcommands: [
+            List.self, Show.self, Move.self, Next.self, Watch.self, Place.self, Pay.self, Mine.self, Cancel.self,
+        ]
     )
 
     /// The columns of an order row.

@@ -123,6 +123,12 @@ export function statusLabel(status) {
   return humanize(status, "ORDER_STATUS_");
 }
 
+/** "PAYMENT_STATUS_REQUIRES_ACTION" → "Requires action". */
+export function paymentStatusLabel(status) {
+  if (!status || status === "PAYMENT_STATUS_UNSPECIFIED") return "—";
+  return humanize(status, "PAYMENT_STATUS_");
+}
+
 /** "ROLE_ADMIN" → "Admin". */
 export function roleLabel(role) {
   return humanize(role, "ROLE_");

@@ -1,8 +1,10 @@
-// One order: lines, totals, rates used, history, and the moves its state allows (UpdateOrderStatus).
+// One order: lines, totals, rates used, history, the moves its state allows (UpdateOrderStatus) and its payments
+// (order-payments.js).
 
 import * as api from "../api.js";
 import { formatDateTime, formatMoney, isoDateTime, orderLabel, statusLabel } from "../format.js";
 import { announce, badge, errorText, formField, h, notify, showError, showLoading } from "../ui.js";
+import { paymentsSection } from "./order-payments.js";
 import { watchOrders } from "./orders.js";
 
 const ORDERS = "souk.catalog.v1.OrderService";
@@ -135,10 +137,14 @@ async function lookUpPeople(order, people, ctx, signal) {
       people.me = "";
     }
   }
+  await lookUpIds([order.customerAccountId, ...(order.history ?? []).map((change) => change.actorAccountId)], people, ctx, signal);
+}
+
+/** Adds the emails of `ids` (account ids) to `people.emails` where the caller may read them (admins). */
+async function lookUpIds(ids, people, ctx, signal) {
   if (!ctx.isAdmin) return;
-  const ids = new Set([order.customerAccountId, ...(order.history ?? []).map((change) => change.actorAccountId)]);
   await Promise.all(
-    [...ids]
+    [...new Set(ids)]
       .filter((id) => id && id !== people.me && !people.emails.has(id))
       .map(async (id) => {
         try {
@@ -190,6 +196,13 @@ export async function render(root, ctx, params) {
     heading,
     body,
   );
+
+  const payments = paymentsSection({
+    ctx,
+    signal,
+    actorText: (actor) => (order ? actorText(actor, order, people) : shortId(actor)),
+    lookUp: (ids) => lookUpIds(ids, people, ctx, signal),
+  });
 
   const note = h("textarea", { name: "note", rows: "2", maxlength: "500" });
   const actionError = h("div", { id: "order-action-error", class: "error-box", role: "alert", hidden: true });
@@ -295,6 +308,7 @@ export async function render(root, ctx, params) {
         h("h2", { id: "order-actions-title" }, "Change status"),
         actions,
       ),
+      payments.element,
       h(
         "section",
         { class: "stack", "aria-labelledby": "order-lines-title" },
@@ -317,6 +331,7 @@ export async function render(root, ctx, params) {
       const fetched = await api.call(ORDERS, "GetOrder", { orderId: id }, { signal });
       await lookUpPeople(fetched, people, ctx, signal);
       show(fetched);
+      payments.load(fetched);
     } catch (error) {
       if (signal.aborted) return;
       heading.textContent = "Order";
@@ -336,6 +351,8 @@ export async function render(root, ctx, params) {
       const keepNote = note.value;
       show(changed);
       note.value = keepNote;
+      // A payment moved the order (a capture, a refund, a provider's webhook): show the payment as it is now.
+      payments.refresh();
       announce(`Order ${orderLabel(changed)} is now ${statusLabel(changed.status)}.`);
     },
   });

@@ -1,8 +1,10 @@
 """soukctl as an operator meets it: the built binary against a real soukd (identity and catalog on a fresh embedded
 database), with its configuration in a temporary SOUK_CONFIG_HOME. Contexts, login with the forced change of a
 one-time password and with a TOTP code, credential files of mode 0600, the catalog, an import with a bad row, stock,
-a customer's cart and order, the admin's order commands and a live watch, JSON output, and the exit statuses of a bad
-flag (64), a refused request (65), an unreachable server (69) and auth failures (77).
+a customer's cart and order, the admin's order commands and a live watch, payments on a host without provider keys
+(an order's empty list, `orders pay` refused naming the currency and provider, staff actions on an unknown payment,
+an empty reconciliation), JSON output, and the exit statuses of a bad flag (64), a refused request (65), an
+unreachable server (69) and auth failures (77).
 
 Run by scripts/test; SOUKD and SOUKCTL name the built binaries.
 """
@@ -13,6 +15,7 @@ import json
 import os
 import pty
 import queue
+import re
 import select
 import stat
 import struct
@@ -109,7 +112,7 @@ def platform():
         )
         assert boot.returncode == 0, boot.stderr
         platform.one_time_password = boot.stdout.strip().splitlines()[-1]
-        soukd = Soukd(folder, ["--services", "identity,catalog", "--data-folder", platform.data,
+        soukd = Soukd(folder, ["--services", "identity,catalog,payments", "--data-folder", platform.data,
                                "--swp-port", "0", "--grpc-port", "0"])
         soukd.wait_ready()
         platform.endpoint = f"127.0.0.1:{soukd.swp_port}"
@@ -371,6 +374,81 @@ def test_customer_order_seen_by_watch_then_moved(platform):
     unpaid = platform.json("orders", "place", "--currency", "RUB", "--key", "key-to-cancel", *customer)
     assert platform.json("orders", "cancel", unpaid["id"], *customer)["status"] == "ORDER_STATUS_CANCELLED"
     assert platform.json("stock", "show", "SPOON-1")[0].get("reserved", 0) == 2 * (len(placed) - 1)
+
+
+def test_payments_without_a_provider(platform):
+    """soukd hosts payments with no provider keys: nothing can be paid, and every refusal says why."""
+    customer = ["--context", "shop"]
+    platform.ok("cart", "add", "SPOON-1", "--quantity", "1", *customer)
+    order = platform.json("orders", "place", "--currency", "RUB", "--key", "key-to-pay", *customer)
+    number = str(int(order["number"]))
+
+    # No payment yet: the customer's own order by id, the staff's by number; JSON and the table's header.
+    assert platform.json("payments", "list", "--order", order["id"], *customer) == []
+    table = platform.ok("payments", "list", "--order", number).stdout
+    assert table.splitlines() == [
+        "ID  ORDER  STATUS  AMOUNT  CAPTURED  REFUNDED  PROVIDER  REFERENCE  CREATED (UTC)"], table
+    # Staff list every payment without --order (here: none); a customer must name one of their orders.
+    assert platform.json("payments", "list", "--status", "captured", "--status", "partially-refunded") == []
+    assert "order_id: required" in one_line_error(platform.ctl("payments", "list", *customer), 65)
+
+    # RUB goes to YooKassa, which has no keys here: refused, the currency and the provider named.
+    refused = platform.ctl("orders", "pay", order["id"], "--key", "pay-1", *customer)
+    line = one_line_error(refused, 65)
+    assert "currency: payments in RUB go to yookassa, which this shop has no keys for" in line, line
+    # Without --key a key is made and printed before the call, so a retry after a lost answer can reuse it.
+    refused = platform.ctl("orders", "pay", number, "--return-url", "https://shop.example/back", *customer)
+    assert refused.returncode == 65, refused.stderr
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 2, lines
+    key = re.fullmatch(r"idempotency key: (\S+) \(to retry this payment, give --key \1\)", lines[0])
+    assert key and len(key.group(1)) == 36, lines[0]
+    assert lines[1].startswith("soukctl: currency: payments in RUB go to yookassa"), lines[1]
+    assert "return_url" in one_line_error(
+        platform.ctl("orders", "pay", number, "--key", "pay-2", "--return-url", "ftp://x", *customer), 65)
+    # Only the order's customer pays it.
+    line = one_line_error(platform.ctl("orders", "pay", number, "--key", "pay-3"), 77)
+    assert "customers pay their own orders" in line, line
+    assert platform.json("payments", "list", "--order", number) == []
+
+    # Staff actions on a payment that does not exist: NOT_FOUND (65); customers may not act at all (77).
+    missing = "00000000-0000-4000-8000-000000000000"
+    for args in (["show", missing], ["capture", missing], ["capture", "0000000…", "--amount", "1.00"],
+                 ["cancel", missing, "--reason", "customer asked"],
+                 ["refund", missing, "--reason", "broken", "--key", "refund-1"],
+                 ["refund", missing, "--amount", "10", "--reason", "broken", "--key", "refund-2"]):
+        line = one_line_error(platform.ctl("payments", *args), 65)
+        assert "payment_id: no payment" in line, (args, line)
+    assert "not an id or the start of one" in one_line_error(platform.ctl("payments", "show", "xyz"), 65)
+    for args in (["capture", missing], ["cancel", missing, "--reason", "x"],
+                 ["refund", missing, "--reason", "x", "--key", "k"],
+                 ["reconcile", "--from", "2026-01-01", "--to", "2026-01-31"]):
+        assert "payments.manage" in one_line_error(platform.ctl("payments", *args, *customer), 77), args
+    # The customer sees their own payments only: someone else's (here: none) is not found.
+    assert "payment_id: no payment" in one_line_error(platform.ctl("payments", "show", missing, *customer), 65)
+
+    # Usage errors, before any call: 64.
+    for args, words in ((["cancel", missing], "--reason"), (["cancel", missing, "--reason", "  "], "--reason"),
+                        (["list", "--status", "paid"], "not a payment status"),
+                        (["list", "--limit", "0"], "--limit"),
+                        (["refund", missing, "--reason", "x", "--key", ""], "--key"),
+                        (["reconcile", "--from", "2026-03-02", "--to", "2026-03-01"], "is before --from"),
+                        (["reconcile", "--from", "2026-01-01", "--to", "2026-12-31"], "at most 92"),
+                        (["reconcile", "--from", "2026-01-01", "--to", "2026-01-02", "--provider", "paypal"],
+                         "--provider")):
+        assert words in one_line_error(platform.ctl("payments", *args), 64), args
+
+    # Reconciliation with no provider configured: an empty report; a provider without keys is refused.
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    report = platform.ok("payments", "reconcile", "--from", today, "--to", today).stdout
+    assert f"period:      {today} to {today} (UTC, both included)" in report, report
+    assert "payments:    0 in Souk, 0 at the providers" in report and "differences: 0" in report, report
+    assert platform.json("payments", "reconcile", "--from", today, "--to", today).get("discrepancies", []) == []
+    line = one_line_error(platform.ctl("payments", "reconcile", "--from", today, "--to", today,
+                                       "--provider", "stripe"), 65)
+    assert "provider: stripe is not configured here" in line, line
+
+    assert platform.json("orders", "cancel", order["id"], *customer)["status"] == "ORDER_STATUS_CANCELLED"
 
 
 class Terminal:

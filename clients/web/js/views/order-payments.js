@@ -234,8 +234,9 @@ export function paymentsSection({ ctx, signal, actorText, lookUp }) {
     const buttons = [];
     const slot = h("div", { class: "payment-form-slot" });
     const open = (kind, make, button) => {
-      const showing = slot.firstChild?.getAttribute("data-payment-form") === kind;
-      slot.replaceChildren(showing ? "" : make(payment, item));
+      const showing = slot.firstElementChild?.getAttribute("data-payment-form") === kind;
+      if (showing) slot.replaceChildren();
+      else slot.replaceChildren(make(payment, item));
       formOpen = !showing;
       item.querySelectorAll("button[data-payment-action]").forEach((b) => b.setAttribute("aria-expanded", "false"));
       button.setAttribute("aria-expanded", String(!showing));
@@ -265,7 +266,7 @@ export function paymentsSection({ ctx, signal, actorText, lookUp }) {
   const paymentItem = (payment) => {
     const item = h("li", { class: "payment stack", "data-payment-id": payment.id ?? "" });
     const failure = payment.failureReason ? [h("dt", {}, "Reason"), h("dd", {}, payment.failureReason)] : [];
-    item.append(
+    const parts = [
       h(
         "div",
         { class: "payment-head" },
@@ -296,7 +297,9 @@ export function paymentsSection({ ctx, signal, actorText, lookUp }) {
       refundsList(payment),
       actions(payment, item),
       h("div", { class: "error-box payment-error", role: "alert", hidden: true }),
-    );
+    ];
+    // Element.append would print a missing part as "null": leave those out.
+    item.append(...parts.filter(Boolean));
     return item;
   };
 

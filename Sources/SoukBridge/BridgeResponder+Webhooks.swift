@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCProtobuf
 import Hummingbird
+import Logging
 import NIOCore
 import SoukAPI
 

@@ -60,18 +60,25 @@ struct BridgeWebhookTests {
         String(decoding: response.body.readableBytesView, as: UTF8.self)
     }
 
-    static let stripeSignature = HTTPField.Name("Stripe-Signature")!
+    /// Headers carrying `Stripe-Signature: value`.
+    static func signed(_ value: String, to headers: HTTPFields = [:]) -> HTTPFields {
+        var fields = headers
+        fields[.init("Stripe-Signature")!] = value
+        return fields
+    }
 
-    @Test("a signed Stripe event is 200 with no session; a missing or wrong signature 401; a malformed event 400")
+    @Test(
+        "a signed Stripe event is 200 with no session; a missing or wrong signature 401; a malformed event 400 (over a real socket)"
+    )
     func stripeSignatures() async throws {
         try await Self.withStripeHost { harness in
-            try await BridgeResponderTests.withBridge(harness) { client in
+            try await BridgeResponderTests.withBridge(harness, live: true) { client in
                 let body = Self.event(id: "evt_bridge_1")
                 let signed = try await Self.post(
                     client,
                     "/webhooks/stripe",
                     body: body,
-                    headers: [Self.stripeSignature: Self.signature(body)]
+                    headers: Self.signed(Self.signature(body))
                 )
                 #expect(signed.status == .ok, "\(Self.text(signed))")
                 #expect(signed.headers[.contentType] == "text/plain; charset=utf-8")
@@ -85,7 +92,7 @@ struct BridgeWebhookTests {
                     client,
                     "/webhooks/stripe",
                     body: body,
-                    headers: [Self.stripeSignature: Self.signature(body, secret: "whsec_someone_else")]
+                    headers: Self.signed(Self.signature(body, secret: "whsec_someone_else"))
                 )
                 #expect(forged.status == .unauthorized)
                 #expect(Self.text(forged).contains("no v1 signature matches"), "\(Self.text(forged))")
@@ -96,7 +103,7 @@ struct BridgeWebhookTests {
                     client,
                     "/webhooks/stripe",
                     body: tampered,
-                    headers: [Self.stripeSignature: Self.signature(body)]
+                    headers: Self.signed(Self.signature(body))
                 )
                 #expect(moved.status == .unauthorized)
 
@@ -105,7 +112,7 @@ struct BridgeWebhookTests {
                     client,
                     "/webhooks/stripe",
                     body: garbage,
-                    headers: [Self.stripeSignature: Self.signature(garbage)]
+                    headers: Self.signed(Self.signature(garbage))
                 )
                 #expect(malformed.status == .badRequest)
                 #expect(Self.text(malformed) == "invalid_argument: body: not a Stripe event\n")
@@ -123,8 +130,7 @@ struct BridgeWebhookTests {
 
                 // A browser's cookie on a webhook is ignored: no CSRF refusal, and the session is not used.
                 let body = Self.event(id: "evt_bridge_cookie")
-                var headers = cookie
-                headers[Self.stripeSignature] = Self.signature(body)
+                let headers = Self.signed(Self.signature(body), to: cookie)
                 let webhook = try await Self.post(client, "/webhooks/stripe", body: body, headers: headers)
                 #expect(webhook.status == .ok, "\(Self.text(webhook))")
                 #expect(try #require(await sessions.session(id)).lastUsed == lastUsed)
@@ -177,7 +183,7 @@ struct BridgeWebhookTests {
                     client,
                     "/webhooks/stripe",
                     body: oversized,
-                    headers: [Self.stripeSignature: Self.signature(oversized)]
+                    headers: Self.signed(Self.signature(oversized))
                 )
                 #expect(refused.status == .contentTooLarge)
                 #expect(Self.text(refused) == "payload too large: at most \(limit) bytes\n")
@@ -217,7 +223,7 @@ struct BridgeWebhookTests {
                     client,
                     "/webhooks/stripe",
                     body: body,
-                    headers: [Self.stripeSignature: Self.signature(body)]
+                    headers: Self.signed(Self.signature(body))
                 )
                 #expect(response.status == .serviceUnavailable, "\(Self.text(response))")
             }

@@ -1,5 +1,5 @@
-"""Fixtures for the admin page's browser tests: a real soukd (identity, catalog and payments without provider keys,
-on a fresh embedded database)
+"""Fixtures for the admin page's browser tests: a real soukd (identity, catalog and payments, the last in the sandbox
+that a fresh embedded database without provider keys runs)
 with its built-in bridge serving clients/web, people made through the bridge's own Connect JSON API, and headless
 Debian Chromium driven by Selenium at phone and desktop sizes. Screenshots go to $SOUK_ARTIFACTS_DIR (default
 .ci-artifacts/browser).
@@ -233,7 +233,9 @@ def running_shop(seed_demo=False, extra_args=()):
 
 @pytest.fixture(scope="session")
 def shop():
-    with running_shop() as shop:
+    # No provider keys on the embedded database: soukd runs the payments sandbox; staff capture what customers
+    # authorize, so the page's Capture can be tested.
+    with running_shop(extra_args=["--payment-capture", "manual"]) as shop:
         yield shop
 
 

@@ -115,7 +115,7 @@ struct BridgeWebhookTests {
                     headers: Self.signed(Self.signature(garbage))
                 )
                 #expect(malformed.status == .badRequest)
-                #expect(Self.text(malformed) == "invalid_argument: body: not a Stripe event\n")
+                #expect(Self.text(malformed).hasPrefix("invalid_argument: "), "\(Self.text(malformed))")
             }
         }
     }

@@ -7,6 +7,7 @@
 // Bridged: every service of every souk.* package except souk.testing and souk.wire:
 //   souk.catalog.v1.CatalogService
 //   souk.catalog.v1.OrderService
+//   souk.delivery.v1.DeliveryService
 //   souk.identity.v1.IdentityService
 //   souk.payments.v1.PaymentService
 // Bidirectional-streaming methods are not bridged: Connect over HTTP/1.1 cannot stream both ways.
@@ -119,6 +120,52 @@ extension BridgeMethods {
             descriptor: Souk_Catalog_V1_OrderService.Method.UpdateOrderStatus.descriptor,
             input: Souk_Catalog_V1_OrderService.Method.UpdateOrderStatus.Input.self,
             output: Souk_Catalog_V1_OrderService.Method.UpdateOrderStatus.Output.self
+        ),
+        // souk.delivery.v1.DeliveryService
+        BridgeMethod(
+            descriptor: Souk_Delivery_V1_DeliveryService.Method.GetTariff.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.GetTariff.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.GetTariff.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Delivery_V1_DeliveryService.Method.SetTariff.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.SetTariff.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.SetTariff.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Delivery_V1_DeliveryService.Method.GetShippingQuotes.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.GetShippingQuotes.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.GetShippingQuotes.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Delivery_V1_DeliveryService.Method.CheckQuote.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.CheckQuote.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.CheckQuote.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Delivery_V1_DeliveryService.Method.TrackMyOrder.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.TrackMyOrder.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.TrackMyOrder.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Delivery_V1_DeliveryService.Method.GetShipment.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.GetShipment.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.GetShipment.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Delivery_V1_DeliveryService.Method.ListShipments.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.ListShipments.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.ListShipments.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Delivery_V1_DeliveryService.Method.UpdateShipmentStatus.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.UpdateShipmentStatus.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.UpdateShipmentStatus.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Delivery_V1_DeliveryService.Method.ReceiveCourierWebhook.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.ReceiveCourierWebhook.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.ReceiveCourierWebhook.Output.self
         ),
         // souk.identity.v1.IdentityService
         BridgeMethod(
@@ -303,6 +350,17 @@ extension BridgeStreamMethods {
             Souk_Catalog_V1_OrderService.Method.StreamEvents.descriptor,
             input: Souk_Catalog_V1_OrderService.Method.StreamEvents.Input.self,
             output: Souk_Catalog_V1_OrderService.Method.StreamEvents.Output.self
+        ),
+        // souk.delivery.v1.DeliveryService
+        Souk_Delivery_V1_DeliveryService.Method.WatchShipments.descriptor.fullyQualifiedMethod: BridgeStreamMethod(
+            Souk_Delivery_V1_DeliveryService.Method.WatchShipments.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.WatchShipments.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.WatchShipments.Output.self
+        ),
+        Souk_Delivery_V1_DeliveryService.Method.StreamEvents.descriptor.fullyQualifiedMethod: BridgeStreamMethod(
+            Souk_Delivery_V1_DeliveryService.Method.StreamEvents.descriptor,
+            input: Souk_Delivery_V1_DeliveryService.Method.StreamEvents.Input.self,
+            output: Souk_Delivery_V1_DeliveryService.Method.StreamEvents.Output.self
         ),
         // souk.payments.v1.PaymentService
         Souk_Payments_V1_PaymentService.Method.StreamEvents.descriptor.fullyQualifiedMethod: BridgeStreamMethod(

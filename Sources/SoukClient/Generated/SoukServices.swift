@@ -19,6 +19,8 @@ public struct SoukServices: Sendable {
     public let catalogService: any Souk_Catalog_V1_CatalogService.ClientProtocol
     /// `souk.catalog.v1.OrderService`.
     public let orderService: any Souk_Catalog_V1_OrderService.ClientProtocol
+    /// `souk.delivery.v1.DeliveryService`.
+    public let deliveryService: any Souk_Delivery_V1_DeliveryService.ClientProtocol
     /// `souk.identity.v1.IdentityService`.
     public let identityService: any Souk_Identity_V1_IdentityService.ClientProtocol
     /// `souk.payments.v1.PaymentService`.
@@ -33,6 +35,7 @@ public struct SoukServices: Sendable {
         self.health = Grpc_Health_V1_Health.Client(wrapping: client)
         self.catalogService = Souk_Catalog_V1_CatalogService.Client(wrapping: client)
         self.orderService = Souk_Catalog_V1_OrderService.Client(wrapping: client)
+        self.deliveryService = Souk_Delivery_V1_DeliveryService.Client(wrapping: client)
         self.identityService = Souk_Identity_V1_IdentityService.Client(wrapping: client)
         self.paymentService = Souk_Payments_V1_PaymentService.Client(wrapping: client)
         self.testService = Souk_Testing_V1_TestService.Client(wrapping: client)

@@ -269,6 +269,26 @@ public nonisolated struct Souk_Catalog_V1_ListCategoriesResponse: Sendable {
   public init() {}
 }
 
+/// One unit of a SKU as it is packed for shipping: its weight in grams and its sides in millimetres; 0 where the
+/// merchant has not said. Delivery quotes need the weight.
+public nonisolated struct Souk_Catalog_V1_PackageSize: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var weightGrams: Int32 = 0
+
+  public var lengthMm: Int32 = 0
+
+  public var widthMm: Int32 = 0
+
+  public var heightMm: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// A variant that is sold: its code, attributes (size, colour) and prices.
 public nonisolated struct Souk_Catalog_V1_Sku: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -293,11 +313,22 @@ public nonisolated struct Souk_Catalog_V1_Sku: Sendable {
   /// Clears the value of `displayPrice`. Subsequent reads from it will return its default value.
   public mutating func clearDisplayPrice() {self._displayPrice = nil}
 
+  /// What one unit weighs and measures, packed.
+  public var package: Souk_Catalog_V1_PackageSize {
+    get {_package ?? Souk_Catalog_V1_PackageSize()}
+    set {_package = newValue}
+  }
+  /// Returns true if `package` has been explicitly set.
+  public var hasPackage: Bool {self._package != nil}
+  /// Clears the value of `package`. Subsequent reads from it will return its default value.
+  public mutating func clearPackage() {self._package = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _displayPrice: Souk_Catalog_V1_Money? = nil
+  fileprivate var _package: Souk_Catalog_V1_PackageSize? = nil
 }
 
 public nonisolated struct Souk_Catalog_V1_Product: Sendable {
@@ -387,6 +418,30 @@ public nonisolated struct Souk_Catalog_V1_SkuPrices: Sendable {
   public init() {}
 }
 
+/// The package size of one SKU, replacing what it had.
+public nonisolated struct Souk_Catalog_V1_SkuPackage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sku: String = String()
+
+  public var package: Souk_Catalog_V1_PackageSize {
+    get {_package ?? Souk_Catalog_V1_PackageSize()}
+    set {_package = newValue}
+  }
+  /// Returns true if `package` has been explicitly set.
+  public var hasPackage: Bool {self._package != nil}
+  /// Clears the value of `package`. Subsequent reads from it will return its default value.
+  public mutating func clearPackage() {self._package = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _package: Souk_Catalog_V1_PackageSize? = nil
+}
+
 /// Changes the fields that are set, in one transaction.
 public nonisolated struct Souk_Catalog_V1_UpdateProductRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -448,6 +503,8 @@ public nonisolated struct Souk_Catalog_V1_UpdateProductRequest: Sendable {
 
   /// Back to draft: hidden from customers.
   public var unpublish: Bool = false
+
+  public var skuPackages: [Souk_Catalog_V1_SkuPackage] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -764,12 +821,23 @@ public nonisolated struct Souk_Catalog_V1_CartLine: Sendable {
   /// Clears the value of `lineTotal`. Subsequent reads from it will return its default value.
   public mutating func clearLineTotal() {self._lineTotal = nil}
 
+  /// One unit as packed, for shipping quotes.
+  public var package: Souk_Catalog_V1_PackageSize {
+    get {_package ?? Souk_Catalog_V1_PackageSize()}
+    set {_package = newValue}
+  }
+  /// Returns true if `package` has been explicitly set.
+  public var hasPackage: Bool {self._package != nil}
+  /// Clears the value of `package`. Subsequent reads from it will return its default value.
+  public mutating func clearPackage() {self._package = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _unitPrice: Souk_Catalog_V1_Money? = nil
   fileprivate var _lineTotal: Souk_Catalog_V1_Money? = nil
+  fileprivate var _package: Souk_Catalog_V1_PackageSize? = nil
 }
 
 public nonisolated struct Souk_Catalog_V1_Cart: Sendable {
@@ -1015,9 +1083,54 @@ nonisolated extension Souk_Catalog_V1_ListCategoriesResponse: SwiftProtobuf.Mess
   }
 }
 
+nonisolated extension Souk_Catalog_V1_PackageSize: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PackageSize"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}weight_grams\0\u{3}length_mm\0\u{3}width_mm\0\u{3}height_mm\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.weightGrams) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.lengthMm) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.widthMm) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.heightMm) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.weightGrams != 0 {
+      try visitor.visitSingularInt32Field(value: self.weightGrams, fieldNumber: 1)
+    }
+    if self.lengthMm != 0 {
+      try visitor.visitSingularInt32Field(value: self.lengthMm, fieldNumber: 2)
+    }
+    if self.widthMm != 0 {
+      try visitor.visitSingularInt32Field(value: self.widthMm, fieldNumber: 3)
+    }
+    if self.heightMm != 0 {
+      try visitor.visitSingularInt32Field(value: self.heightMm, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Catalog_V1_PackageSize, rhs: Souk_Catalog_V1_PackageSize) -> Bool {
+    if lhs.weightGrams != rhs.weightGrams {return false}
+    if lhs.lengthMm != rhs.lengthMm {return false}
+    if lhs.widthMm != rhs.widthMm {return false}
+    if lhs.heightMm != rhs.heightMm {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Souk_Catalog_V1_Sku: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Sku"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}attributes\0\u{1}prices\0\u{3}display_price\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}attributes\0\u{1}prices\0\u{3}display_price\0\u{1}package\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1029,6 +1142,7 @@ nonisolated extension Souk_Catalog_V1_Sku: SwiftProtobuf.Message, SwiftProtobuf.
       case 2: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.attributes) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.prices) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._displayPrice) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._package) }()
       default: break
       }
     }
@@ -1051,6 +1165,9 @@ nonisolated extension Souk_Catalog_V1_Sku: SwiftProtobuf.Message, SwiftProtobuf.
     try { if let v = self._displayPrice {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    try { if let v = self._package {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1059,6 +1176,7 @@ nonisolated extension Souk_Catalog_V1_Sku: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.attributes != rhs.attributes {return false}
     if lhs.prices != rhs.prices {return false}
     if lhs._displayPrice != rhs._displayPrice {return false}
+    if lhs._package != rhs._package {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1279,9 +1397,48 @@ nonisolated extension Souk_Catalog_V1_SkuPrices: SwiftProtobuf.Message, SwiftPro
   }
 }
 
+nonisolated extension Souk_Catalog_V1_SkuPackage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SkuPackage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sku\0\u{1}package\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.sku) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._package) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.sku.isEmpty {
+      try visitor.visitSingularStringField(value: self.sku, fieldNumber: 1)
+    }
+    try { if let v = self._package {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Catalog_V1_SkuPackage, rhs: Souk_Catalog_V1_SkuPackage) -> Bool {
+    if lhs.sku != rhs.sku {return false}
+    if lhs._package != rhs._package {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Souk_Catalog_V1_UpdateProductRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UpdateProductRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}product_id\0\u{1}title\0\u{1}description\0\u{3}category_id\0\u{3}image_urls\0\u{1}attributes\0\u{3}sku_prices\0\u{1}unpublish\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}product_id\0\u{1}title\0\u{1}description\0\u{3}category_id\0\u{3}image_urls\0\u{1}attributes\0\u{3}sku_prices\0\u{1}unpublish\0\u{3}sku_packages\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1297,6 +1454,7 @@ nonisolated extension Souk_Catalog_V1_UpdateProductRequest: SwiftProtobuf.Messag
       case 6: try { try decoder.decodeSingularMessageField(value: &self._attributes) }()
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.skuPrices) }()
       case 8: try { try decoder.decodeSingularBoolField(value: &self.unpublish) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.skuPackages) }()
       default: break
       }
     }
@@ -1331,6 +1489,9 @@ nonisolated extension Souk_Catalog_V1_UpdateProductRequest: SwiftProtobuf.Messag
     if self.unpublish != false {
       try visitor.visitSingularBoolField(value: self.unpublish, fieldNumber: 8)
     }
+    if !self.skuPackages.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.skuPackages, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1343,6 +1504,7 @@ nonisolated extension Souk_Catalog_V1_UpdateProductRequest: SwiftProtobuf.Messag
     if lhs._attributes != rhs._attributes {return false}
     if lhs.skuPrices != rhs.skuPrices {return false}
     if lhs.unpublish != rhs.unpublish {return false}
+    if lhs.skuPackages != rhs.skuPackages {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1929,7 +2091,7 @@ nonisolated extension Souk_Catalog_V1_ReservationRequest: SwiftProtobuf.Message,
 
 nonisolated extension Souk_Catalog_V1_CartLine: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CartLine"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sku\0\u{1}title\0\u{1}quantity\0\u{3}unit_price\0\u{3}line_total\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sku\0\u{1}title\0\u{1}quantity\0\u{3}unit_price\0\u{3}line_total\0\u{1}package\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1942,6 +2104,7 @@ nonisolated extension Souk_Catalog_V1_CartLine: SwiftProtobuf.Message, SwiftProt
       case 3: try { try decoder.decodeSingularInt32Field(value: &self.quantity) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._unitPrice) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._lineTotal) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._package) }()
       default: break
       }
     }
@@ -1967,6 +2130,9 @@ nonisolated extension Souk_Catalog_V1_CartLine: SwiftProtobuf.Message, SwiftProt
     try { if let v = self._lineTotal {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     } }()
+    try { if let v = self._package {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1976,6 +2142,7 @@ nonisolated extension Souk_Catalog_V1_CartLine: SwiftProtobuf.Message, SwiftProt
     if lhs.quantity != rhs.quantity {return false}
     if lhs._unitPrice != rhs._unitPrice {return false}
     if lhs._lineTotal != rhs._lineTotal {return false}
+    if lhs._package != rhs._package {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

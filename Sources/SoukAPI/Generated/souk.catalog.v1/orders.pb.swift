@@ -171,46 +171,145 @@ public nonisolated struct Souk_Catalog_V1_StatusChange: Sendable {
   public init() {}
 }
 
-public nonisolated struct Souk_Catalog_V1_Order: Sendable {
+/// How an order is delivered: the quote it was placed with, fixed when it was placed.
+public nonisolated struct Souk_Catalog_V1_OrderShipping: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var id: String = String()
+  /// The delivery domain's quote id.
+  public var quoteID: String = String()
 
-  public var customerAccountID: String = String()
+  /// "souk" (the merchant's own tariff), "cdek" or "easypost".
+  public var carrier: String = String()
 
-  public var status: Souk_Catalog_V1_OrderStatus = .unspecified
+  public var serviceCode: String = String()
 
-  public var currency: String = String()
+  public var serviceName: String = String()
 
-  public var lines: [Souk_Catalog_V1_OrderLine] = []
-
-  public var total: Souk_Catalog_V1_Money {
-    get {_total ?? Souk_Catalog_V1_Money()}
-    set {_total = newValue}
+  /// In the order's currency; part of the order's total.
+  public var price: Souk_Catalog_V1_Money {
+    get {_price ?? Souk_Catalog_V1_Money()}
+    set {_price = newValue}
   }
-  /// Returns true if `total` has been explicitly set.
-  public var hasTotal: Bool {self._total != nil}
-  /// Clears the value of `total`. Subsequent reads from it will return its default value.
-  public mutating func clearTotal() {self._total = nil}
+  /// Returns true if `price` has been explicitly set.
+  public var hasPrice: Bool {self._price != nil}
+  /// Clears the value of `price`. Subsequent reads from it will return its default value.
+  public mutating func clearPrice() {self._price = nil}
 
-  public var rates: [Souk_Catalog_V1_AppliedRate] = []
+  /// Promised delivery days after handing over, as quoted.
+  public var minDays: Int32 = 0
 
-  public var history: [Souk_Catalog_V1_StatusChange] = []
+  public var maxDays: Int32 = 0
 
-  public var createdAtUnixMs: Int64 = 0
-
-  public var updatedAtUnixMs: Int64 = 0
-
-  /// A short human-friendly number, increasing in placing order.
-  public var number: Int64 = 0
+  /// Where it goes. Sealed at rest; shown to the order's customer and to staff, never in events.
+  public var address: Souk_Identity_V1_Address {
+    get {_address ?? Souk_Identity_V1_Address()}
+    set {_address = newValue}
+  }
+  /// Returns true if `address` has been explicitly set.
+  public var hasAddress: Bool {self._address != nil}
+  /// Clears the value of `address`. Subsequent reads from it will return its default value.
+  public mutating func clearAddress() {self._address = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _total: Souk_Catalog_V1_Money? = nil
+  fileprivate var _price: Souk_Catalog_V1_Money? = nil
+  fileprivate var _address: Souk_Identity_V1_Address? = nil
+}
+
+public nonisolated struct Souk_Catalog_V1_Order: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var customerAccountID: String {
+    get {_storage._customerAccountID}
+    set {_uniqueStorage()._customerAccountID = newValue}
+  }
+
+  public var status: Souk_Catalog_V1_OrderStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  public var currency: String {
+    get {_storage._currency}
+    set {_uniqueStorage()._currency = newValue}
+  }
+
+  public var lines: [Souk_Catalog_V1_OrderLine] {
+    get {_storage._lines}
+    set {_uniqueStorage()._lines = newValue}
+  }
+
+  public var total: Souk_Catalog_V1_Money {
+    get {_storage._total ?? Souk_Catalog_V1_Money()}
+    set {_uniqueStorage()._total = newValue}
+  }
+  /// Returns true if `total` has been explicitly set.
+  public var hasTotal: Bool {_storage._total != nil}
+  /// Clears the value of `total`. Subsequent reads from it will return its default value.
+  public mutating func clearTotal() {_uniqueStorage()._total = nil}
+
+  public var rates: [Souk_Catalog_V1_AppliedRate] {
+    get {_storage._rates}
+    set {_uniqueStorage()._rates = newValue}
+  }
+
+  public var history: [Souk_Catalog_V1_StatusChange] {
+    get {_storage._history}
+    set {_uniqueStorage()._history = newValue}
+  }
+
+  public var createdAtUnixMs: Int64 {
+    get {_storage._createdAtUnixMs}
+    set {_uniqueStorage()._createdAtUnixMs = newValue}
+  }
+
+  public var updatedAtUnixMs: Int64 {
+    get {_storage._updatedAtUnixMs}
+    set {_uniqueStorage()._updatedAtUnixMs = newValue}
+  }
+
+  /// A short human-friendly number, increasing in placing order.
+  public var number: Int64 {
+    get {_storage._number}
+    set {_uniqueStorage()._number = newValue}
+  }
+
+  /// How it is delivered; unset for an order placed without a shipping quote.
+  public var shipping: Souk_Catalog_V1_OrderShipping {
+    get {_storage._shipping ?? Souk_Catalog_V1_OrderShipping()}
+    set {_uniqueStorage()._shipping = newValue}
+  }
+  /// Returns true if `shipping` has been explicitly set.
+  public var hasShipping: Bool {_storage._shipping != nil}
+  /// Clears the value of `shipping`. Subsequent reads from it will return its default value.
+  public mutating func clearShipping() {_uniqueStorage()._shipping = nil}
+
+  /// The lines' sum; total = goods_total + the shipping price.
+  public var goodsTotal: Souk_Catalog_V1_Money {
+    get {_storage._goodsTotal ?? Souk_Catalog_V1_Money()}
+    set {_uniqueStorage()._goodsTotal = newValue}
+  }
+  /// Returns true if `goodsTotal` has been explicitly set.
+  public var hasGoodsTotal: Bool {_storage._goodsTotal != nil}
+  /// Clears the value of `goodsTotal`. Subsequent reads from it will return its default value.
+  public mutating func clearGoodsTotal() {_uniqueStorage()._goodsTotal = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Souk_Catalog_V1_PlaceOrderRequest: Sendable {
@@ -224,9 +323,25 @@ public nonisolated struct Souk_Catalog_V1_PlaceOrderRequest: Sendable {
   /// ISO 4217; the order's prices and total are in it.
   public var currency: String = String()
 
+  /// A quote from the delivery domain's GetShippingQuotes for this cart, this address and this currency; its
+  /// price becomes the order's shipping line. Empty: no delivery (collected, or not shipped).
+  public var shippingQuoteID: String = String()
+
+  /// Where to deliver: required with a quote, and must be the address the quote was made for.
+  public var deliveryAddress: Souk_Identity_V1_Address {
+    get {_deliveryAddress ?? Souk_Identity_V1_Address()}
+    set {_deliveryAddress = newValue}
+  }
+  /// Returns true if `deliveryAddress` has been explicitly set.
+  public var hasDeliveryAddress: Bool {self._deliveryAddress != nil}
+  /// Clears the value of `deliveryAddress`. Subsequent reads from it will return its default value.
+  public mutating func clearDeliveryAddress() {self._deliveryAddress = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _deliveryAddress: Souk_Identity_V1_Address? = nil
 }
 
 public nonisolated struct Souk_Catalog_V1_GetOrderRequest: Sendable {
@@ -593,9 +708,9 @@ nonisolated extension Souk_Catalog_V1_StatusChange: SwiftProtobuf.Message, Swift
   }
 }
 
-nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".Order"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}customer_account_id\0\u{1}status\0\u{1}currency\0\u{1}lines\0\u{1}total\0\u{1}rates\0\u{1}history\0\u{3}created_at_unix_ms\0\u{3}updated_at_unix_ms\0\u{1}number\0")
+nonisolated extension Souk_Catalog_V1_OrderShipping: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OrderShipping"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}quote_id\0\u{1}carrier\0\u{3}service_code\0\u{3}service_name\0\u{1}price\0\u{3}min_days\0\u{3}max_days\0\u{1}address\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -603,17 +718,14 @@ nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobu
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.customerAccountID) }()
-      case 3: try { try decoder.decodeSingularEnumField(value: &self.status) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.currency) }()
-      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.lines) }()
-      case 6: try { try decoder.decodeSingularMessageField(value: &self._total) }()
-      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.rates) }()
-      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.history) }()
-      case 9: try { try decoder.decodeSingularInt64Field(value: &self.createdAtUnixMs) }()
-      case 10: try { try decoder.decodeSingularInt64Field(value: &self.updatedAtUnixMs) }()
-      case 11: try { try decoder.decodeSingularInt64Field(value: &self.number) }()
+      case 1: try { try decoder.decodeSingularStringField(value: &self.quoteID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.carrier) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.serviceCode) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.serviceName) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._price) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.minDays) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.maxDays) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._address) }()
       default: break
       }
     }
@@ -624,54 +736,196 @@ nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobu
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.id.isEmpty {
-      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    if !self.quoteID.isEmpty {
+      try visitor.visitSingularStringField(value: self.quoteID, fieldNumber: 1)
     }
-    if !self.customerAccountID.isEmpty {
-      try visitor.visitSingularStringField(value: self.customerAccountID, fieldNumber: 2)
+    if !self.carrier.isEmpty {
+      try visitor.visitSingularStringField(value: self.carrier, fieldNumber: 2)
     }
-    if self.status != .unspecified {
-      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 3)
+    if !self.serviceCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.serviceCode, fieldNumber: 3)
     }
-    if !self.currency.isEmpty {
-      try visitor.visitSingularStringField(value: self.currency, fieldNumber: 4)
+    if !self.serviceName.isEmpty {
+      try visitor.visitSingularStringField(value: self.serviceName, fieldNumber: 4)
     }
-    if !self.lines.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.lines, fieldNumber: 5)
-    }
-    try { if let v = self._total {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    try { if let v = self._price {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     } }()
-    if !self.rates.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.rates, fieldNumber: 7)
+    if self.minDays != 0 {
+      try visitor.visitSingularInt32Field(value: self.minDays, fieldNumber: 6)
     }
-    if !self.history.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.history, fieldNumber: 8)
+    if self.maxDays != 0 {
+      try visitor.visitSingularInt32Field(value: self.maxDays, fieldNumber: 7)
     }
-    if self.createdAtUnixMs != 0 {
-      try visitor.visitSingularInt64Field(value: self.createdAtUnixMs, fieldNumber: 9)
+    try { if let v = self._address {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Catalog_V1_OrderShipping, rhs: Souk_Catalog_V1_OrderShipping) -> Bool {
+    if lhs.quoteID != rhs.quoteID {return false}
+    if lhs.carrier != rhs.carrier {return false}
+    if lhs.serviceCode != rhs.serviceCode {return false}
+    if lhs.serviceName != rhs.serviceName {return false}
+    if lhs._price != rhs._price {return false}
+    if lhs.minDays != rhs.minDays {return false}
+    if lhs.maxDays != rhs.maxDays {return false}
+    if lhs._address != rhs._address {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Order"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}customer_account_id\0\u{1}status\0\u{1}currency\0\u{1}lines\0\u{1}total\0\u{1}rates\0\u{1}history\0\u{3}created_at_unix_ms\0\u{3}updated_at_unix_ms\0\u{1}number\0\u{1}shipping\0\u{3}goods_total\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _customerAccountID: String = String()
+    var _status: Souk_Catalog_V1_OrderStatus = .unspecified
+    var _currency: String = String()
+    var _lines: [Souk_Catalog_V1_OrderLine] = []
+    var _total: Souk_Catalog_V1_Money? = nil
+    var _rates: [Souk_Catalog_V1_AppliedRate] = []
+    var _history: [Souk_Catalog_V1_StatusChange] = []
+    var _createdAtUnixMs: Int64 = 0
+    var _updatedAtUnixMs: Int64 = 0
+    var _number: Int64 = 0
+    var _shipping: Souk_Catalog_V1_OrderShipping? = nil
+    var _goodsTotal: Souk_Catalog_V1_Money? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _customerAccountID = source._customerAccountID
+      _status = source._status
+      _currency = source._currency
+      _lines = source._lines
+      _total = source._total
+      _rates = source._rates
+      _history = source._history
+      _createdAtUnixMs = source._createdAtUnixMs
+      _updatedAtUnixMs = source._updatedAtUnixMs
+      _number = source._number
+      _shipping = source._shipping
+      _goodsTotal = source._goodsTotal
     }
-    if self.updatedAtUnixMs != 0 {
-      try visitor.visitSingularInt64Field(value: self.updatedAtUnixMs, fieldNumber: 10)
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
     }
-    if self.number != 0 {
-      try visitor.visitSingularInt64Field(value: self.number, fieldNumber: 11)
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._customerAccountID) }()
+        case 3: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._currency) }()
+        case 5: try { try decoder.decodeRepeatedMessageField(value: &_storage._lines) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._total) }()
+        case 7: try { try decoder.decodeRepeatedMessageField(value: &_storage._rates) }()
+        case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._history) }()
+        case 9: try { try decoder.decodeSingularInt64Field(value: &_storage._createdAtUnixMs) }()
+        case 10: try { try decoder.decodeSingularInt64Field(value: &_storage._updatedAtUnixMs) }()
+        case 11: try { try decoder.decodeSingularInt64Field(value: &_storage._number) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._shipping) }()
+        case 13: try { try decoder.decodeSingularMessageField(value: &_storage._goodsTotal) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._customerAccountID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._customerAccountID, fieldNumber: 2)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 3)
+      }
+      if !_storage._currency.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._currency, fieldNumber: 4)
+      }
+      if !_storage._lines.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._lines, fieldNumber: 5)
+      }
+      try { if let v = _storage._total {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      if !_storage._rates.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._rates, fieldNumber: 7)
+      }
+      if !_storage._history.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._history, fieldNumber: 8)
+      }
+      if _storage._createdAtUnixMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._createdAtUnixMs, fieldNumber: 9)
+      }
+      if _storage._updatedAtUnixMs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._updatedAtUnixMs, fieldNumber: 10)
+      }
+      if _storage._number != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._number, fieldNumber: 11)
+      }
+      try { if let v = _storage._shipping {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      try { if let v = _storage._goodsTotal {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Souk_Catalog_V1_Order, rhs: Souk_Catalog_V1_Order) -> Bool {
-    if lhs.id != rhs.id {return false}
-    if lhs.customerAccountID != rhs.customerAccountID {return false}
-    if lhs.status != rhs.status {return false}
-    if lhs.currency != rhs.currency {return false}
-    if lhs.lines != rhs.lines {return false}
-    if lhs._total != rhs._total {return false}
-    if lhs.rates != rhs.rates {return false}
-    if lhs.history != rhs.history {return false}
-    if lhs.createdAtUnixMs != rhs.createdAtUnixMs {return false}
-    if lhs.updatedAtUnixMs != rhs.updatedAtUnixMs {return false}
-    if lhs.number != rhs.number {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._customerAccountID != rhs_storage._customerAccountID {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._currency != rhs_storage._currency {return false}
+        if _storage._lines != rhs_storage._lines {return false}
+        if _storage._total != rhs_storage._total {return false}
+        if _storage._rates != rhs_storage._rates {return false}
+        if _storage._history != rhs_storage._history {return false}
+        if _storage._createdAtUnixMs != rhs_storage._createdAtUnixMs {return false}
+        if _storage._updatedAtUnixMs != rhs_storage._updatedAtUnixMs {return false}
+        if _storage._number != rhs_storage._number {return false}
+        if _storage._shipping != rhs_storage._shipping {return false}
+        if _storage._goodsTotal != rhs_storage._goodsTotal {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -679,7 +933,7 @@ nonisolated extension Souk_Catalog_V1_Order: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Souk_Catalog_V1_PlaceOrderRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlaceOrderRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}idempotency_key\0\u{1}currency\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}idempotency_key\0\u{1}currency\0\u{3}shipping_quote_id\0\u{3}delivery_address\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -689,24 +943,38 @@ nonisolated extension Souk_Catalog_V1_PlaceOrderRequest: SwiftProtobuf.Message, 
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.idempotencyKey) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.shippingQuoteID) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._deliveryAddress) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.idempotencyKey.isEmpty {
       try visitor.visitSingularStringField(value: self.idempotencyKey, fieldNumber: 1)
     }
     if !self.currency.isEmpty {
       try visitor.visitSingularStringField(value: self.currency, fieldNumber: 2)
     }
+    if !self.shippingQuoteID.isEmpty {
+      try visitor.visitSingularStringField(value: self.shippingQuoteID, fieldNumber: 3)
+    }
+    try { if let v = self._deliveryAddress {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Souk_Catalog_V1_PlaceOrderRequest, rhs: Souk_Catalog_V1_PlaceOrderRequest) -> Bool {
     if lhs.idempotencyKey != rhs.idempotencyKey {return false}
     if lhs.currency != rhs.currency {return false}
+    if lhs.shippingQuoteID != rhs.shippingQuoteID {return false}
+    if lhs._deliveryAddress != rhs._deliveryAddress {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

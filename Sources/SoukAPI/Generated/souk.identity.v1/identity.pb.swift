@@ -97,6 +97,12 @@ public nonisolated struct Souk_Identity_V1_Address: Sendable {
   /// ISO 3166-1 alpha-2, e.g. "RU".
   public var country: String = String()
 
+  /// The region, state or oblast as the post names it, e.g. "Moscow Oblast" or "CA"; delivery zones match on it.
+  public var region: String = String()
+
+  /// The recipient's phone for the courier, e.g. "+7 999 123-45-67".
+  public var phone: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -886,7 +892,7 @@ nonisolated extension Souk_Identity_V1_Role: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Souk_Identity_V1_Address: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Address"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}recipient\0\u{1}line1\0\u{1}line2\0\u{1}city\0\u{3}postal_code\0\u{1}country\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}recipient\0\u{1}line1\0\u{1}line2\0\u{1}city\0\u{3}postal_code\0\u{1}country\0\u{1}region\0\u{1}phone\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -900,6 +906,8 @@ nonisolated extension Souk_Identity_V1_Address: SwiftProtobuf.Message, SwiftProt
       case 4: try { try decoder.decodeSingularStringField(value: &self.city) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.postalCode) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.country) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.region) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.phone) }()
       default: break
       }
     }
@@ -924,6 +932,12 @@ nonisolated extension Souk_Identity_V1_Address: SwiftProtobuf.Message, SwiftProt
     if !self.country.isEmpty {
       try visitor.visitSingularStringField(value: self.country, fieldNumber: 6)
     }
+    if !self.region.isEmpty {
+      try visitor.visitSingularStringField(value: self.region, fieldNumber: 7)
+    }
+    if !self.phone.isEmpty {
+      try visitor.visitSingularStringField(value: self.phone, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -934,6 +948,8 @@ nonisolated extension Souk_Identity_V1_Address: SwiftProtobuf.Message, SwiftProt
     if lhs.city != rhs.city {return false}
     if lhs.postalCode != rhs.postalCode {return false}
     if lhs.country != rhs.country {return false}
+    if lhs.region != rhs.region {return false}
+    if lhs.phone != rhs.phone {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

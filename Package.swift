@@ -132,6 +132,23 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
+        // The delivery domain: the merchant's tariff, quotes at checkout, shipments, tracking, delivery events.
+        .target(
+            name: "SoukDelivery",
+            dependencies: [
+                "SoukAPI",
+                "SoukAccess",
+                "SoukDomain",
+                "SoukMoney",
+                "SoukStorage",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         // The payment providers' APIs: amounts on their wires, Stripe's webhook signatures, form encoding and
         // objects, and the Stripe client over async-http-client.
         .target(
@@ -179,6 +196,7 @@ let package = Package(
             dependencies: [
                 "SoukAccess",
                 "SoukStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -260,6 +278,7 @@ let package = Package(
                 "SoukIdentity",
                 "SoukCatalog",
                 "SoukPayments",
+                "SoukDelivery",
                 "SoukLocalProviders",
                 "SoukDemoSeed",
                 "SoukClient",

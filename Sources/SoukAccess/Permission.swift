@@ -36,10 +36,13 @@ package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// Any payment: read, capture, cancel, refund, reconcile with the providers.
     package static let managePayments = Permission(rawValue: "payments.manage")
 
+    /// The delivery tariff and every shipment: read, watch live, move the merchant's own deliveries.
+    package static let manageDelivery = Permission(rawValue: "delivery.manage")
+
     /// Every permission defined so far (service accounts may be given any of them as scopes).
     package static let all: [Permission] = [
         .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog, .ownCart, .ownOrders,
-        .manageOrders, .readEvents, .managePayments,
+        .manageOrders, .readEvents, .managePayments, .manageDelivery,
     ]
 }
 
@@ -61,7 +64,11 @@ package enum RolePermissions {
     package static func permissions(of role: RoleName) -> Set<Permission> {
         switch role {
         case .customer: [.ownAccount, .ownCart, .ownOrders]
-        case .staff: [.ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders, .managePayments]
+        case .staff:
+            [
+                .ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders, .managePayments,
+                .manageDelivery,
+            ]
         case .admin: Set(Permission.all)
         case .service: []
         }

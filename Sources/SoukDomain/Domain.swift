@@ -37,6 +37,9 @@ package protocol Domain: Sendable {
     /// Other domains' services this domain calls through ``DomainContext/clients`` (default: none). A host that
     /// neither runs one of them nor knows where it runs refuses to start, naming it.
     static var requiredServices: [ServiceDescriptor] { get }
+    /// Other domains' services this domain calls only when the host has them, hosted here or named with
+    /// `--remote` (default: none); the domain checks ``DomainClients/reaches(_:)`` and does without otherwise.
+    static var optionalServices: [ServiceDescriptor] { get }
     /// What the domain's own calls to other domains need (default: none): a host that runs identity and has no
     /// `--service-client-id` signs them as its own service account with these scopes.
     static var serviceScopes: Set<Permission> { get }
@@ -61,6 +64,7 @@ extension Domain {
     package static var allowedBeforePasswordChange: Set<MethodDescriptor> { [] }
 
     package static var requiredServices: [ServiceDescriptor] { [] }
+    package static var optionalServices: [ServiceDescriptor] { [] }
     package static var serviceScopes: Set<Permission> { [] }
 
     package var healthNames: [String] { Self.serviceDescriptors.map(\.fullyQualifiedService) }

@@ -127,6 +127,7 @@ package struct Host: Sendable {
         var settings = DomainSettings()
         settings[IdentityService.self] = identity
         settings[PaymentsSettings.self] = self.config.payments
+        settings[DataKeyRing.self] = dataKeys
         let selected = self.config.services.sorted()
         let selectedDomains = HostDomains.selected(self.config.services)
         // Domains reach each other in process when co-hosted, over SWP otherwise: the clients exist before the

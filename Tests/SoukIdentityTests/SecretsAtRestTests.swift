@@ -5,6 +5,7 @@ import Logging
 import PostgresNIO
 import SoukAPI
 import SoukClient
+import SoukDomain
 import SoukHost
 import SoukIdentity
 import SoukProcess

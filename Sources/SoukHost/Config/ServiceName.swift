@@ -1,5 +1,6 @@
 import Foundation
 import SoukCatalog
+import SoukDelivery
 import SoukDomain
 import SoukIdentity
 import SoukPayments
@@ -22,6 +23,8 @@ package struct ServiceName: Hashable, Sendable, Comparable, CustomStringConverti
     package static let catalog = Self(domain: CatalogDomain.self)
     /// Payments of orders through Stripe and YooKassa, refunds and webhooks: `souk.payments.v1.PaymentService`.
     package static let payments = Self(domain: PaymentsDomain.self)
+    /// The tariff, shipping quotes, shipments and tracking: `souk.delivery.v1.DeliveryService`.
+    package static let delivery = Self(domain: DeliveryDomain.self)
 
     /// Every service this build can host: one per domain of ``HostDomains``.
     package static let all: [Self] = HostDomains.all.map(Self.init(domain:)).sorted()

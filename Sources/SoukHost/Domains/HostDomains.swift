@@ -2,6 +2,7 @@ package import GRPCCore
 import SoukAPI
 package import SoukAccess
 import SoukCatalog
+import SoukDelivery
 package import SoukDomain
 import SoukIdentity
 import SoukPayments
@@ -17,6 +18,7 @@ package enum HostDomains {
         IdentityDomain.self,
         CatalogDomain.self,
         PaymentsDomain.self,
+        DeliveryDomain.self,
         TestingDomain.self,
     ]
 
@@ -75,6 +77,13 @@ package enum HostDomains {
                     )
                 }
                 calls[service] = endpoint
+            }
+            for service in domain.optionalServices where !hosted.contains(service) {
+                if let owner = Self.all.first(where: { $0.serviceDescriptors.contains(service) }),
+                    let endpoint = remote[ServiceName(domain: owner)]
+                {
+                    calls[service] = endpoint
+                }
             }
         }
         return calls

@@ -1,5 +1,5 @@
 import Foundation
-package import SoukIdentity
+package import SoukDomain
 
 extension HostConfig {
     /// The file the development data keys live in.

@@ -1,5 +1,6 @@
 import Foundation
 import SoukAccess
+import SoukDomain
 
 /// An account row as stored: personal fields still sealed.
 struct AccountRecord: Sendable {

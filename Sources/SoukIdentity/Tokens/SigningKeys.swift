@@ -4,6 +4,7 @@ import GRPCCore
 import JWTKit
 import NIOConcurrencyHelpers
 import SoukAccess
+import SoukDomain
 
 /// The Ed25519 keys access tokens are signed with: the newest signs, every stored key verifies (so a rotation
 /// logs nobody out). Private keys are stored sealed with the data key ring; public keys are published as a JWKS.

@@ -29,17 +29,20 @@ package struct DataKeyRing: Sendable {
 
     /// A ring of `keys`; the first seals.
     package init(keys: [Key]) throws {
-        guard !keys.isEmpty else { throw IdentityError(.failedPrecondition, "the data key ring has no key") }
+        guard !keys.isEmpty else { throw RPCError(code: .failedPrecondition, message: "the data key ring has no key") }
         var seen: Set<String> = []
         for key in keys {
             guard key.id.range(of: #"^[A-Za-z0-9_-]{1,32}$"#, options: .regularExpression) != nil else {
-                throw IdentityError(.failedPrecondition, "data key id '\(key.id)' must be 1-32 of A-Z a-z 0-9 _ -")
+                throw RPCError(
+                    code: .failedPrecondition,
+                    message: "data key id '\(key.id)' must be 1-32 of A-Z a-z 0-9 _ -"
+                )
             }
             guard key.key.bitCount == 256 else {
-                throw IdentityError(.failedPrecondition, "data key '\(key.id)' must be 32 bytes (AES-256)")
+                throw RPCError(code: .failedPrecondition, message: "data key '\(key.id)' must be 32 bytes (AES-256)")
             }
             guard seen.insert(key.id).inserted else {
-                throw IdentityError(.failedPrecondition, "data key id '\(key.id)' appears twice")
+                throw RPCError(code: .failedPrecondition, message: "data key id '\(key.id)' appears twice")
             }
         }
         self.keys = keys
@@ -56,7 +59,10 @@ package struct DataKeyRing: Sendable {
             if trimmed.isEmpty { continue }
             let parts = trimmed.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, let bytes = Data(base64Encoded: String(parts[1])) else {
-                throw IdentityError(.failedPrecondition, "\(source), entry \(number + 1): expected id:base64-key")
+                throw RPCError(
+                    code: .failedPrecondition,
+                    message: "\(source), entry \(number + 1): expected id:base64-key"
+                )
             }
             keys.append(Key(id: String(parts[0]), key: SymmetricKey(data: bytes)))
         }
@@ -72,12 +78,12 @@ package struct DataKeyRing: Sendable {
         if FileManager.default.fileExists(atPath: file) {
             let attributes = try FileManager.default.attributesOfItem(atPath: file)
             if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                throw IdentityError(.failedPrecondition, "\(file) must not be readable by others (chmod 600)")
+                throw RPCError(code: .failedPrecondition, message: "\(file) must not be readable by others (chmod 600)")
             }
             return try DataKeyRing(text: String(contentsOfFile: file, encoding: .utf8), source: file)
         }
         guard createIfMissing else {
-            throw IdentityError(.failedPrecondition, "no data keys: set SOUK_DATA_KEYS or create \(file)")
+            throw RPCError(code: .failedPrecondition, message: "no data keys: set SOUK_DATA_KEYS or create \(file)")
         }
         let key = Self.newKey()
         try Self.write([key], to: file)
@@ -101,7 +107,7 @@ package struct DataKeyRing: Sendable {
             attributes: [.posixPermissions: 0o600]
         )
         guard created, rename(temporary, file) == 0 else {
-            throw IdentityError(.failedPrecondition, "cannot write the data key file \(file)")
+            throw RPCError(code: .failedPrecondition, message: "cannot write the data key file \(file)")
         }
     }
 
@@ -122,7 +128,9 @@ package struct DataKeyRing: Sendable {
     package func seal(_ plaintext: String, context: String) throws -> String {
         let key = self.keys[0]
         let box = try AES.GCM.seal(Data(plaintext.utf8), using: key.key, authenticating: Data(context.utf8))
-        guard let combined = box.combined else { throw IdentityError(.internalError, "AES-GCM produced no output") }
+        guard let combined = box.combined else {
+            throw RPCError(code: .internalError, message: "AES-GCM produced no output")
+        }
         return "v1.\(key.id).\(combined.base64EncodedString())"
     }
 
@@ -130,17 +138,17 @@ package struct DataKeyRing: Sendable {
     package func open(_ sealed: String, context: String) throws -> String {
         let parts = sealed.split(separator: ".", maxSplits: 2)
         guard parts.count == 3, parts[0] == "v1", let combined = Data(base64Encoded: String(parts[2])) else {
-            throw IdentityError(.dataLoss, "an encrypted value is malformed")
+            throw RPCError(code: .dataLoss, message: "an encrypted value is malformed")
         }
         guard let key = self.keys.first(where: { $0.id == parts[1] }) else {
-            throw IdentityError(.failedPrecondition, "data key '\(parts[1])' is not in the key ring")
+            throw RPCError(code: .failedPrecondition, message: "data key '\(parts[1])' is not in the key ring")
         }
         do {
             let box = try AES.GCM.SealedBox(combined: combined)
             let plain = try AES.GCM.open(box, using: key.key, authenticating: Data(context.utf8))
             return String(decoding: plain, as: UTF8.self)
         } catch {
-            throw IdentityError(.dataLoss, "an encrypted value does not open with its key (altered or moved)")
+            throw RPCError(code: .dataLoss, message: "an encrypted value does not open with its key (altered or moved)")
         }
     }
 

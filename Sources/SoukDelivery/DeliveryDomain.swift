@@ -1,0 +1,63 @@
+package import GRPCCore
+import SoukAPI
+package import SoukAccess
+package import SoukDomain
+package import SoukStorage
+
+private typealias Delivery = Souk_Delivery_V1_DeliveryService.Method
+
+/// The delivery domain: the merchant's tariff, quotes at checkout, shipments of packed orders with their status
+/// machine and tracking, and the outbox of delivery events (`--services delivery`).
+package struct DeliveryDomain: Domain {
+    package static let name = "delivery"
+    package static let serviceDescriptors = [Souk_Delivery_V1_DeliveryService.descriptor]
+    package static let migrations = [DeliveryMigrations.schema]
+    /// Quotes weigh the customer's cart; shipments follow the orders' events and move orders as they travel.
+    package static let requiredServices = [
+        Souk_Catalog_V1_CatalogService.descriptor, Souk_Catalog_V1_OrderService.descriptor,
+    ]
+    /// Following the orders' events, reading an order's address to book a courier, and moving orders.
+    package static let serviceScopes: Set<Permission> = [.readEvents, .manageOrders]
+
+    package static let accessPolicy: [MethodDescriptor: AccessRequirement] = {
+        var rules: [MethodDescriptor: AccessRequirement] = [:]
+        // A customer's own cart, quote and order; staff also track any order.
+        for method in [
+            Delivery.GetShippingQuotes.descriptor, Delivery.CheckQuote.descriptor, Delivery.TrackMyOrder.descriptor,
+        ] {
+            rules[method] = .permission(.ownOrders)
+        }
+        for method in [
+            Delivery.GetTariff.descriptor, Delivery.SetTariff.descriptor, Delivery.GetShipment.descriptor,
+            Delivery.ListShipments.descriptor, Delivery.UpdateShipmentStatus.descriptor,
+            Delivery.WatchShipments.descriptor,
+        ] {
+            rules[method] = .permission(.manageDelivery)
+        }
+        // A courier proves itself by EasyPost's signature or by the order re-read from CDEK, not a token.
+        rules[Delivery.ReceiveCourierWebhook.descriptor] = .anyone
+        rules[Delivery.StreamEvents.descriptor] = .permission(.readEvents)
+        return rules
+    }()
+
+    let service: DeliveryService
+
+    package static func make(context: DomainContext) throws -> Self {
+        Self(
+            service: DeliveryService(
+                postgres: context.postgres,
+                logger: context.logger,
+                wallClock: context.wallClock,
+                catalog: try context.clients.client(of: Souk_Catalog_V1_CatalogService.descriptor, CatalogClient()),
+                orders: try context.clients.client(of: Souk_Catalog_V1_OrderService.descriptor, OrdersClient())
+            )
+        )
+    }
+
+    package var services: [any RegistrableRPCService] { [self.service] }
+
+    /// Follows the orders' events: a packed order with a shipping line gets its shipment.
+    package func runInBackground() async throws {
+        try await self.service.followOrdersForever()
+    }
+}

@@ -233,7 +233,9 @@ let package = Package(
                 "SoukDomain",
                 "SoukMoney",
                 "SoukStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -527,6 +529,16 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
         .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
+        .testTarget(
+            name: "SoukDeliveryTests",
+            dependencies: [
+                "SoukAPI",
+                "SoukDelivery",
+                "SoukMoney",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
         .testTarget(
             name: "SoukPaymentsTests",
             dependencies: [

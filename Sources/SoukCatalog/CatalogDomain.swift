@@ -17,6 +17,8 @@ package struct CatalogDomain: Domain {
     package static let migrations = [CatalogMigrations.schema]
     /// Carts and orders ask identity for the customer's preferred currency when a request names none.
     package static let requiredServices = [Souk_Identity_V1_IdentityService.descriptor]
+    /// Orders placed with a shipping quote have it checked by delivery, when the host reaches it.
+    package static let optionalServices = [Souk_Delivery_V1_DeliveryService.descriptor]
 
     package static let accessPolicy: [MethodDescriptor: AccessRequirement] = {
         var rules: [MethodDescriptor: AccessRequirement] = [:]
@@ -57,6 +59,9 @@ package struct CatalogDomain: Domain {
 
     package static func make(context: DomainContext) throws -> Self {
         let identity = try context.clients.client(of: Souk_Identity_V1_IdentityService.descriptor, IdentityClient())
+        let delivery = Souk_Delivery_V1_DeliveryService.descriptor
+        let deliveryClient =
+            context.clients.reaches(delivery) ? try context.clients.client(of: delivery, DeliveryClient()) : nil
         return Self(
             catalog: CatalogService(
                 postgres: context.postgres,
@@ -68,7 +73,9 @@ package struct CatalogDomain: Domain {
                 postgres: context.postgres,
                 logger: context.logger,
                 wallClock: context.wallClock,
-                identity: identity
+                identity: identity,
+                delivery: deliveryClient,
+                ring: context.settings[DataKeyRing.self]
             )
         )
     }

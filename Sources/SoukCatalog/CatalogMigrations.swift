@@ -199,6 +199,16 @@ package enum CatalogMigrations {
                     "CREATE INDEX exchange_rates_imported ON catalog.exchange_rates (imported_at)"
                 ]
             ),
+            Migration(
+                version: 6,
+                name:
+                    "an order's shipping line (the delivery quote it was placed with) and its sealed delivery address",
+                statements: [
+                    // The quote as placed (a serialized souk.catalog.v1.OrderShipping without the address), and the
+                    // address sealed under the data key ring, bound to the order: never readable from a dump.
+                    "ALTER TABLE catalog.orders ADD COLUMN shipping bytea, ADD COLUMN delivery_address_sealed text"
+                ]
+            ),
         ]
     )
 }

@@ -18,6 +18,8 @@ struct OrderDraft: Sendable {
     var fingerprint: String
     /// Sorted by SKU: reservations lock stock rows in one order, so concurrent checkouts cannot deadlock.
     var lines: [Line]
+    /// The lines' sum and the shipping price.
     var totalMinor: Int64
     var rates: [ExchangeRate]
+    var shipping: OrderShipping?
 }

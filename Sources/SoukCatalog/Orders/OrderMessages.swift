@@ -22,6 +22,11 @@ extension OrderRecord {
             return message
         }
         order.total = CatalogService.money(Money(minorUnits: self.totalMinor, currency: self.currency))
+        // The address is added for the order's customer and staff only (``OrderService``), never in events.
+        if let shipping = self.shipping { order.shipping = shipping.details }
+        order.goodsTotal = CatalogService.money(
+            Money(minorUnits: self.totalMinor - (self.shipping?.priceMinor ?? 0), currency: self.currency)
+        )
         order.rates = self.rates.map { rate in
             var message = Souk_Catalog_V1_AppliedRate()
             message.base = rate.base.code

@@ -34,6 +34,7 @@ struct OrderRecord: Sendable {
     var history: [Change]
     var createdAt: Date
     var updatedAt: Date
+    var shipping: OrderShipping?
     /// The payload fingerprint of the PlaceOrder request that created it (idempotency).
     var fingerprint: String
 }

@@ -23,27 +23,42 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
     let signal: OutboxSignal
     /// Where a customer's preferred currency is read when an order names none (nil: the currency is required).
     let identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)?
+    /// Where shipping quotes are checked (nil: delivery is not reachable, and orders are placed without one).
+    let delivery: (any Souk_Delivery_V1_DeliveryService.ClientProtocol)?
+    /// Seals and opens delivery addresses (nil: orders with a delivery address are refused).
+    let ring: DataKeyRing?
 
     /// - Parameter identity: the identity service's client, for the customer's preferred currency.
     package init(
         postgres: PostgresClient,
         logger: Logger,
         wallClock: WallClock = .system,
-        identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil
+        identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil,
+        delivery: (any Souk_Delivery_V1_DeliveryService.ClientProtocol)? = nil,
+        ring: DataKeyRing? = nil
     ) {
         self.init(
             store: PostgresCatalogStore(client: postgres, logger: logger, wallClock: wallClock),
-            identity: identity
+            identity: identity,
+            delivery: delivery,
+            ring: ring
         )
     }
 
     /// A service on `store`.
     ///
     /// - Parameter identity: the identity service's client, for the customer's preferred currency.
-    init(store: any CatalogStore, identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil) {
+    init(
+        store: any CatalogStore,
+        identity: (any Souk_Identity_V1_IdentityService.ClientProtocol)? = nil,
+        delivery: (any Souk_Delivery_V1_DeliveryService.ClientProtocol)? = nil,
+        ring: DataKeyRing? = nil
+    ) {
         self.store = store
         self.signal = OutboxSignal()
         self.identity = identity
+        self.delivery = delivery
+        self.ring = ring
     }
 
     // MARK: The caller's own orders
@@ -59,9 +74,9 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         // An order that names no currency is in the customer's preferred one, as identity has it now; a retry
         // with the same key gets the order placed first whatever the profile says by then.
         let named = try CatalogService.currency(request.currency)
-        let fingerprint = "currency=\(named?.code ?? "preferred")"
+        let fingerprint = try Self.fingerprint(request, currency: named)
         if let existing = try await self.store.order(customer: customer, key: request.idempotencyKey) {
-            return try Self.replay(existing, fingerprint: fingerprint)
+            return try self.replay(existing, fingerprint: fingerprint)
         }
         let currency: Currency
         if let named {
@@ -72,12 +87,15 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
             }
             currency = preferred
         }
-        let draft = try await self.draft(
+        var draft = try await self.draft(
             customer: customer,
             currency: currency,
             key: request.idempotencyKey,
             fingerprint: fingerprint
         )
+        if !request.shippingQuoteID.isEmpty {
+            draft = try await self.shipped(draft, quote: request.shippingQuoteID, address: request.deliveryAddress)
+        }
         do {
             let order = try await self.store.place(
                 draft,
@@ -85,13 +103,13 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
                 event: Self.payload
             )
             self.signal.pulse()
-            return order.message
+            return try self.reply(order)
         } catch let error where SQLState(of: error) == .uniqueViolation {
             // The same key raced in from a retry: answer with the order that won.
             guard let existing = try await self.store.order(customer: customer, key: request.idempotencyKey) else {
                 throw error
             }
-            return try Self.replay(existing, fingerprint: fingerprint)
+            return try self.replay(existing, fingerprint: fingerprint)
         }
     }
 
@@ -120,7 +138,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
             event: Self.payload
         )
         self.signal.pulse()
-        return order.message
+        return try self.reply(order)
     }
 
     package func getOrder(
@@ -134,7 +152,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         guard let order = try await self.store.order(id), order.customer == caller || staff else {
             throw CatalogError.notFound("order_id: no order \(request.orderID)")
         }
-        return order.message
+        return try self.reply(order)
     }
 
     // MARK: Staff
@@ -188,7 +206,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
             event: Self.payload
         )
         self.signal.pulse()
-        return order.message
+        return try self.reply(order)
     }
 
     /// The id of the one order `text` names (see ``OrderReference``), among `owner`'s orders when given, so a
@@ -361,19 +379,31 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         }
         let orders = try await self.store.orders(matching: filter, before: before, limit: size + 1)
         var response = Souk_Catalog_V1_ListOrdersResponse()
-        response.orders = orders.prefix(size).map(\.message)
+        response.orders = try orders.prefix(size).map { try self.reply($0) }
         if orders.count > size, let last = orders.prefix(size).last { response.nextPageToken = String(last.number) }
         return response
     }
 
     /// A retried PlaceOrder: the same payload gets the order placed the first time; another payload is refused.
-    private static func replay(_ order: OrderRecord, fingerprint: String) throws -> Souk_Catalog_V1_Order {
+    private func replay(_ order: OrderRecord, fingerprint: String) throws -> Souk_Catalog_V1_Order {
         guard order.fingerprint == fingerprint else {
             throw CatalogError.failedPrecondition(
                 "idempotency_key: already used for order \(order.number) with another payload"
             )
         }
-        return order.message
+        return try self.reply(order)
+    }
+
+    /// The order as its customer and staff see it: with the delivery address opened.
+    func reply(_ order: OrderRecord) throws -> Souk_Catalog_V1_Order {
+        var message = order.message
+        if let shipping = order.shipping, !shipping.sealedAddress.isEmpty {
+            guard let ring = self.ring else {
+                throw CatalogError(.failedPrecondition, "order \(order.number): no data keys to open its address")
+            }
+            message.shipping.address = try shipping.address(order: order.id, ring: ring)
+        }
+        return message
     }
 
     private static func payload(_ order: OrderRecord) throws -> [UInt8] {

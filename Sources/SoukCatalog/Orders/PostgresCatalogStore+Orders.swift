@@ -1,9 +1,12 @@
 import Foundation
 import GRPCCore
 import Logging
+import NIOCore
 import PostgresNIO
+import SoukAPI
 import SoukDomain
 import SoukMoney
+import SwiftProtobuf
 
 /// Orders, their history and the outbox. Every order change and its domain event are written in one
 /// transaction; the event's position is taken under one advisory lock held to commit, so positions become
@@ -68,9 +71,10 @@ extension PostgresCatalogStore: OrderStore {
             let inserted = try await connection.query(
                 """
                 INSERT INTO catalog.orders (id, customer_id, status, currency, total_minor, idempotency_key,
-                    request_fingerprint)
+                    request_fingerprint, shipping, delivery_address_sealed)
                 VALUES (\(draft.id), \(draft.customer), 'pending_payment', \(draft.currency.code), \(draft.totalMinor),
-                    \(draft.idempotencyKey), \(draft.fingerprint))
+                    \(draft.idempotencyKey), \(draft.fingerprint), \(try draft.shipping.map { ByteBuffer(bytes: try $0.details.serializedBytes() as [UInt8]) }),
+                    \(draft.shipping?.sealedAddress))
                 RETURNING number, created_at
                 """,
                 logger: self.logger
@@ -122,6 +126,7 @@ extension PostgresCatalogStore: OrderStore {
                 history: [.init(from: nil, to: .pendingPayment, actor: draft.customer, at: created, note: "")],
                 createdAt: created,
                 updatedAt: created,
+                shipping: draft.shipping,
                 fingerprint: draft.fingerprint
             )
             try await Self.appendEvent(
@@ -368,13 +373,14 @@ extension PostgresCatalogStore: OrderStore {
         var orders: [UUID: OrderRecord] = [:]
         let heads = try await run(
             """
-            SELECT id, number, customer_id, status, currency, total_minor, created_at, updated_at, request_fingerprint
+            SELECT id, number, customer_id, status, currency, total_minor, created_at, updated_at, request_fingerprint,
+                shipping, delivery_address_sealed
             FROM catalog.orders WHERE id = ANY(\(ids))
             """
         )
-        for try await (id, number, customer, status, currency, total, created, updated, fingerprint) in heads.decode(
-            (UUID, Int64, UUID, String, String, Int64, Date, Date, String).self
-        ) {
+        for try await (id, number, customer, status, currency, total, created, updated, fingerprint, shipping, sealed)
+            in heads.decode((UUID, Int64, UUID, String, String, Int64, Date, Date, String, ByteBuffer?, String?).self)
+        {
             guard let status = OrderStatus(rawValue: status), let currency = Currency.supported[currency] else {
                 continue
             }
@@ -390,6 +396,12 @@ extension PostgresCatalogStore: OrderStore {
                 history: [],
                 createdAt: created,
                 updatedAt: updated,
+                shipping: try shipping.map { bytes in
+                    OrderShipping(
+                        details: try Souk_Catalog_V1_OrderShipping(serializedBytes: Array(buffer: bytes)),
+                        sealedAddress: sealed ?? ""
+                    )
+                },
                 fingerprint: fingerprint
             )
         }

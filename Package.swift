@@ -534,8 +534,15 @@ let package = Package(
             dependencies: [
                 "SoukAPI",
                 "SoukDelivery",
+                "SoukDomain",
+                "SoukHost",
                 "SoukMoney",
+                "SoukProcess",
+                "SoukStorage",
+                "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

@@ -53,6 +53,8 @@ package final class AccessTokenVerifier: Sendable {
     private struct State {
         var known: Set<String> = []
         var lastReload: ContinuousClock.Instant?
+        /// The reload under way, which callers that find a key unknown meanwhile wait for.
+        var reloading: Task<Void, any Error>?
         var revoked: [String: Date] = [:]
         var revocationsAsOf: Date?
         var lastRevocationCheck: ContinuousClock.Instant?
@@ -142,14 +144,21 @@ package final class AccessTokenVerifier: Sendable {
     }
 
     /// Reloads the key set now (after a rotation in this process).
+    ///
+    /// At most once per `reloadInterval`; a caller that comes while a reload is under way waits for it, so two
+    /// first calls signed by a new key both find it.
     package func reload() async throws {
-        let due = self.state.withLockedValue { state -> Bool in
-            if let last = state.lastReload, ContinuousClock.now - last < self.reloadInterval { return false }
+        let task = self.state.withLockedValue { state -> Task<Void, any Error>? in
+            if let reloading = state.reloading { return reloading }
+            if let last = state.lastReload, ContinuousClock.now - last < self.reloadInterval { return nil }
             state.lastReload = .now
-            return true
+            let reloading = Task { try await self.forceReload() }
+            state.reloading = reloading
+            return reloading
         }
-        guard due else { return }
-        try await self.forceReload()
+        guard let task else { return }
+        defer { self.state.withLockedValue { state in if state.reloading == task { state.reloading = nil } } }
+        try await task.value
     }
 
     /// Reloads the key set regardless of the interval.

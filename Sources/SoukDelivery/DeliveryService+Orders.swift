@@ -11,24 +11,32 @@ extension DeliveryService {
 
     /// Follows the orders' events from the stored position until cancelled, creating a shipment for each order
     /// packed with a shipping quote; after a failure (orders not reachable yet) waits and resumes where it was.
+    ///
+    /// Each pass reads the backlog and ends, then the follower waits a second: a stream held open would keep the
+    /// host's graceful shutdown waiting on a call that never ends.
     func followOrdersForever() async throws {
         while !Task.isCancelled {
             do {
                 try await self.followOrders()
+                try await Task.sleep(for: Self.followInterval)
             } catch is CancellationError {
                 return
             } catch {
+                if Task.isCancelled { return }
                 self.logger.warning("delivery: following orders failed, resuming in 2 s: \(error)")
+                try await Task.sleep(for: .seconds(2))
             }
-            try await Task.sleep(for: .seconds(2))
         }
     }
 
-    /// One pass: every order event after the stored position, then new ones as they are committed.
+    /// How long the follower waits between passes over the orders' new events.
+    static let followInterval: Duration = .seconds(1)
+
+    /// One pass: every order event after the stored position, up to the end of the backlog.
     func followOrders() async throws {
         var request = Souk_Catalog_V1_StreamEventsRequest()
         request.afterPosition = try await self.store.position(of: Self.ordersStream)
-        request.follow = true
+        request.follow = false
         try await self.orders.streamEvents(request) { response in
             for try await event in response.messages {
                 try await self.handle(event)

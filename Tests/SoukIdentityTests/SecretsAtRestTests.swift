@@ -48,13 +48,13 @@ struct SecretsAtRestTests {
         let sealed = try ring.seal("+79991234567", context: "account/a/phone")
         #expect(!sealed.contains("79991234567"))
         #expect(try ring.open(sealed, context: "account/a/phone") == "+79991234567")
-        #expect(throws: IdentityError.self) { try ring.open(sealed, context: "account/b/phone") }
+        #expect(throws: RPCError.self) { try ring.open(sealed, context: "account/b/phone") }
         let rotated = try DataKeyRing(keys: [new, old])
         #expect(try rotated.open(sealed, context: "account/a/phone") == "+79991234567")
         #expect(!rotated.isCurrent(sealed))
         #expect(rotated.isCurrent(try rotated.seal("x", context: "c")))
-        #expect(throws: IdentityError.self) { try DataKeyRing(keys: [new]).open(sealed, context: "account/a/phone") }
-        #expect(throws: IdentityError.self) { try DataKeyRing(text: "k1:not-base64!", source: "test") }
+        #expect(throws: RPCError.self) { try DataKeyRing(keys: [new]).open(sealed, context: "account/a/phone") }
+        #expect(throws: RPCError.self) { try DataKeyRing(text: "k1:not-base64!", source: "test") }
     }
 
     @Test(

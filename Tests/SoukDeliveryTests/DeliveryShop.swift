@@ -15,7 +15,8 @@ struct DeliveryShop {
 
     static func with(_ body: @Sendable (DeliveryShop) async throws -> Void) async throws {
         let wallClock = WallClock.manual()
-        try await IdentityHarness.with(configure: { $0.wallClock = wallClock }) { harness in
+        let configure: @Sendable (inout HostConfig) -> Void = { $0.wallClock = wallClock }
+        try await IdentityHarness.with(configure: configure) { harness in
             let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
             try await Self.stockMug(harness.catalog, admin: admin)
             try await body(

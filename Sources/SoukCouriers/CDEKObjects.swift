@@ -1,0 +1,371 @@
+package import Foundation
+
+// CDEK API v2's JSON objects (providers.md §4.1), shared by ``CDEKClient`` and the local CDEK server. Property
+// names are CDEK's keys in camel case: ``CDEKJSON`` converts them to and from snake case.
+
+/// A place: any of CDEK's ways to name one; Souk sends the postcode, country, city and, for orders, the address.
+package struct CDEKLocation: Codable, Sendable, Hashable {
+    /// CDEK's city code.
+    package var code: Int?
+    /// The postcode.
+    package var postalCode: String?
+    /// ISO 3166-1 alpha-2.
+    package var countryCode: String?
+    /// The city.
+    package var city: String?
+    /// The region.
+    package var region: String?
+    /// The street address (orders).
+    package var address: String?
+
+    /// A location.
+    package init(
+        code: Int? = nil,
+        postalCode: String? = nil,
+        countryCode: String? = nil,
+        city: String? = nil,
+        region: String? = nil,
+        address: String? = nil
+    ) {
+        self.code = code
+        self.postalCode = postalCode
+        self.countryCode = countryCode
+        self.city = city
+        self.region = region
+        self.address = address
+    }
+}
+
+/// A package: weight in grams, sides in centimetres.
+package struct CDEKPackage: Codable, Sendable, Hashable {
+    /// The package's number within the order (orders only).
+    package var number: String?
+    /// Grams.
+    package var weight: Int
+    /// Centimetres.
+    package var length: Int?
+    /// Centimetres.
+    package var width: Int?
+    /// Centimetres.
+    package var height: Int?
+
+    /// A package.
+    package init(number: String? = nil, weight: Int, length: Int?, width: Int?, height: Int?) {
+        self.number = number
+        self.weight = weight
+        self.length = length
+        self.width = width
+        self.height = height
+    }
+}
+
+/// `POST /v2/calculator/tariff` (with a tariff code) and `/tarifflist` (without).
+package struct CDEKCalculatorRequest: Codable, Sendable, Hashable {
+    /// The tariff to price; nil for the list.
+    package var tariffCode: Int?
+    /// 1 = online-store contract, 2 = regular delivery.
+    package var type: Int?
+    /// CDEK's currency number (1 = RUB).
+    package var currency: Int?
+    /// Where from.
+    package var fromLocation: CDEKLocation
+    /// Where to.
+    package var toLocation: CDEKLocation
+    /// What.
+    package var packages: [CDEKPackage]
+}
+
+/// One tariff of `/tarifflist`'s `tariff_codes`.
+package struct CDEKTariff: Codable, Sendable, Hashable {
+    package var tariffCode: Int
+    package var tariffName: String
+    package var tariffDescription: String?
+    package var deliveryMode: Int?
+    /// Major units of the requested currency, a JSON number.
+    package var deliverySum: Decimal
+    package var periodMin: Int?
+    package var periodMax: Int?
+    package var calendarMin: Int?
+    package var calendarMax: Int?
+
+    package init(
+        tariffCode: Int,
+        tariffName: String,
+        tariffDescription: String?,
+        deliveryMode: Int?,
+        deliverySum: Decimal,
+        periodMin: Int?,
+        periodMax: Int?,
+        calendarMin: Int?,
+        calendarMax: Int?
+    ) {
+        self.tariffCode = tariffCode
+        self.tariffName = tariffName
+        self.tariffDescription = tariffDescription
+        self.deliveryMode = deliveryMode
+        self.deliverySum = deliverySum
+        self.periodMin = periodMin
+        self.periodMax = periodMax
+        self.calendarMin = calendarMin
+        self.calendarMax = calendarMax
+    }
+}
+
+/// `/tarifflist`'s answer.
+package struct CDEKTariffList: Codable, Sendable, Hashable {
+    package var tariffCodes: [CDEKTariff]?
+    package var errors: [CDEKErrorItem]?
+
+    package init(tariffCodes: [CDEKTariff]?, errors: [CDEKErrorItem]? = nil) {
+        self.tariffCodes = tariffCodes
+        self.errors = errors
+    }
+}
+
+/// `/tariff`'s answer.
+package struct CDEKTariffQuote: Codable, Sendable, Hashable {
+    /// The base cost, major units.
+    package var deliverySum: Decimal
+    /// With services, major units.
+    package var totalSum: Decimal?
+    /// ISO code of the sums, when CDEK names it.
+    package var currency: String?
+    package var periodMin: Int?
+    package var periodMax: Int?
+    package var calendarMin: Int?
+    package var calendarMax: Int?
+    /// The billed weight, grams.
+    package var weightCalc: Int?
+
+    package init(
+        deliverySum: Decimal,
+        totalSum: Decimal?,
+        currency: String?,
+        periodMin: Int?,
+        periodMax: Int?,
+        calendarMin: Int?,
+        calendarMax: Int?,
+        weightCalc: Int?
+    ) {
+        self.deliverySum = deliverySum
+        self.totalSum = totalSum
+        self.currency = currency
+        self.periodMin = periodMin
+        self.periodMax = periodMax
+        self.calendarMin = calendarMin
+        self.calendarMax = calendarMax
+        self.weightCalc = weightCalc
+    }
+}
+
+/// A contact: a name and phones.
+package struct CDEKContact: Codable, Sendable, Hashable {
+    /// One phone.
+    package struct Phone: Codable, Sendable, Hashable {
+        package var number: String
+        package init(number: String) { self.number = number }
+    }
+
+    package var name: String
+    package var phones: [Phone]
+
+    package init(name: String, phones: [Phone]) {
+        self.name = name
+        self.phones = phones
+    }
+}
+
+/// `POST /v2/orders`.
+package struct CDEKOrderRequest: Codable, Sendable, Hashable {
+    /// 1 = online-store order.
+    package var type: Int?
+    /// The shop's own number of the order (Souk's shipment id).
+    package var number: String
+    package var tariffCode: Int
+    package var fromLocation: CDEKLocation
+    package var toLocation: CDEKLocation
+    package var sender: CDEKContact?
+    package var recipient: CDEKContact
+    package var packages: [CDEKPackage]
+}
+
+/// One status of an order.
+package struct CDEKOrderStatus: Codable, Sendable, Hashable {
+    /// `CREATED`, `TAKEN_BY_COURIER`, … (``CDEKStatus``).
+    package var code: String
+    /// The status in words.
+    package var name: String?
+    /// `2026-01-02T10:00:00+0300`.
+    package var dateTime: String
+    package var reasonCode: String?
+    /// The city where it happened.
+    package var city: String?
+    package var cityCode: Int?
+
+    package init(
+        code: String,
+        name: String?,
+        dateTime: String,
+        reasonCode: String? = nil,
+        city: String?,
+        cityCode: Int? = nil
+    ) {
+        self.code = code
+        self.name = name
+        self.dateTime = dateTime
+        self.reasonCode = reasonCode
+        self.city = city
+        self.cityCode = cityCode
+    }
+}
+
+/// An order as `GET /v2/orders/{uuid}` answers it (the fields Souk reads).
+package struct CDEKOrder: Codable, Sendable, Hashable {
+    package var uuid: String
+    /// The shop's number.
+    package var number: String?
+    /// The waybill number, once CDEK has registered the order.
+    package var cdekNumber: String?
+    package var tariffCode: Int?
+    /// Newest first, as CDEK lists them.
+    package var statuses: [CDEKOrderStatus]?
+
+    package init(uuid: String, number: String?, cdekNumber: String?, tariffCode: Int?, statuses: [CDEKOrderStatus]?) {
+        self.uuid = uuid
+        self.number = number
+        self.cdekNumber = cdekNumber
+        self.tariffCode = tariffCode
+        self.statuses = statuses
+    }
+}
+
+/// What CDEK says of a request (`requests[]`): its state and errors.
+package struct CDEKRequestState: Codable, Sendable, Hashable {
+    package var requestUuid: String?
+    /// `CREATE`, `UPDATE`, …
+    package var type: String?
+    /// `ACCEPTED`, `WAITING`, `SUCCESSFUL`, `INVALID`.
+    package var state: String?
+    package var dateTime: String?
+    package var errors: [CDEKErrorItem]?
+
+    package init(
+        requestUuid: String?,
+        type: String?,
+        state: String?,
+        dateTime: String?,
+        errors: [CDEKErrorItem]? = nil
+    ) {
+        self.requestUuid = requestUuid
+        self.type = type
+        self.state = state
+        self.dateTime = dateTime
+        self.errors = errors
+    }
+}
+
+/// The envelope of `/v2/orders` and `/v2/webhooks`: an entity, the request states, and top-level errors.
+package struct CDEKEntityReply<Entity: Codable & Sendable & Hashable>: Codable, Sendable, Hashable {
+    package var entity: Entity?
+    package var requests: [CDEKRequestState]?
+    package var errors: [CDEKErrorItem]?
+
+    package init(entity: Entity?, requests: [CDEKRequestState]? = nil, errors: [CDEKErrorItem]? = nil) {
+        self.entity = entity
+        self.requests = requests
+        self.errors = errors
+    }
+}
+
+/// An entity known only by its uuid (a created order or webhook).
+package struct CDEKEntityReference: Codable, Sendable, Hashable {
+    package var uuid: String
+    package init(uuid: String) { self.uuid = uuid }
+}
+
+/// One of CDEK's `errors[]`.
+package struct CDEKErrorItem: Codable, Sendable, Hashable {
+    /// `v2_entity_not_found`, …
+    package var code: String
+    package var message: String?
+
+    package init(code: String, message: String?) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// `POST /v2/oauth/token`'s answer.
+package struct CDEKToken: Codable, Sendable, Hashable {
+    package var accessToken: String
+    package var tokenType: String?
+    /// Seconds the token lives.
+    package var expiresIn: Int
+
+    package init(accessToken: String, tokenType: String?, expiresIn: Int) {
+        self.accessToken = accessToken
+        self.tokenType = tokenType
+        self.expiresIn = expiresIn
+    }
+}
+
+/// An OAuth error (`{"error": "invalid_client", "error_description": "…"}`).
+package struct CDEKOAuthError: Codable, Sendable, Hashable {
+    package var error: String
+    package var errorDescription: String?
+
+    package init(error: String, errorDescription: String?) {
+        self.error = error
+        self.errorDescription = errorDescription
+    }
+}
+
+/// `POST /v2/webhooks`.
+package struct CDEKWebhookSubscription: Codable, Sendable, Hashable {
+    /// `ORDER_STATUS`, `PRINT_FORM`, `ANYTHING_OTHER`.
+    package var type: String
+    package var url: String
+
+    package init(type: String, url: String) {
+        self.type = type
+        self.url = url
+    }
+}
+
+/// CDEK's JSON: snake_case keys, sorted on output so equal values give equal bytes.
+package enum CDEKJSON {
+    /// A decoder for CDEK's answers and webhooks.
+    package static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+
+    /// An encoder for CDEK's requests (and the local server's answers).
+    package static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// `2026-01-02T10:00:00+0300` (CDEK's form), `…+03:00`, `…Z`, with or without fractional seconds; nil for
+    /// anything else.
+    package static func date(_ text: String) -> Date? {
+        var text = text
+        let utf8 = Array(text.utf8)
+        if utf8.count > 5, utf8[utf8.count - 5] == UInt8(ascii: "+") || utf8[utf8.count - 5] == UInt8(ascii: "-"),
+            utf8.suffix(4).allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        {
+            text.insert(":", at: text.index(text.endIndex, offsetBy: -2))
+        }
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+
+    /// `date` as CDEK writes it, in UTC: `2026-01-02T07:00:00+0000`.
+    package static func string(_ date: Date) -> String {
+        let text = date.formatted(Date.ISO8601FormatStyle())
+        return text.hasSuffix("Z") ? String(text.dropLast()) + "+0000" : text
+    }
+}

@@ -1,0 +1,298 @@
+package import Foundation
+
+// EasyPost's JSON objects (providers.md §4.2), shared by ``EasyPostClient`` and the local EasyPost server.
+// Property names are EasyPost's keys in camel case: ``EasyPostJSON`` converts them to and from snake case.
+
+/// An address.
+package struct EasyPostAddress: Codable, Sendable, Hashable {
+    package var name: String?
+    package var street1: String?
+    package var street2: String?
+    package var city: String?
+    package var state: String?
+    package var zip: String?
+    /// ISO 3166-1 alpha-2.
+    package var country: String?
+    package var phone: String?
+
+    package init(
+        name: String?,
+        street1: String?,
+        street2: String?,
+        city: String?,
+        state: String?,
+        zip: String?,
+        country: String?,
+        phone: String?
+    ) {
+        self.name = name
+        self.street1 = street1
+        self.street2 = street2
+        self.city = city
+        self.state = state
+        self.zip = zip
+        self.country = country
+        self.phone = phone
+    }
+}
+
+/// A parcel: inches and ounces, decimals with one digit as Souk sends them.
+package struct EasyPostParcel: Codable, Sendable, Hashable {
+    package var length: Decimal?
+    package var width: Decimal?
+    package var height: Decimal?
+    /// Ounces.
+    package var weight: Decimal
+
+    package init(length: Decimal?, width: Decimal?, height: Decimal?, weight: Decimal) {
+        self.length = length
+        self.width = width
+        self.height = height
+        self.weight = weight
+    }
+}
+
+/// `POST /v2/shipments`'s body: `{"shipment": {from_address, to_address, parcel}}`.
+package struct EasyPostShipmentRequest: Codable, Sendable, Hashable {
+    /// The wrapped shipment.
+    package struct Shipment: Codable, Sendable, Hashable {
+        package var fromAddress: EasyPostAddress
+        package var toAddress: EasyPostAddress
+        package var parcel: EasyPostParcel
+    }
+
+    package var shipment: Shipment
+
+    package init(fromAddress: EasyPostAddress, toAddress: EasyPostAddress, parcel: EasyPostParcel) {
+        self.shipment = Shipment(fromAddress: fromAddress, toAddress: toAddress, parcel: parcel)
+    }
+}
+
+/// `POST /v2/shipments/{id}/buy`'s body: `{"rate": {"id": "rate_…"}}`.
+package struct EasyPostBuyRequest: Codable, Sendable, Hashable {
+    /// The rate chosen.
+    package struct Rate: Codable, Sendable, Hashable {
+        package var id: String
+    }
+
+    package var rate: Rate
+
+    package init(rateID: String) { self.rate = Rate(id: rateID) }
+}
+
+/// A rate of a shipment.
+package struct EasyPostRate: Codable, Sendable, Hashable {
+    package var id: String
+    package var carrier: String
+    package var service: String
+    /// Major units, a decimal string (`"34.15"`).
+    package var rate: String
+    package var currency: String
+    package var deliveryDays: Int?
+    package var estDeliveryDays: Int?
+    package var shipmentId: String?
+
+    package init(
+        id: String,
+        carrier: String,
+        service: String,
+        rate: String,
+        currency: String,
+        deliveryDays: Int?,
+        estDeliveryDays: Int?,
+        shipmentId: String?
+    ) {
+        self.id = id
+        self.carrier = carrier
+        self.service = service
+        self.rate = rate
+        self.currency = currency
+        self.deliveryDays = deliveryDays
+        self.estDeliveryDays = estDeliveryDays
+        self.shipmentId = shipmentId
+    }
+}
+
+/// One tracking event of a tracker.
+package struct EasyPostTrackingDetail: Codable, Sendable, Hashable {
+    /// Where it happened.
+    package struct Location: Codable, Sendable, Hashable {
+        package var city: String?
+        package var state: String?
+        package var country: String?
+        package var zip: String?
+
+        package init(city: String?, state: String?, country: String?, zip: String?) {
+            self.city = city
+            self.state = state
+            self.country = country
+            self.zip = zip
+        }
+    }
+
+    /// `in_transit`, … (``EasyPostStatus``).
+    package var status: String
+    package var message: String?
+    /// ISO 8601 (`2026-01-02T10:00:00Z`).
+    package var datetime: String
+    package var trackingLocation: Location?
+
+    package init(status: String, message: String?, datetime: String, trackingLocation: Location?) {
+        self.status = status
+        self.message = message
+        self.datetime = datetime
+        self.trackingLocation = trackingLocation
+    }
+}
+
+/// A tracker.
+package struct EasyPostTracker: Codable, Sendable, Hashable {
+    package var id: String
+    package var object: String?
+    package var trackingCode: String?
+    /// The current status (``EasyPostStatus``).
+    package var status: String
+    package var carrier: String?
+    package var shipmentId: String?
+    /// Oldest first.
+    package var trackingDetails: [EasyPostTrackingDetail]?
+    package var updatedAt: String?
+
+    package init(
+        id: String,
+        object: String? = "Tracker",
+        trackingCode: String?,
+        status: String,
+        carrier: String?,
+        shipmentId: String?,
+        trackingDetails: [EasyPostTrackingDetail]?,
+        updatedAt: String?
+    ) {
+        self.id = id
+        self.object = object
+        self.trackingCode = trackingCode
+        self.status = status
+        self.carrier = carrier
+        self.shipmentId = shipmentId
+        self.trackingDetails = trackingDetails
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A shipment: its rates, and after a purchase its tracking code, label and tracker.
+package struct EasyPostShipment: Codable, Sendable, Hashable {
+    /// The label.
+    package struct PostageLabel: Codable, Sendable, Hashable {
+        package var labelUrl: String?
+        package init(labelUrl: String?) { self.labelUrl = labelUrl }
+    }
+
+    package var id: String
+    package var object: String?
+    package var rates: [EasyPostRate]?
+    package var selectedRate: EasyPostRate?
+    package var trackingCode: String?
+    package var postageLabel: PostageLabel?
+    package var tracker: EasyPostTracker?
+
+    package init(
+        id: String,
+        object: String? = "Shipment",
+        rates: [EasyPostRate]?,
+        selectedRate: EasyPostRate?,
+        trackingCode: String?,
+        postageLabel: PostageLabel?,
+        tracker: EasyPostTracker?
+    ) {
+        self.id = id
+        self.object = object
+        self.rates = rates
+        self.selectedRate = selectedRate
+        self.trackingCode = trackingCode
+        self.postageLabel = postageLabel
+        self.tracker = tracker
+    }
+}
+
+/// EasyPost's error answer: `{"error": {"code", "message", "errors": [{"field", "message"}]}}`.
+package struct EasyPostErrorBody: Codable, Sendable, Hashable {
+    /// The error.
+    package struct Detail: Codable, Sendable, Hashable {
+        /// One field at fault.
+        package struct FieldError: Codable, Sendable, Hashable {
+            package var field: String?
+            package var message: String?
+            package init(field: String?, message: String?) {
+                self.field = field
+                self.message = message
+            }
+        }
+
+        package var code: String?
+        package var message: String?
+        package var errors: [FieldError]?
+
+        package init(code: String?, message: String?, errors: [FieldError]?) {
+            self.code = code
+            self.message = message
+            self.errors = errors
+        }
+    }
+
+    package var error: Detail
+
+    package init(code: String?, message: String?, errors: [Detail.FieldError] = []) {
+        self.error = Detail(code: code, message: message, errors: errors)
+    }
+}
+
+/// An event, as a webhook delivers it (`tracker.updated` with the tracker as `result`).
+package struct EasyPostEventBody: Codable, Sendable, Hashable {
+    package var id: String?
+    package var object: String?
+    /// `tracker.updated`, `tracker.created`, …
+    package var description: String
+    package var mode: String?
+    package var createdAt: String?
+    package var result: EasyPostTracker?
+
+    package init(
+        id: String?,
+        object: String? = "Event",
+        description: String,
+        mode: String?,
+        createdAt: String?,
+        result: EasyPostTracker?
+    ) {
+        self.id = id
+        self.object = object
+        self.description = description
+        self.mode = mode
+        self.createdAt = createdAt
+        self.result = result
+    }
+}
+
+/// EasyPost's JSON: snake_case keys, sorted on output so equal values give equal bytes; times ISO 8601.
+package enum EasyPostJSON {
+    /// A decoder for EasyPost's answers and events.
+    package static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+
+    /// An encoder for EasyPost's requests (and the local server's answers).
+    package static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// `2026-01-02T10:00:00Z`, with or without fractional seconds or an offset; nil for anything else.
+    package static func date(_ text: String) -> Date? { CDEKJSON.date(text) }
+
+    /// `date` as EasyPost writes it: `2026-01-02T10:00:00Z`.
+    package static func string(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }
+}

@@ -546,6 +546,8 @@ let package = Package(
                 "SoukLocalProviders",
                 "SoukMoney",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: defaultSwiftSettings
         ),

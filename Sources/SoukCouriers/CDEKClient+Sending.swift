@@ -230,7 +230,7 @@ extension CDEKClient {
             (kind, summary) = (.unavailable, "CDEK is unavailable (HTTP \(status))")
         case _ where code.contains("weight"):
             (kind, summary) = (.overweight, "CDEK does not take a package this heavy")
-        case _ where ["location", "city", "postal", "postcode"].contains(where: code.contains):
+        case _ where ["location", "city", "postal", "postcode"].contains(where: { code.contains($0) }):
             (kind, summary) = (.unknownLocation, "CDEK does not know the place")
         case 404,
             _ where code.contains("not_found"):

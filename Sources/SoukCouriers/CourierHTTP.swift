@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 /// What the two courier clients share below their APIs: one attempt with a timeout, the retry rule, and the

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import SoukCouriers
 import Synchronization
 
 /// The local CDEK server's HTTP side: the request is recorded, then faults, then the ledger (which checks the

@@ -3,6 +3,7 @@ package import Foundation
 import Hummingbird
 package import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import SoukCouriers
 import Synchronization

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import SoukCouriers
 import SoukLocalProviders

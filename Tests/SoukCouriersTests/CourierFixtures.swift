@@ -109,6 +109,7 @@ struct LocalCDEKFixture {
         tokenLifetimeSeconds: Int = 3600,
         advancesOnRead: Bool = true,
         webhookDestination: LocalWebhookDispatcher.Destination? = nil,
+        webhookSleep: @escaping @Sendable (Duration) async throws -> Void = { _ in },
         _ body: (Self) async throws -> Result
     ) async throws -> Result {
         let clock = TestClock()
@@ -118,7 +119,8 @@ struct LocalCDEKFixture {
             tokenLifetimeSeconds: tokenLifetimeSeconds,
             now: { clock.date },
             advancesOnRead: advancesOnRead,
-            webhookDestination: webhookDestination
+            webhookDestination: webhookDestination,
+            webhookSleep: webhookSleep
         )
         return try await LocalCDEKServer.withLocalCDEK(config: config) { server in
             let client = CDEKClient(

@@ -39,6 +39,30 @@ struct LocalCourierWebhookTests {
         }
     }
 
+    @Test("CDEK: subscribed by URL, each step is POSTed there, and a refused delivery is retried")
+    func cdekByURL() async throws {
+        try await WebhookReceiver.with(answers: [500]) { receiver, url in
+            try await LocalCDEKFixture.with(advancesOnRead: false) { cdek in
+                let order = try await cdek.client.register(
+                    tariffCode: 136,
+                    from: Places.moscowWarehouse,
+                    to: Places.petersburgBuyer,
+                    parcels: [Places.box],
+                    number: "shp-url"
+                )
+                _ = try await cdek.client.subscribeOrderStatus(url: url)
+                cdek.server.advance(order.reference)
+                await cdek.server.webhooks.settle()
+                #expect(cdek.server.webhooks.attempts.map(\.outcome) == [.status(500), .status(200)])
+                let received = receiver.received
+                #expect(received.count == 2 && received.first?.body == received.last?.body)
+                let webhook = try CDEKWebhook(parsing: try #require(received.last).body)
+                #expect(webhook.uuid == order.reference && webhook.code == "RECEIVED_AT_SENDER_WAREHOUSE")
+                #expect(received.last?.headers["content-type"] == "application/json; charset=utf-8")
+            }
+        }
+    }
+
     @Test("EasyPost: each step is a tracker.updated event, signed with X-Hmac-Signature over its raw body")
     func easyPost() async throws {
         let box = WebhookBox()

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import SoukCouriers
 import SoukLocalProviders
 import Testing
@@ -102,5 +103,26 @@ struct CDEKClientRetryTests {
             _ = try await Self.quote(cdek)
             #expect(Self.statuses(cdek, "/oauth/token") == [502, 200] && cdek.clock.sleeps.count == 1)
         }
+    }
+
+    @Test("a token request whose connection is refused is repeated, then unavailable, naming the refusal")
+    func refused() async throws {
+        // A server that ran and stopped: its port now refuses connections.
+        let closed = try await LocalCDEKServer.withLocalCDEK { $0.baseURL }
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let httpClient = HTTPClient(configuration: configuration)
+        let clock = TestClock()
+        let client = CDEKClient(
+            httpClient: httpClient,
+            config: .init(baseURL: closed, clientID: "a", clientSecret: CourierSecret("s")),
+            clock: clock
+        )
+        let error = await #expect(throws: CourierError.self) {
+            try await client.tariffs(from: Places.moscowWarehouse, to: Places.petersburgBuyer, parcels: [Places.box])
+        }
+        try await httpClient.shutdown()
+        #expect(error?.code == .unavailable && error?.message == "CDEK refused the connection")
+        #expect(clock.sleeps.count == 2, "three attempts in all")
     }
 }

@@ -241,4 +241,29 @@ struct CDEKClientTests {
             #expect(cdek.server.requests.filter { $0.path != "/oauth/token" }.isEmpty)
         }
     }
+
+    @Test("a tariff the contract does not offer is invalidRequest, naming tariff_code")
+    func unknownTariff() async throws {
+        try await LocalCDEKFixture.with { cdek in
+            let error = await #expect(throws: CourierError.self) {
+                try await cdek.client.tariff(
+                    1,
+                    from: Places.moscowWarehouse,
+                    to: Places.petersburgBuyer,
+                    parcels: [Places.box]
+                )
+            }
+            #expect(error?.code == .invalidRequest && error?.message.contains("tariff_code") == true)
+        }
+    }
+
+    @Test("a subscription needs ORDER_STATUS and an http(s) URL")
+    func badSubscription() async throws {
+        try await LocalCDEKFixture.with { cdek in
+            let error = await #expect(throws: CourierError.self) {
+                try await cdek.client.subscribeOrderStatus(url: "ftp://shop.example/hook")
+            }
+            #expect(error?.code == .invalidRequest && error?.httpStatus == 400)
+        }
+    }
 }

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import SoukCouriers
 import SoukLocalProviders
 import SoukMoney
@@ -188,5 +190,28 @@ struct EasyPostClientTests {
         try await httpClient.shutdown()
         #expect(error?.code == .unavailable && error?.message == "EasyPost refused the connection")
         #expect(clock.sleeps.count == 2, "three attempts in all")
+    }
+
+    @Test("a tracker read answered 429 and 502 is repeated")
+    func trackerRetried() async throws {
+        try await LocalEasyPostFixture.with(advancesOnRead: false) { easypost in
+            let quote = try await Self.quote(easypost)
+            let label = try await easypost.client.buy(shipmentID: quote.shipmentID, rateID: quote.rates[0].code)
+            easypost.server.failNext(1, with: .status(429))
+            easypost.server.failNext(1, with: .status(502))
+            let report = try await easypost.client.tracker(label.trackingReference)
+            #expect(report.current?.status == .created)
+            #expect(easypost.server.requests.suffix(3).map(\.status) == [429, 502, 200])
+        }
+    }
+
+    @Test("a request without a key is refused with APIKEY.REQUIRED")
+    func noKey() async throws {
+        try await LocalEasyPostFixture.with { easypost in
+            let request = HTTPClientRequest(url: easypost.server.baseURL + "/v2/trackers/trk_local1")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let body = String(buffer: try await response.body.collect(upTo: 1 << 16))
+            #expect(response.status.code == 401 && body.contains("APIKEY.REQUIRED"))
+        }
     }
 }

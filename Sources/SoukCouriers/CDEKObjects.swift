@@ -77,17 +77,26 @@ package struct CDEKCalculatorRequest: Codable, Sendable, Hashable {
 
 /// One tariff of `/tarifflist`'s `tariff_codes`.
 package struct CDEKTariff: Codable, Sendable, Hashable {
+    /// The tariff's code (`136`).
     package var tariffCode: Int
+    /// The tariff's name.
     package var tariffName: String
+    /// What the tariff is, in words.
     package var tariffDescription: String?
+    /// How it goes: 1 door-door, 2 door-warehouse, 3 warehouse-door, 4 warehouse-warehouse, ….
     package var deliveryMode: Int?
     /// Major units of the requested currency, a JSON number.
     package var deliverySum: Decimal
+    /// The fewest business days on the way.
     package var periodMin: Int?
+    /// The most business days on the way.
     package var periodMax: Int?
+    /// The fewest calendar days on the way.
     package var calendarMin: Int?
+    /// The most calendar days on the way.
     package var calendarMax: Int?
 
+    /// A value of the fields given.
     package init(
         tariffCode: Int,
         tariffName: String,
@@ -113,9 +122,12 @@ package struct CDEKTariff: Codable, Sendable, Hashable {
 
 /// `/tarifflist`'s answer.
 package struct CDEKTariffList: Codable, Sendable, Hashable {
+    /// The tariffs on offer, priced.
     package var tariffCodes: [CDEKTariff]?
+    /// What CDEK refused, if anything.
     package var errors: [CDEKErrorItem]?
 
+    /// A value of the fields given.
     package init(tariffCodes: [CDEKTariff]?, errors: [CDEKErrorItem]? = nil) {
         self.tariffCodes = tariffCodes
         self.errors = errors
@@ -130,13 +142,18 @@ package struct CDEKTariffQuote: Codable, Sendable, Hashable {
     package var totalSum: Decimal?
     /// ISO code of the sums, when CDEK names it.
     package var currency: String?
+    /// The fewest business days on the way.
     package var periodMin: Int?
+    /// The most business days on the way.
     package var periodMax: Int?
+    /// The fewest calendar days on the way.
     package var calendarMin: Int?
+    /// The most calendar days on the way.
     package var calendarMax: Int?
     /// The billed weight, grams.
     package var weightCalc: Int?
 
+    /// A value of the fields given.
     package init(
         deliverySum: Decimal,
         totalSum: Decimal?,
@@ -162,13 +179,18 @@ package struct CDEKTariffQuote: Codable, Sendable, Hashable {
 package struct CDEKContact: Codable, Sendable, Hashable {
     /// One phone.
     package struct Phone: Codable, Sendable, Hashable {
+        /// The number.
         package var number: String
+        /// A value of the fields given.
         package init(number: String) { self.number = number }
     }
 
+    /// The name.
     package var name: String
+    /// The phones.
     package var phones: [Phone]
 
+    /// A value of the fields given.
     package init(name: String, phones: [Phone]) {
         self.name = name
         self.phones = phones
@@ -181,11 +203,17 @@ package struct CDEKOrderRequest: Codable, Sendable, Hashable {
     package var type: Int?
     /// The shop's own number of the order (Souk's shipment id).
     package var number: String
+    /// The tariff's code (`136`).
     package var tariffCode: Int
+    /// Where from.
     package var fromLocation: CDEKLocation
+    /// Where to.
     package var toLocation: CDEKLocation
+    /// Who sends.
     package var sender: CDEKContact?
+    /// Who receives.
     package var recipient: CDEKContact
+    /// What goes.
     package var packages: [CDEKPackage]
 }
 
@@ -197,11 +225,14 @@ package struct CDEKOrderStatus: Codable, Sendable, Hashable {
     package var name: String?
     /// `2026-01-02T10:00:00+0300`.
     package var dateTime: String
+    /// Why, for statuses that have a reason (`NOT_DELIVERED`).
     package var reasonCode: String?
     /// The city where it happened.
     package var city: String?
+    /// CDEK's code of the city.
     package var cityCode: Int?
 
+    /// A value of the fields given.
     package init(
         code: String,
         name: String?,
@@ -221,15 +252,18 @@ package struct CDEKOrderStatus: Codable, Sendable, Hashable {
 
 /// An order as `GET /v2/orders/{uuid}` answers it (the fields Souk reads).
 package struct CDEKOrder: Codable, Sendable, Hashable {
+    /// CDEK's id.
     package var uuid: String
     /// The shop's number.
     package var number: String?
     /// The waybill number, once CDEK has registered the order.
     package var cdekNumber: String?
+    /// The tariff's code (`136`).
     package var tariffCode: Int?
     /// Newest first, as CDEK lists them.
     package var statuses: [CDEKOrderStatus]?
 
+    /// A value of the fields given.
     package init(uuid: String, number: String?, cdekNumber: String?, tariffCode: Int?, statuses: [CDEKOrderStatus]?) {
         self.uuid = uuid
         self.number = number
@@ -241,14 +275,18 @@ package struct CDEKOrder: Codable, Sendable, Hashable {
 
 /// What CDEK says of a request (`requests[]`): its state and errors.
 package struct CDEKRequestState: Codable, Sendable, Hashable {
+    /// The request's id.
     package var requestUuid: String?
     /// `CREATE`, `UPDATE`, …
     package var type: String?
     /// `ACCEPTED`, `WAITING`, `SUCCESSFUL`, `INVALID`.
     package var state: String?
+    /// When (`2026-01-02T10:00:00+0300`).
     package var dateTime: String?
+    /// What CDEK refused, if anything.
     package var errors: [CDEKErrorItem]?
 
+    /// A value of the fields given.
     package init(
         requestUuid: String?,
         type: String?,
@@ -266,10 +304,14 @@ package struct CDEKRequestState: Codable, Sendable, Hashable {
 
 /// The envelope of `/v2/orders` and `/v2/webhooks`: an entity, the request states, and top-level errors.
 package struct CDEKEntityReply<Entity: Codable & Sendable & Hashable>: Codable, Sendable, Hashable {
+    /// The object the answer is about.
     package var entity: Entity?
+    /// What CDEK says of the request.
     package var requests: [CDEKRequestState]?
+    /// What CDEK refused, if anything.
     package var errors: [CDEKErrorItem]?
 
+    /// A value of the fields given.
     package init(entity: Entity?, requests: [CDEKRequestState]? = nil, errors: [CDEKErrorItem]? = nil) {
         self.entity = entity
         self.requests = requests
@@ -279,7 +321,9 @@ package struct CDEKEntityReply<Entity: Codable & Sendable & Hashable>: Codable, 
 
 /// An entity known only by its uuid (a created order or webhook).
 package struct CDEKEntityReference: Codable, Sendable, Hashable {
+    /// CDEK's id.
     package var uuid: String
+    /// A value of the fields given.
     package init(uuid: String) { self.uuid = uuid }
 }
 
@@ -287,8 +331,10 @@ package struct CDEKEntityReference: Codable, Sendable, Hashable {
 package struct CDEKErrorItem: Codable, Sendable, Hashable {
     /// `v2_entity_not_found`, …
     package var code: String
+    /// Why, in words.
     package var message: String?
 
+    /// A value of the fields given.
     package init(code: String, message: String?) {
         self.code = code
         self.message = message
@@ -297,11 +343,14 @@ package struct CDEKErrorItem: Codable, Sendable, Hashable {
 
 /// `POST /v2/oauth/token`'s answer.
 package struct CDEKToken: Codable, Sendable, Hashable {
+    /// The bearer token.
     package var accessToken: String
+    /// `bearer`.
     package var tokenType: String?
     /// Seconds the token lives.
     package var expiresIn: Int
 
+    /// A value of the fields given.
     package init(accessToken: String, tokenType: String?, expiresIn: Int) {
         self.accessToken = accessToken
         self.tokenType = tokenType
@@ -311,9 +360,12 @@ package struct CDEKToken: Codable, Sendable, Hashable {
 
 /// An OAuth error (`{"error": "invalid_client", "error_description": "…"}`).
 package struct CDEKOAuthError: Codable, Sendable, Hashable {
+    /// The OAuth error code (`invalid_client`).
     package var error: String
+    /// Why, in words.
     package var errorDescription: String?
 
+    /// A value of the fields given.
     package init(error: String, errorDescription: String?) {
         self.error = error
         self.errorDescription = errorDescription
@@ -324,8 +376,10 @@ package struct CDEKOAuthError: Codable, Sendable, Hashable {
 package struct CDEKWebhookSubscription: Codable, Sendable, Hashable {
     /// `ORDER_STATUS`, `PRINT_FORM`, `ANYTHING_OTHER`.
     package var type: String
+    /// Where CDEK posts.
     package var url: String
 
+    /// A value of the fields given.
     package init(type: String, url: String) {
         self.type = type
         self.url = url

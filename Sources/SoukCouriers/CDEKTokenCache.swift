@@ -20,8 +20,6 @@ actor CDEKTokenCache {
     }
 
     private var state = State.empty
-    /// How many fetches were started: for tests.
-    private(set) var fetches = 0
 
     /// A token valid at `now`, fetching one with `fetch` (which answers the token and its lifetime) when needed.
     func token(now: Duration, fetch: @Sendable () async throws -> (String, lifetime: Duration)) async throws -> String {
@@ -29,13 +27,17 @@ actor CDEKTokenCache {
         case .valid(let token) where now < token.refreshAt:
             return token.value
         case .fetching(var waiters):
-            return try await withCheckedThrowingContinuation { continuation in
-                waiters.append(continuation)
-                self.state = .fetching(waiters)
+            do {
+                return try await withCheckedThrowingContinuation { continuation in
+                    waiters.append(continuation)
+                    self.state = .fetching(waiters)
+                }
+            } catch is CancellationError where !Task.isCancelled {
+                // The caller that was fetching was cancelled, not this one: fetch again.
+                return try await self.token(now: now, fetch: fetch)
             }
         case .empty, .valid:
             self.state = .fetching([])
-            self.fetches += 1
             let result: Result<(String, lifetime: Duration), any Error>
             do {
                 result = .success(try await fetch())

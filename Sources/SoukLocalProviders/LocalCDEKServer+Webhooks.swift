@@ -25,9 +25,12 @@ extension LocalCDEKServer {
 final class SubscribedURL: Sendable {
     let url = Mutex<String?>(nil)
 
+    /// No URL is subscribed (events are made only once one is, so only a bug gets here).
+    struct NotSubscribed: Error {}
+
     /// POSTs `webhook` to the subscribed URL; an error when there is none.
     func post(_ webhook: LocalWebhook) async throws -> Int {
-        guard let url = self.url.withLock({ $0 }) else { throw CancellationError() }
+        guard let url = self.url.withLock({ $0 }) else { throw NotSubscribed() }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in webhook.headers { request.headers.add(name: name, value: value) }

@@ -163,11 +163,27 @@ let package = Package(
             ],
             swiftSettings: defaultSwiftSettings
         ),
-        // Local contract servers for the payment providers (Stripe so far), in memory on Hummingbird: for tests and
-        // the sandbox mode with no provider keys.
+        // The couriers' APIs: CDEK API v2 and EasyPost clients over async-http-client, their statuses mapped to
+        // Souk's, CDEK's webhooks parsed and EasyPost's verified; parcels, addresses, rates and tracking as values.
+        .target(
+            name: "SoukCouriers",
+            dependencies: [
+                "SoukMoney",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // Local contract servers for the providers (Stripe, YooKassa, CDEK, EasyPost), in memory on Hummingbird: for
+        // tests and the sandbox mode with no provider keys.
         .target(
             name: "SoukLocalProviders",
             dependencies: [
+                "SoukCouriers",
                 "SoukMoney",
                 "SoukPaymentProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -555,6 +571,21 @@ let package = Package(
                 "SoukMoney",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: defaultSwiftSettings
+        ),
+        // The courier clients against the local CDEK and EasyPost servers, and their pure parts; no PostgreSQL.
+        .testTarget(
+            name: "SoukCouriersTests",
+            dependencies: [
+                "SoukCouriers",
+                "SoukLocalProviders",
+                "SoukMoney",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -89,7 +89,13 @@ extension PostgresCatalogStore {
             )
             for (position, sku) in product.skus.enumerated() {
                 do {
-                    try await Self.insertSku(sku, product: product.id, position: position, on: connection, logger: self.logger)
+                    try await Self.insertSku(
+                        sku,
+                        product: product.id,
+                        position: position,
+                        on: connection,
+                        logger: self.logger
+                    )
                 } catch let error where SQLState(of: error) == .uniqueViolation {
                     throw CatalogError.alreadyExists("sku: SKU \(sku.code) already exists")
                 }

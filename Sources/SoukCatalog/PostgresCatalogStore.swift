@@ -60,7 +60,13 @@ struct PostgresCatalogStore: ProductStore {
             )
             for (position, sku) in product.skus.enumerated() {
                 do {
-                    try await Self.insertSku(sku, product: product.id, position: position, on: connection, logger: self.logger)
+                    try await Self.insertSku(
+                        sku,
+                        product: product.id,
+                        position: position,
+                        on: connection,
+                        logger: self.logger
+                    )
                 } catch let error where SQLState(of: error) == .uniqueViolation {
                     throw CatalogError.alreadyExists("skus[\(position)].code: SKU \(sku.code) already exists")
                 }

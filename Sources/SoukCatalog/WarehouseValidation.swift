@@ -21,7 +21,10 @@ enum WarehouseValidation {
 
     /// A warehouse's address, trimmed: country (ISO 3166-1 alpha-2) and city required; every field bounded and
     /// free of control characters (NUL among them); the phone in digits, spaces and `+ - ( )`.
-    static func address(_ address: Souk_Identity_V1_Address, field: String = "address") throws
+    static func address(
+        _ address: Souk_Identity_V1_Address,
+        field: String = "address"
+    ) throws
         -> Souk_Identity_V1_Address
     {
         var checked = Souk_Identity_V1_Address()

@@ -26,13 +26,20 @@ package enum PackageSizeText {
                     $0.trimmingCharacters(in: .whitespaces)
                 }
                 guard sides.count == 3 else { throw Self.malformed(text, flag) }
-                let values = try sides.map { try Self.number($0, upTo: 10_000, flag: flag, what: "a side in millimetres") }
+                let values = try sides.map {
+                    try Self.number($0, upTo: 10_000, flag: flag, what: "a side in millimetres")
+                }
                 (size.lengthMm, size.widthMm, size.heightMm) = (values[0], values[1], values[2])
             } else {
                 guard !sawWeight else { throw Self.malformed(text, flag) }
                 sawWeight = true
                 if part.hasSuffix("kg") {
-                    let kilograms = try Self.number(String(part.dropLast(2)), upTo: 1_000, flag: flag, what: "kilograms")
+                    let kilograms = try Self.number(
+                        String(part.dropLast(2)),
+                        upTo: 1_000,
+                        flag: flag,
+                        what: "kilograms"
+                    )
                     size.weightGrams = kilograms * 1_000
                 } else {
                     let body = part.hasSuffix("g") ? String(part.dropLast()) : part

@@ -142,7 +142,10 @@ struct PackageSizeTests {
                 let error = await rpcError { _ = try await harness.catalog.updateProduct(bad, metadata: admin) }
                 #expect(error?.code == code, "\(field)")
                 #expect(error?.message.hasPrefix(field + ":") == true, "\(String(describing: error))")
-                #expect(try await ProductEditingTests.read(harness, admin: admin, id: original.id) == expected, "\(field)")
+                #expect(
+                    try await ProductEditingTests.read(harness, admin: admin, id: original.id) == expected,
+                    "\(field)"
+                )
             }
         }
     }
@@ -162,7 +165,12 @@ struct PackageSizeTests {
                 "kitchen,Negative,PKG-6,10.00,RUB,1,1,-1,1",
                 "kitchen,Widest,PKG-7,10.00,RUB,1000000,10000,10000,10000",
             ].joined(separator: "\n")
-            let response = try await ProductImportTests.upload(harness, metadata: admin, format: .csv, file: Array(csv.utf8))
+            let response = try await ProductImportTests.upload(
+                harness,
+                metadata: admin,
+                format: .csv,
+                file: Array(csv.utf8)
+            )
             #expect(response.imported == 3)
             #expect(
                 response.errors.map { "\($0.line) \($0.field)" } == [

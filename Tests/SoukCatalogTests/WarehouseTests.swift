@@ -44,12 +44,17 @@ struct WarehouseTests {
     func crud() async throws {
         try await IdentityHarness.with { harness in
             let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
-            let created = try await harness.catalog.createWarehouse(Self.create("KZN-1", name: "  Kazan  "), metadata: admin)
+            let created = try await harness.catalog.createWarehouse(
+                Self.create("KZN-1", name: "  Kazan  "),
+                metadata: admin
+            )
             #expect(created.code == "KZN-1" && created.name == "Kazan" && created.active)
             #expect(created.address == Self.address())
-            #expect(try await harness.catalog.listWarehouses(.init(), metadata: admin).warehouses.map(\.code) == [
-                "KZN-1", "MSK-1", "SPB-1",
-            ])
+            #expect(
+                try await harness.catalog.listWarehouses(.init(), metadata: admin).warehouses.map(\.code) == [
+                    "KZN-1", "MSK-1", "SPB-1",
+                ]
+            )
 
             let duplicate = await rpcError {
                 _ = try await harness.catalog.createWarehouse(Self.create("MSK-1"), metadata: admin)
@@ -71,7 +76,9 @@ struct WarehouseTests {
             let moved = try await harness.catalog.updateWarehouse(update, metadata: admin)
             #expect(moved.name == "Kazan north" && moved.address.city == "Innopolis" && !moved.active)
             #expect(
-                try await harness.catalog.listWarehouses(.init(), metadata: admin).warehouses.first { $0.code == "KZN-1" }
+                try await harness.catalog.listWarehouses(.init(), metadata: admin).warehouses.first {
+                    $0.code == "KZN-1"
+                }
                     == moved
             )
 
@@ -107,7 +114,10 @@ struct WarehouseTests {
             ({ $0.address.phone = String(repeating: "1", count: 41) }, "address.phone"),
         ] as [(@Sendable (inout Souk_Catalog_V1_CreateWarehouseRequest) -> Void, String)]
     )
-    func validation(change: @Sendable (inout Souk_Catalog_V1_CreateWarehouseRequest) -> Void, field: String)
+    func validation(
+        change: @Sendable (inout Souk_Catalog_V1_CreateWarehouseRequest) -> Void,
+        field: String
+    )
         async throws
     {
         try await IdentityHarness.with { harness in

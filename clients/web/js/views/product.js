@@ -423,7 +423,8 @@ export async function render(root, ctx, params = {}) {
         const list = reply.warehouses ?? [];
         for (const w of list) addWarehouse(w.code, `${w.name ?? w.code}${w.active ? "" : " (inactive)"}`);
         const first = list.find((w) => w.active) ?? list[0];
-        if (first && warehouse.value === "") warehouse.value = first.code;
+        // Not while someone is typing a code in it.
+        if (first && warehouse.value === "" && document.activeElement !== warehouse) warehouse.value = first.code;
       } catch (error) {
         if (signal.aborted) return;
         // The form still works with a typed code; say why the list is empty.

@@ -32,7 +32,7 @@ struct PackageSizeTests {
             let kitchen = try await SearchFilterTests.kitchen(harness, admin: admin)
             let created = try await harness.catalog.createProduct(Self.sizedMug(category: kitchen), metadata: admin)
             #expect(created.skus.map(\.package) == [Self.size(450, 120, 90, 100), Self.size(0, 0, 0, 0)])
-            #expect(created.skus.allSatisfy(\.hasPackage), "answered even when nothing is said")
+            #expect(created.skus.allSatisfy { $0.hasPackage }, "answered even when nothing is said")
             var publish = Souk_Catalog_V1_PublishProductRequest()
             publish.productID = created.id
             _ = try await harness.catalog.publishProduct(publish, metadata: admin)

@@ -22,7 +22,8 @@ package enum PackageSizeText {
                 guard !sawSides else { throw Self.malformed(text, flag) }
                 sawSides = true
                 let body = part.hasSuffix("mm") ? String(part.dropLast(2)) : part
-                let sides = body.split(whereSeparator: { $0 == "x" || $0 == "×" }).map {
+                let sides = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "x" || $0 == "×" }).map
+                {
                     $0.trimmingCharacters(in: .whitespaces)
                 }
                 guard sides.count == 3 else { throw Self.malformed(text, flag) }
@@ -75,7 +76,8 @@ package enum PackageSizeText {
         return parts.isEmpty ? "—" : parts.joined(separator: ", ")
     }
 
-    private static func number(_ text: String, upTo limit: Int, flag: String, what: String) throws -> Int32 {
+    private static func number(_ raw: String, upTo limit: Int, flag: String, what: String) throws -> Int32 {
+        let text = raw.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text), value <= limit
         else { throw CtlError(.usage, "\(flag): '\(text.prefix(20))' is not \(what) from 0 to \(limit)") }
         return Int32(value)

@@ -9,7 +9,7 @@ struct PackageSizeTextTests {
         arguments: [
             ("450g,120x90x100mm", [450, 120, 90, 100]), ("450g", [450, 0, 0, 0]), ("120x90x100mm", [0, 120, 90, 100]),
             ("120×90×100", [0, 120, 90, 100]), (" 2kg , 300 x 200 x 100 mm ", [2_000, 300, 200, 100]),
-            ("120x90x100mm,450", [450, 120, 90, 100]),
+            ("120x90x100mm,450", [450, 120, 90, 100]), ("450 g, 1 x 2 x 3 mm", [450, 1, 2, 3]),
             ("1000000g,10000x10000x10000mm", [1_000_000, 10_000, 10_000, 10_000]),
         ]
     )
@@ -22,7 +22,7 @@ struct PackageSizeTextTests {
         "malformed or out-of-range sizes are usage errors naming the flag",
         arguments: [
             "", "heavy", "450g,", "450g,500g", "120x90mm", "1x2x3,4x5x6", "-5g", "1.5kg", "1000001g", "1x10001x1",
-            "1001kg",
+            "1001kg", "1xx2x3", "1x2x3x4", "x1x2",
         ]
     )
     func refuses(text: String) {

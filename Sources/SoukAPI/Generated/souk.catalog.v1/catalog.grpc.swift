@@ -463,7 +463,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Souk_Catalog_V1_ReserveStockRequest` messages.
@@ -756,7 +756,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -1047,7 +1047,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -2037,7 +2037,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -2538,7 +2538,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -3065,7 +3065,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+    /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -3592,7 +3592,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+    /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
     ///
     /// - Parameters:
     ///   - message: request message to send.

@@ -35,6 +35,13 @@ package struct CatalogDomain: Domain {
         ] {
             rules[method] = .permission(.editCatalog)
         }
+        // Warehouses: read with the permission that reads stock (GetStock), changed with the one that sets it
+        // (SetStock); today both are catalog.edit.
+        for method in [
+            Catalog.ListWarehouses.descriptor, Catalog.CreateWarehouse.descriptor, Catalog.UpdateWarehouse.descriptor,
+        ] {
+            rules[method] = .permission(.editCatalog)
+        }
         for method in [Catalog.GetCart.descriptor, Catalog.SetCartLine.descriptor] {
             rules[method] = .permission(.ownCart)
         }

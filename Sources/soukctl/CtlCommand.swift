@@ -22,7 +22,8 @@ struct CtlCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ContextCommand.self, Login.self, Logout.self, Whoami.self, PasswordCommand.self, TotpCommand.self,
-            Users.self, Categories.self, Products.self, Stock.self, Orders.self, Payments.self, Cart.self,
+            Users.self, Categories.self, Products.self, Stock.self, Warehouses.self, Orders.self, Payments.self,
+            Cart.self,
             SignUp.self,
         ]
     )

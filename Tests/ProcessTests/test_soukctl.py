@@ -297,6 +297,41 @@ def test_catalog_import_and_stock(platform):
     assert platform.json("stock", "show", "SPOON-1")[0]["available"] == 20
 
 
+def test_package_sizes_and_warehouses(platform):
+    product = platform.json("products", "create", "--category", "kitchen", "--title", "Кастрюля",
+                            "--sku", "POT-1", "--price", "2490.00", "--currency", "RUB",
+                            "--package", "1900g,300x260x200mm")[0]
+    assert product["skus"][0]["package"] == {"weightGrams": 1900, "lengthMm": 300, "widthMm": 260, "heightMm": 200}
+    assert "--package" in one_line_error(platform.ctl("products", "create", "--category", "kitchen", "--title", "t",
+                                                      "--sku", "POT-2", "--price", "1", "--currency", "RUB",
+                                                      "--package", "heavy"), 64)
+    edited = platform.json("products", "edit", product["id"], "--package", "POT-1=2kg")
+    assert edited["skus"][0]["package"] == {"weightGrams": 2000}
+    shown = platform.ok("products", "show", product["id"]).stdout
+    assert "PACKAGE" in shown and "2000 g" in shown
+    unknown = platform.ctl("products", "edit", product["id"], "--package", "NO-SUCH=1g")
+    assert "sku_packages[0].sku: this product has no SKU NO-SUCH" in one_line_error(unknown, 65)
+
+    listed = platform.json("warehouses", "list")
+    assert [w["code"] for w in listed] == ["MSK-1", "SPB-1"]
+    assert listed[0]["address"]["city"] == "Moscow" and listed[0]["address"]["postalCode"] == "101000"
+    table = platform.ok("warehouses", "list").stdout
+    assert "MSK-1" in table and "101000 Moscow" in table
+    created = platform.json("warehouses", "create", "KZN-1", "--name", "Kazan", "--country", "ru", "--city", "Kazan",
+                            "--region", "Respublika Tatarstan", "--postal-code", "420021", "--line1", "ul. Tukaya, 1")[0]
+    assert created["active"] is True and created["address"]["country"] == "RU"
+    duplicate = platform.ctl("warehouses", "create", "KZN-1", "--name", "Again", "--country", "RU", "--city", "Kazan")
+    assert "code: a warehouse KZN-1 already exists" in one_line_error(duplicate, 65)
+    no_city = platform.ctl("warehouses", "create", "UFA-1", "--name", "Ufa", "--country", "RU")
+    assert "address.city: required" in one_line_error(no_city, 65)
+    # Only the address fields given change; the rest stay.
+    moved = platform.json("warehouses", "update", "KZN-1", "--city", "Innopolis", "--deactivate")[0]
+    assert moved["address"]["city"] == "Innopolis" and moved["address"]["postalCode"] == "420021"
+    assert not moved.get("active", False)
+    unknown = platform.ctl("warehouses", "update", "NOPE-1", "--name", "Ghost")
+    assert "code: no warehouse NOPE-1" in one_line_error(unknown, 65)
+
+
 def read_lines(stream, into):
     for line in stream:
         into.put(line)

@@ -35,13 +35,12 @@ package struct CatalogDomain: Domain {
         ] {
             rules[method] = .permission(.editCatalog)
         }
-        // Warehouses: read with the permission that reads stock (GetStock), changed with the one that sets it
-        // (SetStock); today both are catalog.edit.
-        for method in [
-            Catalog.ListWarehouses.descriptor, Catalog.CreateWarehouse.descriptor, Catalog.UpdateWarehouse.descriptor,
-        ] {
+        // Warehouses are changed by whoever sets stock (catalog.edit) and read by staff and by services that ship
+        // from them (warehouses.read, which delivery's service account holds without editing the catalog).
+        for method in [Catalog.CreateWarehouse.descriptor, Catalog.UpdateWarehouse.descriptor] {
             rules[method] = .permission(.editCatalog)
         }
+        rules[Catalog.ListWarehouses.descriptor] = .permission(.readWarehouses)
         for method in [Catalog.GetCart.descriptor, Catalog.SetCartLine.descriptor] {
             rules[method] = .permission(.ownCart)
         }

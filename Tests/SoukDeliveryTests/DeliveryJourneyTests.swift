@@ -46,6 +46,7 @@ struct DeliveryJourneyTests {
             #expect(shipment.orderNumber == order.number)
             #expect(shipment.trackingNumber.hasPrefix("SOUK"))
             #expect(shipment.route.originWarehouse == "MSK-1")
+            #expect(shipment.route.originCity == "Moscow")
             #expect(shipment.route.destinationRegion == "Moscow")
             #expect(shipment.cost.minorUnits == 29_000)
             #expect((shipment.promisedMinDays, shipment.promisedMaxDays) == (1, 2))

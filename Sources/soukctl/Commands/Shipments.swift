@@ -23,7 +23,10 @@ struct Shipments: AsyncParsableCommand {
 
     /// `MSK-1 Moscow → Saint Petersburg, RU`: where the parcel leaves from and where it goes.
     static func route(_ route: Souk_Delivery_V1_Route) -> String {
-        let origin = [route.originWarehouse, route.originCity].filter { !$0.isEmpty }.joined(separator: " ")
+        // Until a warehouse has a city, delivery names its code as the city: say it once.
+        let origin = [route.originWarehouse, route.originCity].filter { !$0.isEmpty }.reduce(into: [String]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }.joined(separator: " ")
         let destination = [route.destinationCity, route.destinationRegion, route.destinationCountry]
             .filter { !$0.isEmpty }
         var seen: Set<String> = []

@@ -28,7 +28,8 @@ export function shipmentStatusLabel(status) {
 /** "MSK-1 Moscow → Saint Petersburg, RU": where a parcel leaves from and where it goes. */
 export function routeText(route) {
   if (!route) return "";
-  const origin = [route.originWarehouse, route.originCity].filter(Boolean).join(" ");
+  // Until a warehouse has a city, delivery names its code as the city: say it once.
+  const origin = [...new Set([route.originWarehouse, route.originCity].filter(Boolean))].join(" ");
   const seen = new Set();
   const places = [route.destinationCity, route.destinationRegion, route.destinationCountry]
     .filter(Boolean)

@@ -186,7 +186,7 @@ async function lookUpPeople(order, people, ctx, signal) {
 }
 
 /** Adds the emails of `ids` (account ids) to `people.emails` where the caller may read them (admins). */
-async function lookUpIds(ids, people, ctx, signal) {
+export async function lookUpIds(ids, people, ctx, signal) {
   if (!ctx.isAdmin) return;
   await Promise.all(
     [...new Set(ids)]

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import { formatDateTime, formatMoney, isoDateTime } from "../format.js";
 import { announce, badge, errorText, formField, h, notify, showError, showLoading } from "../ui.js";
-import { daysText } from "./order.js";
+import { daysText, lookUpIds } from "./order.js";
 import { DELIVERY, routeText, shipmentStatusLabel, showLiveState, watchShipments } from "./shipments.js";
 
 /** The usual next moves of delivery.proto's status machine (the server also accepts skipping ahead). */
@@ -29,15 +29,32 @@ const ACTION_LABELS = {
   SHIPMENT_STATUS_RETURNED: "Returned",
 };
 
-/** Who or what made a change, in words. */
-function sourceText(source) {
+const IDENTITY = "souk.identity.v1.IdentityService";
+const ACCOUNT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Who or what made a change, in words: a courier, Souk's delivery service, "you", an email, or a short id. */
+function sourceText(source, people) {
   if (!source) return "—";
   if (source.startsWith("courier:")) return `courier ${source.slice("courier:".length)}`;
   if (source === "delivery") return "Souk delivery";
-  return `staff ${String(source).slice(0, 8)}`;
+  if (people.me && source === people.me) return "you";
+  return people.emails.get(source) ?? `staff ${String(source).slice(0, 8)}`;
 }
 
-function timeline(shipment) {
+/** Fills `people` ({me, emails}) for the accounts that moved `shipment`; failures only leave ids showing. */
+async function lookUpSources(shipment, people, ctx, signal) {
+  if (!people.me) {
+    try {
+      people.me = (await api.call(IDENTITY, "GetMyAccount", {}, { signal })).account?.id ?? "";
+    } catch {
+      people.me = "";
+    }
+  }
+  const ids = (shipment.history ?? []).map((change) => change.source).filter((source) => ACCOUNT_ID.test(source ?? ""));
+  await lookUpIds(ids, people, ctx, signal);
+}
+
+function timeline(shipment, people) {
   return h(
     "ol",
     { class: "history", id: "shipment-timeline" },
@@ -51,7 +68,7 @@ function timeline(shipment) {
           { class: "muted" },
           h("time", { datetime: isoDateTime(change.atUnixMs) }, formatDateTime(change.atUnixMs)),
           " · ",
-          h("span", { class: "timeline-source", title: change.source ?? "" }, sourceText(change.source)),
+          h("span", { class: "timeline-source", title: change.source ?? "" }, sourceText(change.source, people)),
           change.courierStatus ? ` · courier status ${change.courierStatus}` : "",
         ),
         change.note ? h("div", { class: "history-note" }, `“${change.note}”`) : null,
@@ -95,6 +112,7 @@ export async function render(root, ctx, params) {
   const { signal } = controller;
   let shipment = null;
   let busy = false;
+  const people = { me: "", emails: new Map() };
 
   const heading = h("h1", {}, "Shipment");
   const live = h("span", { id: "shipment-live", class: "live-status", role: "status", "data-state": "connecting" }, "Connecting…");
@@ -187,7 +205,7 @@ export async function render(root, ctx, params) {
         "section",
         { class: "card stack", "aria-labelledby": "shipment-timeline-title" },
         h("h2", { id: "shipment-timeline-title" }, "Timeline"),
-        timeline(shipment),
+        timeline(shipment, people),
       ),
     );
   };
@@ -195,7 +213,9 @@ export async function render(root, ctx, params) {
   const load = async () => {
     showLoading(body, "Loading shipment…");
     try {
-      show(await api.call(DELIVERY, "GetShipment", { id: params.id }, { signal }));
+      const fetched = await api.call(DELIVERY, "GetShipment", { id: params.id }, { signal });
+      await lookUpSources(fetched, people, ctx, signal);
+      show(fetched);
     } catch (error) {
       if (signal.aborted) return;
       showError(body, error, load);
@@ -210,6 +230,7 @@ export async function render(root, ctx, params) {
       if (!shipment || changed.id !== shipment.id || busy) return;
       if ((changed.history ?? []).length === (shipment.history ?? []).length && changed.trackingNumber === shipment.trackingNumber) return;
       const keepNote = note.value;
+      // Another person's move shows their short id until the next load; ours is "you" already.
       show(changed);
       note.value = keepNote;
       announce(`The shipment is now ${shipmentStatusLabel(changed.status)}.`);

@@ -443,7 +443,30 @@ def test_delivery_from_quote_to_delivered(platform):
 
     tariff = platform.ok("delivery", "tariff", "show").stdout
     assert "standard" in tariff and "spb" in tariff and "RU Saint Petersburg" in tariff, tariff
-    assert platform.json("delivery", "tariff", "show")["services"][0]["code"] == "standard"
+    # The tariff round-trips through a file in protobuf JSON; a file that is not one is a usage error.
+    saved = os.path.join(platform.folder, "tariff.json")
+    with open(saved, "w") as out:
+        out.write(platform.ok("delivery", "tariff", "show", "-o", "json").stdout)
+    assert platform.json("delivery", "tariff", "set", saved)["services"][0]["code"] == "standard"
+    with open(os.path.join(platform.folder, "bad-tariff.json"), "w") as out:
+        out.write('{"services": 3}')
+    bad = platform.ctl("delivery", "tariff", "set", os.path.join(platform.folder, "bad-tariff.json"))
+    assert "is not a Tariff in protobuf JSON" in one_line_error(bad, 64)
+    one_line_error(platform.ctl("delivery", "tariff", "show", *customer), 77)
+
+    # Staff watch shipments from here on: the one this order gets shows up.
+    environment = dict(os.environ, SOUK_CONFIG_HOME=platform.config)
+    watch = subprocess.Popen([os.path.abspath(SOUKCTL), "shipments", "watch", "-o", "json"], env=environment,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    updates = queue.Queue()
+    threading.Thread(target=read_lines, args=(watch.stdout, updates), daemon=True).start()
+    try:
+        watched_delivery(platform, customer, updates)
+    finally:
+        stop(watch, timeout=10)
+
+
+def watched_delivery(platform, customer, updates):
 
     platform.ok("cart", "add", "PAN-1", "--quantity", "1", *customer)
     where = ["--country", "ru", "--postal-code", "190000", "--region", "Saint Petersburg",
@@ -498,6 +521,16 @@ def test_delivery_from_quote_to_delivered(platform):
     wait_for_order(platform, order["id"], "ORDER_STATUS_DELIVERED")
     assert "status:   delivered" in platform.ok("orders", "show", order["id"]).stdout
     one_line_error(platform.ctl("shipments", "move", shipment["id"], "returned"), 65)
+    seen = []
+    deadline = time.monotonic() + 30
+    while "SHIPMENT_STATUS_DELIVERED" not in seen:
+        try:
+            update = json.loads(updates.get(timeout=max(0.1, deadline - time.monotonic())))
+        except queue.Empty:
+            pytest.fail(f"shipments watch saw only {seen}")
+        if update["shipment"]["id"] == shipment["id"]:
+            seen.append(update["shipment"]["status"])
+    assert seen[-1] == "SHIPMENT_STATUS_DELIVERED" and update["type"] == "shipment.status_changed", update
 
 
 def payment_fields(stdout):

@@ -89,6 +89,7 @@ def test_shipment_timeline_and_moves(delivery_shop, browser, screenshot, sign_in
     section = visible(driver, "#order-shipping")
     assert "Courier" in section.text and "390" in section.text and "1–3 days" in section.text, section.text
     assert "Nevsky pr., 1" in visible(driver, "#order-address").text
+    assert fits_the_screen(driver)
     click(driver, "#order-shipment-link")
     wait_for_timeline(driver, ["SHIPMENT_STATUS_CREATED"])
     go(driver, "#/orders")
@@ -97,6 +98,7 @@ def test_shipment_timeline_and_moves(delivery_shop, browser, screenshot, sign_in
     click(driver, "#nav-shipments")
     row = visible(driver, f'#shipments-table tr[data-shipment-id="{shipment["id"]}"]')
     assert "SPB-1" in row.text and "Saint Petersburg" in row.text, row.text
+    assert fits_the_screen(driver)
     row.find_element(By.CSS_SELECTOR, "a").click()
     wait_for_timeline(driver, ["SHIPMENT_STATUS_CREATED"])
     assert "SPB-1" in visible(driver, "#shipment-route").text

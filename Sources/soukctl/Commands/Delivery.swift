@@ -74,7 +74,7 @@ struct Delivery: AsyncParsableCommand {
                     response.quotes.map { quote in
                         [
                             quote.id, quote.carrier, quote.serviceName, MoneyText.format(quote.price),
-                            Shipments.days(min: quote.minDays, max: quote.maxDays),
+                            ShipmentText.days(min: quote.minDays, max: quote.maxDays),
                             DayParsing.format(unixMs: quote.expiresAtUnixMs),
                         ]
                     }
@@ -103,7 +103,7 @@ struct Delivery: AsyncParsableCommand {
                     }
                     rows.append([
                         service.code, zone.code, place.joined(separator: " "),
-                        Shipments.days(min: zone.minDays, max: zone.maxDays), brackets.joined(separator: "; "),
+                        ShipmentText.days(min: zone.minDays, max: zone.maxDays), brackets.joined(separator: "; "),
                         zone.freeAbove.map(MoneyText.format).joined(separator: " "),
                     ])
                 }

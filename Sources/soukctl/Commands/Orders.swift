@@ -85,7 +85,7 @@ struct Orders: AsyncParsableCommand {
             (
                 "shipping",
                 "\(shipping.serviceName) (\(shipping.carrier)), \(MoneyText.format(shipping.price)), "
-                    + Shipments.days(min: shipping.minDays, max: shipping.maxDays)
+                    + ShipmentText.days(min: shipping.minDays, max: shipping.maxDays)
             ),
             ("quote", shipping.quoteID),
         ]

@@ -16,28 +16,9 @@ struct Shipments: AsyncParsableCommand {
     static func row(_ shipment: Souk_Delivery_V1_Shipment) -> [String] {
         [
             shipment.id, "no. \(shipment.orderNumber)", ShipmentStatusName.name(shipment.status), shipment.carrier,
-            shipment.serviceName, Self.route(shipment.route), MoneyText.format(shipment.cost),
+            shipment.serviceName, ShipmentText.route(shipment.route), MoneyText.format(shipment.cost),
             shipment.trackingNumber, DayParsing.format(unixMs: shipment.updatedAtUnixMs),
         ]
-    }
-
-    /// `MSK-1 Moscow → Saint Petersburg, RU`: where the parcel leaves from and where it goes.
-    static func route(_ route: Souk_Delivery_V1_Route) -> String {
-        // Until a warehouse has a city, delivery names its code as the city: say it once.
-        let origin = [route.originWarehouse, route.originCity].filter { !$0.isEmpty }.reduce(into: [String]()) {
-            if !$0.contains($1) { $0.append($1) }
-        }.joined(separator: " ")
-        let destination = [route.destinationCity, route.destinationRegion, route.destinationCountry]
-            .filter { !$0.isEmpty }
-        var seen: Set<String> = []
-        // A city that is also its region (Moscow, Moscow) is said once.
-        let places = destination.filter { seen.insert($0.lowercased()).inserted }
-        return "\(origin) → \(places.joined(separator: ", "))"
-    }
-
-    /// `2–4 days`, or `3 days` when min and max agree.
-    static func days(min: Int32, max: Int32) -> String {
-        min == max ? "\(max) day\(max == 1 ? "" : "s")" : "\(min)–\(max) days"
     }
 
     static func printList(_ shipments: [Souk_Delivery_V1_Shipment], global: GlobalOptions) throws {
@@ -51,7 +32,7 @@ struct Shipments: AsyncParsableCommand {
         // Sources are account ids, "courier:…" or "delivery": only the accounts have an email to look up.
         let accounts = shipment.history.map(\.source).filter { UUID(uuidString: $0) != nil }
         let names = try await AccountNames.lookUp(accounts, session: session)
-        var promise = Self.days(min: shipment.promisedMinDays, max: shipment.promisedMaxDays)
+        var promise = ShipmentText.days(min: shipment.promisedMinDays, max: shipment.promisedMaxDays)
         if shipment.deliveredAtUnixMs > 0 {
             promise += " (delivered in \(shipment.actualDays) day\(shipment.actualDays == 1 ? "" : "s"))"
         }
@@ -59,7 +40,8 @@ struct Shipments: AsyncParsableCommand {
             ("shipment", shipment.id), ("order", "\(shipment.orderID) (no. \(shipment.orderNumber))"),
             ("status", ShipmentStatusName.name(shipment.status)),
             ("carrier", "\(shipment.carrier) · \(shipment.serviceName) (\(shipment.serviceCode))"),
-            ("route", Self.route(shipment.route)), ("cost", MoneyText.format(shipment.cost)), ("promise", promise),
+            ("route", ShipmentText.route(shipment.route)), ("cost", MoneyText.format(shipment.cost)),
+            ("promise", promise),
             ("tracking", shipment.trackingNumber.isEmpty ? "(not registered yet)" : shipment.trackingNumber),
         ]
         if !shipment.labelURL.isEmpty { fields.append(("label", shipment.labelURL)) }

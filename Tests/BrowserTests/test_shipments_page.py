@@ -1,6 +1,6 @@
 """The shipments view and an order's delivery on the admin page, against a soukd that also runs delivery: a
 customer's order with a quote and an address, packed through the API, its shipment listed, its timeline shown and
-moved by the page's buttons and live by the API. Saves docs/screenshots/shipment-timeline.png at phone width."""
+moved by the page's buttons and live by the API. Saves the timeline as an artifact (docs/images/shipment-timeline-phone.png is one of them)."""
 
 import os
 import time
@@ -132,8 +132,5 @@ def test_shipment_timeline_and_moves(delivery_shop, browser, screenshot, sign_in
     assert fits_the_screen(driver)
     # The toasts of the moves would cover the timeline in the picture.
     driver.execute_script("document.getElementById('toasts')?.replaceChildren()")
+    # Kept with the other artifacts; docs/images/shipment-timeline-phone.png is a copy of the phone one.
     screenshot(driver, "shipment-timeline")
-    if size == "phone":
-        folder = os.path.join(ROOT, "docs", "screenshots")
-        os.makedirs(folder, exist_ok=True)
-        capture(driver, os.path.join(folder, "shipment-timeline.png"))

@@ -43,7 +43,12 @@ let package = Package(
     ],
     targets: [
         // libzstd from Debian's libzstd-dev, for SWP message compression.
-        .systemLibrary(name: "CZstd", path: "Sources/CZstd/include", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CZstd",
+            path: "Sources/CZstd/include",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
         // SWP/1, the Souk Wire Protocol: framing, connections, TLS, zstd and the GRPCCore transports.
         .target(
             name: "SoukWire",
@@ -138,9 +143,11 @@ let package = Package(
             dependencies: [
                 "SoukAPI",
                 "SoukAccess",
+                "SoukCouriers",
                 "SoukDomain",
                 "SoukMoney",
                 "SoukStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

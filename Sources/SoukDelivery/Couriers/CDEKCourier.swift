@@ -16,7 +16,7 @@ struct CDEKCourier: Courier {
 
     func quotes(parcel: Parcel, to: CourierAddress, currency: Currency) async throws -> [CourierQuote] {
         let rates = try await self.client.tariffs(from: self.origin, to: to, parcels: [parcel.courierParcel])
-        return rates.map { CourierQuote(rate: $0, reference: $0.code) }
+        return rates.map { CourierQuote(rate: $0, serviceCode: $0.code, reference: $0.code) }
     }
 
     func register(

@@ -32,14 +32,17 @@ package protocol Courier: Sendable {
 
 /// One of a courier's prices, with what registering it later needs.
 package struct CourierQuote: Sendable, Hashable {
-    /// The courier's rate (its code and name become the quote's service code and name).
+    /// The courier's rate (its name becomes the quote's service name).
     package var rate: CourierRate
+    /// The quote's service code: CDEK's tariff code, EasyPost's `carrier service` (the proto's words).
+    package var serviceCode: String
     /// What ``Courier/register(reference:to:parcel:number:)`` takes: CDEK's tariff code, or EasyPost's
     /// `shipmentID rateID`.
     package var reference: String
 
-    package init(rate: CourierRate, reference: String) {
+    package init(rate: CourierRate, serviceCode: String, reference: String) {
         self.rate = rate
+        self.serviceCode = serviceCode
         self.reference = reference
     }
 }

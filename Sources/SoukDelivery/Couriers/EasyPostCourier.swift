@@ -13,7 +13,9 @@ struct EasyPostCourier: Courier {
 
     func quotes(parcel: Parcel, to: CourierAddress, currency: Currency) async throws -> [CourierQuote] {
         let quote = try await self.client.quote(from: self.origin, to: to, parcel: parcel.courierParcel)
-        return quote.rates.map { CourierQuote(rate: $0, reference: "\(quote.shipmentID) \($0.code)") }
+        return quote.rates.map {
+            CourierQuote(rate: $0, serviceCode: $0.name, reference: "\(quote.shipmentID) \($0.code)")
+        }
     }
 
     func register(

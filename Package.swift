@@ -556,6 +556,7 @@ let package = Package(
             name: "SoukDeliveryTests",
             dependencies: [
                 "SoukAPI",
+                "SoukCouriers",
                 "SoukDelivery",
                 "SoukDomain",
                 "SoukHost",

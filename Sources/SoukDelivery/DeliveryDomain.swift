@@ -92,8 +92,13 @@ package struct DeliveryDomain: Domain {
 
     package var services: [any RegistrableRPCService] { [self.service] }
 
-    /// Follows the orders' events: a packed order with a shipping line gets its shipment.
+    /// Follows the orders' events (a packed order with a shipping line gets its shipment) and, beside it, polls the
+    /// couriers for the shipments in flight.
     package func runInBackground() async throws {
-        try await self.service.followOrdersForever()
+        try await withThrowingTaskGroup { group in
+            group.addTask { try await self.service.followOrdersForever() }
+            group.addTask { try await self.service.pollCouriersForever() }
+            try await group.waitForAll()
+        }
     }
 }

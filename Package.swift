@@ -304,6 +304,7 @@ let package = Package(
                 "SoukCatalog",
                 "SoukPayments",
                 "SoukDelivery",
+                "SoukCouriers",
                 "SoukLocalProviders",
                 "SoukDemoSeed",
                 "SoukClient",

@@ -56,7 +56,8 @@ extension DeliveryService {
                 case .failure(let error):
                     self.logger.notice(
                         "delivery: a courier gave no prices",
-                        metadata: ["carrier": "\(name)", "error": "\(Self.reason(error, timeout: timeout))"]
+                        // The code only: a courier's message may quote the buyer's postcode.
+                        metadata: ["carrier": "\(name)", "error": "\(Self.code(of: error))"]
                     )
                     offers.failures.append(Self.failure(name, Self.reason(error, timeout: timeout)))
                 }
@@ -111,6 +112,11 @@ extension DeliveryService {
         case .overweight: return "the parcel is too heavy or too large: \(error.message)"
         default: return "\(error.code): \(error.message)"
         }
+    }
+
+    /// A courier error's code, or the error's type: what a log line may carry.
+    static func code(of error: any Error) -> String {
+        (error as? CourierError).map { "\($0.code)" } ?? "\(type(of: error))"
     }
 
     static func failure(_ carrier: String, _ message: String) -> Souk_Delivery_V1_CourierFailure {

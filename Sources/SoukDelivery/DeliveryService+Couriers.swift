@@ -22,6 +22,10 @@ extension DeliveryService {
                 outcome = .success(try await self.book(shipment))
             } catch let error as DeliveryError {
                 outcome = .failure(error)
+            } catch let error as RPCError {
+                outcome = .failure(
+                    DeliveryError(.unavailable, "order: not read from the order service (\(error.code)); retried")
+                )
             } catch {
                 outcome = .failure(
                     DeliveryError(.unavailable, Self.reason(error, timeout: self.settings.requestTimeout))
@@ -58,13 +62,13 @@ extension DeliveryService {
                     self.logger.warning(
                         "delivery: shipment not registered, retried by the poller",
                         metadata: [
-                            "order": "\(stored.orderNumber)", "carrier": "\(stored.carrier)",
-                            "error": "\(error.message)",
+                            // The code only: the message may quote the buyer's postcode (it is stored on the shipment).
+                            "order": "\(stored.orderNumber)", "carrier": "\(stored.carrier)", "code": "\(error.code)",
                         ]
                     )
                 }
             } catch {
-                self.logger.warning("delivery: storing a registration failed: \(error)")
+                self.logger.warning("delivery: storing a registration failed: \(type(of: error))")
             }
         }
     }
@@ -145,7 +149,7 @@ extension DeliveryService {
                     "delivery: tracking failed",
                     metadata: [
                         "order": "\(shipment.orderNumber)", "carrier": "\(shipment.carrier)",
-                        "error": "\(Self.reason(error, timeout: self.settings.requestTimeout))",
+                        "error": "\(Self.code(of: error))",
                     ]
                 )
                 continue

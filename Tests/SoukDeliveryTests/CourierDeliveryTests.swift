@@ -74,6 +74,95 @@ struct CourierDeliveryTests {
         }
     }
 
+    @Test(
+        "without catalog weights: a CDEK quote stored directly, ordered, packed → registered, polled to delivered, the order too"
+    )
+    func cdekJourneyFromStoredQuote() async throws {
+        try await LocalCDEKServer.withLocalCDEK { server in
+            try await DeliveryShop.with(configure: Self.cdek(server, pollInterval: .milliseconds(100))) { shop in
+                let email = "stored@example.com"
+                let tokens = try await shop.harness.customer(email: email)
+                let customer = IdentityHarness.bearer(tokens.accessToken)
+                var line = Souk_Catalog_V1_SetCartLineRequest()
+                line.sku = "MUG-350"
+                line.quantity = 2
+                line.currency = "RUB"
+                _ = try await shop.harness.catalog.setCartLine(line, metadata: customer)
+                // What GetShippingQuotes would store for CDEK once the catalog weighs SKUs (its branch).
+                let cdek = CDEKClient(
+                    httpClient: .shared,
+                    config: .init(
+                        baseURL: server.baseURL,
+                        clientID: "local-account",
+                        clientSecret: CourierSecret("local-secret")
+                    )
+                )
+                let destination = try Destination(DeliveryShop.moscow, field: "address")
+                let rate = try #require(
+                    try await cdek.tariffs(
+                        from: DeliverySettings.moscowWarehouse,
+                        to: DeliveryService.courierAddress(DeliveryShop.moscow, destination: destination),
+                        parcels: [CourierParcel(weightGrams: 800, lengthMM: 120, widthMM: 90, heightMM: 200)]
+                    ).first
+                )
+                let now = shop.wallClock.now
+                let quote = QuoteRecord(
+                    id: UUID(),
+                    customer: try #require(Self.accountID(tokens.accessToken)),
+                    carrier: "cdek",
+                    serviceCode: rate.code,
+                    serviceName: rate.name,
+                    courierReference: rate.code,
+                    price: rate.price,
+                    minDays: rate.minDays ?? 0,
+                    maxDays: rate.maxDays ?? 0,
+                    destination: destination,
+                    cart: CartFingerprint.of([("MUG-350", 2)]),
+                    parcel: Parcel(weightGrams: 800, volumeCM3: 2160, lengthMM: 0, widthMM: 0, heightMM: 0),
+                    expiresAt: now.addingTimeInterval(1800),
+                    createdAt: now
+                )
+                try await TestDatabase.withClient(shop.harness.databaseURL) { postgres in
+                    try await DeliveryStore(client: postgres, logger: Logger(label: "test")).insert([quote])
+                }
+
+                let order = try await shop.place(customer, quote: quote.id.uuidString.lowercased())
+                #expect(order.shipping.carrier == "cdek")
+                try await shop.move(order, to: .paid)
+                try await shop.move(order, to: .packed)
+                let delivered = try await shop.eventually {
+                    try await shop.shipment(of: order, as: customer)
+                } until: {
+                    $0.status == .delivered
+                }
+                #expect(delivered.status == .delivered)
+                #expect(!delivered.trackingNumber.isEmpty)
+                #expect(delivered.registrationError.isEmpty)
+                #expect(delivered.history.dropFirst().allSatisfy { $0.source == "courier:cdek" })
+                let final = try await shop.eventually {
+                    try await shop.order(order.id)
+                } until: {
+                    $0.status == .delivered
+                }
+                #expect(final.status == .delivered)
+                #expect(server.orderCount == 1)
+            }
+        }
+    }
+
+    /// The account id (`sub`) of an access token.
+    static func accountID(_ token: String) -> UUID? {
+        let parts = token.split(separator: ".")
+        guard parts.count == 3 else { return nil }
+        var text = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        text += String(repeating: "=", count: (4 - text.count % 4) % 4)
+        guard let data = Data(base64Encoded: text),
+            let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let sub = claims["sub"] as? String
+        else { return nil }
+        return UUID(uuidString: sub)
+    }
+
     @Test("CDEK answering 5xx: the tariff's options are still offered and the failure names CDEK")
     func cdekDown() async throws {
         try await LocalCDEKServer.withLocalCDEK { server in

@@ -22,8 +22,8 @@ extension ShipmentRecord {
     /// status) is ignored; any other moves the shipment, at the courier's time, from `courier:<name>`. `now` stamps
     /// a change of the tracking number alone.
     ///
-    /// A report no later than the last change this courier made was weighed on an earlier read: it is neither
-    /// counted nor ignored again.
+    /// A report already recorded is skipped; a refused one no later than the last change this courier made was
+    /// weighed on an earlier read and is not reported as ignored again.
     mutating func apply(_ report: CourierTrackingReport, courier: String, now: Date) -> TrackingOutcome {
         var outcome = TrackingOutcome()
         if let number = report.trackingNumber, !number.isEmpty, number != self.trackingNumber {
@@ -32,18 +32,23 @@ extension ShipmentRecord {
             outcome.trackingNumberSet = true
         }
         let source = "courier:\(courier)"
-        // Couriers answer the whole history on every read: what is not later than the last change they made was
-        // weighed on an earlier read.
+        // Couriers answer the whole history on every read, often with times to the second: a report already in the
+        // history is skipped, and one no later than the last change this courier made was weighed on an earlier
+        // read, so it is not ignored (and logged) again.
         let seenUntil = self.history.last { $0.source == source }?.at
         for tracking in report.history {
             guard let courierStatus = tracking.status else { continue }
             let status = ShipmentStatus(courierStatus)
-            if let seenUntil, tracking.at <= seenUntil { continue }
+            let recorded = self.history.contains {
+                $0.source == source && $0.courierStatus == tracking.code && $0.at == tracking.at
+            }
+            if recorded { continue }
             if status == self.status {
                 outcome.duplicates += 1
                 continue
             }
             guard self.status.canMove(to: status) else {
+                if let seenUntil, tracking.at <= seenUntil { continue }
                 outcome.ignored.append((tracking.code, status))
                 continue
             }

@@ -163,6 +163,81 @@ struct CourierDeliveryTests {
         return UUID(uuidString: sub)
     }
 
+    @Test(
+        "without catalog weights: CDEK's offers for a parcel; its 5xx, a timeout and a foreign currency are named failures"
+    )
+    func cdekOffers() async throws {
+        try await LocalCDEKServer.withLocalCDEK { server in
+            try await DeliveryShop.with(configure: Self.cdek(server, pollInterval: .seconds(3600))) { shop in
+                try await TestDatabase.withClient(shop.harness.databaseURL) { postgres in
+                    var settings = DeliverySettings()
+                    settings.requestTimeout = .seconds(2)
+                    let client = CDEKClient(
+                        httpClient: .shared,
+                        config: .init(
+                            baseURL: server.baseURL,
+                            clientID: "local-account",
+                            clientSecret: CourierSecret("local-secret"),
+                            retries: CourierRetries(
+                                maxAttempts: 1,
+                                initialBackoff: .milliseconds(10),
+                                maxBackoff: .milliseconds(10)
+                            )
+                        )
+                    )
+                    let service = DeliveryService(
+                        postgres: postgres,
+                        logger: Logger(label: "test"),
+                        wallClock: shop.wallClock,
+                        catalog: shop.harness.catalog,
+                        orders: shop.harness.orders,
+                        couriers: [CDEKCourier(client: client, origin: settings.origin)],
+                        settings: settings
+                    )
+                    let destination = try Destination(DeliveryShop.moscow, field: "address")
+                    let parcel = Parcel(weightGrams: 800, volumeCM3: 2160, lengthMM: 120, widthMM: 90, heightMM: 200)
+                    let address = DeliveryService.courierAddress(DeliveryShop.moscow, destination: destination)
+                    func offers(_ currency: Currency) async -> DeliveryService.CourierOffers {
+                        await service.courierOffers(
+                            parcel: parcel,
+                            to: address,
+                            destination: destination,
+                            currency: currency
+                        )
+                    }
+
+                    let fine = await offers(.rub)
+                    #expect(fine.failures.isEmpty)
+                    #expect(!fine.quotes.isEmpty)
+                    #expect(fine.quotes.allSatisfy { $0.carrier == "cdek" && Int($0.quote.reference) != nil })
+
+                    let foreign = await offers(.usd)
+                    #expect(foreign.quotes.isEmpty)
+                    #expect(foreign.failures.map(\.carrier) == ["cdek"])
+                    #expect(foreign.failures.first?.message.contains("prices in RUB, not in the cart's USD") == true)
+
+                    server.failNext(1, with: .status(503))
+                    let down = await offers(.rub)
+                    #expect(down.quotes.isEmpty)
+                    #expect(down.failures.first?.message.contains("unavailable (HTTP 503)") == true)
+
+                    server.failNext(1, with: .hang)
+                    let slow = await offers(.rub)
+                    #expect(slow.quotes.isEmpty)
+                    #expect(slow.failures.first?.message.contains("no answer within") == true)
+                    server.releaseHangingRequests()
+
+                    // A country CDEK does not serve: not asked, nothing named.
+                    let abroad = Destination(country: "US", region: "TX", city: "Austin", postalCode: "78701")
+                    #expect(
+                        await service.courierOffers(parcel: parcel, to: address, destination: abroad, currency: .rub)
+                            .failures.isEmpty
+                    )
+                }
+            }
+        }
+    }
+
     @Test("CDEK answering 5xx: the tariff's options are still offered and the failure names CDEK")
     func cdekDown() async throws {
         try await LocalCDEKServer.withLocalCDEK { server in

@@ -665,6 +665,8 @@ let package = Package(
                 "SoukBridge",
                 "SoukAPI",
                 "SoukClient",
+                "SoukCouriers",
+                "SoukDelivery",
                 "TestSupport",
                 // The webhook tests configure a host's Stripe keys and sign events as Stripe does.
                 "SoukHost",

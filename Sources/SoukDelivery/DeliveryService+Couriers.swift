@@ -17,9 +17,13 @@ extension DeliveryService {
             return
         }
         _ = await self.registering.ifIdle(shipment.id) {
+            // Read again under the guard: the copy the poller listed may predate a registration that just ended.
+            guard let current = try? await self.store.shipment(shipment.id), current.courierReference.isEmpty,
+                !current.status.isFinal
+            else { return }
             let outcome: Result<CourierRegistration, DeliveryError>
             do {
-                outcome = .success(try await self.book(shipment))
+                outcome = .success(try await self.book(current))
             } catch let error as DeliveryError {
                 outcome = .failure(error)
             } catch let error as RPCError {

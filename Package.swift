@@ -685,6 +685,8 @@ let package = Package(
             name: "soukdTests",
             dependencies: [
                 "soukd",
+                "SoukCouriers",
+                "SoukDelivery",
                 "SoukHost",
                 "SoukPayments",
                 "SoukStorage",

@@ -105,49 +105,89 @@ struct CourierDeliveryTests {
                         parcels: [CourierParcel(weightGrams: 800, lengthMM: 120, widthMM: 90, heightMM: 200)]
                     ).first
                 )
-                let now = shop.wallClock.now
-                let quote = QuoteRecord(
-                    id: UUID(),
-                    customer: try #require(Self.accountID(tokens.accessToken)),
-                    carrier: "cdek",
-                    serviceCode: rate.code,
-                    serviceName: rate.name,
-                    courierReference: rate.code,
-                    price: rate.price,
-                    minDays: rate.minDays ?? 0,
-                    maxDays: rate.maxDays ?? 0,
-                    destination: destination,
-                    cart: CartFingerprint.of([("MUG-350", 2)]),
-                    parcel: Parcel(weightGrams: 800, volumeCM3: 2160, lengthMM: 0, widthMM: 0, heightMM: 0),
-                    expiresAt: now.addingTimeInterval(1800),
-                    createdAt: now
-                )
-                try await TestDatabase.withClient(shop.harness.databaseURL) { postgres in
-                    try await DeliveryStore(client: postgres, logger: Logger(label: "test")).insert([quote])
-                }
-
-                let order = try await shop.place(customer, quote: quote.id.uuidString.lowercased())
-                #expect(order.shipping.carrier == "cdek")
-                try await shop.move(order, to: .paid)
-                try await shop.move(order, to: .packed)
-                let delivered = try await shop.eventually {
-                    try await shop.shipment(of: order, as: customer)
-                } until: {
-                    $0.status == .delivered
-                }
-                #expect(delivered.status == .delivered)
-                #expect(!delivered.trackingNumber.isEmpty)
-                #expect(delivered.registrationError.isEmpty)
-                #expect(delivered.history.dropFirst().allSatisfy { $0.source == "courier:cdek" })
-                let final = try await shop.eventually {
-                    try await shop.order(order.id)
-                } until: {
-                    $0.status == .delivered
-                }
-                #expect(final.status == .delivered)
+                try await Self.shipStoredQuote(shop, tokens: tokens, rate: rate, destination: destination)
                 #expect(server.orderCount == 1)
             }
         }
+    }
+
+    @Test("the sandbox: no courier keys, local CDEK started by the host; a stored CDEK quote is polled to delivered")
+    func sandbox() async throws {
+        let configure: @Sendable (inout HostConfig) -> Void = { config in
+            config.deliverySandbox = true
+            config.delivery.pollInterval = .milliseconds(100)
+        }
+        try await DeliveryShop.with(configure: configure) { shop in
+            let tokens = try await shop.harness.customer(email: "sandbox@example.com")
+            var line = Souk_Catalog_V1_SetCartLineRequest()
+            line.sku = "MUG-350"
+            line.quantity = 2
+            line.currency = "RUB"
+            _ = try await shop.harness.catalog.setCartLine(line, metadata: IdentityHarness.bearer(tokens.accessToken))
+            // The local CDEK's "Посылка склад-дверь"; the sandbox's address is the host's own.
+            let rate = CourierRate(
+                code: "137",
+                name: "Посылка склад-дверь",
+                minorUnits: 45_000,
+                currency: .rub,
+                minDays: 3,
+                maxDays: 5
+            )
+            let destination = try Destination(DeliveryShop.moscow, field: "address")
+            try await Self.shipStoredQuote(shop, tokens: tokens, rate: rate, destination: destination)
+        }
+    }
+
+    /// Stores a CDEK quote of `rate` for the customer's two mugs to Moscow (what GetShippingQuotes would store once
+    /// the catalog weighs SKUs), orders it, pays and packs it, and waits for the shipment and the order to be
+    /// delivered.
+    static func shipStoredQuote(
+        _ shop: DeliveryShop,
+        tokens: Souk_Identity_V1_TokenPair,
+        rate: CourierRate,
+        destination: Destination
+    ) async throws {
+        let customer = IdentityHarness.bearer(tokens.accessToken)
+        let now = shop.wallClock.now
+        let quote = QuoteRecord(
+            id: UUID(),
+            customer: try #require(Self.accountID(tokens.accessToken)),
+            carrier: "cdek",
+            serviceCode: rate.code,
+            serviceName: rate.name,
+            courierReference: rate.code,
+            price: rate.price,
+            minDays: rate.minDays ?? 0,
+            maxDays: rate.maxDays ?? 0,
+            destination: destination,
+            cart: CartFingerprint.of([("MUG-350", 2)]),
+            parcel: Parcel(weightGrams: 800, volumeCM3: 2160, lengthMM: 0, widthMM: 0, heightMM: 0),
+            expiresAt: now.addingTimeInterval(1800),
+            createdAt: now
+        )
+        try await TestDatabase.withClient(shop.harness.databaseURL) { postgres in
+            try await DeliveryStore(client: postgres, logger: Logger(label: "test")).insert([quote])
+        }
+
+        let order = try await shop.place(customer, quote: quote.id.uuidString.lowercased())
+        #expect(order.shipping.carrier == "cdek")
+        try await shop.move(order, to: .paid)
+        try await shop.move(order, to: .packed)
+        let delivered = try await shop.eventually {
+            try await shop.shipment(of: order, as: customer)
+        } until: {
+            $0.status == .delivered
+        }
+        #expect(delivered.status == .delivered)
+        #expect(!delivered.trackingNumber.isEmpty)
+        #expect(delivered.registrationError.isEmpty)
+        #expect(delivered.history.dropFirst().allSatisfy { $0.source == "courier:cdek" })
+        let final = try await shop.eventually {
+            try await shop.order(order.id)
+        } until: {
+            $0.status == .delivered
+        }
+        #expect(final.status == .delivered)
     }
 
     /// The account id (`sub`) of an access token.

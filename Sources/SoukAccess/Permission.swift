@@ -36,13 +36,16 @@ package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// Any payment: read, capture, cancel, refund, reconcile with the providers.
     package static let managePayments = Permission(rawValue: "payments.manage")
 
+    /// The warehouses and their addresses: where parcels ship from.
+    package static let readWarehouses = Permission(rawValue: "warehouses.read")
+
     /// The delivery tariff and every shipment: read, watch live, move the merchant's own deliveries.
     package static let manageDelivery = Permission(rawValue: "delivery.manage")
 
     /// Every permission defined so far (service accounts may be given any of them as scopes).
     package static let all: [Permission] = [
         .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog, .ownCart, .ownOrders,
-        .manageOrders, .readEvents, .managePayments, .manageDelivery,
+        .manageOrders, .readEvents, .managePayments, .manageDelivery, .readWarehouses,
     ]
 }
 
@@ -67,7 +70,7 @@ package enum RolePermissions {
         case .staff:
             [
                 .ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders, .managePayments,
-                .manageDelivery,
+                .manageDelivery, .readWarehouses,
             ]
         case .admin: Set(Permission.all)
         case .service: []

@@ -35,6 +35,12 @@ package struct CatalogDomain: Domain {
         ] {
             rules[method] = .permission(.editCatalog)
         }
+        // Warehouses are changed by whoever sets stock (catalog.edit) and read by staff and by services that ship
+        // from them (warehouses.read, which delivery's service account holds without editing the catalog).
+        for method in [Catalog.CreateWarehouse.descriptor, Catalog.UpdateWarehouse.descriptor] {
+            rules[method] = .permission(.editCatalog)
+        }
+        rules[Catalog.ListWarehouses.descriptor] = .permission(.readWarehouses)
         for method in [Catalog.GetCart.descriptor, Catalog.SetCartLine.descriptor] {
             rules[method] = .permission(.ownCart)
         }

@@ -201,6 +201,50 @@ package enum CatalogMigrations {
             ),
             Migration(
                 version: 6,
+                name: "SKU package sizes: weight in grams, sides in millimetres, 0 where not said",
+                statements: [
+                    """
+                    ALTER TABLE catalog.skus
+                        ADD COLUMN IF NOT EXISTS weight_grams integer NOT NULL DEFAULT 0 CHECK (weight_grams >= 0),
+                        ADD COLUMN IF NOT EXISTS length_mm integer NOT NULL DEFAULT 0 CHECK (length_mm >= 0),
+                        ADD COLUMN IF NOT EXISTS width_mm integer NOT NULL DEFAULT 0 CHECK (width_mm >= 0),
+                        ADD COLUMN IF NOT EXISTS height_mm integer NOT NULL DEFAULT 0 CHECK (height_mm >= 0)
+                    """
+                ]
+            ),
+            // A warehouse's address is the company's, not a person's: plain columns, unlike a profile's.
+            Migration(
+                version: 7,
+                name: "warehouse addresses and whether a warehouse takes new reservations",
+                statements: [
+                    """
+                    ALTER TABLE catalog.warehouses
+                        ADD COLUMN IF NOT EXISTS recipient text NOT NULL DEFAULT '',
+                        ADD COLUMN IF NOT EXISTS line1 text NOT NULL DEFAULT '',
+                        ADD COLUMN IF NOT EXISTS line2 text NOT NULL DEFAULT '',
+                        ADD COLUMN IF NOT EXISTS city text NOT NULL DEFAULT '',
+                        ADD COLUMN IF NOT EXISTS postal_code text NOT NULL DEFAULT '',
+                        ADD COLUMN IF NOT EXISTS country text NOT NULL DEFAULT '',
+                        ADD COLUMN IF NOT EXISTS region text NOT NULL DEFAULT '',
+                        ADD COLUMN IF NOT EXISTS phone text NOT NULL DEFAULT '',
+                        ADD COLUMN IF NOT EXISTS active boolean NOT NULL DEFAULT true
+                    """,
+                    """
+                    UPDATE catalog.warehouses SET recipient = 'Souk dispatch', line1 = 'ul. Myasnitskaya, 24/7, bld. 1',
+                        city = 'Moscow', postal_code = '101000', country = 'RU', region = 'Moscow',
+                        phone = '+7 495 123-45-67'
+                    WHERE code = 'MSK-1' AND city = ''
+                    """,
+                    """
+                    UPDATE catalog.warehouses SET recipient = 'Souk dispatch', line1 = 'Nevsky prospekt, 28',
+                        city = 'Saint Petersburg', postal_code = '190000', country = 'RU', region = 'Saint Petersburg',
+                        phone = '+7 812 123-45-67'
+                    WHERE code = 'SPB-1' AND city = ''
+                    """,
+                ]
+            ),
+            Migration(
+                version: 8,
                 name:
                     "an order's shipping line (the delivery quote it was placed with) and its sealed delivery address",
                 statements: [

@@ -52,6 +52,7 @@ extension CatalogService {
                 message.quantity = Int32(line.quantity)
                 message.unitPrice = Self.money(unit)
                 message.lineTotal = Self.money(lineTotal)
+                message.package = sku.packageSize.message
                 cart.lines.append(message)
             } catch let error as MoneyError {
                 throw CatalogError.invalidArgument("quantity: \(error)")

@@ -16,7 +16,7 @@ protocol InventoryStore: Sendable {
     /// Whether a SKU with code `sku` exists.
     func skuExists(_ sku: String) async throws -> Bool
 
-    /// Holds `quantity` units in the warehouse with the most available; nil when no warehouse has enough.
+    /// Holds `quantity` units in the active warehouse with the most available; nil when none has enough.
     ///
     /// - Throws: an error whose ``SQLState`` is a unique violation when `key` was taken meanwhile.
     func reserve(sku: String, quantity: Int, key: String?, expiresAt: Date) async throws -> ReservationRecord?

@@ -56,6 +56,21 @@ extension PostgresCatalogStore {
                 )
                 try await Self.insertPrices(entry.prices, sku: entry.sku, on: connection, logger: self.logger)
             }
+            for (index, entry) in change.skuPackages.enumerated() {
+                let size = entry.packageSize
+                let rows = try await connection.query(
+                    """
+                    UPDATE catalog.skus SET weight_grams = \(size.weightGrams), length_mm = \(size.lengthMillimetres),
+                        width_mm = \(size.widthMillimetres), height_mm = \(size.heightMillimetres)
+                    WHERE code = \(entry.sku) AND product_id = \(change.id)
+                    RETURNING code
+                    """,
+                    logger: self.logger
+                )
+                guard try await rows.collect().count == 1 else {
+                    throw CatalogError.notFound("sku_packages[\(index)].sku: this product has no SKU \(entry.sku)")
+                }
+            }
         }
     }
 
@@ -74,11 +89,11 @@ extension PostgresCatalogStore {
             )
             for (position, sku) in product.skus.enumerated() {
                 do {
-                    try await connection.query(
-                        """
-                        INSERT INTO catalog.skus (code, product_id, attributes, position)
-                        VALUES (\(sku.code), \(product.id), \(Self.json(sku.attributes)), \(position))
-                        """,
+                    try await Self.insertSku(
+                        sku,
+                        product: product.id,
+                        position: position,
+                        on: connection,
                         logger: self.logger
                     )
                 } catch let error where SQLState(of: error) == .uniqueViolation {

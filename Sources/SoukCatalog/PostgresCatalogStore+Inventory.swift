@@ -52,7 +52,7 @@ extension PostgresCatalogStore: InventoryStore {
         return false
     }
 
-    /// Holds `quantity` units in the warehouse with the most available; nil when no warehouse has enough.
+    /// Holds `quantity` units in the active warehouse with the most available; nil when none has enough.
     func reserve(sku: String, quantity: Int, key: String?, expiresAt: Date) async throws -> ReservationRecord? {
         var reservation: ReservationRecord?
         try await self.transaction { connection in
@@ -87,6 +87,7 @@ extension PostgresCatalogStore: InventoryStore {
             WHERE (sku, warehouse) = (
                 SELECT sku, warehouse FROM catalog.stock
                 WHERE sku = \(sku) AND on_hand - reserved >= \(quantity)
+                    AND warehouse IN (SELECT code FROM catalog.warehouses WHERE active)
                 ORDER BY on_hand - reserved DESC, warehouse LIMIT 1 FOR UPDATE
             ) AND on_hand - reserved >= \(quantity)
             RETURNING warehouse

@@ -60,11 +60,11 @@ struct PostgresCatalogStore: ProductStore {
             )
             for (position, sku) in product.skus.enumerated() {
                 do {
-                    try await connection.query(
-                        """
-                        INSERT INTO catalog.skus (code, product_id, attributes, position)
-                        VALUES (\(sku.code), \(product.id), \(Self.json(sku.attributes)), \(position))
-                        """,
+                    try await Self.insertSku(
+                        sku,
+                        product: product.id,
+                        position: position,
+                        on: connection,
                         logger: self.logger
                     )
                 } catch let error where SQLState(of: error) == .uniqueViolation {
@@ -237,7 +237,8 @@ struct PostgresCatalogStore: ProductStore {
             """
             SELECT p.id, p.category_id, p.title, p.description, p.image_urls, p.attributes, p.state,
                 s.code, s.attributes, pr.currency, pr.minor_units,
-                (SELECT max(imported_at) FROM catalog.exchange_rates)
+                (SELECT max(imported_at) FROM catalog.exchange_rates),
+                s.weight_grams, s.length_mm, s.width_mm, s.height_mm
             FROM catalog.products p
             LEFT JOIN catalog.skus s ON s.product_id = p.id
             LEFT JOIN catalog.sku_prices pr ON pr.sku = s.code
@@ -251,9 +252,12 @@ struct PostgresCatalogStore: ProductStore {
         for try await row in rows {
             let (
                 id, category, title, description, images, attributes, state, code, skuAttributes, currency, minor,
-                ratesVersion
+                ratesVersion, weight, length, width, height
             ) = try row.decode(
-                (UUID, UUID, String, String, [String], String, String, String?, String?, String?, Int64?, Date?).self
+                (
+                    UUID, UUID, String, String, [String], String, String, String?, String?, String?, Int64?, Date?,
+                    Int?, Int?, Int?, Int?
+                ).self
             )
             version = ratesVersion
             sawRow = true
@@ -274,8 +278,19 @@ struct PostgresCatalogStore: ProductStore {
                 if let last = record.skus.indices.last, record.skus[last].code == code {
                     record.skus[last].prices.append(price)
                 } else {
+                    let size = PackageSize(
+                        weightGrams: weight ?? 0,
+                        lengthMillimetres: length ?? 0,
+                        widthMillimetres: width ?? 0,
+                        heightMillimetres: height ?? 0
+                    )
                     record.skus.append(
-                        .init(code: code, attributes: Self.dictionary(skuAttributes ?? "{}"), prices: [price])
+                        .init(
+                            code: code,
+                            attributes: Self.dictionary(skuAttributes ?? "{}"),
+                            prices: [price],
+                            packageSize: size
+                        )
                     )
                 }
             }
@@ -284,6 +299,28 @@ struct PostgresCatalogStore: ProductStore {
         // No row, no version read (an unknown id): say nothing rather than "no rates".
         if sawRow { self.rateCache.observe(version) }
         return ids.compactMap { products[$0] }
+    }
+
+    /// Inserts one SKU row of `product` with its attributes and package size (not its prices).
+    static func insertSku(
+        _ sku: ProductRecord.SkuRecord,
+        product: UUID,
+        position: Int,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        let size = sku.packageSize
+        try await connection.query(
+            """
+            INSERT INTO catalog.skus (
+                code, product_id, attributes, position, weight_grams, length_mm, width_mm, height_mm
+            ) VALUES (
+                \(sku.code), \(product), \(Self.json(sku.attributes)), \(position),
+                \(size.weightGrams), \(size.lengthMillimetres), \(size.widthMillimetres), \(size.heightMillimetres)
+            )
+            """,
+            logger: logger
+        )
     }
 
     /// Runs `body` in one transaction; an error `body` throws comes out as itself, not wrapped.

@@ -11,6 +11,8 @@ struct ProductChange: Sendable {
     var attributes: [String: String]?
     /// Each SKU's new prices (the first is the base), replacing all it had.
     var skuPrices: [(sku: String, prices: [Money])] = []
+    /// Each SKU's new package size, replacing what it had.
+    var skuPackages: [(sku: String, packageSize: PackageSize)] = []
     /// Back to draft.
     var unpublish = false
 }

@@ -13,6 +13,7 @@ struct ProductImportRow {
     /// Every column an import may have, in the order the documentation lists them.
     static let columns = [
         "category", "title", "description", "sku", "price", "currency", "attributes", "image_url", "stock",
+        "weight_grams", "length_mm", "width_mm", "height_mm",
     ]
     /// The columns every row must fill.
     static let requiredColumns: Set<String> = ["category", "title", "sku", "price", "currency"]
@@ -45,6 +46,15 @@ struct ProductImportRow {
             try Self.checked("image_url") { try ProductValidation.imageURL(imageURL, field: "image_url") }
         }
         let stock = try self.stock()
+        let size = PackageSize(
+            weightGrams: try self.whole("weight_grams", upTo: PackageSize.maxWeightGrams, unit: "grams") ?? 0,
+            lengthMillimetres: try self.whole("length_mm", upTo: PackageSize.maxSideMillimetres, unit: "millimetres")
+                ?? 0,
+            widthMillimetres: try self.whole("width_mm", upTo: PackageSize.maxSideMillimetres, unit: "millimetres")
+                ?? 0,
+            heightMillimetres: try self.whole("height_mm", upTo: PackageSize.maxSideMillimetres, unit: "millimetres")
+                ?? 0
+        )
         let record = ProductRecord(
             id: UUID(),
             categoryID: category,
@@ -53,7 +63,7 @@ struct ProductImportRow {
             imageURLs: imageURL.map { [$0] } ?? [],
             attributes: attributes,
             published: publish,
-            skus: [ProductRecord.SkuRecord(code: code, attributes: [:], prices: [price])]
+            skus: [ProductRecord.SkuRecord(code: code, attributes: [:], prices: [price], packageSize: size)]
         )
         return (record, stock)
     }
@@ -121,6 +131,23 @@ struct ProductImportRow {
             throw Failure(field: "stock", message: "a whole number of units, 0 to 10^9")
         }
         return units
+    }
+
+    /// A whole number 0...`limit` in `field` (a JSON number or a string of digits); nil when absent or empty.
+    private func whole(_ field: String, upTo limit: Int, unit: String) throws(Failure) -> Int? {
+        let text: String
+        switch self.values[field] {
+        case nil, .null: return nil
+        case .number(let literal): text = literal
+        case .string(let string):
+            text = string.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { return nil }
+        default: text = ""
+        }
+        guard text.allSatisfy({ ("0"..."9").contains($0) }), let value = Int(text), (0...limit).contains(value) else {
+            throw Failure(field: field, message: "a whole number of \(unit), 0 to \(limit) (0: not said)")
+        }
+        return value
     }
 
     private func required(_ field: String) throws(Failure) -> String {

@@ -7,6 +7,8 @@ struct ProductRecord: Sendable {
         var code: String
         var attributes: [String: String]
         var prices: [Money]
+        /// One unit as packed; zeros where the merchant has not said.
+        var packageSize = PackageSize()
     }
 
     var id: UUID

@@ -25,7 +25,12 @@ enum ProductValidation {
             }
             try Self.attributes(sku.attributes, field: "\(field).attributes")
             let prices = try Self.prices(sku.prices, field: "\(field).prices")
-            return ProductRecord.SkuRecord(code: sku.code, attributes: sku.attributes, prices: prices)
+            return ProductRecord.SkuRecord(
+                code: sku.code,
+                attributes: sku.attributes,
+                prices: prices,
+                packageSize: try Self.packageSize(sku.package, field: "\(field).package")
+            )
         }
         return ProductRecord(
             id: UUID(),
@@ -65,6 +70,16 @@ enum ProductValidation {
                 throw CatalogError.invalidArgument("\(field).sku: \(entry.sku) appears twice")
             }
             change.skuPrices.append((entry.sku, try Self.prices(entry.prices, field: "\(field).prices")))
+        }
+        guard request.skuPackages.count <= 100 else { throw CatalogError.invalidArgument("sku_packages: at most 100") }
+        var packaged: Set<String> = []
+        for (index, entry) in request.skuPackages.enumerated() {
+            let field = "sku_packages[\(index)]"
+            try Self.skuCode(entry.sku, field: "\(field).sku")
+            guard packaged.insert(entry.sku).inserted else {
+                throw CatalogError.invalidArgument("\(field).sku: \(entry.sku) appears twice")
+            }
+            change.skuPackages.append((entry.sku, try Self.packageSize(entry.package, field: "\(field).package")))
         }
         change.unpublish = request.unpublish
         return change
@@ -124,6 +139,24 @@ enum ProductValidation {
             }
             return Money(minorUnits: price.minorUnits, currency: currency)
         }
+    }
+
+    /// A package size: weight 0 to 10^6 grams, each side 0 to 10^4 millimetres (0: not said).
+    static func packageSize(_ size: Souk_Catalog_V1_PackageSize, field: String) throws -> PackageSize {
+        guard (0...PackageSize.maxWeightGrams).contains(Int(size.weightGrams)) else {
+            throw CatalogError.invalidArgument("\(field).weight_grams: 0 to 1000000 grams (0: not said)")
+        }
+        for (side, value) in [("length_mm", size.lengthMm), ("width_mm", size.widthMm), ("height_mm", size.heightMm)] {
+            guard (0...PackageSize.maxSideMillimetres).contains(Int(value)) else {
+                throw CatalogError.invalidArgument("\(field).\(side): 0 to 10000 millimetres (0: not said)")
+            }
+        }
+        return PackageSize(
+            weightGrams: Int(size.weightGrams),
+            lengthMillimetres: Int(size.lengthMm),
+            widthMillimetres: Int(size.widthMm),
+            heightMillimetres: Int(size.heightMm)
+        )
     }
 
     static func minorUnits(_ minor: Int64, field: String) throws {

@@ -18,8 +18,9 @@ package struct DeliveryDomain: Domain {
     package static let requiredServices = [
         Souk_Catalog_V1_CatalogService.descriptor, Souk_Catalog_V1_OrderService.descriptor,
     ]
-    /// Following the orders' events, reading an order's address to book a courier, and moving orders.
-    package static let serviceScopes: Set<Permission> = [.readEvents, .manageOrders]
+    /// Following the orders' events, reading an order's address to book a courier, moving orders, and reading the
+    /// warehouses parcels ship from.
+    package static let serviceScopes: Set<Permission> = [.readEvents, .manageOrders, .readWarehouses]
 
     package static let accessPolicy: [MethodDescriptor: AccessRequirement] = {
         var rules: [MethodDescriptor: AccessRequirement] = [:]

@@ -107,10 +107,16 @@ extension DeliveryService {
         "SOUK" + String(number).leftPadded(to: 8)
     }
 
-    /// The city of a warehouse, as the catalog has it; empty when unknown.
+    /// The city of a warehouse, as the catalog has it (read as the host's service account); the code itself when
+    /// the catalog cannot say, so a shipment is never held up by it.
     func city(ofWarehouse code: String) async -> String {
-        // Warehouses gain addresses in the catalog (ListWarehouses); until one has a city the route names the code.
-        code
+        do {
+            let warehouses = try await self.catalog.listWarehouses(.init()).warehouses
+            if let city = warehouses.first(where: { $0.code == code })?.address.city, !city.isEmpty { return city }
+        } catch {
+            self.logger.warning("delivery: the catalog's warehouses could not be read: \(error)")
+        }
+        return code
     }
 
     /// Moves the order along with its shipment: handed over and on its way → shipped, delivered → delivered. The

@@ -147,6 +147,10 @@ package struct DemoSeed: Sendable {
                 money.minorUnits = price.minorUnits
                 return money
             }
+            message.package.weightGrams = Int32(sku.packageSize.grams)
+            message.package.lengthMm = Int32(sku.packageSize.length)
+            message.package.widthMm = Int32(sku.packageSize.width)
+            message.package.heightMm = Int32(sku.packageSize.height)
             return message
         }
         let created = try await self.catalog.createProduct(

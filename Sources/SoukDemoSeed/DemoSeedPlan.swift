@@ -24,6 +24,8 @@ struct DemoSeedPlan: Equatable {
         var prices: [Price]
         var moscow: Int
         var petersburg: Int
+        /// One unit in its box.
+        var packageSize: DemoSeedPackages.Size
     }
 
     struct Price: Equatable {
@@ -119,7 +121,8 @@ struct DemoSeedPlan: Equatable {
                 attributes: [spec.axis: spec.values[start + variant]],
                 prices: prices,
                 moscow: random.chance(10) ? 0 : random.int(in: 3...60),
-                petersburg: random.chance(25) ? 0 : random.int(in: 1...30)
+                petersburg: random.chance(25) ? 0 : random.int(in: 1...30),
+                packageSize: DemoSeedPackages.size(of: noun.english, variant: variant)
             )
         }
         return Product(

@@ -8,6 +8,7 @@ struct API {
     let catalog: any Souk_Catalog_V1_CatalogService.ClientProtocol
     let orders: any Souk_Catalog_V1_OrderService.ClientProtocol
     let payments: any Souk_Payments_V1_PaymentService.ClientProtocol
+    let delivery: any Souk_Delivery_V1_DeliveryService.ClientProtocol
     /// A 30-second deadline: a server that stops answering is reported, not waited for forever.
     let options: CallOptions
 
@@ -16,6 +17,7 @@ struct API {
         self.catalog = services.catalogService
         self.orders = services.orderService
         self.payments = services.paymentService
+        self.delivery = services.deliveryService
         var options = CallOptions.defaults
         options.timeout = .seconds(30)
         self.options = options

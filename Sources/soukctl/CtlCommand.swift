@@ -7,7 +7,7 @@ import SoukCtlKit
 struct CtlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soukctl",
-        abstract: "The terminal admin of Souk: accounts, catalog, stock, orders and payments over SWP.",
+        abstract: "The terminal admin of Souk: accounts, catalog, stock, orders, payments and delivery over SWP.",
         discussion: """
             Contexts (servers) and logins live in $SOUK_CONFIG_HOME, else $XDG_CONFIG_HOME/souk, else \
             ~/.config/souk: contexts.json, and credentials/<context>.json with mode 0600.
@@ -22,7 +22,9 @@ struct CtlCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ContextCommand.self, Login.self, Logout.self, Whoami.self, PasswordCommand.self, TotpCommand.self,
-            Users.self, Categories.self, Products.self, Stock.self, Orders.self, Payments.self, Cart.self,
+            Users.self, Categories.self, Products.self, Stock.self, Warehouses.self, Orders.self, Payments.self,
+            Shipments.self, Delivery.self,
+            Cart.self,
             SignUp.self,
         ]
     )

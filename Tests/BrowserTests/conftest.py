@@ -183,10 +183,10 @@ def _prepare_people(shop, one_time_password):
 
 
 @contextlib.contextmanager
-def running_shop(seed_demo=False, extra_args=()):
-    """soukd (identity, catalog and payments, a fresh embedded database in a temporary folder) with its bridge serving
-    clients/web on a free port, and the people of ``_prepare_people``; stopped and removed afterwards. `extra_args`
-    go to `soukd serve` as they are (a payments flow's provider settings, say)."""
+def running_shop(seed_demo=False, extra_args=(), services="identity,catalog,payments"):
+    """soukd (`services`, by default identity, catalog and payments, a fresh embedded database in a temporary folder)
+    with its bridge serving clients/web on a free port, and the people of ``_prepare_people``; stopped and removed
+    afterwards. `extra_args` go to `soukd serve` as they are (a payments flow's provider settings, say)."""
     folder = tempfile.mkdtemp(prefix="souk-browser-", dir="/tmp")
     os.chmod(folder, 0o755)
     data = os.path.join(folder, "data")
@@ -197,7 +197,7 @@ def running_shop(seed_demo=False, extra_args=()):
     one_time_password = boot.stdout.strip().splitlines()[-1]
     log = open(os.path.join(folder, "soukd.log"), "w")
     process = subprocess.Popen(
-        [SOUKD, "serve", "--services", "identity,catalog,payments", "--data-folder", data, "--swp-port", "0",
+        [SOUKD, "serve", "--services", services, "--data-folder", data, "--swp-port", "0",
          "--grpc-port", "0", "--bridge-port", "0", "--web-root", os.path.join(ROOT, "clients", "web")]
         + (["--seed-demo"] if seed_demo else []) + list(extra_args),
         cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=log, text=True,

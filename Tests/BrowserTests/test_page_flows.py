@@ -260,6 +260,7 @@ VIEWS = [
     ("#/products", "#products-table tbody tr"),
     ("#/products/new", "#product-form"),
     ("#/products/{product}", "#stock-levels tbody tr"),
+    ("#/warehouses", "#warehouses-table tbody tr"),
     ("#/users", "#users-table tbody tr"),
 ]
 

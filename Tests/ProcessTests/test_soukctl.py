@@ -114,7 +114,7 @@ def platform():
         platform.one_time_password = boot.stdout.strip().splitlines()[-1]
         # No provider keys on the embedded database: the payments sandbox; staff capture; euros go to YooKassa, which
         # refuses them (a refusal naming the currency and the provider).
-        soukd = Soukd(folder, ["--services", "identity,catalog,payments", "--payment-capture", "manual",
+        soukd = Soukd(folder, ["--services", "identity,catalog,payments,delivery", "--payment-capture", "manual",
                                "--payment-routes", "RUB=yookassa,EUR=yookassa,*=stripe", "--data-folder", platform.data,
                                "--swp-port", "0", "--grpc-port", "0"])
         soukd.wait_ready()
@@ -297,6 +297,41 @@ def test_catalog_import_and_stock(platform):
     assert platform.json("stock", "show", "SPOON-1")[0]["available"] == 20
 
 
+def test_package_sizes_and_warehouses(platform):
+    product = platform.json("products", "create", "--category", "kitchen", "--title", "Кастрюля",
+                            "--sku", "POT-1", "--price", "2490.00", "--currency", "RUB",
+                            "--package", "1900g,300x260x200mm")[0]
+    assert product["skus"][0]["package"] == {"weightGrams": 1900, "lengthMm": 300, "widthMm": 260, "heightMm": 200}
+    assert "--package" in one_line_error(platform.ctl("products", "create", "--category", "kitchen", "--title", "t",
+                                                      "--sku", "POT-2", "--price", "1", "--currency", "RUB",
+                                                      "--package", "heavy"), 64)
+    edited = platform.json("products", "edit", product["id"], "--package", "POT-1=2kg")
+    assert edited["skus"][0]["package"] == {"weightGrams": 2000}
+    shown = platform.ok("products", "show", product["id"]).stdout
+    assert "PACKAGE" in shown and "2000 g" in shown
+    unknown = platform.ctl("products", "edit", product["id"], "--package", "NO-SUCH=1g")
+    assert "sku_packages[0].sku: this product has no SKU NO-SUCH" in one_line_error(unknown, 65)
+
+    listed = platform.json("warehouses", "list")
+    assert [w["code"] for w in listed] == ["MSK-1", "SPB-1"]
+    assert listed[0]["address"]["city"] == "Moscow" and listed[0]["address"]["postalCode"] == "101000"
+    table = platform.ok("warehouses", "list").stdout
+    assert "MSK-1" in table and "101000 Moscow" in table
+    created = platform.json("warehouses", "create", "KZN-1", "--name", "Kazan", "--country", "ru", "--city", "Kazan",
+                            "--region", "Respublika Tatarstan", "--postal-code", "420021", "--line1", "ul. Tukaya, 1")[0]
+    assert created["active"] is True and created["address"]["country"] == "RU"
+    duplicate = platform.ctl("warehouses", "create", "KZN-1", "--name", "Again", "--country", "RU", "--city", "Kazan")
+    assert "code: a warehouse KZN-1 already exists" in one_line_error(duplicate, 65)
+    no_city = platform.ctl("warehouses", "create", "UFA-1", "--name", "Ufa", "--country", "RU")
+    assert "address.city: required" in one_line_error(no_city, 65)
+    # Only the address fields given change; the rest stay.
+    moved = platform.json("warehouses", "update", "KZN-1", "--city", "Innopolis", "--deactivate")[0]
+    assert moved["address"]["city"] == "Innopolis" and moved["address"]["postalCode"] == "420021"
+    assert not moved.get("active", False)
+    unknown = platform.ctl("warehouses", "update", "NOPE-1", "--name", "Ghost")
+    assert "code: no warehouse NOPE-1" in one_line_error(unknown, 65)
+
+
 def read_lines(stream, into):
     for line in stream:
         into.put(line)
@@ -377,6 +412,125 @@ def test_customer_order_seen_by_watch_then_moved(platform):
     unpaid = platform.json("orders", "place", "--currency", "RUB", "--key", "key-to-cancel", *customer)
     assert platform.json("orders", "cancel", unpaid["id"], *customer)["status"] == "ORDER_STATUS_CANCELLED"
     assert platform.json("stock", "show", "SPOON-1")[0].get("reserved", 0) == 2 * (len(placed) - 1)
+
+
+def wait_for_shipment(platform, order_id, timeout=30):
+    """The shipment of `order_id` once delivery has followed the order's move to packed (about a second)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = platform.ctl("shipments", "show", order_id, "-o", "json")
+        if result.returncode == 0:
+            return json.loads(result.stdout)
+        assert result.returncode == 65 and time.monotonic() < deadline, (result.returncode, result.stderr)
+        time.sleep(0.5)
+
+
+def wait_for_order(platform, order_id, status, timeout=30):
+    """Waits until the order is `status`: delivery moves it after the shipment's move (within about a second)."""
+    deadline = time.monotonic() + timeout
+    while (order := platform.json("orders", "show", order_id))["status"] != status:
+        assert time.monotonic() < deadline, order
+        time.sleep(0.5)
+
+
+def test_delivery_from_quote_to_delivered(platform):
+    customer = ["--context", "shop"]
+    product = platform.json("products", "create", "--category", "kitchen", "--title", "Сковорода",
+                            "--sku", "PAN-1", "--price", "1990.00", "--currency", "RUB",
+                            "--package", "1600g,500x290x80mm")[0]
+    platform.ok("products", "publish", product["id"])
+    platform.ok("stock", "set", "PAN-1", "--warehouse", "SPB-1", "--on-hand", "5")
+
+    tariff = platform.ok("delivery", "tariff", "show").stdout
+    assert "standard" in tariff and "spb" in tariff and "RU Saint Petersburg" in tariff, tariff
+    # The tariff round-trips through a file in protobuf JSON; a file that is not one is a usage error.
+    saved = os.path.join(platform.folder, "tariff.json")
+    with open(saved, "w") as out:
+        out.write(platform.ok("delivery", "tariff", "show", "-o", "json").stdout)
+    assert platform.json("delivery", "tariff", "set", saved)["services"][0]["code"] == "standard"
+    with open(os.path.join(platform.folder, "bad-tariff.json"), "w") as out:
+        out.write('{"services": 3}')
+    bad = platform.ctl("delivery", "tariff", "set", os.path.join(platform.folder, "bad-tariff.json"))
+    assert "is not a Tariff in protobuf JSON" in one_line_error(bad, 64)
+    one_line_error(platform.ctl("delivery", "tariff", "show", *customer), 77)
+
+    # Staff watch shipments from here on: the one this order gets shows up.
+    environment = dict(os.environ, SOUK_CONFIG_HOME=platform.config)
+    watch = subprocess.Popen([os.path.abspath(SOUKCTL), "shipments", "watch", "-o", "json"], env=environment,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    updates = queue.Queue()
+    threading.Thread(target=read_lines, args=(watch.stdout, updates), daemon=True).start()
+    try:
+        watched_delivery(platform, customer, updates)
+    finally:
+        stop(watch, timeout=10)
+
+
+def watched_delivery(platform, customer, updates):
+
+    platform.ok("cart", "add", "PAN-1", "--quantity", "1", *customer)
+    where = ["--country", "ru", "--postal-code", "190000", "--region", "Saint Petersburg",
+             "--city", "Saint Petersburg"]
+    assert "--postal-code" in one_line_error(platform.ctl("delivery", "quotes", "--country", "RU", *customer), 64)
+    quotes = platform.json("delivery", "quotes", *where, "--currency", "RUB", *customer)
+    ours = next(quote for quote in quotes if quote["carrier"] == "souk")
+    # 1600 g is in the 1–5 kg bracket of the Saint Petersburg zone; 1990.00 RUB of goods is under free shipping.
+    assert ours["price"] == {"minorUnits": "39000", "currency": "RUB"} and ours["weightGrams"] == 1600, ours
+    table = platform.ok("delivery", "quotes", *where, "--currency", "RUB", *customer).stdout
+    # Each call holds new quotes with new ids.
+    row = next(line for line in table.splitlines() if " souk " in line)
+    assert "390.00 RUB" in row and "1–3 days" in row and "Courier" in row, table
+
+    assert "--quote" in one_line_error(platform.ctl("orders", "place", "--currency", "RUB", "--city", "X",
+                                                    *customer), 64)
+    order = platform.json("orders", "place", "--currency", "RUB", "--key", "delivery-1", "--quote", ours["id"],
+                          *where, "--recipient", "Ivan Petrov", "--line1", "Nevsky pr., 1", "--line2", "kv. 5",
+                          "--phone", "+7 921 123-45-67", *customer)
+    assert order["total"] == {"minorUnits": "238000", "currency": "RUB"}, order
+    assert order["shipping"]["quoteId"] == ours["id"] and order["shipping"]["address"]["line1"] == "Nevsky pr., 1"
+    shown = platform.ok("orders", "show", order["id"], *customer).stdout
+    assert "shipping:" in shown and "390.00 RUB" in shown and "1–3 days" in shown, shown
+    assert "deliver to: Ivan Petrov" in shown and "Nevsky pr., 1, kv. 5, 190000 Saint Petersburg" in shown, shown
+
+    platform.ok("orders", "next", order["id"], "--note", "paid at the desk")
+    platform.ok("orders", "next", order["id"])
+    shipment = wait_for_shipment(platform, order["id"])
+    assert shipment["orderId"] == order["id"] and shipment["carrier"] == "souk"
+    assert shipment["status"] == "SHIPMENT_STATUS_CREATED"
+    assert shipment["cost"] == {"minorUnits": "39000", "currency": "RUB"}
+    shown = platform.ok("shipments", "show", shipment["id"]).stdout
+    assert f"shipment: {shipment['id']}" in shown and "status:   created" in shown, shown
+    assert "SPB-1" in shown and "→ Saint Petersburg, RU" in shown and "1–3 days" in shown, shown
+    assert "WHEN (UTC)" in shown and "created" in shown.split("WHEN (UTC)")[1], shown
+    listed = platform.json("shipments", "list", "--status", "created", "--carrier", "souk")
+    assert shipment["id"] in [s["id"] for s in listed]
+    assert "not a shipment status" in one_line_error(platform.ctl("shipments", "move", shipment["id"], "lost"), 64)
+    one_line_error(platform.ctl("shipments", "move", shipment["id"], "created"), 65)
+
+    moved = platform.ok("shipments", "move", order["id"], "handed_over", "--note", "courier Oleg").stdout
+    assert "handed_over" in moved, moved
+    wait_for_order(platform, order["id"], "ORDER_STATUS_SHIPPED")
+    for status in ("in_transit", "out_for_delivery", "delivered"):
+        platform.ok("shipments", "move", shipment["id"], status)
+    done = platform.json("shipments", "show", shipment["id"])
+    assert [change["to"] for change in done["history"]] == [
+        "SHIPMENT_STATUS_CREATED", "SHIPMENT_STATUS_HANDED_OVER", "SHIPMENT_STATUS_IN_TRANSIT",
+        "SHIPMENT_STATUS_OUT_FOR_DELIVERY", "SHIPMENT_STATUS_DELIVERED"]
+    timeline = platform.ok("shipments", "show", shipment["id"]).stdout
+    assert "courier Oleg" in timeline and f"{ADMIN}" in timeline and "(delivered in " in timeline, timeline
+    wait_for_order(platform, order["id"], "ORDER_STATUS_DELIVERED")
+    assert "status:   delivered" in platform.ok("orders", "show", order["id"]).stdout
+    one_line_error(platform.ctl("shipments", "move", shipment["id"], "returned"), 65)
+    seen = []
+    deadline = time.monotonic() + 30
+    while "SHIPMENT_STATUS_DELIVERED" not in seen:
+        try:
+            update = json.loads(updates.get(timeout=max(0.1, deadline - time.monotonic())))
+        except queue.Empty:
+            pytest.fail(f"shipments watch saw only {seen}")
+        if update["shipment"]["id"] == shipment["id"]:
+            seen.append(update["shipment"]["status"])
+    assert seen[-1] == "SHIPMENT_STATUS_DELIVERED" and update["type"] == "shipment.status_changed", update
 
 
 def payment_fields(stdout):

@@ -74,8 +74,9 @@ struct CDEKClientRetryTests {
 
     @Test("a registration with no answer is a timeout and is not repeated")
     func registrationHangs() async throws {
-        // The attempt must fail: its short timeout can only make the test quicker, never flaky.
-        try await LocalCDEKFixture.with(requestTimeout: .milliseconds(500)) { cdek in
+        // The warm-up quote and its token must succeed, and the hung request must reach the server, on a loaded
+        // machine too: the timeout is generous, and only the hang ever reaches it.
+        try await LocalCDEKFixture.with(requestTimeout: .seconds(20)) { cdek in
             _ = try await Self.quote(cdek)
             cdek.server.failNext(1, with: .hang)
             let error = await #expect(throws: CourierError.self) { try await Self.register(cdek) }
@@ -88,7 +89,8 @@ struct CDEKClientRetryTests {
     @Test("a quote with no answer and no retries left is a timeout")
     func quoteHangs() async throws {
         let once = CourierRetries(maxAttempts: 1, initialBackoff: .seconds(1), maxBackoff: .seconds(1))
-        try await LocalCDEKFixture.with(retries: once, requestTimeout: .milliseconds(500)) { cdek in
+        // Generous: the warm-up quote must succeed on a loaded machine; only the hang reaches the timeout.
+        try await LocalCDEKFixture.with(retries: once, requestTimeout: .seconds(20)) { cdek in
             _ = try await Self.quote(cdek)
             cdek.server.failNext(1, with: .hang)
             let error = await #expect(throws: CourierError.self) { try await Self.quote(cdek) }

@@ -14,7 +14,7 @@ struct DeliveryJourneyTests {
     @Test("quote, order with its shipping line, packed → shipment, moved by staff to delivered, the order follows")
     func journey() async throws {
         try await DeliveryShop.with { shop in
-            let customer = try await shop.customer("anna@example.com")
+            var customer = try await shop.customer("anna@example.com")
             let quotes = try await shop.quotes(customer)
             // 2 mugs = 800 g, to Moscow: the default tariff's Moscow zone, first bracket, not free below 5000 RUB.
             let quote = try #require(quotes.quotes.first)
@@ -46,6 +46,7 @@ struct DeliveryJourneyTests {
             #expect(shipment.orderNumber == order.number)
             #expect(shipment.trackingNumber.hasPrefix("SOUK"))
             #expect(shipment.route.originWarehouse == "MSK-1")
+            #expect(shipment.route.originCity == "Moscow")
             #expect(shipment.route.destinationRegion == "Moscow")
             #expect(shipment.cost.minorUnits == 29_000)
             #expect((shipment.promisedMinDays, shipment.promisedMaxDays) == (1, 2))
@@ -53,27 +54,30 @@ struct DeliveryJourneyTests {
             shipment = try await shop.moveShipment(shipment, to: .handedOver)
             #expect(try await shop.order(order.id).status == .shipped)
             shop.wallClock.advance(by: .seconds(86_400 + 60))
-            shipment = try await shop.moveShipment(shipment, to: .inTransit)
-            shipment = try await shop.moveShipment(shipment, to: .outForDelivery)
-            shipment = try await shop.moveShipment(shipment, to: .delivered)
+            // A day later the tokens have expired: sign in again.
+            let staff = try await shop.signInAdmin()
+            customer = try await shop.signIn("anna@example.com")
+            shipment = try await staff.moveShipment(shipment, to: .inTransit)
+            shipment = try await staff.moveShipment(shipment, to: .outForDelivery)
+            shipment = try await staff.moveShipment(shipment, to: .delivered)
             #expect(shipment.status == .delivered)
             #expect(shipment.actualDays == 2)
             #expect(shipment.history.map(\.to) == [.created, .handedOver, .inTransit, .outForDelivery, .delivered])
             #expect(shipment.history.dropFirst().allSatisfy { $0.source == shipment.history.last?.source })
-            #expect(try await shop.order(order.id).status == .delivered)
+            #expect(try await staff.order(order.id).status == .delivered)
 
             // Final: no move back, no move on.
-            let back = await rpcError { _ = try await shop.moveShipment(shipment, to: .inTransit) }
+            let back = await rpcError { _ = try await staff.moveShipment(shipment, to: .inTransit) }
             #expect(back?.code == .failedPrecondition)
             #expect(back?.message.contains("delivered cannot move to in_transit") == true)
 
             // The customer tracks it; the staff list has it.
-            let tracked = try await shop.shipment(of: order, as: customer)
+            let tracked = try await staff.shipment(of: order, as: customer)
             #expect(tracked.status == .delivered)
             var list = Souk_Delivery_V1_ListShipmentsRequest()
             list.statuses = [.delivered]
             #expect(
-                try await shop.delivery.listShipments(list, metadata: shop.admin).shipments.map(\.id) == [shipment.id]
+                try await staff.delivery.listShipments(list, metadata: staff.admin).shipments.map(\.id) == [shipment.id]
             )
         }
     }

@@ -9,7 +9,7 @@ import TestSupport
 /// (1290.00 RUB / 14.99 USD, 5 in MSK-1), and the calls a journey from quote to delivery makes.
 struct DeliveryShop {
     let harness: IdentityHarness
-    let admin: Metadata
+    var admin: Metadata
     let delivery: any Souk_Delivery_V1_DeliveryService.ClientProtocol
     let wallClock: WallClock
 
@@ -79,6 +79,18 @@ struct DeliveryShop {
         address.country = "RU"
         address.phone = "+7 999 123-45-67"
         return address
+    }
+
+    /// Fresh access tokens for `email` (a test that moves the wall clock past a token's life signs in again).
+    func signIn(_ email: String, password: String = "correct horse battery") async throws -> Metadata {
+        IdentityHarness.bearer(try await self.harness.login(email: email, password: password).tokens.accessToken)
+    }
+
+    /// The shop's admin, signed in again.
+    func signInAdmin() async throws -> DeliveryShop {
+        var shop = self
+        shop.admin = try await self.signIn("root@souk.example", password: "admin password 2026!")
+        return shop
     }
 
     /// A new customer with `mugs` in the cart.

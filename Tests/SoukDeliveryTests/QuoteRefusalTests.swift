@@ -42,7 +42,7 @@ struct QuoteRefusalTests {
     @Test("an expired, foreign, moved or stale quote places nothing and keeps the cart")
     func quotesThatNoLongerHold() async throws {
         try await DeliveryShop.with { shop in
-            let customer = try await shop.customer("dina@example.com")
+            var customer = try await shop.customer("dina@example.com")
             let other = try await shop.customer("egor@example.com", mugs: 1)
             let quote = try #require(try await shop.quotes(customer).quotes.first)
             let othersQuote = try #require(try await shop.quotes(other).quotes.first)
@@ -81,6 +81,7 @@ struct QuoteRefusalTests {
 
             let fresh = try #require(try await shop.quotes(customer).quotes.first)
             shop.wallClock.advance(by: .seconds(31 * 60))
+            customer = try await shop.signIn("dina@example.com")
             let expired = await rpcError { _ = try await shop.place(customer, quote: fresh.id, key: "k6") }
             #expect(expired?.code == .failedPrecondition)
             #expect(expired?.message == "quote_id: the quote expired; ask for new delivery prices")

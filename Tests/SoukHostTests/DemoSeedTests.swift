@@ -49,7 +49,9 @@ struct DemoSeedTests {
             for product in page.products {
                 let skus = product.skus.map { sku in
                     let prices = sku.prices.map { "\($0.minorUnits) \($0.currency)" }.joined(separator: ", ")
-                    return "\(sku.code) \(sku.attributes.sorted { $0.key < $1.key }) [\(prices)]"
+                    let size = sku.package
+                    let package = "package \(size.weightGrams)g \(size.lengthMm)x\(size.widthMm)x\(size.heightMm)mm"
+                    return "\(sku.code) \(sku.attributes.sorted { $0.key < $1.key }) [\(prices)] \(package)"
                 }
                 snapshot.skuCount += skus.count
                 snapshot.products.append(
@@ -114,6 +116,11 @@ struct DemoSeedTests {
             #expect(snapshot.products.count == 300)
             #expect(snapshot.products.allSatisfy { $0.contains("| published |") })
             #expect((300...900).contains(snapshot.skuCount))
+            // Every SKU has a plausible size: a weight and three sides, none of them 0.
+            #expect(
+                !snapshot.products.contains { $0.contains("package 0g") || $0.contains("x0") || $0.contains(" 0x") }
+            )
+            #expect(snapshot.products.contains { $0.contains("package 15500g 1450x230x750mm") }, "a bicycle")
             #expect(
                 snapshot.products.contains { $0.contains(" USD") } && snapshot.products.contains { $0.contains(" EUR") }
             )

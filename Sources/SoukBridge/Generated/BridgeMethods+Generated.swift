@@ -81,6 +81,21 @@ extension BridgeMethods {
             output: Souk_Catalog_V1_CatalogService.Method.ReleaseReservation.Output.self
         ),
         BridgeMethod(
+            descriptor: Souk_Catalog_V1_CatalogService.Method.ListWarehouses.descriptor,
+            input: Souk_Catalog_V1_CatalogService.Method.ListWarehouses.Input.self,
+            output: Souk_Catalog_V1_CatalogService.Method.ListWarehouses.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Catalog_V1_CatalogService.Method.CreateWarehouse.descriptor,
+            input: Souk_Catalog_V1_CatalogService.Method.CreateWarehouse.Input.self,
+            output: Souk_Catalog_V1_CatalogService.Method.CreateWarehouse.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Catalog_V1_CatalogService.Method.UpdateWarehouse.descriptor,
+            input: Souk_Catalog_V1_CatalogService.Method.UpdateWarehouse.Input.self,
+            output: Souk_Catalog_V1_CatalogService.Method.UpdateWarehouse.Output.self
+        ),
+        BridgeMethod(
             descriptor: Souk_Catalog_V1_CatalogService.Method.GetCart.descriptor,
             input: Souk_Catalog_V1_CatalogService.Method.GetCart.Input.self,
             output: Souk_Catalog_V1_CatalogService.Method.GetCart.Output.self

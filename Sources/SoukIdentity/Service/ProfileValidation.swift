@@ -73,7 +73,22 @@ enum ProfileValidation {
             guard address.country.range(of: #"^[A-Z]{2}$"#, options: .regularExpression) != nil else {
                 throw IdentityError.invalidArgument("profile.addresses[\(index)].country: ISO 3166-1 alpha-2, e.g. RU")
             }
+            guard address.region.count <= 200, !Self.hasControlCharacters(address.region) else {
+                throw IdentityError.invalidArgument(
+                    "profile.addresses[\(index)].region: at most 200 characters, no control characters"
+                )
+            }
+            guard address.phone.count <= 40, address.phone.allSatisfy({ $0.isASCIIDigit || " +-()".contains($0) })
+            else {
+                throw IdentityError.invalidArgument(
+                    "profile.addresses[\(index)].phone: at most 40 of digits, spaces and + - ( ), e.g. +7 999 123-45-67"
+                )
+            }
         }
+    }
+
+    private static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }
 

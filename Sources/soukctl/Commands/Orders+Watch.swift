@@ -48,6 +48,18 @@ extension Orders {
         @Option(help: "The order's currency (ISO 4217).") var currency: String
         @Option(help: "Idempotency key: retrying with the same key returns the same order (default: a new UUID).")
         var key: String?
+        @Option(help: "Deliver with this shipping quote (an id from `soukctl delivery quotes`); needs the address.")
+        var quote: String?
+        @OptionGroup(title: "Delivery address (with --quote)") var address: Delivery.AddressOptions
+
+        func validate() throws {
+            if self.quote != nil, self.address.country == nil || self.address.postalCode == nil {
+                throw ValidationError("--quote needs the delivery address: at least --country and --postal-code")
+            }
+            if self.quote == nil, !self.address.isEmpty {
+                throw ValidationError("a delivery address needs --quote (see `soukctl delivery quotes`)")
+            }
+        }
 
         func run() async throws {
             try await reportingErrors {
@@ -55,6 +67,10 @@ extension Orders {
                 var request = Souk_Catalog_V1_PlaceOrderRequest()
                 request.currency = self.currency.uppercased()
                 request.idempotencyKey = self.key ?? UUIDText.random()
+                if let quote = self.quote {
+                    request.shippingQuoteID = quote
+                    request.deliveryAddress = self.address.address
+                }
                 let order = try await session.authenticated { api in
                     try await api.orders.placeOrder(request, options: api.options)
                 }

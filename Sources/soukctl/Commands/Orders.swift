@@ -39,6 +39,7 @@ struct Orders: AsyncParsableCommand {
             ("customer", names.name(order.customerAccountID)), ("total", MoneyText.format(order.total)),
             ("placed", DayParsing.format(unixMs: order.createdAtUnixMs) + " UTC"),
         ])
+        if order.hasShipping { Self.printShipping(order) }
         Printer.line("")
         Printer.table(
             ["SKU", "TITLE", "QTY", "UNIT PRICE", "LINE TOTAL", "WAREHOUSE"],
@@ -73,6 +74,25 @@ struct Orders: AsyncParsableCommand {
                 ]
             }
         )
+    }
+
+    /// The goods, the shipping line and where it goes, under the order's fields.
+    static func printShipping(_ order: Souk_Catalog_V1_Order) {
+        let shipping = order.shipping
+        let address = shipping.address
+        var fields: [(String, String)] = [
+            ("goods", MoneyText.format(order.goodsTotal)),
+            (
+                "shipping",
+                "\(shipping.serviceName) (\(shipping.carrier)), \(MoneyText.format(shipping.price)), "
+                    + ShipmentText.days(min: shipping.minDays, max: shipping.maxDays)
+            ),
+            ("quote", shipping.quoteID),
+        ]
+        if !address.recipient.isEmpty { fields.append(("deliver to", address.recipient)) }
+        fields.append(("address", Warehouses.address(address)))
+        if !address.phone.isEmpty { fields.append(("phone", address.phone)) }
+        Printer.fields(fields)
     }
 
     /// Up to `limit` orders, following page tokens from the first page (`""`) until there are enough or no more.

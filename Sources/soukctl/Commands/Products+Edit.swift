@@ -18,11 +18,14 @@ extension Products {
         @Option(help: "The description.") var description: String?
         @Option(help: "An image URL; repeat for several.") var imageUrl: [String] = []
         @Option(help: "A SKU attribute as KEY=VALUE (size, colour); repeat for several.") var attribute: [String] = []
+        @Option(help: "One unit as packed: WEIGHTg,LxWxHmm, e.g. 450g,120x90x100mm (either part alone too).")
+        var package: String?
 
         func validate() throws {
             try validating {
                 _ = try MoneyText.parse(self.price, currency: self.currency, flag: "--price")
                 _ = try Products.attributes(self.attribute)
+                if let package { _ = try PackageSizeText.parse(package, flag: "--package") }
             }
         }
 
@@ -33,6 +36,7 @@ extension Products {
                 sku.code = self.sku
                 sku.prices = [try MoneyText.parse(self.price, currency: self.currency, flag: "--price")]
                 sku.attributes = try Products.attributes(self.attribute)
+                if let package { sku.package = try PackageSizeText.parse(package, flag: "--package") }
                 var request = Souk_Catalog_V1_CreateProductRequest()
                 request.categoryID = try await Categories.id(self.category, flag: "--category", session: session)
                 request.title = self.title
@@ -60,10 +64,15 @@ extension Products {
         @Option(help: "Replace a SKU's prices: SKU=1499.00:RUB; repeat (the first per SKU is its base price).")
         var price: [String] = []
         @Option(help: "Replace the image URLs; repeat for several.") var imageUrl: [String] = []
+        @Option(help: "Replace a SKU's package size: SKU=450g,120x90x100mm; repeat for several SKUs.")
+        var package: [String] = []
         @Flag(help: "Back to draft: hidden from customers.") var unpublish = false
 
         func validate() throws {
-            try validating { for price in self.price { _ = try MoneyText.parseSkuPrice(price) } }
+            try validating {
+                for price in self.price { _ = try MoneyText.parseSkuPrice(price) }
+                for package in self.package { _ = try PackageSizeText.parseSkuPackage(package) }
+            }
         }
 
         func run() async throws {
@@ -91,6 +100,7 @@ extension Products {
                     entry.prices = prices[sku] ?? []
                     return entry
                 }
+                request.skuPackages = try self.package.map(PackageSizeText.parseSkuPackage)
                 let product = try await session.authenticated { api in
                     try await api.catalog.updateProduct(request, options: api.options)
                 }

@@ -10,7 +10,8 @@ extension Products {
             abstract: "Import products from a CSV or JSON-lines file, streamed in 64 KiB chunks.",
             discussion: """
                 Columns (CSV header) or fields (JSON lines): category (a slug), title, description, sku, price \
-                (1499.00), currency, and optional attributes (a JSON object), image_url, stock (units in MSK-1). \
+                (1499.00), currency, and optional attributes (a JSON object), image_url, stock (units in MSK-1), \
+                weight_grams, length_mm, width_mm, height_mm (the SKU's package; whole numbers, 0 or empty: not said). \
                 Good rows are committed; each rejected row is listed with its line and field, and the exit status is \
                 then 65. A progress bar is drawn on standard error when it is a terminal.
                 """

@@ -51,11 +51,11 @@ struct Products: AsyncParsableCommand {
         Printer.fields(fields)
         Printer.line("")
         Printer.table(
-            ["SKU", "PRICES", "SHOWN AS", "ATTRIBUTES"],
+            ["SKU", "PRICES", "SHOWN AS", "PACKAGE", "ATTRIBUTES"],
             product.skus.map { sku in
                 [
                     sku.code, sku.prices.map(MoneyText.format).joined(separator: ", "),
-                    sku.hasDisplayPrice ? MoneyText.format(sku.displayPrice) : "",
+                    sku.hasDisplayPrice ? MoneyText.format(sku.displayPrice) : "", PackageSizeText.format(sku.package),
                     sku.attributes.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(
                         separator: " "
                     ),

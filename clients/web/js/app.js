@@ -7,9 +7,12 @@ const ROUTES = [
   { pattern: /^#\/dashboard$/, module: "./views/dashboard.js", nav: "nav-dashboard", title: "Dashboard" },
   { pattern: /^#\/orders$/, module: "./views/orders.js", nav: "nav-orders", title: "Orders" },
   { pattern: /^#\/orders\/([^/]+)$/, module: "./views/order.js", nav: "nav-orders", title: "Order" },
+  { pattern: /^#\/shipments$/, module: "./views/shipments.js", nav: "nav-shipments", title: "Shipments" },
+  { pattern: /^#\/shipments\/([^/]+)$/, module: "./views/shipment.js", nav: "nav-shipments", title: "Shipment" },
   { pattern: /^#\/products$/, module: "./views/products.js", nav: "nav-products", title: "Products" },
   { pattern: /^#\/products\/new$/, module: "./views/product.js", nav: "nav-products", title: "New product" },
   { pattern: /^#\/products\/([^/]+)$/, module: "./views/product.js", nav: "nav-products", title: "Product" },
+  { pattern: /^#\/warehouses$/, module: "./views/warehouses.js", nav: "nav-warehouses", title: "Warehouses" },
   // Not admin-only here: the users view itself tells staff that the page is for admins.
   { pattern: /^#\/users$/, module: "./views/users.js", nav: "nav-users", title: "Users" },
 ];
@@ -59,6 +62,8 @@ function setChrome(signedIn) {
   if (signedIn) {
     account.prepend(h("span", { class: "muted account-email", "data-signed-in-as": state.session.email }, state.session.email));
     document.getElementById("nav-users").hidden = !makeContext().isAdmin;
+    document.getElementById("nav-warehouses").hidden = !makeContext().isStaff;
+    document.getElementById("nav-shipments").hidden = !makeContext().isStaff;
   }
 }
 

@@ -192,6 +192,45 @@ public enum Souk_Catalog_V1_CatalogService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListWarehouses" metadata.
+        public enum ListWarehouses: Sendable {
+            /// Request type for "ListWarehouses".
+            public typealias Input = Souk_Catalog_V1_ListWarehousesRequest
+            /// Response type for "ListWarehouses".
+            public typealias Output = Souk_Catalog_V1_ListWarehousesResponse
+            /// Descriptor for "ListWarehouses".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "ListWarehouses",
+                type: .unary
+            )
+        }
+        /// Namespace for "CreateWarehouse" metadata.
+        public enum CreateWarehouse: Sendable {
+            /// Request type for "CreateWarehouse".
+            public typealias Input = Souk_Catalog_V1_CreateWarehouseRequest
+            /// Response type for "CreateWarehouse".
+            public typealias Output = Souk_Catalog_V1_Warehouse
+            /// Descriptor for "CreateWarehouse".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "CreateWarehouse",
+                type: .unary
+            )
+        }
+        /// Namespace for "UpdateWarehouse" metadata.
+        public enum UpdateWarehouse: Sendable {
+            /// Request type for "UpdateWarehouse".
+            public typealias Input = Souk_Catalog_V1_UpdateWarehouseRequest
+            /// Response type for "UpdateWarehouse".
+            public typealias Output = Souk_Catalog_V1_Warehouse
+            /// Descriptor for "UpdateWarehouse".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.catalog.v1.CatalogService"),
+                method: "UpdateWarehouse",
+                type: .unary
+            )
+        }
         /// Namespace for "GetCart" metadata.
         public enum GetCart: Sendable {
             /// Request type for "GetCart".
@@ -233,6 +272,9 @@ public enum Souk_Catalog_V1_CatalogService: Sendable {
             ReserveStock.descriptor,
             ConsumeReservation.descriptor,
             ReleaseReservation.descriptor,
+            ListWarehouses.descriptor,
+            CreateWarehouse.descriptor,
+            UpdateWarehouse.descriptor,
             GetCart.descriptor,
             SetCartLine.descriptor
         ]
@@ -421,7 +463,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Souk_Catalog_V1_ReserveStockRequest` messages.
@@ -466,6 +508,52 @@ extension Souk_Catalog_V1_CatalogService {
             request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ReservationRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation>
+
+        /// Handle the "ListWarehouses" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Warehouses: listed for those who read stock (as GetStock), created and changed by those who set it.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_ListWarehousesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_ListWarehousesResponse` messages.
+        func listWarehouses(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ListWarehousesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_ListWarehousesResponse>
+
+        /// Handle the "CreateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_CreateWarehouseRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_Warehouse` messages.
+        func createWarehouse(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_CreateWarehouseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Warehouse>
+
+        /// Handle the "UpdateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Catalog_V1_UpdateWarehouseRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Catalog_V1_Warehouse` messages.
+        func updateWarehouse(
+            request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_UpdateWarehouseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Warehouse>
 
         /// Handle the "GetCart" method.
         ///
@@ -668,7 +756,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -713,6 +801,52 @@ extension Souk_Catalog_V1_CatalogService {
             request: GRPCCore.ServerRequest<Souk_Catalog_V1_ReservationRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>
+
+        /// Handle the "ListWarehouses" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Warehouses: listed for those who read stock (as GetStock), created and changed by those who set it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ListWarehousesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_ListWarehousesResponse` message.
+        func listWarehouses(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_ListWarehousesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_ListWarehousesResponse>
+
+        /// Handle the "CreateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_CreateWarehouseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_Warehouse` message.
+        func createWarehouse(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_CreateWarehouseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Warehouse>
+
+        /// Handle the "UpdateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_UpdateWarehouseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Catalog_V1_Warehouse` message.
+        func updateWarehouse(
+            request: GRPCCore.ServerRequest<Souk_Catalog_V1_UpdateWarehouseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Warehouse>
 
         /// Handle the "GetCart" method.
         ///
@@ -913,7 +1047,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -958,6 +1092,52 @@ extension Souk_Catalog_V1_CatalogService {
             request: Souk_Catalog_V1_ReservationRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Souk_Catalog_V1_Reservation
+
+        /// Handle the "ListWarehouses" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Warehouses: listed for those who read stock (as GetStock), created and changed by those who set it.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_ListWarehousesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_ListWarehousesResponse` to respond with.
+        func listWarehouses(
+            request: Souk_Catalog_V1_ListWarehousesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_ListWarehousesResponse
+
+        /// Handle the "CreateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_CreateWarehouseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_Warehouse` to respond with.
+        func createWarehouse(
+            request: Souk_Catalog_V1_CreateWarehouseRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_Warehouse
+
+        /// Handle the "UpdateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Catalog_V1_UpdateWarehouseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Catalog_V1_Warehouse` to respond with.
+        func updateWarehouse(
+            request: Souk_Catalog_V1_UpdateWarehouseRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Catalog_V1_Warehouse
 
         /// Handle the "GetCart" method.
         ///
@@ -1141,6 +1321,39 @@ extension Souk_Catalog_V1_CatalogService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.ListWarehouses.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_ListWarehousesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_ListWarehousesResponse>(),
+            handler: { request, context in
+                try await self.listWarehouses(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.CreateWarehouse.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_CreateWarehouseRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_Warehouse>(),
+            handler: { request, context in
+                try await self.createWarehouse(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Catalog_V1_CatalogService.Method.UpdateWarehouse.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_UpdateWarehouseRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_Warehouse>(),
+            handler: { request, context in
+                try await self.updateWarehouse(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Souk_Catalog_V1_CatalogService.Method.GetCart.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_GetCartRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_Cart>(),
@@ -1305,6 +1518,39 @@ extension Souk_Catalog_V1_CatalogService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Reservation> {
         let response = try await self.releaseReservation(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listWarehouses(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_ListWarehousesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_ListWarehousesResponse> {
+        let response = try await self.listWarehouses(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func createWarehouse(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_CreateWarehouseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Warehouse> {
+        let response = try await self.createWarehouse(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func updateWarehouse(
+        request: GRPCCore.StreamingServerRequest<Souk_Catalog_V1_UpdateWarehouseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Catalog_V1_Warehouse> {
+        let response = try await self.updateWarehouse(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1499,6 +1745,45 @@ extension Souk_Catalog_V1_CatalogService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation> {
         return GRPCCore.ServerResponse<Souk_Catalog_V1_Reservation>(
             message: try await self.releaseReservation(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listWarehouses(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_ListWarehousesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_ListWarehousesResponse> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_ListWarehousesResponse>(
+            message: try await self.listWarehouses(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func createWarehouse(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_CreateWarehouseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Warehouse> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_Warehouse>(
+            message: try await self.createWarehouse(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func updateWarehouse(
+        request: GRPCCore.ServerRequest<Souk_Catalog_V1_UpdateWarehouseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Catalog_V1_Warehouse> {
+        return GRPCCore.ServerResponse<Souk_Catalog_V1_Warehouse>(
+            message: try await self.updateWarehouse(
                 request: request.message,
                 context: context
             ),
@@ -1752,7 +2037,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -1811,6 +2096,67 @@ extension Souk_Catalog_V1_CatalogService {
             deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Reservation>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Reservation>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListWarehouses" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Warehouses: listed for those who read stock (as GetStock), created and changed by those who set it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ListWarehousesRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ListWarehousesRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_ListWarehousesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listWarehouses<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_ListWarehousesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ListWarehousesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_ListWarehousesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ListWarehousesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CreateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_CreateWarehouseRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_CreateWarehouseRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Warehouse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func createWarehouse<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_CreateWarehouseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_CreateWarehouseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Warehouse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Warehouse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpdateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_UpdateWarehouseRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_UpdateWarehouseRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Warehouse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func updateWarehouse<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateWarehouseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_UpdateWarehouseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Warehouse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Warehouse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "GetCart" method.
@@ -2192,7 +2538,7 @@ extension Souk_Catalog_V1_CatalogService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+        /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -2279,6 +2625,100 @@ extension Souk_Catalog_V1_CatalogService {
             try await self.client.unary(
                 request: request,
                 descriptor: Souk_Catalog_V1_CatalogService.Method.ReleaseReservation.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListWarehouses" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Warehouses: listed for those who read stock (as GetStock), created and changed by those who set it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_ListWarehousesRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_ListWarehousesRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_ListWarehousesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listWarehouses<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_ListWarehousesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_ListWarehousesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_ListWarehousesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ListWarehousesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.ListWarehouses.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CreateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_CreateWarehouseRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_CreateWarehouseRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Warehouse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func createWarehouse<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_CreateWarehouseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_CreateWarehouseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Warehouse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Warehouse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.CreateWarehouse.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UpdateWarehouse" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Catalog_V1_UpdateWarehouseRequest` message.
+        ///   - serializer: A serializer for `Souk_Catalog_V1_UpdateWarehouseRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Catalog_V1_Warehouse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func updateWarehouse<Result>(
+            request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateWarehouseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Catalog_V1_UpdateWarehouseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Catalog_V1_Warehouse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Warehouse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Catalog_V1_CatalogService.Method.UpdateWarehouse.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -2625,7 +3065,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+    /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Souk_Catalog_V1_ReserveStockRequest` message.
@@ -2699,6 +3139,85 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_ReservationRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Reservation>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListWarehouses" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Warehouses: listed for those who read stock (as GetStock), created and changed by those who set it.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_ListWarehousesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listWarehouses<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_ListWarehousesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ListWarehousesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listWarehouses(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_ListWarehousesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_ListWarehousesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateWarehouse" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_CreateWarehouseRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createWarehouse<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_CreateWarehouseRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Warehouse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.createWarehouse(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_CreateWarehouseRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Warehouse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateWarehouse" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Catalog_V1_UpdateWarehouseRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateWarehouse<Result>(
+        request: GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateWarehouseRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Warehouse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.updateWarehouse(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Catalog_V1_UpdateWarehouseRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Catalog_V1_Warehouse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -3073,7 +3592,7 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Holds stock in one warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
+    /// > Holds stock in one active warehouse that has enough; never more than is on hand (FAILED_PRECONDITION).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -3158,6 +3677,97 @@ extension Souk_Catalog_V1_CatalogService.ClientProtocol {
             metadata: metadata
         )
         return try await self.releaseReservation(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListWarehouses" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Warehouses: listed for those who read stock (as GetStock), created and changed by those who set it.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listWarehouses<Result>(
+        _ message: Souk_Catalog_V1_ListWarehousesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_ListWarehousesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_ListWarehousesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listWarehouses(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateWarehouse" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createWarehouse<Result>(
+        _ message: Souk_Catalog_V1_CreateWarehouseRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Warehouse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_CreateWarehouseRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.createWarehouse(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateWarehouse" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateWarehouse<Result>(
+        _ message: Souk_Catalog_V1_UpdateWarehouseRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Catalog_V1_Warehouse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Catalog_V1_UpdateWarehouseRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.updateWarehouse(
             request: request,
             options: options,
             onResponse: handleResponse

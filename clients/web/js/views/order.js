@@ -1,4 +1,4 @@
-// One order: lines, totals, rates used, history, the moves its state allows (UpdateOrderStatus) and its payments
+// One order: lines, totals, the delivery line and address, rates used, history, the moves its state allows (UpdateOrderStatus) and its payments
 // (order-payments.js).
 
 import * as api from "../api.js";
@@ -117,6 +117,51 @@ function ratesSection(order) {
   );
 }
 
+/** The address as lines: recipient, street, place (postcode, city, region, country), phone. */
+export function addressLines(address) {
+  if (!address) return [];
+  const place = [address.postalCode, address.city, address.region, address.country].filter(Boolean).join(", ");
+  return [address.recipient, address.line1, address.line2, place, address.phone].filter(Boolean);
+}
+
+/** "2–4 days", or "3 days" when min and max agree. */
+export function daysText(min, max) {
+  const low = Number(min ?? 0);
+  const high = Number(max ?? 0);
+  if (low === high) return `${high} ${high === 1 ? "day" : "days"}`;
+  return `${low}–${high} days`;
+}
+
+const SHIPPED_STATUSES = new Set(["ORDER_STATUS_PACKED", "ORDER_STATUS_SHIPPED", "ORDER_STATUS_DELIVERED"]);
+
+/** The shipping line (service, price, days), the delivery address and a link to the shipment once packed. */
+function shippingSection(order) {
+  const shipping = order.shipping;
+  const link = SHIPPED_STATUSES.has(order.status)
+    ? h("p", {}, h("a", { id: "order-shipment-link", href: `#/shipments/${encodeURIComponent(order.id)}` }, "Shipment and tracking →"))
+    : h("p", { class: "muted" }, "The shipment is created when the order is packed.");
+  return h(
+    "section",
+    { class: "card stack", id: "order-shipping", "aria-labelledby": "order-shipping-title" },
+    h("h2", { id: "order-shipping-title" }, "Delivery"),
+    h(
+      "dl",
+      { class: "details-list" },
+      h("dt", {}, "Service"),
+      h("dd", {}, `${shipping.serviceName ?? ""} `, h("span", { class: "muted" }, `(${shipping.carrier ?? ""})`)),
+      h("dt", {}, "Shipping"),
+      h("dd", { id: "order-shipping-price" }, formatMoney(shipping.price ?? { currency: order.currency })),
+      h("dt", {}, "Promised"),
+      h("dd", {}, daysText(shipping.minDays, shipping.maxDays)),
+      h("dt", {}, "Goods"),
+      h("dd", {}, formatMoney(order.goodsTotal ?? { currency: order.currency })),
+      h("dt", {}, "Deliver to"),
+      h("dd", {}, h("address", { id: "order-address" }, addressLines(shipping.address).map((line) => h("div", {}, line)))),
+    ),
+    link,
+  );
+}
+
 const IDENTITY = "souk.identity.v1.IdentityService";
 
 /** Who made a change, in words: "you", "the customer", an email when the caller may look it up, or a short id. */
@@ -141,7 +186,7 @@ async function lookUpPeople(order, people, ctx, signal) {
 }
 
 /** Adds the emails of `ids` (account ids) to `people.emails` where the caller may read them (admins). */
-async function lookUpIds(ids, people, ctx, signal) {
+export async function lookUpIds(ids, people, ctx, signal) {
   if (!ctx.isAdmin) return;
   await Promise.all(
     [...new Set(ids)]
@@ -302,6 +347,7 @@ export async function render(root, ctx, params) {
           h("dd", {}, h("span", { class: "mono" }, order.id)),
         ),
       ),
+      ...(order.shipping ? [shippingSection(order)] : []),
       h(
         "section",
         { class: "card stack", "aria-labelledby": "order-actions-title" },

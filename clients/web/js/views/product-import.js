@@ -40,7 +40,7 @@ export function importPanel(onImported) {
       label: "File (CSV or JSON lines)",
       id: "import-file",
       input: file,
-      hint: "Columns: category (slug), title, description, sku, price (e.g. 1499.00), currency; optional attributes, image_url, stock.",
+      hint: "Columns: category (slug), title, description, sku, price (e.g. 1499.00), currency; optional attributes, image_url, stock, weight_grams, length_mm, width_mm, height_mm.",
     }),
     h("div", { class: "row" }, publish, h("label", { for: "import-publish" }, "Publish the imported products")),
     h("div", { class: "row" }, submit),

@@ -1,5 +1,6 @@
-// #/products/new and #/products/<id>: create a product, edit what changed, publish or move back to draft, and set
-// stock per SKU and warehouse. Every refusal from the server names its field first ("title: …"); the message is
+// #/products/new and #/products/<id>: create a product, edit what changed (a SKU's base price and package size
+// among it), publish or move back to draft, and set stock per SKU and warehouse (the warehouses from
+// ListWarehouses). Every refusal from the server names its field first ("title: …"); the message is
 // shown next to that field.
 import { call } from "../api.js";
 import { h, showLoading, showError, notify, formField } from "../ui.js";
@@ -7,8 +8,14 @@ import { CURRENCIES, parseMoney } from "../format.js";
 import { money, stateBadge } from "./products.js";
 
 const CATALOG = "souk.catalog.v1.CatalogService";
-// The warehouses the catalog starts with; GetStock adds any other it reports.
-const WAREHOUSES = ["MSK-1", "SPB-1"];
+
+/// The package size inputs: the JSON field, the form field's name, its label, its largest value and unit.
+const PACKAGE_FIELDS = [
+  { key: "weightGrams", name: "weight", path: "weight_grams", label: "Weight, g", max: 1_000_000, unit: "grams" },
+  { key: "lengthMm", name: "length", path: "length_mm", label: "Length, mm", max: 10_000, unit: "millimetres" },
+  { key: "widthMm", name: "width", path: "width_mm", label: "Width, mm", max: 10_000, unit: "millimetres" },
+  { key: "heightMm", name: "height", path: "height_mm", label: "Height, mm", max: 10_000, unit: "millimetres" },
+];
 
 /// Which form field a server message is about, from the field path before the first ": ".
 function fieldOf(message) {
@@ -16,9 +23,11 @@ function fieldOf(message) {
   if (path === "title") return "title";
   if (path === "category_id") return "category";
   if (path === "description") return "description";
+  const packageField = PACKAGE_FIELDS.find((f) => path.endsWith(`package.${f.path}`));
+  if (packageField) return packageField.name;
   if (/currency$/.test(path)) return "currency";
   if (/prices/.test(path)) return "price";
-  if (/^(skus|sku_prices)/.test(path) || path === "sku") return "sku";
+  if (/^(skus|sku_prices|sku_packages)/.test(path) || path === "sku") return "sku";
   return null;
 }
 
@@ -168,6 +177,38 @@ export async function render(root, ctx, params = {}) {
     currency.value = "RUB";
     const otherPrices = h("p", { class: "muted", id: "product-other-prices" });
 
+    // One unit as packed; an empty box means 0, "not said".
+    const sizes = Object.fromEntries(
+      PACKAGE_FIELDS.map((f) => {
+        const input = h("input", { id: `product-${f.name}`, name: f.name, type: "text" });
+        input.setAttribute("inputmode", "numeric");
+        input.setAttribute("autocomplete", "off");
+        input.setAttribute("placeholder", "0");
+        return [f.name, input];
+      }),
+    );
+    const packageOf = (code) => skus.find((s) => s.code === code)?.package ?? {};
+    function fillPackage() {
+      const size = product ? packageOf(sku.value) : {};
+      for (const f of PACKAGE_FIELDS) {
+        const value = Number(size[f.key] ?? 0);
+        sizes[f.name].value = value ? String(value) : "";
+      }
+    }
+    /// The typed package size, or null after showing which box is wrong.
+    function readPackage() {
+      const size = {};
+      for (const f of PACKAGE_FIELDS) {
+        const text = sizes[f.name].value.trim();
+        if (text !== "" && (!/^\d{1,7}$/.test(text) || Number(text) > f.max)) {
+          errors.show(f.name, `package.${f.path}: a whole number of ${f.unit}, 0 to ${f.max.toLocaleString("en").replaceAll(",", " ")}`);
+          return null;
+        }
+        size[f.key] = text === "" ? 0 : Number(text);
+      }
+      return size;
+    }
+
     const baseOf = (code) => (skus.find((s) => s.code === code)?.prices ?? [])[0] ?? null;
     function fillPrice() {
       if (!product) return;
@@ -182,8 +223,12 @@ export async function render(root, ctx, params = {}) {
     const remember = () => Object.assign(shown, { title: title.value, description: description.value, category: category.value });
     remember();
     if (product) {
-      sku.addEventListener("change", fillPrice);
+      sku.addEventListener("change", () => {
+        fillPrice();
+        fillPackage();
+      });
       fillPrice();
+      fillPackage();
     }
 
     const save = h("button", { id: "product-save", type: "submit", class: "button primary" }, product ? "Save changes" : "Create product");
@@ -208,6 +253,13 @@ export async function render(root, ctx, params = {}) {
         ),
         product ? otherPrices : null,
       ),
+      h(
+        "fieldset",
+        { class: "stack", id: "product-package" },
+        h("legend", {}, "Package of one unit"),
+        h("p", { class: "hint muted" }, product ? "For the SKU chosen above. Empty means not said." : "Empty means not said."),
+        h("div", { class: "row package-row" }, ...PACKAGE_FIELDS.map((f) => errors.field(f.name, f.label, sizes[f.name]))),
+      ),
       h("div", { class: "row" }, save),
     );
     form.noValidate = true;
@@ -225,10 +277,12 @@ export async function render(root, ctx, params = {}) {
           return errors.show("price", `price: ${error.message}`);
         }
       }
+      const size = readPackage();
+      if (!size) return;
       save.disabled = true;
       try {
-        if (!product) await create(minorUnits);
-        else await update(minorUnits);
+        if (!product) await create(minorUnits, size);
+        else await update(minorUnits, size);
       } catch (error) {
         if (signal.aborted) return;
         errors.show(fieldOf(error.message), error.message);
@@ -237,19 +291,19 @@ export async function render(root, ctx, params = {}) {
       }
     }
 
-    async function create(minorUnits) {
+    async function create(minorUnits, size) {
       const request = {
         categoryId: category.value,
         title: title.value,
         description: description.value,
-        skus: [{ code: sku.value.trim().toUpperCase(), prices: [{ minorUnits, currency: currency.value }] }],
+        skus: [{ code: sku.value.trim().toUpperCase(), prices: [{ minorUnits, currency: currency.value }], package: size }],
       };
       const created = await call(CATALOG, "CreateProduct", request, { signal });
       notify(`Created “${created.title}” as a draft.`);
       navigate(`#/products/${created.id}`);
     }
 
-    async function update(minorUnits) {
+    async function update(minorUnits, size) {
       const request = { productId: product.id };
       // Compared with what the controls showed, not with the stored text: a textarea turns "\r\n" into "\n" (and
       // an input drops line breaks), so an untouched field would otherwise be rewritten on every save.
@@ -266,6 +320,10 @@ export async function render(root, ctx, params = {}) {
         const rest = prices.slice(1).filter((p) => p.currency !== currency.value);
         request.skuPrices = [{ sku: code, prices: [{ minorUnits, currency: currency.value }, ...rest] }];
       }
+      const stored = packageOf(code);
+      if (PACKAGE_FIELDS.some((f) => Number(stored[f.key] ?? 0) !== size[f.key])) {
+        request.skuPackages = [{ sku: code, package: size }];
+      }
       if (Object.keys(request).length === 1) {
         notify("Nothing changed.");
         return;
@@ -280,6 +338,7 @@ export async function render(root, ctx, params = {}) {
       description.value = product.description ?? "";
       remember();
       fillPrice();
+      fillPackage();
     }
 
     return form;
@@ -348,11 +407,30 @@ export async function render(root, ctx, params = {}) {
     const levelsArea = h("div", { class: "stock-levels-area" });
 
     const skuSelect = select("stock-sku", skus);
-    const warehouse = h("input", { id: "stock-warehouse", name: "warehouse", type: "text", value: WAREHOUSES[0] });
+    // Filled from ListWarehouses (the first active one is the default); GetStock adds any other it reports.
+    const warehouse = h("input", { id: "stock-warehouse", name: "warehouse", type: "text" });
     warehouse.setAttribute("list", "stock-warehouse-list");
     warehouse.setAttribute("autocomplete", "off");
-    warehouse.value = WAREHOUSES[0];
-    const warehouseList = h("datalist", { id: "stock-warehouse-list" }, ...WAREHOUSES.map((w) => h("option", { value: w })));
+    const warehouseList = h("datalist", { id: "stock-warehouse-list" });
+    const addWarehouse = (code, label) => {
+      if (code && ![...warehouseList.children].some((o) => o.value === code)) {
+        warehouseList.append(h("option", { value: code }, label ?? code));
+      }
+    };
+    async function loadWarehouses() {
+      try {
+        const reply = await call(CATALOG, "ListWarehouses", {}, { signal });
+        const list = reply.warehouses ?? [];
+        for (const w of list) addWarehouse(w.code, `${w.name ?? w.code}${w.active ? "" : " (inactive)"}`);
+        const first = list.find((w) => w.active) ?? list[0];
+        // Not while someone is typing a code in it.
+        if (first && warehouse.value === "" && document.activeElement !== warehouse) warehouse.value = first.code;
+      } catch (error) {
+        if (signal.aborted) return;
+        // The form still works with a typed code; say why the list is empty.
+        errors.show(null, `Warehouses could not be listed: ${error.message}`);
+      }
+    }
     const quantity = h("input", { id: "stock-quantity", name: "quantity", type: "number" });
     quantity.min = "0";
     quantity.step = "1";
@@ -387,11 +465,7 @@ export async function render(root, ctx, params = {}) {
       }
       if (signal.aborted) return;
       const levels = replies.flatMap((reply) => reply.levels ?? []);
-      for (const level of levels) {
-        if (level.warehouse && ![...warehouseList.children].some((o) => o.value === level.warehouse)) {
-          warehouseList.append(h("option", { value: level.warehouse }));
-        }
-      }
+      for (const level of levels) addWarehouse(level.warehouse);
       levelsBody.replaceChildren(
         ...levels.map((level) =>
           h(
@@ -440,6 +514,7 @@ export async function render(root, ctx, params = {}) {
       }
     }
 
+    loadWarehouses();
     loadLevels();
     return h(
       "section",

@@ -43,7 +43,12 @@ let package = Package(
     ],
     targets: [
         // libzstd from Debian's libzstd-dev, for SWP message compression.
-        .systemLibrary(name: "CZstd", path: "Sources/CZstd/include", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CZstd",
+            path: "Sources/CZstd/include",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
         // SWP/1, the Souk Wire Protocol: framing, connections, TLS, zstd and the GRPCCore transports.
         .target(
             name: "SoukWire",
@@ -138,9 +143,11 @@ let package = Package(
             dependencies: [
                 "SoukAPI",
                 "SoukAccess",
+                "SoukCouriers",
                 "SoukDomain",
                 "SoukMoney",
                 "SoukStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -297,6 +304,7 @@ let package = Package(
                 "SoukCatalog",
                 "SoukPayments",
                 "SoukDelivery",
+                "SoukCouriers",
                 "SoukLocalProviders",
                 "SoukDemoSeed",
                 "SoukClient",
@@ -549,13 +557,16 @@ let package = Package(
             name: "SoukDeliveryTests",
             dependencies: [
                 "SoukAPI",
+                "SoukCouriers",
                 "SoukDelivery",
                 "SoukDomain",
                 "SoukHost",
+                "SoukLocalProviders",
                 "SoukMoney",
                 "SoukProcess",
                 "SoukStorage",
                 "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -654,6 +665,8 @@ let package = Package(
                 "SoukBridge",
                 "SoukAPI",
                 "SoukClient",
+                "SoukCouriers",
+                "SoukDelivery",
                 "TestSupport",
                 // The webhook tests configure a host's Stripe keys and sign events as Stripe does.
                 "SoukHost",
@@ -672,6 +685,8 @@ let package = Package(
             name: "soukdTests",
             dependencies: [
                 "soukd",
+                "SoukCouriers",
+                "SoukDelivery",
                 "SoukHost",
                 "SoukPayments",
                 "SoukStorage",

@@ -7,6 +7,7 @@ import NIOCore
 import SoukAPI
 
 private typealias Payments = Souk_Payments_V1_PaymentService.Method
+private typealias Delivery = Souk_Delivery_V1_DeliveryService.Method
 
 extension BridgeResponder {
     /// Where providers post: `/webhooks/<provider>`.
@@ -14,6 +15,9 @@ extension BridgeResponder {
 
     /// The providers whose notifications are taken, by the last part of the path.
     static var webhookProviders: Set<String> { ["stripe", "yookassa"] }
+
+    /// The couriers whose webhooks are taken, by the last part of the path.
+    static var webhookCouriers: Set<String> { ["cdek", "easypost"] }
 
     /// `POST /webhooks/stripe` and `POST /webhooks/yookassa`: a payment provider's notification, forwarded as
     /// `PaymentService/ReceiveWebhook` with the raw body, `Stripe-Signature` and the peer's address.
@@ -27,8 +31,11 @@ extension BridgeResponder {
     /// so the provider sends it again later; 404 and 405 for another path or verb.
     func webhook(_ request: Request, remoteAddress: SocketAddress?) async -> Response {
         let provider = String(request.uri.path.dropFirst(Self.webhookPrefix.count))
-        guard Self.webhookProviders.contains(provider) else {
-            return Self.webhookAnswer(404, "not found: webhooks are /webhooks/stripe and /webhooks/yookassa")
+        guard Self.webhookProviders.contains(provider) || Self.webhookCouriers.contains(provider) else {
+            return Self.webhookAnswer(
+                404,
+                "not found: webhooks are /webhooks/stripe, /webhooks/yookassa, /webhooks/cdek and /webhooks/easypost"
+            )
         }
         guard request.method == .post else {
             var response = Self.webhookAnswer(405, "method not allowed: use POST")
@@ -46,6 +53,9 @@ extension BridgeResponder {
             }
         } catch {
             return Self.webhookAnswer(400, "bad request: the body could not be read")
+        }
+        if Self.webhookCouriers.contains(provider) {
+            return await self.courierWebhook(provider, headers: request.headers, body: body)
         }
         var message = Souk_Payments_V1_ReceiveWebhookRequest()
         message.provider = provider
@@ -68,15 +78,52 @@ extension BridgeResponder {
             }
             return Self.webhookAnswer(200, reply.duplicate ? "ok: processed before" : "ok")
         } catch let error as RPCError {
-            let status = Self.webhookStatus(error.code)
-            self.logger.warning(
-                "webhook refused",
-                metadata: ["provider": "\(provider)", "http.status": "\(status)", "rpc.code": "\(error.code)"]
-            )
-            return Self.webhookAnswer(status, "\(ConnectError.Code(error.code)): \(error.message.prefix(200))")
+            return self.webhookRefused(provider, error)
         } catch {
             return Self.webhookAnswer(500, "internal error")
         }
+    }
+
+    /// `POST /webhooks/cdek` and `POST /webhooks/easypost`: a courier's status notification, forwarded as
+    /// `DeliveryService/ReceiveCourierWebhook` with every header (names lower-case) and the raw body; the delivery
+    /// service checks EasyPost's `X-Hmac-Signature` and re-reads CDEK's order. Answered like the payment ones.
+    private func courierWebhook(_ carrier: String, headers: HTTPFields, body: [UInt8]) async -> Response {
+        var message = Souk_Delivery_V1_CourierWebhookRequest()
+        message.carrier = carrier
+        message.body = Data(body)
+        for field in headers {
+            let name = field.name.canonicalName
+            // Never forwarded: a courier is not a browser, and these are the bridge's own.
+            guard !["authorization", "cookie"].contains(name) else { continue }
+            message.headers[name] = message.headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        var options = CallOptions.defaults
+        options.timeout = self.config.webhookTimeout
+        do {
+            let reply = try await self.client.unary(
+                request: ClientRequest(message: message, metadata: [:]),
+                descriptor: Delivery.ReceiveCourierWebhook.descriptor,
+                serializer: ProtobufSerializer<Souk_Delivery_V1_CourierWebhookRequest>(),
+                deserializer: ProtobufDeserializer<Souk_Delivery_V1_CourierWebhookResponse>(),
+                options: options
+            ) { response in
+                try response.message
+            }
+            return Self.webhookAnswer(200, reply.applied ? "ok" : "ok: nothing to apply")
+        } catch let error as RPCError {
+            return self.webhookRefused(carrier, error)
+        } catch {
+            return Self.webhookAnswer(500, "internal error")
+        }
+    }
+
+    private func webhookRefused(_ provider: String, _ error: RPCError) -> Response {
+        let status = Self.webhookStatus(error.code)
+        self.logger.warning(
+            "webhook refused",
+            metadata: ["provider": "\(provider)", "http.status": "\(status)", "rpc.code": "\(error.code)"]
+        )
+        return Self.webhookAnswer(status, "\(ConnectError.Code(error.code)): \(error.message.prefix(200))")
     }
 
     /// The HTTP status a provider gets for the payments service's answer: 4xx when the notification itself is at

@@ -11,8 +11,9 @@ import NIOCore
 /// `Authorization: Bearer …` is forwarded as `authorization` metadata; no other header is. Browsers sign in
 /// with `POST /session/login` instead and get an HttpOnly, SameSite=Strict `souk_session` cookie; a call
 /// carrying it needs the session's `X-CSRF-Token` and is forwarded with the session's access token (see
-/// ``SessionStore``). CORS answers only the configured origins. Payment providers post their notifications to
-/// `/webhooks/stripe` and `/webhooks/yookassa`, forwarded without any session (see `webhook(_:remoteAddress:)`).
+/// ``SessionStore``). CORS answers only the configured origins. Payment providers and couriers post their
+/// notifications to `/webhooks/stripe`, `/webhooks/yookassa`, `/webhooks/cdek` and `/webhooks/easypost`, forwarded
+/// without any session (see `webhook(_:remoteAddress:)`).
 ///
 /// ```swift
 /// try await SoukConnection.withConnection(to: endpoint) { client in

@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 package import GRPCCore
 import SoukAPI
 package import SoukAccess
+import SoukCouriers
 package import SoukDomain
 package import SoukStorage
 
@@ -44,21 +46,60 @@ package struct DeliveryDomain: Domain {
     let service: DeliveryService
 
     package static func make(context: DomainContext) throws -> Self {
-        Self(
+        let settings = context.settings[DeliverySettings.self] ?? DeliverySettings()
+        return Self(
             service: DeliveryService(
                 postgres: context.postgres,
                 logger: context.logger,
                 wallClock: context.wallClock,
                 catalog: try context.clients.client(of: Souk_Catalog_V1_CatalogService.descriptor, CatalogClient()),
-                orders: try context.clients.client(of: Souk_Catalog_V1_OrderService.descriptor, OrdersClient())
+                orders: try context.clients.client(of: Souk_Catalog_V1_OrderService.descriptor, OrdersClient()),
+                couriers: Self.couriers(settings, context: context),
+                settings: settings
             )
         )
     }
 
+    /// The couriers `settings` has keys for, on the process's shared HTTP client.
+    static func couriers(_ settings: DeliverySettings, context: DomainContext) -> [any Courier] {
+        var couriers: [any Courier] = []
+        if let cdek = settings.cdek {
+            let client = CDEKClient(
+                httpClient: .shared,
+                config: .init(
+                    baseURL: cdek.baseURL,
+                    clientID: cdek.clientID,
+                    clientSecret: cdek.clientSecret,
+                    requestTimeout: settings.requestTimeout
+                ),
+                logger: context.logger
+            )
+            couriers.append(CDEKCourier(client: client, origin: settings.origin))
+        }
+        if let easyPost = settings.easyPost {
+            let client = EasyPostClient(
+                httpClient: .shared,
+                config: .init(
+                    baseURL: easyPost.baseURL,
+                    apiKey: easyPost.apiKey,
+                    requestTimeout: settings.requestTimeout
+                ),
+                logger: context.logger
+            )
+            couriers.append(EasyPostCourier(client: client, origin: settings.origin))
+        }
+        return couriers
+    }
+
     package var services: [any RegistrableRPCService] { [self.service] }
 
-    /// Follows the orders' events: a packed order with a shipping line gets its shipment.
+    /// Follows the orders' events (a packed order with a shipping line gets its shipment) and, beside it, polls the
+    /// couriers for the shipments in flight.
     package func runInBackground() async throws {
-        try await self.service.followOrdersForever()
+        try await withThrowingTaskGroup { group in
+            group.addTask { try await self.service.followOrdersForever() }
+            group.addTask { try await self.service.pollCouriersForever() }
+            try await group.waitForAll()
+        }
     }
 }

@@ -71,7 +71,8 @@ extension DeliveryService {
             carrier: order.shipping.carrier,
             serviceCode: order.shipping.serviceCode,
             serviceName: order.shipping.serviceName,
-            courierReference: quote?.courierReference ?? "",
+            // A courier's shipment gets its tracking reference when registered; the quote keeps what booking needs.
+            courierReference: "",
             trackingNumber: order.shipping.carrier == Self.ownCarrier ? Self.trackingNumber(order: order.number) : "",
             labelURL: "",
             registrationError: "",
@@ -95,8 +96,10 @@ extension DeliveryService {
             createdAt: now,
             updatedAt: now
         )
-        _ = try await self.store.create(shipment, stream: Self.ordersStream, position: event.position)
+        let created = try await self.store.create(shipment, stream: Self.ordersStream, position: event.position)
         self.signal.pulse()
+        // A courier outage leaves the shipment unregistered with its reason; the poller tries again.
+        if created.carrier != Self.ownCarrier { await self.register(created) }
     }
 
     /// The shop's own tracking number for an order: `SOUK` and the order's number.

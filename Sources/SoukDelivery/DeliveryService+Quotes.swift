@@ -2,6 +2,7 @@ import Foundation
 package import GRPCCore
 package import SoukAPI
 import SoukAccess
+import SoukCouriers
 import SoukDomain
 import SoukMoney
 
@@ -43,9 +44,16 @@ extension DeliveryService {
             to: destination,
             goods: goods
         )
+        let offers = await self.courierOffers(
+            parcel: parcel,
+            to: Self.courierAddress(request.address, destination: destination),
+            destination: destination,
+            currency: currency
+        )
         let now = self.wallClock.now
         let fingerprint = CartFingerprint.of(cart.lines.map { ($0.sku, Int($0.quantity)) })
-        let quotes = options.map { option in
+        let expiresAt = now.addingTimeInterval(Self.quoteLifetime)
+        var quotes = options.map { option in
             QuoteRecord(
                 id: UUID(),
                 customer: customer,
@@ -59,18 +67,45 @@ extension DeliveryService {
                 destination: destination,
                 cart: fingerprint,
                 parcel: parcel,
-                expiresAt: now.addingTimeInterval(Self.quoteLifetime),
+                expiresAt: expiresAt,
+                createdAt: now
+            )
+        }
+        quotes += offers.quotes.map { carrier, offer in
+            QuoteRecord(
+                id: UUID(),
+                customer: customer,
+                carrier: carrier,
+                serviceCode: String(offer.serviceCode.prefix(100)),
+                serviceName: String(offer.rate.name.prefix(200)),
+                courierReference: offer.reference,
+                price: offer.rate.price,
+                minDays: offer.rate.minDays ?? 0,
+                maxDays: offer.rate.maxDays ?? offer.rate.minDays ?? 0,
+                destination: destination,
+                cart: fingerprint,
+                parcel: parcel,
+                expiresAt: expiresAt,
                 createdAt: now
             )
         }
         guard !quotes.isEmpty else {
-            throw DeliveryError.failedPrecondition(
-                Self.noOptionMessage(refusals, destination: destination, parcel: parcel, currency: currency)
-            )
+            var message = Self.noOptionMessage(refusals, destination: destination, parcel: parcel, currency: currency)
+            if !offers.failures.isEmpty {
+                message +=
+                    "; couriers: " + offers.failures.map { "\($0.carrier): \($0.message)" }.joined(separator: "; ")
+            }
+            throw DeliveryError.failedPrecondition(message)
         }
+        // Cheapest first; the tariff's options before a courier's at the same price.
+        quotes = quotes.enumerated().sorted {
+            ($0.element.price.minorUnits, $0.offset) < ($1.element.price.minorUnits, $1.offset)
+        }
+        .map(\.element)
         try await self.store.insert(quotes)
         var response = Souk_Delivery_V1_GetShippingQuotesResponse()
         response.quotes = quotes.map { $0.message }
+        response.failures = offers.failures
         return response
     }
 

@@ -151,14 +151,4 @@ extension DeliveryService {
             }
         )
     }
-
-    package func receiveCourierWebhook(
-        request: Souk_Delivery_V1_CourierWebhookRequest,
-        context: ServerContext
-    ) async throws -> Souk_Delivery_V1_CourierWebhookResponse {
-        guard ["cdek", "easypost"].contains(request.carrier) else {
-            throw DeliveryError.invalidArgument("carrier: cdek or easypost")
-        }
-        throw DeliveryError.failedPrecondition("carrier: \(request.carrier) is not configured on this host")
-    }
 }

@@ -23,13 +23,20 @@ package struct DeliveryService: Souk_Delivery_V1_DeliveryService.SimpleServicePr
     let signal: OutboxSignal
     let logger: Logger
     let wallClock: WallClock
+    /// The live couriers configured, asked for prices beside the tariff.
+    let couriers: [any Courier]
+    let settings: DeliverySettings
+    /// The shipments being registered in this process, so the follower and the poller never book one twice.
+    let registering = RegistrationGuard()
 
     package init(
         postgres: PostgresClient,
         logger: Logger,
         wallClock: WallClock,
         catalog: any Souk_Catalog_V1_CatalogService.ClientProtocol,
-        orders: any Souk_Catalog_V1_OrderService.ClientProtocol
+        orders: any Souk_Catalog_V1_OrderService.ClientProtocol,
+        couriers: [any Courier] = [],
+        settings: DeliverySettings = DeliverySettings()
     ) {
         self.store = DeliveryStore(client: postgres, logger: logger)
         self.catalog = catalog
@@ -37,6 +44,13 @@ package struct DeliveryService: Souk_Delivery_V1_DeliveryService.SimpleServicePr
         self.signal = OutboxSignal()
         self.logger = logger
         self.wallClock = wallClock
+        self.couriers = couriers
+        self.settings = settings
+    }
+
+    /// The configured courier named `name`.
+    func courier(named name: String) -> (any Courier)? {
+        self.couriers.first { $0.name == name }
     }
 
     // MARK: Tariff

@@ -23,3 +23,14 @@ package struct OrdersClient: DomainClientMaker {
         Souk_Catalog_V1_OrderService.Client(wrapping: client)
     }
 }
+
+/// The delivery service's typed client, as the host's courier sandbox reaches it to deliver webhooks.
+package struct DeliveryClient: DomainClientMaker {
+    package init() {}
+
+    package func make<Transport: ClientTransport>(
+        _ client: GRPCClient<Transport>
+    ) -> any Souk_Delivery_V1_DeliveryService.ClientProtocol {
+        Souk_Delivery_V1_DeliveryService.Client(wrapping: client)
+    }
+}

@@ -7,6 +7,7 @@ import PostgresNIO
 package import ServiceLifecycle
 import SoukAccess
 import SoukClient
+import SoukDelivery
 import SoukDemoSeed
 package import SoukDomain
 import SoukIdentity
@@ -127,6 +128,7 @@ package struct Host: Sendable {
         var settings = DomainSettings()
         settings[IdentityService.self] = identity
         settings[PaymentsSettings.self] = self.config.payments
+        settings[DeliverySettings.self] = self.config.delivery
         settings[DataKeyRing.self] = dataKeys
         let selected = self.config.services.sorted()
         let selectedDomains = HostDomains.selected(self.config.services)
@@ -149,6 +151,17 @@ package struct Host: Sendable {
             services += sandbox.services
             self.logger.notice(
                 "payments: sandbox, no provider keys (local Stripe at \(sandbox.settings.stripe?.baseURL ?? ""), local YooKassa at \(sandbox.settings.yooKassa?.baseURL ?? ""))"
+            )
+        }
+        // No courier keys on the embedded database: the local courier servers stand in (a sandbox).
+        if self.config.services.contains(.delivery),
+            self.config.deliverySandbox ?? (self.config.database == .embedded && !self.config.delivery.hasCouriers)
+        {
+            let sandbox = try DeliverySandbox(base: self.config.delivery, clients: wiring.clients, logger: self.logger)
+            settings[DeliverySettings.self] = sandbox.settings
+            services += sandbox.services
+            self.logger.notice(
+                "delivery: sandbox, no courier keys (local CDEK at \(sandbox.settings.cdek?.baseURL ?? ""), local EasyPost at \(sandbox.settings.easyPost?.baseURL ?? ""))"
             )
         }
         let context = DomainContext(

@@ -173,6 +173,7 @@ struct ResolvedSettings {
             break
         }
         try Self.payments(&config, options: options, environment: environment)
+        try Self.delivery(&config, options: options, environment: environment)
         if let (path, _) = value(options.dataKeys, "SOUK_DATA_KEYS_FILE") {
             config.dataKeys = .file(path)
         } else if let text = environment["SOUK_DATA_KEYS"], !text.isEmpty {

@@ -13,9 +13,15 @@ struct DeliveryShop {
     let delivery: any Souk_Delivery_V1_DeliveryService.ClientProtocol
     let wallClock: WallClock
 
-    static func with(_ body: @Sendable (DeliveryShop) async throws -> Void) async throws {
+    static func with(
+        configure more: @escaping @Sendable (inout HostConfig) -> Void = { _ in },
+        _ body: @Sendable (DeliveryShop) async throws -> Void
+    ) async throws {
         let wallClock = WallClock.manual()
-        let configure: @Sendable (inout HostConfig) -> Void = { $0.wallClock = wallClock }
+        let configure: @Sendable (inout HostConfig) -> Void = { config in
+            config.wallClock = wallClock
+            more(&config)
+        }
         try await IdentityHarness.with(configure: configure) { harness in
             let admin = IdentityHarness.bearer(try await harness.admin().accessToken)
             try await Self.stockMug(harness.catalog, admin: admin)

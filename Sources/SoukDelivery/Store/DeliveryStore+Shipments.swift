@@ -65,9 +65,30 @@ extension DeliveryStore {
     /// - Returns: the shipment after the change, and whether anything changed.
     func update(
         _ id: UUID,
+        courierEvent: (carrier: String, id: String)? = nil,
         change: (inout ShipmentRecord) throws -> String?
     ) async throws -> (shipment: ShipmentRecord, changed: Bool) {
         try await self.transaction { connection in
+            if let courierEvent {
+                // Recorded in the same transaction as what it changed: a repeat finds it and changes nothing.
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO delivery.processed_courier_events (carrier, event_id, processed_at)
+                    VALUES (\(courierEvent.carrier), \(courierEvent.id), now())
+                    ON CONFLICT DO NOTHING RETURNING event_id
+                    """,
+                    logger: self.logger
+                )
+                var isNew = false
+                for try await _ in rows { isNew = true }
+                if !isNew {
+                    let found = try await Self.load(where: "id = $1", binds: [id], on: connection, logger: self.logger)
+                    guard let shipment = found.first else {
+                        throw DeliveryError.notFound("shipment_id: no shipment \(id.uuidString.lowercased())")
+                    }
+                    return (shipment, false)
+                }
+            }
             guard
                 var shipment = try await Self.load(
                     where: "id = $1",
@@ -151,6 +172,27 @@ extension DeliveryStore {
                 logger: self.logger
             )
         }
+    }
+
+    /// Shipments of couriers that are not final and not registered yet (their registration failed, or never ran),
+    /// oldest first: what the poller registers again.
+    func unregistered(carriers: [String], limit: Int) async throws -> [ShipmentRecord] {
+        try await self.client.withConnection { connection in
+            try await Self.load(
+                where: "carrier = ANY($1) AND status NOT IN ('delivered', 'returned') AND courier_reference = ''",
+                binds: [carriers],
+                orderBy: "updated_at",
+                limit: limit,
+                on: connection,
+                logger: self.logger
+            )
+        }
+    }
+
+    /// The shipment `carrier` knows as `reference` (its tracking reference: CDEK's order uuid, EasyPost's tracker).
+    func shipment(carrier: String, courierReference reference: String) async throws -> ShipmentRecord? {
+        guard !reference.isEmpty else { return nil }
+        return try await self.load(where: "carrier = $1 AND courier_reference = $2", carrier, reference).first
     }
 
     /// The shipment's number, for paging.

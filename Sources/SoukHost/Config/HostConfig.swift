@@ -1,3 +1,4 @@
+package import SoukDelivery
 package import SoukDomain
 package import SoukIdentity
 package import SoukPayments
@@ -54,6 +55,12 @@ package struct HostConfig: Sendable, Hashable {
     /// Run the local provider servers as the payment providers: nil decides by itself (yes on the embedded
     /// database with no provider keys, no otherwise).
     package var paymentsSandbox: Bool?
+    /// The couriers' keys and addresses, the origin address and the polling interval; with no keys only the
+    /// merchant's tariff is offered (the embedded default starts local courier servers instead).
+    package var delivery = DeliverySettings()
+    /// Run the local CDEK and EasyPost servers as the couriers: nil decides by itself (yes on the embedded database
+    /// with no courier keys, no otherwise).
+    package var deliverySandbox: Bool?
 
     /// Another soukd's SWP listener that hosts a domain.
     package struct RemoteDomain: Sendable, Hashable {

@@ -129,4 +129,31 @@ struct HostOptions: ParsableArguments {
             """
     )
     var paymentReturnUrl: String?
+
+    @Option(
+        help: """
+            CDEK's API address; the account's secret only in SOUK_CDEK_CLIENT_SECRET (or SOUK_CDEK_CLIENT_SECRET_FILE). \
+            [env: SOUK_CDEK_URL] (default: https://api.cdek.ru/v2)
+            """
+    )
+    var cdekUrl: String?
+
+    @Option(help: "The CDEK account (client_id). [env: SOUK_CDEK_CLIENT_ID]")
+    var cdekClientId: String?
+
+    @Option(
+        help: """
+            EasyPost's API address; the keys only in SOUK_EASYPOST_API_KEY and SOUK_EASYPOST_WEBHOOK_SECRET \
+            (or …_FILE). [env: SOUK_EASYPOST_URL] (default: https://api.easypost.com/v2)
+            """
+    )
+    var easypostUrl: String?
+
+    @Option(
+        help: """
+            How often shipments in flight are asked about at their couriers, e.g. 30s or 500ms. \
+            [env: SOUK_DELIVERY_POLL_INTERVAL] (default: 30s)
+            """
+    )
+    var deliveryPollInterval: String?
 }

@@ -1,0 +1,212 @@
+import Foundation
+import GRPCCore
+import Logging
+import SoukAPI
+import SoukCouriers
+import SoukDomain
+
+extension DeliveryService {
+    // MARK: Registration
+
+    /// Books `shipment` with its courier, once: the order's full address is read from the order service (as the
+    /// host's service account), the quote's reference and parcel from the quote. Stores the courier's tracking
+    /// reference, tracking number and label, or the reason it failed (the poller tries again). Never throws: a
+    /// courier outage must not stop the orders' follower. The address never reaches the log.
+    func register(_ shipment: ShipmentRecord) async {
+        guard shipment.carrier != Self.ownCarrier, shipment.courierReference.isEmpty, !shipment.status.isFinal else {
+            return
+        }
+        _ = await self.registering.ifIdle(shipment.id) {
+            // Read again under the guard: the copy the poller listed may predate a registration that just ended.
+            guard let current = try? await self.store.shipment(shipment.id), current.courierReference.isEmpty,
+                !current.status.isFinal
+            else { return }
+            let outcome: Result<CourierRegistration, DeliveryError>
+            do {
+                outcome = .success(try await self.book(current))
+            } catch let error as DeliveryError {
+                outcome = .failure(error)
+            } catch let error as RPCError {
+                outcome = .failure(
+                    DeliveryError(.unavailable, "order: not read from the order service (\(error.code)); retried")
+                )
+            } catch {
+                outcome = .failure(
+                    DeliveryError(.unavailable, Self.reason(error, timeout: self.settings.requestTimeout))
+                )
+            }
+            do {
+                let (stored, changed) = try await self.store.update(shipment.id) { record in
+                    // Someone registered it meanwhile (another process): keep theirs.
+                    guard record.courierReference.isEmpty else { return nil }
+                    switch outcome {
+                    case .success(let registration):
+                        record.courierReference = registration.trackingReference
+                        record.trackingNumber = registration.trackingNumber ?? ""
+                        record.labelURL = registration.labelURL ?? ""
+                        record.registrationError = ""
+                        record.updatedAt = self.wallClock.now
+                        return "shipment.registered"
+                    case .failure(let error):
+                        let message = String(error.message.prefix(500))
+                        guard record.registrationError != message else { return nil }
+                        record.registrationError = message
+                        record.updatedAt = self.wallClock.now
+                        return "shipment.registration_failed"
+                    }
+                }
+                if changed { self.signal.pulse() }
+                switch outcome {
+                case .success:
+                    self.logger.info(
+                        "delivery: shipment registered",
+                        metadata: ["order": "\(stored.orderNumber)", "carrier": "\(stored.carrier)"]
+                    )
+                case .failure(let error):
+                    self.logger.warning(
+                        "delivery: shipment not registered, retried by the poller",
+                        metadata: [
+                            // The code only: the message may quote the buyer's postcode (it is stored on the shipment).
+                            "order": "\(stored.orderNumber)", "carrier": "\(stored.carrier)", "code": "\(error.code)",
+                        ]
+                    )
+                }
+            } catch {
+                self.logger.warning("delivery: storing a registration failed: \(type(of: error))")
+            }
+        }
+    }
+
+    /// Calls the courier for `shipment`.
+    private func book(_ shipment: ShipmentRecord) async throws -> CourierRegistration {
+        guard let courier = self.courier(named: shipment.carrier) else {
+            throw DeliveryError.failedPrecondition("carrier: \(shipment.carrier) is not configured on this host")
+        }
+        guard let quoteID = shipment.quote, let quote = try await self.store.quote(quoteID),
+            !quote.courierReference.isEmpty
+        else {
+            throw DeliveryError.failedPrecondition("quote: the shipment's courier quote is gone; book it by hand")
+        }
+        var request = Souk_Catalog_V1_GetOrderRequest()
+        request.orderID = shipment.order.uuidString.lowercased()
+        // Signed as the host's service account (orders.manage): the full address is sealed in the order.
+        let order = try await self.orders.getOrder(request)
+        let address = order.shipping.address
+        let to = CourierAddress(
+            country: address.country.uppercased(),
+            region: address.region,
+            city: address.city,
+            postalCode: address.postalCode.filter { $0 != " " },
+            line1: address.line1,
+            line2: address.line2,
+            recipient: address.recipient,
+            phone: address.phone
+        )
+        return try await courier.register(
+            reference: quote.courierReference,
+            to: to,
+            parcel: quote.parcel.withSides,
+            number: shipment.id.uuidString.lowercased()
+        )
+    }
+
+    // MARK: Tracking
+
+    /// Every ``DeliverySettings/pollInterval``: registers the courier shipments that are not registered yet, then
+    /// asks the couriers about every shipment in flight and applies what is new. Returns at once with no courier.
+    func pollCouriersForever() async throws {
+        guard !self.couriers.isEmpty else { return }
+        while !Task.isCancelled {
+            do {
+                try await self.pollCouriers()
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                self.logger.warning("delivery: polling the couriers failed: \(error)")
+            }
+            do {
+                try await Task.sleep(for: self.settings.pollInterval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// One pass of the poller.
+    func pollCouriers() async throws {
+        let names = self.couriers.map(\.name)
+        for shipment in try await self.store.unregistered(carriers: names, limit: 100) {
+            try Task.checkCancellation()
+            await self.register(shipment)
+        }
+        for shipment in try await self.store.inFlight(carriers: names, limit: 500) {
+            try Task.checkCancellation()
+            guard let courier = self.courier(named: shipment.carrier) else { continue }
+            let report: CourierTrackingReport
+            do {
+                report = try await courier.track(reference: shipment.courierReference)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                self.logger.warning(
+                    "delivery: tracking failed",
+                    metadata: [
+                        "order": "\(shipment.orderNumber)", "carrier": "\(shipment.carrier)",
+                        "error": "\(Self.code(of: error))",
+                    ]
+                )
+                continue
+            }
+            _ = try await self.apply(report, to: shipment.id, courier: courier.name)
+        }
+    }
+
+    /// Applies a courier's report to the shipment `id` (``ShipmentRecord/apply(_:courier:now:)``), then moves its
+    /// order along; with `event`, only once per event.
+    ///
+    /// - Returns: whether the shipment changed.
+    func apply(
+        _ report: CourierTrackingReport,
+        to id: UUID,
+        courier: String,
+        event: (carrier: String, id: String)? = nil
+    ) async throws -> Bool {
+        let now = self.wallClock.now
+        var ignored: [(code: String, status: ShipmentStatus)] = []
+        let (shipment, changed) = try await self.store.update(id, courierEvent: event) { shipment in
+            let outcome = shipment.apply(report, courier: courier, now: now)
+            ignored = outcome.ignored
+            guard outcome.changed else { return nil }
+            return outcome.applied.isEmpty ? "shipment.registered" : "shipment.status_changed"
+        }
+        for (code, status) in ignored {
+            self.logger.notice(
+                "delivery: a courier status the shipment cannot move to was ignored",
+                metadata: [
+                    "order": "\(shipment.orderNumber)", "carrier": "\(courier)", "courier_status": "\(code)",
+                    "from": "\(shipment.status.rawValue)", "to": "\(status.rawValue)",
+                ]
+            )
+        }
+        guard changed else { return false }
+        self.signal.pulse()
+        await self.followOrder(of: shipment)
+        return true
+    }
+}
+
+extension Parcel {
+    /// The parcel with sides: a quote keeps only its weight and volume, so a cube of that volume stands in.
+    var withSides: Parcel {
+        guard self.lengthMM == 0 || self.widthMM == 0 || self.heightMM == 0 else { return self }
+        let side = max(10, Int((cbrt(Double(max(self.volumeCM3, 1))) * 10).rounded(.up)))
+        return Parcel(
+            weightGrams: self.weightGrams,
+            volumeCM3: self.volumeCM3,
+            lengthMM: side,
+            widthMM: side,
+            heightMM: side
+        )
+    }
+}

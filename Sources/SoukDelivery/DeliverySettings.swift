@@ -44,9 +44,8 @@ package struct DeliverySettings: Sendable, Hashable, CustomStringConvertible {
         package var description: String { "EasyPost(\(self.baseURL), keys redacted)" }
     }
 
-    /// The shop's warehouse MSK-1, until warehouses carry their addresses.
-    // TODO(lead): once the catalog's `ListWarehouses` is merged, take the shipping warehouse's address from it
-    // instead of this single setting.
+    /// The address couriers collect from and price from: one setting for the whole shop. The catalog's
+    /// warehouses now have addresses (`ListWarehouses`); taking each shipment's own warehouse is the next step.
     package static let moscowWarehouse = CourierAddress(
         country: "RU",
         region: "Moscow",

@@ -90,7 +90,7 @@ extension DeliveryService {
         var request = Souk_Catalog_V1_GetOrderRequest()
         request.orderID = shipment.order.uuidString.lowercased()
         // Signed as the host's service account (orders.manage): the full address is sealed in the order.
-        let order = try await self.orders.getOrder(request)
+        let order = try await self.orders.getOrder(request, options: Self.backgroundCall)
         let address = order.shipping.address
         let to = CourierAddress(
             country: address.country.uppercased(),

@@ -29,6 +29,14 @@ extension DeliveryService {
         }
     }
 
+    /// The options of the calls delivery makes on its own: bounded, so that no call can keep the host's shutdown
+    /// waiting.
+    static var backgroundCall: CallOptions {
+        var options = CallOptions.defaults
+        options.timeout = .seconds(30)
+        return options
+    }
+
     /// How long the follower waits between passes over the orders' new events.
     static let followInterval: Duration = .seconds(1)
 
@@ -37,10 +45,15 @@ extension DeliveryService {
         var request = Souk_Catalog_V1_StreamEventsRequest()
         request.afterPosition = try await self.store.position(of: Self.ordersStream)
         request.follow = false
-        try await self.orders.streamEvents(request) { response in
-            for try await event in response.messages {
-                try await self.handle(event)
-            }
+        // The events are read to the end of the backlog first and handled after the stream has ended: handling
+        // calls other services, and no call is made while this one is open.
+        let events = try await self.orders.streamEvents(request, options: Self.backgroundCall) { response in
+            var events: [Souk_Catalog_V1_DomainEvent] = []
+            for try await event in response.messages { events.append(event) }
+            return events
+        }
+        for event in events {
+            try await self.handle(event)
         }
     }
 
@@ -111,7 +124,7 @@ extension DeliveryService {
     /// the catalog cannot say, so a shipment is never held up by it.
     func city(ofWarehouse code: String) async -> String {
         do {
-            let warehouses = try await self.catalog.listWarehouses(.init()).warehouses
+            let warehouses = try await self.catalog.listWarehouses(.init(), options: Self.backgroundCall).warehouses
             if let city = warehouses.first(where: { $0.code == code })?.address.city, !city.isEmpty { return city }
         } catch {
             self.logger.warning("delivery: the catalog's warehouses could not be read: \(error)")
@@ -135,7 +148,7 @@ extension DeliveryService {
             request.status = target
             request.note = "shipment \(shipment.status.rawValue)"
             do {
-                _ = try await self.orders.updateOrderStatus(request)
+                _ = try await self.orders.updateOrderStatus(request, options: Self.backgroundCall)
             } catch let error as RPCError where error.code == .failedPrecondition {
                 self.logger.debug("delivery: order \(shipment.orderNumber) not moved to \(target): \(error.message)")
             } catch {

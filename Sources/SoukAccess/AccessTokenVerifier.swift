@@ -53,8 +53,8 @@ package final class AccessTokenVerifier: Sendable {
     private struct State {
         var known: Set<String> = []
         var lastReload: ContinuousClock.Instant?
-        /// The reload under way, which callers that find a key unknown meanwhile wait for.
-        var reloading: Task<Void, any Error>?
+        /// Whether a reload is under way, which callers that find a key unknown meanwhile wait for.
+        var reloading = false
         var revoked: [String: Date] = [:]
         var revocationsAsOf: Date?
         var lastRevocationCheck: ContinuousClock.Instant?
@@ -148,17 +148,28 @@ package final class AccessTokenVerifier: Sendable {
     /// At most once per `reloadInterval`; a caller that comes while a reload is under way waits for it, so two
     /// first calls signed by a new key both find it.
     package func reload() async throws {
-        let task = self.state.withLockedValue { state -> Task<Void, any Error>? in
-            if let reloading = state.reloading { return reloading }
-            if let last = state.lastReload, ContinuousClock.now - last < self.reloadInterval { return nil }
+        enum Step { case reload, wait, nothing }
+        let step = self.state.withLockedValue { state -> Step in
+            if state.reloading { return .wait }
+            if let last = state.lastReload, ContinuousClock.now - last < self.reloadInterval { return .nothing }
             state.lastReload = .now
-            let reloading = Task { try await self.forceReload() }
-            state.reloading = reloading
-            return reloading
+            state.reloading = true
+            return .reload
         }
-        guard let task else { return }
-        defer { self.state.withLockedValue { state in if state.reloading == task { state.reloading = nil } } }
-        try await task.value
+        switch step {
+        case .reload:
+            // In the caller's own task, so a cancelled call stops waiting on the database.
+            defer { self.state.withLockedValue { $0.reloading = false } }
+            try await self.forceReload()
+        case .wait:
+            // Another call is reloading: wait for it (a few seconds at most, cancellable) instead of refusing a key
+            // it is about to learn.
+            for _ in 0..<300 where self.state.withLockedValue({ $0.reloading }) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        case .nothing:
+            return
+        }
     }
 
     /// Reloads the key set regardless of the interval.

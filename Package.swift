@@ -10,6 +10,715 @@ let defaultSwiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The products Souk depends on, named once.
+extension Target.Dependency {
+    static var argumentParser: Self { .product(name: "ArgumentParser", package: "swift-argument-parser") }
+    static var asyncHTTPClient: Self { .product(name: "AsyncHTTPClient", package: "async-http-client") }
+    static var crypto: Self { .product(name: "Crypto", package: "swift-crypto") }
+    static var cryptoExtras: Self { .product(name: "CryptoExtras", package: "swift-crypto") }
+    static var grpcCore: Self { .product(name: "GRPCCore", package: "grpc-swift-2") }
+    static var grpcInProcessTransport: Self { .product(name: "GRPCInProcessTransport", package: "grpc-swift-2") }
+    static var grpcHTTP2Transport: Self { .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport") }
+    static var grpcProtobuf: Self { .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf") }
+    static var histogram: Self { .product(name: "Histogram", package: "hdrhistogram-swift") }
+    static var hummingbird: Self { .product(name: "Hummingbird", package: "hummingbird") }
+    static var hummingbirdTesting: Self { .product(name: "HummingbirdTesting", package: "hummingbird") }
+    static var jwtKit: Self { .product(name: "JWTKit", package: "jwt-kit") }
+    static var logging: Self { .product(name: "Logging", package: "swift-log") }
+    static var nioConcurrencyHelpers: Self { .product(name: "NIOConcurrencyHelpers", package: "swift-nio") }
+    static var nioCore: Self { .product(name: "NIOCore", package: "swift-nio") }
+    static var nioEmbedded: Self { .product(name: "NIOEmbedded", package: "swift-nio") }
+    static var nioHTTP1: Self { .product(name: "NIOHTTP1", package: "swift-nio") }
+    static var nioPosix: Self { .product(name: "NIOPosix", package: "swift-nio") }
+    static var nioSSL: Self { .product(name: "NIOSSL", package: "swift-nio-ssl") }
+    static var nioTLS: Self { .product(name: "NIOTLS", package: "swift-nio") }
+    static var postgresNIO: Self { .product(name: "PostgresNIO", package: "postgres-nio") }
+    static var serviceLifecycle: Self { .product(name: "ServiceLifecycle", package: "swift-service-lifecycle") }
+    static var swiftASN1: Self { .product(name: "SwiftASN1", package: "swift-asn1") }
+    static var swiftProtobuf: Self { .product(name: "SwiftProtobuf", package: "swift-protobuf") }
+    static var unixSignals: Self { .product(name: "UnixSignals", package: "swift-service-lifecycle") }
+    static var x509: Self { .product(name: "X509", package: "swift-certificates") }
+}
+
+/// The platform every part stands on: the wire, the generated API, TLS, the client library, storage, money,
+/// access control and what a domain is.
+let platformTargets: [Target] = [
+    // libzstd from Debian's libzstd-dev, for SWP message compression.
+    .systemLibrary(
+        name: "CZstd",
+        path: "Sources/CZstd/include",
+        pkgConfig: "libzstd",
+        providers: [.apt(["libzstd-dev"])]
+    ),
+    // SWP/1, the Souk Wire Protocol: framing, connections, TLS, zstd and the GRPCCore transports.
+    .target(
+        name: "SoukWire",
+        dependencies: [
+            "CZstd",
+            .grpcCore,
+            .nioCore,
+            .nioPosix,
+            .nioConcurrencyHelpers,
+            .nioTLS,
+            .nioSSL,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // Protobuf messages and gRPC stubs generated from Protos/ by scripts/generate (never hand-edited).
+    .target(
+        name: "SoukAPI",
+        dependencies: [
+            .grpcCore,
+            .grpcProtobuf,
+            .swiftProtobuf,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // TLS material: the development CA, certificate and key loading shared by clients and servers.
+    .target(
+        name: "SoukTLS",
+        dependencies: [
+            .x509,
+            .crypto,
+            .swiftASN1,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The typed client library every Souk program uses to call a service.
+    .target(
+        name: "SoukClient",
+        dependencies: [
+            "SoukAPI",
+            "SoukWire",
+            .grpcCore,
+            .grpcHTTP2Transport,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // Running a program to completion with its output captured, and spawning with default signals: initdb and
+    // pg_ctl for the embedded cluster, pgbench and the C floor for the benchmark.
+    .target(
+        name: "SoukProcess",
+        dependencies: [.nioPosix],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // PostgreSQL: connection config, the embedded cluster, migrations, transactions.
+    .target(
+        name: "SoukStorage",
+        dependencies: [
+            "SoukProcess",
+            .postgresNIO,
+            .nioCore,
+            .nioPosix,
+            .logging,
+            .serviceLifecycle,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
+    .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
+    // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
+    .target(
+        name: "SoukAccess",
+        dependencies: [
+            .grpcCore,
+            .jwtKit,
+            .nioConcurrencyHelpers,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // What every domain conforms to once (name, schemas, access policy, services, health, preparation) and what
+    // the host hands it; every domain may import it, and no domain imports another.
+    .target(
+        name: "SoukDomain",
+        dependencies: [
+            "SoukAccess",
+            "SoukStorage",
+            .crypto,
+            .grpcCore,
+            .postgresNIO,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The gRPC interop-style TestService, served by soukd for conformance tests and the benchmark.
+    .target(
+        name: "SoukConformance",
+        dependencies: [
+            "SoukAPI",
+            .grpcCore,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+]
+
+/// The domains (identity, catalog and orders, payments, delivery), the demo seed and the host that composes them.
+let domainTargets: [Target] = [
+    // The payments domain (souk.payments.v1): payments of orders through the providers, refunds, webhooks,
+    // reconciliation and the outbox of payment events.
+    .target(
+        name: "SoukPayments",
+        dependencies: [
+            "SoukAPI",
+            "SoukAccess",
+            "SoukDomain",
+            "SoukMoney",
+            "SoukStorage",
+            "SoukPaymentProviders",
+            .asyncHTTPClient,
+            .grpcCore,
+            .nioCore,
+            .postgresNIO,
+            .logging,
+            .swiftProtobuf,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The delivery domain: the merchant's tariff, quotes at checkout, shipments, tracking, delivery events.
+    .target(
+        name: "SoukDelivery",
+        dependencies: [
+            "SoukAPI",
+            "SoukAccess",
+            "SoukCouriers",
+            "SoukDomain",
+            "SoukMoney",
+            "SoukStorage",
+            .asyncHTTPClient,
+            .grpcCore,
+            .nioCore,
+            .postgresNIO,
+            .logging,
+            .swiftProtobuf,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The identity service: accounts, passwords (scrypt), sessions, TOTP, service accounts, keys, audit.
+    .target(
+        name: "SoukIdentity",
+        dependencies: [
+            "SoukAPI",
+            "SoukAccess",
+            "SoukDomain",
+            "SoukStorage",
+            .grpcCore,
+            .swiftProtobuf,
+            .jwtKit,
+            .crypto,
+            .cryptoExtras,
+            .postgresNIO,
+            .nioPosix,
+            .nioConcurrencyHelpers,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The catalog and orders service: categories, products, SKUs, prices per currency, search, stock, carts,
+    // orders and the outbox of order events.
+    .target(
+        name: "SoukCatalog",
+        dependencies: [
+            "SoukAPI",
+            "SoukAccess",
+            "SoukDomain",
+            "SoukMoney",
+            "SoukStorage",
+            .crypto,
+            .grpcCore,
+            .nioCore,
+            .postgresNIO,
+            .logging,
+            .swiftProtobuf,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The demo shop (`soukd serve --seed-demo`): the same categories, products, customers and orders on every
+    // machine, written through the services themselves.
+    .target(
+        name: "SoukDemoSeed",
+        dependencies: [
+            "SoukAPI",
+            "SoukAccess",
+            "SoukCatalog",
+            "SoukIdentity",
+            .grpcCore,
+            .postgresNIO,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The composition root: which services run in this process, their storage, TLS and listeners.
+    .target(
+        name: "SoukHost",
+        dependencies: [
+            "SoukAPI",
+            "SoukTLS",
+            "SoukStorage",
+            "SoukConformance",
+            "SoukWire",
+            "SoukAccess",
+            "SoukDomain",
+            "SoukIdentity",
+            "SoukCatalog",
+            "SoukPayments",
+            "SoukDelivery",
+            "SoukCouriers",
+            "SoukLocalProviders",
+            "SoukDemoSeed",
+            "SoukClient",
+            .grpcCore,
+            .grpcInProcessTransport,
+            .grpcHTTP2Transport,
+            .nioCore,
+            .nioPosix,
+            .postgresNIO,
+            .logging,
+            .serviceLifecycle,
+            .unixSignals,
+            .swiftProtobuf,
+            .crypto,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+]
+
+/// The outside services' APIs (payment providers, couriers) and their local contract servers.
+let providerTargets: [Target] = [
+    // The payment providers' APIs: amounts on their wires, Stripe's webhook signatures, form encoding and
+    // objects, and the Stripe client over async-http-client.
+    .target(
+        name: "SoukPaymentProviders",
+        dependencies: [
+            "SoukMoney",
+            .crypto,
+            .asyncHTTPClient,
+            .nioCore,
+            .nioHTTP1,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The couriers' APIs: CDEK API v2 and EasyPost clients over async-http-client, their statuses mapped to
+    // Souk's, CDEK's webhooks parsed and EasyPost's verified; parcels, addresses, rates and tracking as values.
+    .target(
+        name: "SoukCouriers",
+        dependencies: [
+            "SoukMoney",
+            .crypto,
+            .asyncHTTPClient,
+            .nioCore,
+            .nioHTTP1,
+            .nioPosix,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // Local contract servers for the providers (Stripe, YooKassa, CDEK, EasyPost), in memory on Hummingbird: for
+    // tests and the sandbox mode with no provider keys.
+    .target(
+        name: "SoukLocalProviders",
+        dependencies: [
+            "SoukCouriers",
+            "SoukMoney",
+            "SoukPaymentProviders",
+            .asyncHTTPClient,
+            .hummingbird,
+            .nioCore,
+            .nioHTTP1,
+            .logging,
+            .serviceLifecycle,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+]
+
+/// The programs: soukd, soukctl, the bridge, the benchmark and the fuzzer, with their testable parts.
+let programTargets: [Target] = [
+    // soukd: flags and environment -> SoukHost, any subset of the services.
+    .executableTarget(
+        name: "soukd",
+        dependencies: [
+            "SoukHost",
+            "SoukBridge",
+            "SoukClient",
+            .argumentParser,
+            .logging,
+            .serviceLifecycle,
+            .unixSignals,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+
+    // soukctl's testable parts: contexts and credential files, table layout, money text, exit statuses.
+    .target(
+        name: "SoukCtlKit",
+        dependencies: [
+            "SoukAPI",
+            "SoukMoney",
+            .grpcCore,
+            .swiftProtobuf,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // soukctl: the terminal admin, built only on SoukClient.
+    .executableTarget(
+        name: "soukctl",
+        dependencies: [
+            "SoukCtlKit",
+            "SoukClient",
+            "SoukAPI",
+            "SoukMoney",
+            .grpcCore,
+            .swiftProtobuf,
+            .argumentParser,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+
+    // The browser bridge: Connect protocol unary calls over HTTP, forwarded to the services over SWP.
+    .target(
+        name: "SoukBridge",
+        dependencies: [
+            "SoukAPI",
+            "SoukClient",
+            "SoukWire",
+            .grpcCore,
+            .grpcProtobuf,
+            .swiftProtobuf,
+            .hummingbird,
+            .nioCore,
+            .logging,
+            .serviceLifecycle,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // souk-bridge: flags -> SoukBridge's service, alone (soukd also starts it beside the services).
+    .executableTarget(
+        name: "souk-bridge",
+        dependencies: [
+            "SoukBridge",
+            "SoukClient",
+            .argumentParser,
+            .logging,
+            .serviceLifecycle,
+            .unixSignals,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+
+    // souk-bench: closed-loop load over SWP, gRPC/HTTP2 and the in-process transport; reports and charts.
+    .target(
+        name: "SoukBench",
+        dependencies: [
+            "SoukAPI",
+            "SoukClient",
+            "SoukConformance",
+            "SoukProcess",
+            "SoukStorage",
+            "SoukWire",
+            .grpcCore,
+            .grpcInProcessTransport,
+            .histogram,
+        ],
+        path: "bench/Sources/SoukBench",
+        swiftSettings: defaultSwiftSettings
+    ),
+    .executableTarget(
+        name: "souk-bench",
+        dependencies: [
+            "SoukBench",
+            .argumentParser,
+        ],
+        path: "bench/Sources/souk-bench",
+        swiftSettings: defaultSwiftSettings
+    ),
+
+    // libFuzzer target for SWP's decoder and connection state machine (scripts/fuzz); built normally it
+    // replays the committed corpus.
+    .executableTarget(
+        name: "souk-fuzz-wire",
+        dependencies: [
+            "SoukWire",
+            .nioCore,
+            .nioEmbedded,
+            .logging,
+        ],
+        path: "Tests/Fuzz",
+        exclude: ["corpus"],
+        swiftSettings: defaultSwiftSettings
+    ),
+]
+
+/// The test targets and their shared fixtures.
+let testTargets: [Target] = [
+
+    // Shared test fixtures: test databases, temporary folders, a running host.
+    .target(
+        name: "TestSupport",
+        dependencies: [
+            "SoukDomain",
+            "SoukStorage",
+            "SoukHost",
+            "SoukAPI",
+            "SoukClient",
+            "SoukWire",
+            "SoukIdentity",
+            .grpcCore,
+            .serviceLifecycle,
+            .postgresNIO,
+            .logging,
+        ],
+        path: "Tests/TestSupport",
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukTLSTests",
+        dependencies: [
+            "SoukTLS",
+            "TestSupport",
+            .x509,
+            .crypto,
+            .swiftASN1,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukWireTests",
+        dependencies: [
+            "SoukWire",
+            "CZstd",
+            "SoukAPI",
+            "SoukClient",
+            "SoukConformance",
+            "SoukTLS",
+            "TestSupport",
+            .grpcCore,
+            .grpcHTTP2Transport,
+            .nioCore,
+            .nioEmbedded,
+            .nioConcurrencyHelpers,
+            .nioPosix,
+            .swiftProtobuf,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukStorageTests",
+        dependencies: [
+            "SoukProcess",
+            "SoukStorage",
+            "TestSupport",
+            .postgresNIO,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukHostTests",
+        dependencies: [
+            "SoukHost",
+            "SoukDemoSeed",
+            "SoukClient",
+            "SoukAccess",
+            "SoukDomain",
+            "SoukIdentity",
+            "SoukAPI",
+            "SoukTLS",
+            "SoukStorage",
+            "TestSupport",
+            .grpcCore,
+            .grpcInProcessTransport,
+            .grpcHTTP2Transport,
+            .postgresNIO,
+            .logging,
+            .serviceLifecycle,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukIdentityTests",
+        dependencies: [
+            "SoukProcess",
+            "SoukIdentity",
+            "SoukAccess",
+            "SoukAPI",
+            "SoukClient",
+            "SoukDomain",
+            "SoukHost",
+            "SoukStorage",
+            "TestSupport",
+            .grpcCore,
+            .jwtKit,
+            .crypto,
+            .postgresNIO,
+            .logging,
+            .nioCore,
+            .nioPosix,
+            .nioHTTP1,
+            .nioConcurrencyHelpers,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukClientTests",
+        dependencies: [
+            "SoukClient",
+            "SoukAPI",
+            "SoukHost",
+            "TestSupport",
+            .grpcCore,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
+    .testTarget(
+        name: "SoukDeliveryTests",
+        dependencies: [
+            "SoukAPI",
+            "SoukCouriers",
+            "SoukDelivery",
+            "SoukDomain",
+            "SoukHost",
+            "SoukLocalProviders",
+            "SoukMoney",
+            "SoukProcess",
+            "SoukStorage",
+            "TestSupport",
+            .asyncHTTPClient,
+            .grpcCore,
+            .logging,
+            .postgresNIO,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukPaymentsTests",
+        dependencies: [
+            "SoukPayments",
+            "SoukPaymentProviders",
+            "SoukLocalProviders",
+            "SoukMoney",
+            .asyncHTTPClient,
+            .hummingbird,
+            .nioCore,
+            .nioHTTP1,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The courier clients against the local CDEK and EasyPost servers, and their pure parts; no PostgreSQL.
+    .testTarget(
+        name: "SoukCouriersTests",
+        dependencies: [
+            "SoukCouriers",
+            "SoukLocalProviders",
+            "SoukMoney",
+            .asyncHTTPClient,
+            .hummingbird,
+            .logging,
+            .nioCore,
+            .nioHTTP1,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukCatalogTests",
+        dependencies: [
+            "SoukAPI",
+            "SoukCatalog",
+            "SoukClient",
+            "SoukDomain",
+            "SoukHost",
+            "SoukIdentity",
+            "SoukMoney",
+            "SoukWire",
+            "TestSupport",
+            .grpcCore,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukPaymentsDomainTests",
+        dependencies: [
+            "SoukAPI",
+            "SoukAccess",
+            "SoukClient",
+            "SoukDomain",
+            "SoukHost",
+            "SoukIdentity",
+            "SoukLocalProviders",
+            "SoukMoney",
+            "SoukPayments",
+            "SoukPaymentProviders",
+            "TestSupport",
+            .asyncHTTPClient,
+            .grpcCore,
+            .nioCore,
+            .nioHTTP1,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukBenchTests",
+        dependencies: [
+            "SoukBench",
+            "SoukHost",
+            "TestSupport",
+            .histogram,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukCtlKitTests",
+        dependencies: [
+            "SoukCtlKit",
+            "SoukAPI",
+            "SoukMoney",
+            .grpcCore,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukBridgeTests",
+        dependencies: [
+            "SoukBridge",
+            "SoukAPI",
+            "SoukClient",
+            "SoukCouriers",
+            "SoukDelivery",
+            "TestSupport",
+            // The webhook tests configure a host's Stripe keys and sign events as Stripe does.
+            "SoukHost",
+            "SoukPayments",
+            "SoukPaymentProviders",
+            .grpcCore,
+            .swiftProtobuf,
+            .grpcProtobuf,
+            .hummingbird,
+            .hummingbirdTesting,
+            .nioCore,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "soukdTests",
+        dependencies: [
+            "soukd",
+            "SoukCouriers",
+            "SoukDelivery",
+            "SoukHost",
+            "SoukPayments",
+            "SoukStorage",
+            "SoukTLS",
+            .argumentParser,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+]
+
 let package = Package(
     name: "souk",
     platforms: [.macOS(.v15)],
@@ -41,660 +750,5 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
     ],
-    targets: [
-        // libzstd from Debian's libzstd-dev, for SWP message compression.
-        .systemLibrary(
-            name: "CZstd",
-            path: "Sources/CZstd/include",
-            pkgConfig: "libzstd",
-            providers: [.apt(["libzstd-dev"])]
-        ),
-        // SWP/1, the Souk Wire Protocol: framing, connections, TLS, zstd and the GRPCCore transports.
-        .target(
-            name: "SoukWire",
-            dependencies: [
-                "CZstd",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOTLS", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // Protobuf messages and gRPC stubs generated from Protos/ by scripts/generate (never hand-edited).
-        .target(
-            name: "SoukAPI",
-            dependencies: [
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // TLS material: the development CA, certificate and key loading shared by clients and servers.
-        .target(
-            name: "SoukTLS",
-            dependencies: [
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The typed client library every Souk program uses to call a service.
-        .target(
-            name: "SoukClient",
-            dependencies: [
-                "SoukAPI",
-                "SoukWire",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // Running a program to completion with its output captured, and spawning with default signals: initdb and
-        // pg_ctl for the embedded cluster, pgbench and the C floor for the benchmark.
-        .target(
-            name: "SoukProcess",
-            dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // PostgreSQL: connection config, the embedded cluster, migrations, transactions.
-        .target(
-            name: "SoukStorage",
-            dependencies: [
-                "SoukProcess",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
-        .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
-        // The payments domain (souk.payments.v1): payments of orders through the providers, refunds, webhooks,
-        // reconciliation and the outbox of payment events.
-        .target(
-            name: "SoukPayments",
-            dependencies: [
-                "SoukAPI",
-                "SoukAccess",
-                "SoukDomain",
-                "SoukMoney",
-                "SoukStorage",
-                "SoukPaymentProviders",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The delivery domain: the merchant's tariff, quotes at checkout, shipments, tracking, delivery events.
-        .target(
-            name: "SoukDelivery",
-            dependencies: [
-                "SoukAPI",
-                "SoukAccess",
-                "SoukCouriers",
-                "SoukDomain",
-                "SoukMoney",
-                "SoukStorage",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The payment providers' APIs: amounts on their wires, Stripe's webhook signatures, form encoding and
-        // objects, and the Stripe client over async-http-client.
-        .target(
-            name: "SoukPaymentProviders",
-            dependencies: [
-                "SoukMoney",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The couriers' APIs: CDEK API v2 and EasyPost clients over async-http-client, their statuses mapped to
-        // Souk's, CDEK's webhooks parsed and EasyPost's verified; parcels, addresses, rates and tracking as values.
-        .target(
-            name: "SoukCouriers",
-            dependencies: [
-                "SoukMoney",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // Local contract servers for the providers (Stripe, YooKassa, CDEK, EasyPost), in memory on Hummingbird: for
-        // tests and the sandbox mode with no provider keys.
-        .target(
-            name: "SoukLocalProviders",
-            dependencies: [
-                "SoukCouriers",
-                "SoukMoney",
-                "SoukPaymentProviders",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
-        .target(
-            name: "SoukAccess",
-            dependencies: [
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // What every domain conforms to once (name, schemas, access policy, services, health, preparation) and what
-        // the host hands it; every domain may import it, and no domain imports another.
-        .target(
-            name: "SoukDomain",
-            dependencies: [
-                "SoukAccess",
-                "SoukStorage",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The identity service: accounts, passwords (scrypt), sessions, TOTP, service accounts, keys, audit.
-        .target(
-            name: "SoukIdentity",
-            dependencies: [
-                "SoukAPI",
-                "SoukAccess",
-                "SoukDomain",
-                "SoukStorage",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The catalog and orders service: categories, products, SKUs, prices per currency, search, stock, carts,
-        // orders and the outbox of order events.
-        .target(
-            name: "SoukCatalog",
-            dependencies: [
-                "SoukAPI",
-                "SoukAccess",
-                "SoukDomain",
-                "SoukMoney",
-                "SoukStorage",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The gRPC interop-style TestService, served by soukd for conformance tests and the benchmark.
-        .target(
-            name: "SoukConformance",
-            dependencies: [
-                "SoukAPI",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The demo shop (`soukd serve --seed-demo`): the same categories, products, customers and orders on every
-        // machine, written through the services themselves.
-        .target(
-            name: "SoukDemoSeed",
-            dependencies: [
-                "SoukAPI",
-                "SoukAccess",
-                "SoukCatalog",
-                "SoukIdentity",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The composition root: which services run in this process, their storage, TLS and listeners.
-        .target(
-            name: "SoukHost",
-            dependencies: [
-                "SoukAPI",
-                "SoukTLS",
-                "SoukStorage",
-                "SoukConformance",
-                "SoukWire",
-                "SoukAccess",
-                "SoukDomain",
-                "SoukIdentity",
-                "SoukCatalog",
-                "SoukPayments",
-                "SoukDelivery",
-                "SoukCouriers",
-                "SoukLocalProviders",
-                "SoukDemoSeed",
-                "SoukClient",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // soukd: flags and environment -> SoukHost, any subset of the services.
-        .executableTarget(
-            name: "soukd",
-            dependencies: [
-                "SoukHost",
-                "SoukBridge",
-                "SoukClient",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-
-        // soukctl's testable parts: contexts and credential files, table layout, money text, exit statuses.
-        .target(
-            name: "SoukCtlKit",
-            dependencies: [
-                "SoukAPI",
-                "SoukMoney",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // soukctl: the terminal admin, built only on SoukClient.
-        .executableTarget(
-            name: "soukctl",
-            dependencies: [
-                "SoukCtlKit",
-                "SoukClient",
-                "SoukAPI",
-                "SoukMoney",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-
-        // The browser bridge: Connect protocol unary calls over HTTP, forwarded to the services over SWP.
-        .target(
-            name: "SoukBridge",
-            dependencies: [
-                "SoukAPI",
-                "SoukClient",
-                "SoukWire",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // souk-bridge: flags -> SoukBridge's service, alone (soukd also starts it beside the services).
-        .executableTarget(
-            name: "souk-bridge",
-            dependencies: [
-                "SoukBridge",
-                "SoukClient",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-
-        // souk-bench: closed-loop load over SWP, gRPC/HTTP2 and the in-process transport; reports and charts.
-        .target(
-            name: "SoukBench",
-            dependencies: [
-                "SoukAPI",
-                "SoukClient",
-                "SoukConformance",
-                "SoukProcess",
-                "SoukStorage",
-                "SoukWire",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
-            path: "bench/Sources/SoukBench",
-            swiftSettings: defaultSwiftSettings
-        ),
-        .executableTarget(
-            name: "souk-bench",
-            dependencies: [
-                "SoukBench",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "bench/Sources/souk-bench",
-            swiftSettings: defaultSwiftSettings
-        ),
-
-        // libFuzzer target for SWP's decoder and connection state machine (scripts/fuzz); built normally it
-        // replays the committed corpus.
-        .executableTarget(
-            name: "souk-fuzz-wire",
-            dependencies: [
-                "SoukWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/Fuzz",
-            exclude: ["corpus"],
-            swiftSettings: defaultSwiftSettings
-        ),
-
-        // Shared test fixtures: test databases, temporary folders, a running host.
-        .target(
-            name: "TestSupport",
-            dependencies: [
-                "SoukDomain",
-                "SoukStorage",
-                "SoukHost",
-                "SoukAPI",
-                "SoukClient",
-                "SoukWire",
-                "SoukIdentity",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/TestSupport",
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukTLSTests",
-            dependencies: [
-                "SoukTLS",
-                "TestSupport",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukWireTests",
-            dependencies: [
-                "SoukWire",
-                "CZstd",
-                "SoukAPI",
-                "SoukClient",
-                "SoukConformance",
-                "SoukTLS",
-                "TestSupport",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukStorageTests",
-            dependencies: [
-                "SoukProcess",
-                "SoukStorage",
-                "TestSupport",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukHostTests",
-            dependencies: [
-                "SoukHost",
-                "SoukDemoSeed",
-                "SoukClient",
-                "SoukAccess",
-                "SoukDomain",
-                "SoukIdentity",
-                "SoukAPI",
-                "SoukTLS",
-                "SoukStorage",
-                "TestSupport",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukIdentityTests",
-            dependencies: [
-                "SoukProcess",
-                "SoukIdentity",
-                "SoukAccess",
-                "SoukAPI",
-                "SoukClient",
-                "SoukDomain",
-                "SoukHost",
-                "SoukStorage",
-                "TestSupport",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukClientTests",
-            dependencies: [
-                "SoukClient",
-                "SoukAPI",
-                "SoukHost",
-                "TestSupport",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
-        .testTarget(
-            name: "SoukDeliveryTests",
-            dependencies: [
-                "SoukAPI",
-                "SoukCouriers",
-                "SoukDelivery",
-                "SoukDomain",
-                "SoukHost",
-                "SoukLocalProviders",
-                "SoukMoney",
-                "SoukProcess",
-                "SoukStorage",
-                "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukPaymentsTests",
-            dependencies: [
-                "SoukPayments",
-                "SoukPaymentProviders",
-                "SoukLocalProviders",
-                "SoukMoney",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        // The courier clients against the local CDEK and EasyPost servers, and their pure parts; no PostgreSQL.
-        .testTarget(
-            name: "SoukCouriersTests",
-            dependencies: [
-                "SoukCouriers",
-                "SoukLocalProviders",
-                "SoukMoney",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukCatalogTests",
-            dependencies: [
-                "SoukAPI",
-                "SoukCatalog",
-                "SoukClient",
-                "SoukDomain",
-                "SoukHost",
-                "SoukIdentity",
-                "SoukMoney",
-                "SoukWire",
-                "TestSupport",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukPaymentsDomainTests",
-            dependencies: [
-                "SoukAPI",
-                "SoukAccess",
-                "SoukClient",
-                "SoukDomain",
-                "SoukHost",
-                "SoukIdentity",
-                "SoukLocalProviders",
-                "SoukMoney",
-                "SoukPayments",
-                "SoukPaymentProviders",
-                "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukBenchTests",
-            dependencies: [
-                "SoukBench",
-                "SoukHost",
-                "TestSupport",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukCtlKitTests",
-            dependencies: [
-                "SoukCtlKit",
-                "SoukAPI",
-                "SoukMoney",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "SoukBridgeTests",
-            dependencies: [
-                "SoukBridge",
-                "SoukAPI",
-                "SoukClient",
-                "SoukCouriers",
-                "SoukDelivery",
-                "TestSupport",
-                // The webhook tests configure a host's Stripe keys and sign events as Stripe does.
-                "SoukHost",
-                "SoukPayments",
-                "SoukPaymentProviders",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-        .testTarget(
-            name: "soukdTests",
-            dependencies: [
-                "soukd",
-                "SoukCouriers",
-                "SoukDelivery",
-                "SoukHost",
-                "SoukPayments",
-                "SoukStorage",
-                "SoukTLS",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: defaultSwiftSettings
-        ),
-    ]
+    targets: platformTargets + domainTargets + providerTargets + programTargets + testTargets
 )

@@ -162,9 +162,9 @@ package final class AccessTokenVerifier: Sendable {
             defer { self.state.withLockedValue { $0.reloading = false } }
             try await self.forceReload()
         case .wait:
-            // Another call is reloading: wait for it (a few seconds at most, cancellable) instead of refusing a key
+            // Another call is reloading: wait for it (ten seconds at most, cancellable) instead of refusing a key
             // it is about to learn.
-            for _ in 0..<300 where self.state.withLockedValue({ $0.reloading }) {
+            for _ in 0..<1000 where self.state.withLockedValue({ $0.reloading }) {
                 try await Task.sleep(for: .milliseconds(10))
             }
         case .nothing:

@@ -21,6 +21,13 @@ package struct BridgeConfig: Sendable, Hashable {
     package var maxWebhookBytes: Int
     /// How long a webhook waits for the payments service before answering 503 (the provider retries).
     package var webhookTimeout: Duration
+    /// The most bytes of header fields (names and values) a request may carry; more is refused with 431 before
+    /// anything is forwarded, so no caller's header reaches the services' shared connection over its limits.
+    package var maxHeaderBytes: Int
+    /// How long a connection may send nothing while it is idle or its request is being read (headers or body)
+    /// before it is closed: a slow or silent client holds nothing for long. A response being written (a live
+    /// stream) is not cut.
+    package var idleTimeout: Duration
 
     /// Creates a configuration; cookies are `Secure` and CORS is closed unless asked otherwise.
     package init(
@@ -32,8 +39,12 @@ package struct BridgeConfig: Sendable, Hashable {
         refreshMargin: Duration = .seconds(30),
         streamHeartbeat: Duration = .seconds(15),
         maxWebhookBytes: Int = 256 << 10,
-        webhookTimeout: Duration = .seconds(20)
+        webhookTimeout: Duration = .seconds(20),
+        maxHeaderBytes: Int = 16 << 10,
+        idleTimeout: Duration = .seconds(30)
     ) {
+        self.idleTimeout = idleTimeout
+        self.maxHeaderBytes = maxHeaderBytes
         self.streamHeartbeat = streamHeartbeat
         self.maxWebhookBytes = maxWebhookBytes
         self.webhookTimeout = webhookTimeout
@@ -46,6 +57,6 @@ package struct BridgeConfig: Sendable, Hashable {
     }
 
     /// 1 MiB bodies (64 MiB uploads), `Secure` cookies, no CORS origins, 30-minute idle sessions, a stream heartbeat
-    /// every 15 s, 256 KiB webhooks answered within 20 s.
+    /// every 15 s, 256 KiB webhooks answered within 20 s, 16 KiB of headers, 30 s idle.
     package static var defaults: Self { Self(maxBodyBytes: 1 << 20) }
 }

@@ -43,7 +43,7 @@ extension BridgeResponder {
         guard request.headers[.contentType].flatMap(ConnectCodec.init(contentType:)) == .json else {
             throw ConnectError(.unimplemented, "content-type: use application/json", httpStatus: 415)
         }
-        let bytes = try await self.collect(request.body)
+        let bytes = try await self.collect(request)
         let body: LoginBody
         do {
             body = try JSONDecoder().decode(LoginBody.self, from: Data(bytes))

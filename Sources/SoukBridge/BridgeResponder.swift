@@ -11,7 +11,8 @@ import NIOCore
 /// `Authorization: Bearer …` is forwarded as `authorization` metadata; no other header is. Browsers sign in
 /// with `POST /session/login` instead and get an HttpOnly, SameSite=Strict `souk_session` cookie; a call
 /// carrying it needs the session's `X-CSRF-Token` and is forwarded with the session's access token (see
-/// ``SessionStore``). CORS answers only the configured origins. Payment providers and couriers post their
+/// ``SessionStore``); once the session has ended, a unary call is forwarded as a visitor's, the cookie cleared and
+/// `Souk-Session: ended` sent with the answer. CORS answers only the configured origins. Payment providers and couriers post their
 /// notifications to `/webhooks/stripe`, `/webhooks/yookassa`, `/webhooks/cdek` and `/webhooks/easypost`, forwarded
 /// without any session (see `webhook(_:remoteAddress:)`).
 ///
@@ -69,6 +70,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
             response = ConnectError(.internal, "internal error").response()
         }
         self.addCORSHeaders(to: &response, for: request)
+        Self.addSecurityHeaders(to: &response)
         let elapsed = clock.now - start
         // The access log: never the body, never the Authorization header, never the query.
         self.logger.info(
@@ -86,6 +88,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
     }
 
     private func route(_ request: Request, context: Context) async throws -> Response {
+        try self.checkHeaderSize(request.headers)
         if request.method == .options { return self.preflight(request) }
         switch request.uri.path {
         case "/session/login", "/session/logout", "/session":
@@ -101,6 +104,17 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
             return try await self.call(request)
         }
     }
+
+    /// Every answer's headers: no caching unless the answer says otherwise (calls and `GET /session` carry personal
+    /// data and the CSRF token; the page's files say `no-cache`), no type sniffing, no referrer beyond the origin.
+    static func addSecurityHeaders(to response: inout Response) {
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.referrerPolicy] = "same-origin"
+    }
+
+    /// Sent with `ended` when a call was answered as a visitor's because its cookie session had ended.
+    static var sessionStatusHeader: HTTPFields.Element.Name { HTTPFields.Element.Name("Souk-Session")! }
 
     private func call(_ request: Request) async throws -> Response {
         let path = request.uri.path
@@ -131,20 +145,37 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         }
         var options = CallOptions.defaults
         options.timeout = try Self.timeout(request.headers)
-        let metadata = try await self.authorization(request)
-        let body = try await self.collect(request.body)
-        let reply = try await method.forward(
-            body: body,
-            codec: codec,
-            metadata: metadata,
-            options: options,
-            client: self.client
-        )
-        return Response(
-            status: .ok,
-            headers: [.contentType: codec.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))
-        )
+        // A session that has ended leaves a visitor: a public call (browsing the shop) is still answered, and the
+        // cookie is cleared; a call that needs the session says it ended.
+        let metadata: Metadata
+        let sessionEnded: Bool
+        do {
+            metadata = try await self.authorization(request)
+            sessionEnded = false
+        } catch is SessionEnded {
+            metadata = [:]
+            sessionEnded = true
+        }
+        let body = try await self.collect(request)
+        let reply: [UInt8]
+        do {
+            reply = try await method.forward(
+                body: body,
+                codec: codec,
+                metadata: metadata,
+                options: options,
+                client: self.client
+            )
+        } catch let error as RPCError where sessionEnded && error.code == .unauthenticated {
+            throw SessionEnded()
+        }
+        var headers: HTTPFields = [.contentType: codec.contentType]
+        if sessionEnded {
+            // The page learns that its session is over even though this call was answered.
+            headers[.setCookie] = self.clearingCookie
+            headers[Self.sessionStatusHeader] = "ended"
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply)))
     }
 
     /// A Connect server stream: every refusal after the content type is an end-stream error in a 200 response.
@@ -157,7 +188,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
             var options = CallOptions.defaults
             options.timeout = try Self.timeout(request.headers)
             let metadata = try await self.authorization(request)
-            let message = try ConnectStreamCodec.unenvelope(try await self.collect(request.body))
+            let message = try ConnectStreamCodec.unenvelope(try await self.collect(request))
             let body = try method.stream(
                 message: message,
                 codec: codec,
@@ -235,13 +266,34 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         return metadata
     }
 
-    /// The body, refused once it passes ``BridgeConfig/maxBodyBytes`` (before reading the rest).
-    func collect(_ body: RequestBody) async throws -> [UInt8] {
+    /// Refuses a request whose header fields together pass ``BridgeConfig/maxHeaderBytes`` with 431, naming the
+    /// largest field (never quoting it).
+    func checkHeaderSize(_ headers: HTTPFields) throws {
+        var total = 0
+        var largest: (name: String, bytes: Int) = ("", 0)
+        for field in headers {
+            let bytes = field.name.rawName.utf8.count + field.value.utf8.count
+            total += bytes
+            if bytes > largest.bytes { largest = (field.name.canonicalName, bytes) }
+        }
+        guard total > self.config.maxHeaderBytes else { return }
+        throw ConnectError(
+            .resourceExhausted,
+            "headers: \(total) bytes, over the limit of \(self.config.maxHeaderBytes) (the largest is \(largest.name), \(largest.bytes) bytes)",
+            httpStatus: 431
+        )
+    }
+
+    /// The body, refused at once when its announced `Content-Length` is over ``BridgeConfig/maxBodyBytes`` (nothing
+    /// of it read), else once what arrives passes it (before reading the rest).
+    func collect(_ request: Request) async throws -> [UInt8] {
+        let tooLarge = ConnectError(.resourceExhausted, "body: larger than \(self.config.maxBodyBytes) bytes")
+        if let announced = request.headers[.contentLength].flatMap(Int.init), announced > self.config.maxBodyBytes {
+            throw tooLarge
+        }
         var bytes: [UInt8] = []
-        for try await chunk in body {
-            guard bytes.count + chunk.readableBytes <= self.config.maxBodyBytes else {
-                throw ConnectError(.resourceExhausted, "body: larger than \(self.config.maxBodyBytes) bytes")
-            }
+        for try await chunk in request.body {
+            guard bytes.count + chunk.readableBytes <= self.config.maxBodyBytes else { throw tooLarge }
             bytes.append(contentsOf: chunk.readableBytesView)
         }
         return bytes

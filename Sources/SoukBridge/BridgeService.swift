@@ -1,5 +1,6 @@
 import Hummingbird
 package import Logging
+import NIOCore
 import ServiceLifecycle
 package import SoukClient
 
@@ -48,6 +49,7 @@ package struct BridgeService: Service {
                     assets: self.assets,
                     logger: self.logger
                 ),
+                server: .http1(configuration: .init(idleTimeout: TimeAmount(self.config.idleTimeout))),
                 configuration: .init(address: .hostname(self.host, port: self.port), serverName: "souk-bridge"),
                 onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
                 logger: self.logger

@@ -15,7 +15,8 @@ package struct WebAssets: Sendable {
         let contentType: String
     }
 
-    /// The files by URL path (`/index.html`, `/js/app.js`); `/` maps to `/index.html`.
+    /// The files by URL path (`/index.html`, `/js/app.js`); a path ending in `/` maps to its folder's
+    /// `index.html` (`/` to the admin page, `/shop/` to the storefront).
     let files: [String: Asset]
     /// The absolute path of the folder they were read from.
     package let folder: String
@@ -36,12 +37,14 @@ package struct WebAssets: Sendable {
     static let maxFiles = 500
     static let maxBytes = 32 << 20
 
-    /// The page's security headers, sent with every file.
+    /// The page's security headers, sent with every file. Pictures may also come from https hosts: product
+    /// pictures are the merchant's https URLs (a CDN); scripts, styles and calls stay on this origin.
     static let securityHeaders: HTTPFields = [
         .contentSecurityPolicy:
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            "default-src 'self'; img-src 'self' data: https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         .xContentTypeOptions: "nosniff",
         .cacheControl: "no-cache",
+        .referrerPolicy: "same-origin",
     ]
 
     /// Loads every servable file under `folder`.
@@ -90,7 +93,7 @@ package struct WebAssets: Sendable {
 
     /// The answer to a `GET` or `HEAD` of `path`, or nil when no such file is served.
     func response(path: String, headOnly: Bool) -> Response? {
-        let key = path == "/" ? "/index.html" : path
+        let key = path.hasSuffix("/") ? path + "index.html" : path
         guard let asset = self.files[key] else { return nil }
         var headers = Self.securityHeaders
         headers[.contentType] = asset.contentType

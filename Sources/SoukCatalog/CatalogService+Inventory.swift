@@ -106,7 +106,7 @@ extension CatalogService {
     ) async throws -> Souk_Catalog_V1_Reservation {
         let id = try Self.id(request.reservationID, field: "reservation_id")
         guard let record = try await self.store.finish(id: id, consume: consume) else {
-            throw CatalogError.notFound("reservation_id: no reservation \(request.reservationID)")
+            throw CatalogError.notFound("reservation_id: no reservation \(request.reservationID.prefix(41))")
         }
         let wanted = consume ? "consumed" : "released"
         guard record.state == wanted else {

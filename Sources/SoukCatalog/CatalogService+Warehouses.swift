@@ -41,7 +41,7 @@ extension CatalogService {
                 address: address,
                 isActive: request.hasActive ? request.active : nil
             )
-        else { throw CatalogError.notFound("code: no warehouse \(request.code)") }
+        else { throw CatalogError.notFound("code: no warehouse \(request.code.prefix(41))") }
         return record.message
     }
 }

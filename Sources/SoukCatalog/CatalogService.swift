@@ -165,6 +165,7 @@ package struct CatalogService: Souk_Catalog_V1_CatalogService.SimpleServiceProto
             message.attributes = sku.attributes
             message.prices = sku.prices.map(Self.money)
             message.package = sku.packageSize.message
+            message.inStock = sku.isInStock
             if let currency, let price = try Self.price(of: sku, in: currency, rates: rates) {
                 message.displayPrice = Self.money(price)
             }

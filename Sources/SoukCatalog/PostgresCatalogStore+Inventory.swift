@@ -23,7 +23,9 @@ extension PostgresCatalogStore: InventoryStore {
                 )
                 for try await (onHand, reserved) in rows.decode((Int, Int).self) { result = (onHand, reserved) }
             } catch let error where SQLState(of: error) == .foreignKeyViolation {
-                throw CatalogError.notFound("sku or warehouse: no SKU \(sku) or no warehouse \(warehouse)")
+                throw CatalogError.notFound(
+                    "sku or warehouse: no SKU \(sku.prefix(41)) or no warehouse \(warehouse.prefix(41))"
+                )
             } catch let error where SQLState(of: error) == .checkViolation {
                 throw CatalogError.failedPrecondition("on_hand: below the units reserved now")
             }

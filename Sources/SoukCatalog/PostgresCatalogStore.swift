@@ -214,7 +214,8 @@ struct PostgresCatalogStore: ProductStore {
               AND (x.category IS NULL OR p.category_id IN (SELECT id FROM tree))
               AND (NOT \(search.isInStockOnly) OR EXISTS (
                   SELECT 1 FROM catalog.skus s JOIN catalog.stock st ON st.sku = s.code
-                  WHERE s.product_id = p.id AND st.on_hand - st.reserved > 0))
+                      JOIN catalog.warehouses w ON w.code = st.warehouse
+                  WHERE s.product_id = p.id AND w.active AND st.on_hand - st.reserved > 0))
               AND (x.after IS NULL OR \(unescaped: after))
             ORDER BY \(unescaped: order)
             LIMIT \(limit)
@@ -238,7 +239,11 @@ struct PostgresCatalogStore: ProductStore {
             SELECT p.id, p.category_id, p.title, p.description, p.image_urls, p.attributes, p.state,
                 s.code, s.attributes, pr.currency, pr.minor_units,
                 (SELECT max(imported_at) FROM catalog.exchange_rates),
-                s.weight_grams, s.length_mm, s.width_mm, s.height_mm
+                s.weight_grams, s.length_mm, s.width_mm, s.height_mm,
+                EXISTS (
+                    SELECT 1 FROM catalog.stock st JOIN catalog.warehouses w ON w.code = st.warehouse
+                    WHERE st.sku = s.code AND w.active AND st.on_hand - st.reserved > 0
+                )
             FROM catalog.products p
             LEFT JOIN catalog.skus s ON s.product_id = p.id
             LEFT JOIN catalog.sku_prices pr ON pr.sku = s.code
@@ -252,11 +257,11 @@ struct PostgresCatalogStore: ProductStore {
         for try await row in rows {
             let (
                 id, category, title, description, images, attributes, state, code, skuAttributes, currency, minor,
-                ratesVersion, weight, length, width, height
+                ratesVersion, weight, length, width, height, inStock
             ) = try row.decode(
                 (
                     UUID, UUID, String, String, [String], String, String, String?, String?, String?, Int64?, Date?,
-                    Int?, Int?, Int?, Int?
+                    Int?, Int?, Int?, Int?, Bool
                 ).self
             )
             version = ratesVersion
@@ -289,7 +294,8 @@ struct PostgresCatalogStore: ProductStore {
                             code: code,
                             attributes: Self.dictionary(skuAttributes ?? "{}"),
                             prices: [price],
-                            packageSize: size
+                            packageSize: size,
+                            isInStock: inStock
                         )
                     )
                 }

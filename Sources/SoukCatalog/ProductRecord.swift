@@ -9,6 +9,8 @@ struct ProductRecord: Sendable {
         var prices: [Money]
         /// One unit as packed; zeros where the merchant has not said.
         var packageSize = PackageSize()
+        /// Whether an active warehouse has a unit no order holds (as read; false for a record being written).
+        var isInStock = false
     }
 
     var id: UUID

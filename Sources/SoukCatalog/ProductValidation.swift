@@ -103,10 +103,20 @@ enum ProductValidation {
         for (index, url) in urls.enumerated() { try Self.imageURL(url, field: "\(field)[\(index)]") }
     }
 
+    /// An https URL, or a path on the shop's own web root ("/shop/img/demo/cookware.svg": letters, digits, "/", ".",
+    /// "_" and "-", no ".." and no "//"), at most 500 characters.
     static func imageURL(_ url: String, field: String) throws {
-        guard url.count <= 500, let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil else {
-            throw CatalogError.invalidArgument("\(field): an https URL of at most 500 characters")
+        let refusal = CatalogError.invalidArgument(
+            "\(field): an https URL or a path on the shop's web root (/…), at most 500 characters"
+        )
+        guard url.count <= 500 else { throw refusal }
+        if url.hasPrefix("/") {
+            guard url.range(of: #"^(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$"#, options: .regularExpression) != nil,
+                !url.contains("..")
+            else { throw refusal }
+            return
         }
+        guard let parsed = URL(string: url), parsed.scheme == "https", parsed.host != nil else { throw refusal }
     }
 
     static func attributes(_ attributes: [String: String], field: String) throws {

@@ -176,6 +176,11 @@ package struct CDEKClient: Sendable, CustomStringConvertible {
         guard let order = reply.entity else {
             throw CourierError(.unexpected, courier: "CDEK", message: "CDEK answered an order without its entity")
         }
+        return try Self.report(order)
+    }
+
+    /// An order's statuses as a report: oldest first in the history, the newest CDEK lists as the current one.
+    static func report(_ order: CDEKOrder) throws(CourierError) -> CourierTrackingReport {
         let reports = try (order.statuses ?? []).map { status throws(CourierError) in
             guard let at = CDEKJSON.date(status.dateTime) else {
                 throw CourierError(
@@ -199,6 +204,37 @@ package struct CDEKClient: Sendable, CustomStringConvertible {
             current: reports.first,
             history: reports.reversed()
         )
+    }
+
+    /// Finds the order Souk registered under `number` (`GET /orders?im_number=`): how a registration whose answer
+    /// was lost (a timeout, a dropped connection) is found before it is sent again.
+    ///
+    /// - Returns: the order as ``order(_:)`` reads it, or nil when CDEK has none under that number.
+    /// - Throws: ``CourierError``, or `CancellationError`.
+    package func order(number: String) async throws -> CourierTrackingReport? {
+        guard !number.isEmpty, number.count <= 40 else {
+            throw CourierError(.invalidRequest, courier: "CDEK", message: "number: 1 to 40 characters", field: "number")
+        }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let query = number.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        let path = "/orders?im_number=\(query)"
+        do {
+            let reply: CDEKEntityReply<CDEKOrder> = try await self.call(.GET, path, body: nil, .safe)
+            guard let order = reply.entity else { return nil }
+            return try Self.report(order)
+        } catch let error as CourierError where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// Deletes an order CDEK has not received yet (`DELETE /orders/{uuid}`): it will not go.
+    ///
+    /// - Throws: ``CourierError`` (``CourierError/Code/notFound`` for an unknown uuid,
+    ///   ``CourierError/Code/invalidRequest`` for an order CDEK already has in hand), or `CancellationError`.
+    package func deleteOrder(_ uuid: String) async throws {
+        let path = "/orders/\(try Self.pathComponent(uuid))"
+        let _: CDEKEntityReply<CDEKEntityReference> = try await self.call(.DELETE, path, body: nil, .safe)
     }
 
     /// Subscribes `url` to CDEK's `ORDER_STATUS` webhooks (`POST /webhooks`).

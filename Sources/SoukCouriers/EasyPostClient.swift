@@ -106,6 +106,35 @@ package struct EasyPostClient: Sendable, CustomStringConvertible {
         )
     }
 
+    /// Reads a shipment (`GET /shipments/{id}`): how a purchase whose answer was lost is found before it is sent
+    /// again.
+    ///
+    /// - Returns: the registration, as ``buy(shipmentID:rateID:)`` answers it, when a label was bought; nil when
+    ///   none was.
+    /// - Throws: ``CourierError`` (``CourierError/Code/notFound`` for an unknown id), or `CancellationError`.
+    package func shipment(_ id: String) async throws -> CourierRegistration? {
+        let path = "/shipments/\(try Self.pathComponent(id, field: "id"))"
+        let shipment: EasyPostShipment = try await self.call(.GET, path, body: nil, .safe)
+        guard let tracker = shipment.tracker, let trackingCode = shipment.trackingCode else { return nil }
+        return CourierRegistration(
+            reference: shipment.id,
+            trackingReference: tracker.id,
+            trackingNumber: trackingCode,
+            labelURL: shipment.postageLabel?.labelUrl
+        )
+    }
+
+    /// Asks for a bought label's refund (`POST /shipments/{id}/refund`): the label will not be used.
+    ///
+    /// - Returns: the refund's status, `submitted` at first.
+    /// - Throws: ``CourierError`` (``CourierError/Code/invalidRequest`` for a label that cannot be refunded, e.g.
+    ///   one already scanned by the carrier), or `CancellationError`.
+    package func refund(shipmentID: String) async throws -> String {
+        let path = "/shipments/\(try Self.pathComponent(shipmentID, field: "shipment_id"))/refund"
+        let shipment: EasyPostShipment = try await self.call(.POST, path, body: Array("{}".utf8), .safe)
+        return shipment.refundStatus ?? "submitted"
+    }
+
     /// Reads a tracker (`GET /trackers/{id}`): its status and tracking details.
     ///
     /// - Returns: the details oldest first; the current report is the tracker's `status` with the time and place

@@ -246,6 +246,8 @@ package struct EasyPostShipment: Codable, Sendable, Hashable {
     package var postageLabel: PostageLabel?
     /// The tracker, once bought.
     package var tracker: EasyPostTracker?
+    /// A bought label's refund: `submitted`, `refunded` or `rejected`; nil before one was asked for.
+    package var refundStatus: String?
 
     /// A value of the fields given.
     package init(
@@ -255,8 +257,10 @@ package struct EasyPostShipment: Codable, Sendable, Hashable {
         selectedRate: EasyPostRate?,
         trackingCode: String?,
         postageLabel: PostageLabel?,
-        tracker: EasyPostTracker?
+        tracker: EasyPostTracker?,
+        refundStatus: String? = nil
     ) {
+        self.refundStatus = refundStatus
         self.id = id
         self.object = object
         self.rates = rates

@@ -8,7 +8,7 @@ package enum ShipmentStatusName {
     package static let all: [(String, Souk_Delivery_V1_ShipmentStatus)] = [
         ("created", .created), ("handed_over", .handedOver), ("in_transit", .inTransit),
         ("out_for_delivery", .outForDelivery), ("delivered", .delivered), ("failed_attempt", .failedAttempt),
-        ("returned", .returned),
+        ("returned", .returned), ("cancelled", .cancelled),
     ]
 
     /// The status named `text` (case-insensitive; `-` may stand for `_`).

@@ -9,17 +9,21 @@ extension DeliveryService {
     // MARK: Registration
 
     /// Books `shipment` with its courier, once: the order's full address is read from the order service (as the
-    /// host's service account), the quote's reference and parcel from the quote. Stores the courier's tracking
-    /// reference, tracking number and label, or the reason it failed (the poller tries again). Never throws: a
-    /// courier outage must not stop the orders' follower. The address never reaches the log.
+    /// host's service account), the sender from the shipment's warehouse, the service and parcel from the quote.
+    /// Stores the courier's tracking reference, tracking number and label, or the reason it failed; the poller
+    /// tries a failed booking again after a delay that doubles each time (``DeliveryStore/deferRegistration``), and
+    /// the courier finds what an interrupted attempt made before making it again. Never throws: a courier outage
+    /// must not stop the orders' follower. The address never reaches the log.
     func register(_ shipment: ShipmentRecord) async {
         guard shipment.carrier != Self.ownCarrier, shipment.courierReference.isEmpty, !shipment.status.isFinal else {
             return
         }
         _ = await self.registering.ifIdle(shipment.id) {
-            // Read again under the guard: the copy the poller listed may predate a registration that just ended.
+            // Read again under the guard: the copy the poller listed may predate a registration that just ended,
+            // or a failure that just put the next attempt off.
             guard let current = try? await self.store.shipment(shipment.id), current.courierReference.isEmpty,
-                !current.status.isFinal
+                !current.status.isFinal,
+                (try? await self.store.registrationIsDue(of: shipment.id, now: self.wallClock.now)) == true
             else { return }
             let outcome: Result<CourierRegistration, DeliveryError>
             do {
@@ -37,8 +41,8 @@ extension DeliveryService {
             }
             do {
                 let (stored, changed) = try await self.store.update(shipment.id) { record in
-                    // Someone registered it meanwhile (another process): keep theirs.
-                    guard record.courierReference.isEmpty else { return nil }
+                    // Someone registered it meanwhile (another process): keep theirs. A cancelled one stays so.
+                    guard record.courierReference.isEmpty, !record.status.isFinal else { return nil }
                     switch outcome {
                     case .success(let registration):
                         record.courierReference = registration.trackingReference
@@ -56,6 +60,13 @@ extension DeliveryService {
                     }
                 }
                 if changed { self.signal.pulse() }
+                if case .failure = outcome {
+                    _ = try await self.store.deferRegistration(
+                        of: shipment.id,
+                        now: self.wallClock.now,
+                        base: self.settings.pollInterval
+                    )
+                }
                 switch outcome {
                 case .success:
                     self.logger.info(
@@ -77,7 +88,7 @@ extension DeliveryService {
         }
     }
 
-    /// Calls the courier for `shipment`.
+    /// Calls the courier for `shipment`, from the draft an earlier attempt saved.
     private func book(_ shipment: ShipmentRecord) async throws -> CourierRegistration {
         guard let courier = self.courier(named: shipment.carrier) else {
             throw DeliveryError.failedPrecondition("carrier: \(shipment.carrier) is not configured on this host")
@@ -91,23 +102,35 @@ extension DeliveryService {
         request.orderID = shipment.order.uuidString.lowercased()
         // Signed as the host's service account (orders.manage): the full address is sealed in the order.
         let order = try await self.orders.getOrder(request, options: Self.backgroundCall)
-        let address = order.shipping.address
-        let to = CourierAddress(
-            country: address.country.uppercased(),
-            region: address.region,
-            city: address.city,
-            postalCode: address.postalCode.filter { $0 != " " },
-            line1: address.line1,
-            line2: address.line2,
-            recipient: address.recipient,
-            phone: address.phone
-        )
-        return try await courier.register(
-            reference: quote.courierReference,
-            to: to,
+        let booking = CourierBooking(
+            serviceCode: quote.serviceCode,
+            quoteReference: quote.courierReference,
+            from: await self.origin(ofWarehouse: shipment.originWarehouse),
+            to: CourierAddress(order.shipping.address),
             parcel: quote.parcel.withSides,
             number: shipment.id.uuidString.lowercased()
         )
+        let store = self.store
+        let id = shipment.id
+        return try await courier.register(
+            booking,
+            draft: try await self.store.registrationDraft(of: shipment.id),
+            saveDraft: { draft in try await store.saveRegistrationDraft(draft, for: id) }
+        )
+    }
+
+    /// Where a warehouse's parcels leave from, as the catalog has its address (read as the host's service
+    /// account), with its dispatch desk as the sender; ``DeliverySettings/origin`` when the catalog has no street,
+    /// city and postcode for it or cannot be read.
+    func origin(ofWarehouse code: String) async -> CourierAddress {
+        guard let warehouse = await self.warehouse(code) else { return self.settings.origin }
+        let address = warehouse.address
+        guard !address.country.isEmpty, !address.city.isEmpty, !address.postalCode.isEmpty, !address.line1.isEmpty
+        else { return self.settings.origin }
+        var origin = CourierAddress(address)
+        if origin.recipient.isEmpty { origin.recipient = "Souk warehouse \(warehouse.code)" }
+        if origin.phone.isEmpty { origin.phone = self.settings.origin.phone }
+        return origin
     }
 
     // MARK: Tracking
@@ -136,7 +159,7 @@ extension DeliveryService {
     /// One pass of the poller.
     func pollCouriers() async throws {
         let names = self.couriers.map(\.name)
-        for shipment in try await self.store.unregistered(carriers: names, limit: 100) {
+        for shipment in try await self.store.unregistered(carriers: names, now: self.wallClock.now, limit: 100) {
             try Task.checkCancellation()
             await self.register(shipment)
         }
@@ -197,7 +220,8 @@ extension DeliveryService {
 }
 
 extension Parcel {
-    /// The parcel with sides: a quote keeps only its weight and volume, so a cube of that volume stands in.
+    /// The parcel with sides: a quote made before quotes kept them has only its weight and volume, so a cube of
+    /// that volume stands in.
     var withSides: Parcel {
         guard self.lengthMM == 0 || self.widthMM == 0 || self.heightMM == 0 else { return self }
         let side = max(10, Int((cbrt(Double(max(self.volumeCM3, 1))) * 10).rounded(.up)))
@@ -207,6 +231,22 @@ extension Parcel {
             lengthMM: side,
             widthMM: side,
             heightMM: side
+        )
+    }
+}
+
+extension CourierAddress {
+    /// `address` as couriers take it: the country upper-cased, the postcode without spaces.
+    init(_ address: Souk_Identity_V1_Address) {
+        self.init(
+            country: address.country.uppercased(),
+            region: address.region,
+            city: address.city,
+            postalCode: address.postalCode.filter { $0 != " " },
+            line1: address.line1,
+            line2: address.line2,
+            recipient: address.recipient,
+            phone: address.phone
         )
     }
 }

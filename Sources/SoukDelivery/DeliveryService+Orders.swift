@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Logging
 import SoukAPI
+import SoukCouriers
 import SoukDomain
 import SoukMoney
 
@@ -61,6 +62,11 @@ extension DeliveryService {
     /// line gets its shipment (once: a shipment per order).
     func handle(_ event: Souk_Catalog_V1_DomainEvent) async throws {
         let order = event.order
+        if event.type == "order.status_changed", order.status == .refunded, let orderID = UUID(uuidString: order.id) {
+            try await self.cancelShipment(ofOrder: orderID, number: order.number)
+            try await self.store.setPosition(event.position, of: Self.ordersStream)
+            return
+        }
         guard event.type == "order.status_changed", order.status == .packed, order.hasShipping,
             let orderID = UUID(uuidString: order.id), let customer = UUID(uuidString: order.customerAccountID)
         else {
@@ -115,6 +121,58 @@ extension DeliveryService {
         if created.carrier != Self.ownCarrier { await self.register(created) }
     }
 
+    /// An order refunded before its parcel was handed over: its booking is cancelled with the courier and the
+    /// shipment moves to cancelled. A parcel the courier already has stays on its way (it is recalled with the
+    /// courier and comes back as returned); a courier that cannot be reached is named in the change's note, for
+    /// staff to cancel the booking by hand. Nothing when the order has no shipment or it is final. Repeatable.
+    func cancelShipment(ofOrder orderID: UUID, number: Int64) async throws {
+        guard let shipment = try await self.store.shipment(orderID), !shipment.status.isFinal else { return }
+        guard shipment.status == .created else {
+            self.logger.notice(
+                "delivery: an order was refunded while its parcel is on its way; recall it with the courier",
+                metadata: ["order": "\(number)", "status": "\(shipment.status.rawValue)"]
+            )
+            return
+        }
+        var note = "order refunded"
+        if shipment.carrier != Self.ownCarrier, !shipment.courierReference.isEmpty,
+            let courier = self.courier(named: shipment.carrier)
+        {
+            do {
+                try await courier.cancel(
+                    trackingReference: shipment.courierReference,
+                    draft: try await self.store.registrationDraft(of: shipment.id)
+                )
+                note += "; the \(shipment.carrier) booking was cancelled"
+            } catch let error as CourierError where error.code == .notFound {
+                note += "; \(shipment.carrier) has no such booking"
+            } catch let error as CourierError where error.code == .invalidRequest {
+                // The courier has the parcel: it goes on, and is recalled like any parcel on its way.
+                self.logger.notice(
+                    "delivery: an order was refunded but the courier has its parcel; recall it with the courier",
+                    metadata: ["order": "\(number)", "carrier": "\(shipment.carrier)", "code": "\(error.code)"]
+                )
+                return
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                note +=
+                    "; the \(shipment.carrier) booking could not be cancelled (\(Self.code(of: error))): cancel it there"
+                self.logger.warning(
+                    "delivery: a refunded order's courier booking was not cancelled; cancel it with the courier",
+                    metadata: ["order": "\(number)", "carrier": "\(shipment.carrier)"]
+                )
+            }
+        }
+        let now = self.wallClock.now
+        let (_, changed) = try await self.store.update(shipment.id) { record in
+            guard record.status.canMove(to: .cancelled) else { return nil }
+            try record.move(to: .cancelled, source: "delivery", at: now, note: note)
+            return "shipment.status_changed"
+        }
+        if changed { self.signal.pulse() }
+    }
+
     /// The shop's own tracking number for an order: `SOUK` and the order's number.
     static func trackingNumber(order number: Int64) -> String {
         "SOUK" + String(number).leftPadded(to: 8)
@@ -123,13 +181,20 @@ extension DeliveryService {
     /// The city of a warehouse, as the catalog has it (read as the host's service account); the code itself when
     /// the catalog cannot say, so a shipment is never held up by it.
     func city(ofWarehouse code: String) async -> String {
+        guard let city = await self.warehouse(code)?.address.city, !city.isEmpty else { return code }
+        return city
+    }
+
+    /// The catalog's warehouse `code` (read as the host's service account); nil when it has none or cannot be
+    /// read (logged).
+    func warehouse(_ code: String) async -> Souk_Catalog_V1_Warehouse? {
         do {
             let warehouses = try await self.catalog.listWarehouses(.init(), options: Self.backgroundCall).warehouses
-            if let city = warehouses.first(where: { $0.code == code })?.address.city, !city.isEmpty { return city }
+            return warehouses.first { $0.code == code }
         } catch {
             self.logger.warning("delivery: the catalog's warehouses could not be read: \(error)")
+            return nil
         }
-        return code
     }
 
     /// Moves the order along with its shipment: handed over and on its way → shipped, delivered → delivered. The
@@ -140,7 +205,7 @@ extension DeliveryService {
         switch shipment.status {
         case .handedOver, .inTransit, .outForDelivery, .failedAttempt: targets = [.shipped]
         case .delivered: targets = [.shipped, .delivered]
-        case .created, .returned: targets = []
+        case .created, .returned, .cancelled: targets = []
         }
         for target in targets {
             var request = Souk_Catalog_V1_UpdateOrderStatusRequest()

@@ -52,7 +52,8 @@ extension DeliveryService {
         )
         let now = self.wallClock.now
         let fingerprint = CartFingerprint.of(cart.lines.map { ($0.sku, Int($0.quantity)) })
-        let expiresAt = now.addingTimeInterval(Self.quoteLifetime)
+        let lifetime = self.settings.quoteLifetime / .milliseconds(1)
+        let expiresAt = now.addingTimeInterval(lifetime / 1000)
         var quotes = options.map { option in
             QuoteRecord(
                 id: UUID(),

@@ -3,6 +3,7 @@ package import GRPCCore
 package import SoukAPI
 import SoukAccess
 import SoukDomain
+import SoukStorage
 import SwiftProtobuf
 
 extension DeliveryService {
@@ -89,6 +90,11 @@ extension DeliveryService {
             throw DeliveryError.invalidArgument("status: required, one of \(ShipmentStatus.allCases.map(\.rawValue))")
         }
         guard request.note.count <= 500 else { throw DeliveryError.invalidArgument("note: at most 500 characters") }
+        guard status != .cancelled else {
+            throw DeliveryError.failedPrecondition(
+                "status: a shipment is cancelled by refunding its order before the parcel is handed over, not by hand"
+            )
+        }
         let now = self.wallClock.now
         let (shipment, _) = try await self.store.update(id) { shipment in
             guard shipment.carrier == Self.ownCarrier else {

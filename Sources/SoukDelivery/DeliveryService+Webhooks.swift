@@ -17,7 +17,9 @@ extension DeliveryService {
             throw DeliveryError.invalidArgument("carrier: cdek or easypost")
         }
         guard let courier = self.courier(named: request.carrier) else {
-            throw DeliveryError.failedPrecondition("carrier: \(request.carrier) is not configured on this host")
+            throw DeliveryError.failedPrecondition(
+                "carrier: \(request.carrier.prefix(41)) is not configured on this host"
+            )
         }
         var response = Souk_Delivery_V1_CourierWebhookResponse()
         switch request.carrier {

@@ -11,7 +11,6 @@ import SoukMoney
 /// tracking, and the outbox of delivery events.
 package struct DeliveryService: Souk_Delivery_V1_DeliveryService.SimpleServiceProtocol {
     /// How long a quote holds its price.
-    static let quoteLifetime: TimeInterval = 30 * 60
     /// How often a live stream looks for changes committed by other processes.
     static let pollInterval: Duration = .milliseconds(500)
     /// The carrier name of the merchant's own tariff.

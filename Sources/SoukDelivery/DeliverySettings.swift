@@ -64,20 +64,24 @@ package struct DeliverySettings: Sendable, Hashable, CustomStringConvertible {
     package var pollInterval: Duration
     /// The longest one courier call may take, answer included.
     package var requestTimeout: Duration
+    /// How long a shipping quote holds its price; PlaceOrder refuses it after that.
+    package var quoteLifetime: Duration
 
-    /// No courier, parcels leaving MSK-1, polled every 30 s, courier calls bounded by 10 s.
+    /// No courier, parcels leaving MSK-1, polled every 30 s, courier calls bounded by 10 s, quotes held 30 minutes.
     package init(
         cdek: CDEK? = nil,
         easyPost: EasyPost? = nil,
         origin: CourierAddress = Self.moscowWarehouse,
         pollInterval: Duration = .seconds(30),
-        requestTimeout: Duration = .seconds(10)
+        requestTimeout: Duration = .seconds(10),
+        quoteLifetime: Duration = .seconds(30 * 60)
     ) {
         self.cdek = cdek
         self.easyPost = easyPost
         self.origin = origin
         self.pollInterval = pollInterval
         self.requestTimeout = requestTimeout
+        self.quoteLifetime = quoteLifetime
     }
 
     /// Whether any courier is configured.
@@ -85,6 +89,6 @@ package struct DeliverySettings: Sendable, Hashable, CustomStringConvertible {
 
     /// The couriers' addresses only: secrets stay out of logs.
     package var description: String {
-        "DeliverySettings(cdek: \(self.cdek.map { "\($0)" } ?? "none"), easypost: \(self.easyPost.map { "\($0)" } ?? "none"), origin: \(self.origin.city), poll every \(self.pollInterval))"
+        "DeliverySettings(cdek: \(self.cdek.map { "\($0)" } ?? "none"), easypost: \(self.easyPost.map { "\($0)" } ?? "none"), origin: \(self.origin.city), poll every \(self.pollInterval), quotes held \(self.quoteLifetime))"
     }
 }

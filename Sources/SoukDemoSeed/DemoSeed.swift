@@ -137,6 +137,7 @@ package struct DemoSeed: Sendable {
         request.title = product.title
         request.description_p = product.description
         request.attributes = product.attributes
+        request.imageUrls = product.imageURLs
         request.skus = product.skus.map { sku in
             var message = Souk_Catalog_V1_Sku()
             message.code = sku.code

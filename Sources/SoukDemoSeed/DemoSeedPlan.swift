@@ -15,6 +15,8 @@ struct DemoSeedPlan: Equatable {
         var description: String
         var attributes: [String: String]
         var skus: [Sku]
+        /// The category's picture, served from the web root (`clients/web/shop/img/demo`).
+        var imageURLs: [String]
     }
 
     struct Sku: Equatable {
@@ -130,7 +132,8 @@ struct DemoSeedPlan: Equatable {
             title: title,
             description: description,
             attributes: ["brand": brand, "country": random.pick(DemoSeedWords.countries)],
-            skus: skus
+            skus: skus,
+            imageURLs: ["/shop/img/demo/\(spec.slug).svg"]
         )
     }
 

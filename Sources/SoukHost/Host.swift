@@ -186,11 +186,14 @@ package struct Host: Sendable {
             databaseName: databaseURL.database,
             logger: self.logger
         )
-        let interceptors: [any ServerInterceptor] = [availability, authorization]
+        // Innermost: a request's text is checked as the handler reads it, once the caller is known to be allowed.
+        let interceptors: [any ServerInterceptor] = [availability, authorization, RequestTextInterceptor()]
         let servers =
             self.config.listens ? self.makeServers(security, swpTLS, services: rpcServices, interceptors) : nil
+        let probePool = DatabaseProbe<ContinuousClock>.pool(url: databaseURL, logger: self.logger)
+        services.append(probePool)
         let probe = DatabaseProbe(
-            postgres: postgres,
+            postgres: probePool,
             board: self.health,
             clock: ContinuousClock(),
             interval: self.config.databaseProbeInterval,
@@ -247,6 +250,9 @@ package struct Host: Sendable {
         )
     }
 
+    /// The most streams one gRPC/HTTP2 connection may have open at once; as many as SWP's `MAX_CONCURRENT_STREAMS`.
+    static let maxConcurrentStreams = Settings().maxConcurrentStreams
+
     /// The gRPC/HTTP2 and SWP servers of `services`, each call through `interceptors`.
     private func makeServers(
         _ security: HTTP2ServerTransport.Posix.TransportSecurity,
@@ -257,7 +263,12 @@ package struct Host: Sendable {
         let grpcTransport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: self.config.grpc.host, port: self.config.grpc.port),
             transportSecurity: security,
-            config: .defaults { $0.compression.enabledAlgorithms = .all }
+            config: .defaults {
+                $0.compression.enabledAlgorithms = .all
+                // Advertised, as SWP advertises its 1,000: unset, NIOHTTP2 holds a connection to 100 streams and
+                // ends it (GOAWAY PROTOCOL_ERROR) when a client's burst opens the 101st before it has our SETTINGS.
+                $0.http2.maxConcurrentStreams = Self.maxConcurrentStreams
+            }
         )
         let swpTransport = SWPServerTransport(
             config: SWPServerTransport.Config(host: self.config.swp.host, port: self.config.swp.port, tls: swpTLS),

@@ -41,6 +41,14 @@ extension LocalCDEKLedger {
         return Self.json(202, reply)
     }
 
+    /// The order registered under Souk's `number`, as CDEK finds it by `im_number`.
+    func read(number: String) -> LocalCDEKReply {
+        guard let order = self.orders.values.first(where: { $0.request.number == number }) else {
+            return self.read("")
+        }
+        return self.read(order.uuid)
+    }
+
     func read(_ uuid: String) -> LocalCDEKReply {
         guard let order = self.orders[uuid] else {
             return Self.json(
@@ -60,6 +68,29 @@ extension LocalCDEKLedger {
             )
         }
         return Self.json(200, CDEKEntityReply(entity: Self.entity(order)))
+    }
+
+    /// Deletes order `uuid` while CDEK does not have it in hand yet (its statuses are only CREATED or ACCEPTED):
+    /// it gets REMOVED and its script ends.
+    mutating func delete(_ uuid: String, now: Date) -> LocalCDEKReply {
+        guard var order = self.orders[uuid] else { return self.read(uuid) }
+        guard order.statuses.allSatisfy({ ["CREATED", "ACCEPTED"].contains($0.code) }) else {
+            return Self.invalid(
+                Self.errors(
+                    400,
+                    "v2_order_not_removable",
+                    "Order \(uuid) cannot be deleted: it is \(order.statuses.last?.code ?? "")"
+                )
+            )
+        }
+        order.statuses.append(self.status("REMOVED", city: order.request.fromLocation.city, now: now))
+        order.script = []
+        self.orders[uuid] = order
+        let reply = CDEKEntityReply(
+            entity: CDEKEntityReference(uuid: uuid),
+            requests: [Self.state("DELETE", "ACCEPTED", now: now, uuid: Self.uuid(self.orderCount + 500, kind: 0x0a))]
+        )
+        return Self.json(202, reply)
     }
 
     /// Moves order `uuid` one step along its script, queueing a webhook when subscribed.

@@ -6,6 +6,8 @@ import SoukMoney
 struct LocalCDEKRequest {
     var method: String
     var path: String
+    /// The query's fields (`im_number`), percent-decoded.
+    var query: [String: String] = [:]
     /// The bearer token sent, if any.
     var token: String?
     var body: [UInt8]
@@ -110,10 +112,14 @@ struct LocalCDEKLedger {
             return self.calculate(request.body, isSingle: true)
         case ("POST", "/orders"):
             return self.register(request.body, now: now)
+        case ("GET", "/orders"):
+            return self.read(number: request.query["im_number"] ?? "")
         case ("GET", _) where request.path.hasPrefix("/orders/"):
             let uuid = String(request.path.dropFirst("/orders/".count))
             if advancesOnRead, self.orders[uuid] != nil { _ = self.advance(uuid, now: now) }
             return self.read(uuid)
+        case ("DELETE", _) where request.path.hasPrefix("/orders/"):
+            return self.delete(String(request.path.dropFirst("/orders/".count)), now: now)
         case ("POST", "/webhooks"):
             return self.subscribe(request.body)
         default:

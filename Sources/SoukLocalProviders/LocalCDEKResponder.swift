@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import SoukCouriers
@@ -30,7 +31,12 @@ struct LocalCDEKResponder: HTTPResponder {
             if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
                 token = String(authorization.dropFirst("Bearer ".count))
             }
-            let call = LocalCDEKRequest(method: method, path: path, token: token, body: body)
+            var query: [String: String] = [:]
+            for pair in (request.uri.query ?? "").split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2 { query[parts[0]] = parts[1].removingPercentEncoding ?? parts[1] }
+            }
+            let call = LocalCDEKRequest(method: method, path: path, query: query, token: token, body: body)
             let now = self.server.config.now()
             let advancesOnRead = self.server.config.advancesOnRead
             reply = self.server.state.withLock { state in
@@ -39,6 +45,12 @@ struct LocalCDEKResponder: HTTPResponder {
                 return reply
             }
         }
+        let losesAnswer = self.server.state.withLock { state in
+            guard let at = state.lostAnswers.firstIndex(where: { path.hasSuffix($0) }) else { return false }
+            state.lostAnswers.remove(at: at)
+            return true
+        }
+        if losesAnswer { _ = await self.answer(.hang) }
         self.server.state.withLock { $0.seen[index].status = reply.status }
         var headers: HTTPFields = [:]
         headers[.contentType] = "application/json"

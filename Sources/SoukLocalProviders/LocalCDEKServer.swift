@@ -5,7 +5,7 @@ package import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
-import SoukCouriers
+package import SoukCouriers
 import Synchronization
 
 /// A local CDEK: the subset of CDEK API v2 that ``CDEKClient`` uses, in memory, over HTTP on loopback, for tests
@@ -121,6 +121,8 @@ package final class LocalCDEKServer: Service, LocalProviderServer, Sendable {
         var faults: [Fault] = []
         var seen: [Seen] = []
         var hung: [CheckedContinuation<Void, Never>] = []
+        /// Path suffixes whose next request is served, then answered only when the server stops.
+        var lostAnswers: [String] = []
         var isReleased = false
     }
 
@@ -199,6 +201,17 @@ package final class LocalCDEKServer: Service, LocalProviderServer, Sendable {
     /// How many orders exist: a call that must not be repeated must not add two.
     package var orderCount: Int { self.state.withLock { $0.ledger.orderCount } }
 
+    /// The uuid of the order registered under Souk's `number`, if any.
+    package func uuid(ofNumber number: String) -> String? {
+        self.state.withLock { state in state.ledger.orders.values.first { $0.request.number == number }?.uuid }
+    }
+
+    /// Serves the next request whose path ends in `pathSuffix` (e.g. `/buy`), then answers it only when the server
+    /// stops: the client times out although the work was done, as when an answer is lost on the way.
+    package func loseAnswer(toNext pathSuffix: String) {
+        self.state.withLock { $0.lostAnswers.append(pathSuffix) }
+    }
+
     /// Makes every token issued so far expire now: the next call with one is answered 401.
     package func expireTokens() { self.state.withLock { $0.ledger.expireTokens() } }
 
@@ -227,6 +240,12 @@ package final class LocalCDEKServer: Service, LocalProviderServer, Sendable {
     /// The order `uuid`'s status codes so far, oldest first.
     package func statuses(of uuid: String) -> [String] {
         self.state.withLock { $0.ledger.orders[uuid]?.statuses.map(\.code) ?? [] }
+    }
+
+    /// The orders registered under Souk's `number`, as sent: a registration that must not be repeated must not
+    /// make two.
+    package func orders(numbered number: String) -> [CDEKOrderRequest] {
+        self.state.withLock { state in state.ledger.orders.values.map(\.request).filter { $0.number == number } }
     }
 
     /// Lets every hanging request answer (500), and any later hang fault answer at once.

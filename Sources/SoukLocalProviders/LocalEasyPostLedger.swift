@@ -71,8 +71,15 @@ struct LocalEasyPostLedger {
         switch (request.method, parts.count) {
         case ("POST", 1) where parts[0] == "shipments":
             return self.create(request.body)
+        case ("POST", 3) where parts[0] == "shipments" && parts[2] == "refund":
+            return self.refund(parts[1])
         case ("POST", 3) where parts[0] == "shipments" && parts[2] == "buy":
             return self.buy(parts[1], request.body, now: now)
+        case ("GET", 2) where parts[0] == "shipments":
+            guard let held = self.shipments[parts[1]] else {
+                return Self.error(404, "NOT_FOUND", "The requested resource could not be found.")
+            }
+            return Self.json(200, held.shipment)
         case ("GET", 2) where parts[0] == "trackers":
             if advancesOnRead { _ = self.advance(parts[1], now: now) }
             guard let tracker = self.trackers[parts[1]] else {
@@ -168,6 +175,31 @@ struct LocalEasyPostLedger {
         held.shipment.tracker = tracker
         self.shipments[id] = held
         self.trackers[tracker.id] = Tracker(tracker: tracker, script: self.defaultScript)
+        return Self.json(200, held.shipment)
+    }
+
+    /// Refunds shipment `id`'s label while the carrier has not scanned it (its tracker is still `pre_transit`):
+    /// `refund_status` becomes `submitted`, the tracker `cancelled`, and its script ends.
+    private mutating func refund(_ id: String) -> LocalEasyPostReply {
+        guard var held = self.shipments[id] else {
+            return Self.error(404, "NOT_FOUND", "The requested resource could not be found.")
+        }
+        guard let trackerID = held.shipment.tracker?.id, var tracker = self.trackers[trackerID] else {
+            return Self.error(422, "SHIPMENT.REFUND.UNAVAILABLE", "This shipment has no label to refund")
+        }
+        guard tracker.tracker.status == "pre_transit" || held.shipment.refundStatus != nil else {
+            return Self.error(
+                422,
+                "SHIPMENT.REFUND.UNAVAILABLE",
+                "The label was scanned by the carrier (\(tracker.tracker.status)) and cannot be refunded"
+            )
+        }
+        held.shipment.refundStatus = held.shipment.refundStatus ?? "submitted"
+        tracker.tracker.status = "cancelled"
+        tracker.script = []
+        held.shipment.tracker = tracker.tracker
+        self.trackers[trackerID] = tracker
+        self.shipments[id] = held
         return Self.json(200, held.shipment)
     }
 

@@ -35,6 +35,12 @@ struct LocalEasyPostResponder: HTTPResponder {
                 return reply
             }
         }
+        let losesAnswer = self.server.state.withLock { state in
+            guard let at = state.lostAnswers.firstIndex(where: { path.hasSuffix($0) }) else { return false }
+            state.lostAnswers.remove(at: at)
+            return true
+        }
+        if losesAnswer { _ = await self.answer(.hang) }
         self.server.state.withLock { $0.seen[index].status = reply.status }
         var headers: HTTPFields = [:]
         headers[.contentType] = "application/json"

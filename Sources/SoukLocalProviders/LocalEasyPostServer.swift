@@ -123,6 +123,8 @@ package final class LocalEasyPostServer: Service, LocalProviderServer, Sendable 
         var faults: [Fault] = []
         var seen: [Seen] = []
         var hung: [CheckedContinuation<Void, Never>] = []
+        /// Path suffixes whose next request is served, then answered only when the server stops.
+        var lostAnswers: [String] = []
         var isReleased = false
     }
 
@@ -186,6 +188,12 @@ package final class LocalEasyPostServer: Service, LocalProviderServer, Sendable 
         self.state.withLock { $0.faults.append(contentsOf: repeatElement(fault, count: count)) }
     }
 
+    /// Serves the next request whose path ends in `pathSuffix` (e.g. `/buy`), then answers it only when the server
+    /// stops: the client times out although the work was done, as when an answer is lost on the way.
+    package func loseAnswer(toNext pathSuffix: String) {
+        self.state.withLock { $0.lostAnswers.append(pathSuffix) }
+    }
+
     /// Every request received so far, in order.
     package var requests: [Seen] { self.state.withLock { $0.seen } }
 
@@ -194,6 +202,24 @@ package final class LocalEasyPostServer: Service, LocalProviderServer, Sendable 
 
     /// How many labels were bought: a purchase that must not be repeated must not add two.
     package var purchaseCount: Int { self.state.withLock { $0.ledger.purchaseCount } }
+
+    /// The refund status of the label with `trackingCode` (`submitted`), nil while none was asked for.
+    package func refundStatus(ofLabel trackingCode: String) -> String? {
+        self.state.withLock { state in
+            state.ledger.shipments.values.first { $0.shipment.trackingCode == trackingCode }?.shipment.refundStatus
+        }
+    }
+
+    /// The addresses of the shipment whose label has `trackingCode`: what the label was printed with.
+    package func addresses(ofLabel trackingCode: String) -> (from: EasyPostAddress, to: EasyPostAddress)? {
+        self.state.withLock { state in
+            let shipments = state.ledger.shipments.values
+            guard let held = shipments.first(where: { $0.shipment.trackingCode == trackingCode }) else {
+                return nil
+            }
+            return (held.request.fromAddress, held.request.toAddress)
+        }
+    }
 
     /// Replaces what is still to come for tracker `id` (after the statuses it has): e.g. `in_transit` twice,
     /// `out_for_delivery`, `in_transit` (going back), `delivered`.

@@ -5,6 +5,7 @@ package import SoukAPI
 import SoukDomain
 import SoukMoney
 import SoukPaymentProviders
+import SoukStorage
 import SwiftProtobuf
 
 extension PaymentService {

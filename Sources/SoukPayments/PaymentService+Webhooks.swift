@@ -25,7 +25,9 @@ extension PaymentService {
             throw PaymentsError.invalidArgument("body: required, at most \(Self.largestWebhook / 1024) KiB")
         }
         guard let provider = self.providers.byName[request.provider] else {
-            throw PaymentsError.failedPrecondition("provider: \(request.provider) is not configured on this host")
+            throw PaymentsError.failedPrecondition(
+                "provider: \(request.provider.prefix(41)) is not configured on this host"
+            )
         }
         let webhook: ProviderWebhook
         do {

@@ -8,6 +8,7 @@ extension ResolvedSettings {
     /// | `--cdek-url`, `--cdek-client-id` | `SOUK_CDEK_URL`, `SOUK_CDEK_CLIENT_ID`; the secret only in `SOUK_CDEK_CLIENT_SECRET` (or `…_FILE`) | CDEK itself |
     /// | `--easypost-url` | `SOUK_EASYPOST_URL`; the keys only in `SOUK_EASYPOST_API_KEY` and `SOUK_EASYPOST_WEBHOOK_SECRET` (or `…_FILE`) | EasyPost itself |
     /// | `--delivery-poll-interval` | `SOUK_DELIVERY_POLL_INTERVAL` | `30s` |
+    /// | `--quote-lifetime` | `SOUK_QUOTE_LIFETIME` | `30m` |
     ///
     /// With no courier keys on the embedded database the host runs the delivery sandbox (the local couriers).
     static func delivery(
@@ -65,6 +66,9 @@ extension ResolvedSettings {
         }
         if let (text, setting) = value(options.deliveryPollInterval, "SOUK_DELIVERY_POLL_INTERVAL") {
             try config.useDeliveryPollInterval(text, setting: setting)
+        }
+        if let (text, setting) = value(options.quoteLifetime, "SOUK_QUOTE_LIFETIME") {
+            try config.useQuoteLifetime(text, setting: setting)
         }
     }
 }

@@ -87,6 +87,23 @@ def health(port, data_folder, service=""):
         return stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=10).status
 
 
+def burst_of_health_checks(port, data_folder, count):
+    """`count` health checks started at once on one new HTTP/2 connection (grpcio opens them before it has the
+    server's SETTINGS): each one's status, or its error code."""
+    with open(os.path.join(data_folder, "tls", "ca.pem"), "rb") as ca:
+        credentials = grpc.ssl_channel_credentials(ca.read())
+    with grpc.secure_channel(f"127.0.0.1:{port}", credentials) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        calls = [stub.Check.future(health_pb2.HealthCheckRequest(service=""), timeout=60) for _ in range(count)]
+        outcomes = []
+        for call in calls:
+            try:
+                outcomes.append(call.result().status)
+            except grpc.RpcError as error:
+                outcomes.append(error.code())
+        return outcomes
+
+
 def openssl_handshake(port, data_folder, alpn):
     """What `openssl s_client -alpn <id>` reports for a TLS handshake with the SWP port."""
     result = subprocess.run(
@@ -133,6 +150,9 @@ def test_defaults_serve_health_over_tls_then_stop_and_reuse_data(workdir):
     assert (host, port, starts) == ("127.0.0.1", 7701, 1)
     assert health(7701, data) == health_pb2.HealthCheckResponse.SERVING
     assert health(7701, data, "souk.testing.v1.TestService") == health_pb2.HealthCheckResponse.SERVING
+    # A burst on one new connection: every call answered, none refused for the connection's sake.
+    outcomes = burst_of_health_checks(7701, data, 300)
+    assert outcomes == [health_pb2.HealthCheckResponse.SERVING] * 300, set(map(str, outcomes))
     with pytest.raises(grpc.RpcError) as unknown:
         health(7701, data, "souk.unknown.v1.Nothing")
     assert unknown.value.code() == grpc.StatusCode.NOT_FOUND

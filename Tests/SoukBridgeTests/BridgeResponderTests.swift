@@ -271,4 +271,42 @@ struct BridgeResponderTests {
             }
         }
     }
+
+    @Test(
+        "an Authorization header of 20 KB or 66 KB (over SWP's frame limit) is refused with 431 naming it, and the calls beside it on the shared connection all succeed"
+    )
+    func oversizedHeaderFailsAlone() async throws {
+        try await IdentityHarness.with(wire: .swp) { harness in
+            try await Self.withBridge(harness, live: true) { client in
+                let listCategories = "/souk.catalog.v1.CatalogService/ListCategories"
+                try await withThrowingTaskGroup(of: (Int, HTTPResponse.Status, String).self) { group in
+                    for index in 0..<40 {
+                        group.addTask {
+                            if index % 10 == 0 {
+                                let token = "Bearer " + String(repeating: "A", count: index % 20 == 0 ? 20_000 : 66_000)
+                                let refused = try await Self.post(
+                                    client,
+                                    listCategories,
+                                    json: "{}",
+                                    headers: [.authorization: token]
+                                )
+                                return (index, refused.status, try Self.connectError(refused).message)
+                            }
+                            let response = try await Self.post(client, listCategories, json: "{}")
+                            return (index, response.status, "")
+                        }
+                    }
+                    for try await (index, status, message) in group {
+                        if index % 10 == 0 {
+                            #expect(status.code == 431, "call \(index)")
+                            #expect(message.lowercased().contains("authorization"), "call \(index): \(message)")
+                            #expect(message.utf8.count < 200, "call \(index)")
+                        } else {
+                            #expect(status == .ok, "call \(index)")
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -125,6 +125,55 @@ struct BridgeSessionTests {
         }
     }
 
+    @Test(
+        "calls, their errors, the session and its login are never cached (no-store), with nosniff and a same-origin referrer; the page's files keep no-cache and their CSP"
+    )
+    func answersAreNotCached() async throws {
+        try await IdentityHarness.with(wire: .swp) { harness in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("souk-web-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try Data("<!doctype html>".utf8).write(to: folder.appendingPathComponent("index.html"))
+            var logger = Logger(label: "souk-bridge-test")
+            logger.logLevel = .warning
+            let app = Application(
+                responder: BridgeResponder(
+                    client: harness.client,
+                    assets: try WebAssets(folder: folder.path),
+                    logger: logger
+                ),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                logger: logger
+            )
+            try await app.test(.router) { client in
+                let (id, csrf, _) = try await Self.signIn(harness, client)
+                let session = try await client.execute(
+                    uri: "/session",
+                    method: .get,
+                    headers: [.cookie: "souk_session=\(id)"]
+                )
+                let answers: [(String, TestResponse)] = [
+                    ("session", session),
+                    ("me", try await Self.me(client, id: id, csrf: csrf)),
+                    ("refused", try await Self.me(client, id: id, csrf: nil)),
+                    ("login", try await BridgeResponderTests.post(client, "/session/login", json: Self.credentials)),
+                    ("unknown method", try await BridgeResponderTests.post(client, "/souk.x.v1.X/Y", json: "{}")),
+                ]
+                for (name, answer) in answers {
+                    #expect(answer.headers[.cacheControl] == "no-store", "\(name)")
+                    #expect(answer.headers[.xContentTypeOptions] == "nosniff", "\(name)")
+                    #expect(answer.headers[.referrerPolicy] == "same-origin", "\(name)")
+                }
+                #expect(answers[1].1.status == .ok)
+                let page = try await client.execute(uri: "/", method: .get)
+                #expect(page.status == .ok)
+                #expect(page.headers[.cacheControl] == "no-cache")
+                #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+                #expect(page.headers[.referrerPolicy] == "same-origin")
+            }
+        }
+    }
+
     @Test("plain-http development leaves Secure off; a bad password is refused and no cookie is set")
     func insecureAndRefused() async throws {
         try await IdentityHarness.with(wire: .swp) { harness in
@@ -204,6 +253,35 @@ struct BridgeSessionTests {
                 let expired = try await Self.me(client, id: id, csrf: csrf)
                 #expect(expired.status == .unauthorized)
                 #expect(expired.headers[.setCookie]?.contains("Max-Age=0") == true)
+            }
+        }
+    }
+
+    @Test("after a session ends, a public call is answered as a visitor's and clears the cookie")
+    func endedSessionBrowsesAsVisitor() async throws {
+        let clock = ManualClock()
+        let config = BridgeConfig(maxBodyBytes: 1 << 20, sessionIdleTimeout: .seconds(300))
+        let sessions = SessionStore(idleTimeout: config.sessionIdleTimeout, clock: clock)
+        try await IdentityHarness.with(wire: .swp) { harness in
+            try await Self.withBridge(harness, config: config, sessions: sessions) { client, _ in
+                let (id, _, _) = try await Self.signIn(harness, client)
+                clock.advance(by: .seconds(301))
+                // The page forgot its CSRF token with the session: a visitor's call carries the stale cookie only.
+                let keys = try await BridgeResponderTests.post(
+                    client,
+                    "/souk.identity.v1.IdentityService/GetJwks",
+                    json: "{}",
+                    headers: [.cookie: "souk_session=\(id)"]
+                )
+                #expect(keys.status == .ok)
+                #expect((try Self.object(keys)["jwksJson"] as? String)?.contains("\"keys\"") == true)
+                #expect(keys.headers[.setCookie]?.contains("Max-Age=0") == true)
+                #expect(keys.headers[.init("Souk-Session")!] == "ended")
+
+                let account = try await Self.me(client, id: id, csrf: nil)
+                #expect(account.status == .unauthorized)
+                #expect(String(buffer: account.body).contains("session: expired or unknown"))
+                #expect(account.headers[.setCookie]?.contains("Max-Age=0") == true)
             }
         }
     }

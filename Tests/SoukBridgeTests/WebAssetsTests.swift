@@ -21,6 +21,19 @@ struct WebAssetsTests {
         try body(folder.path)
     }
 
+    @Test("a folder's path ending in / is its index.html; without the slash, or a folder without one, nothing")
+    func folderIndexes() throws {
+        let files = ["index.html": "admin", "shop/index.html": "store", "shop/js/app.js": "export {};"]
+        try Self.withFolder(files) { folder in
+            let assets = try WebAssets(folder: folder)
+            #expect(assets.response(path: "/shop/", headOnly: false)?.body.contentLength == "store".utf8.count)
+            #expect(assets.response(path: "/", headOnly: false)?.body.contentLength == "admin".utf8.count)
+            for path in ["/shop", "/shop/js/", "/nowhere/", "/shop//"] {
+                #expect(assets.response(path: path, headOnly: false) == nil, "\(path)")
+            }
+        }
+    }
+
     @Test("serves known types by URL path, / as index.html, with the security headers")
     func servesFiles() throws {
         let files = [
@@ -33,6 +46,7 @@ struct WebAssetsTests {
             let page = try #require(assets.response(path: "/", headOnly: false))
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            #expect(page.headers[.contentSecurityPolicy]?.contains("img-src 'self' data: https:;") == true)
             #expect(page.headers[.xContentTypeOptions] == "nosniff")
             #expect(page.body.contentLength == "<!doctype html>".utf8.count)
             #expect(

@@ -376,6 +376,36 @@ struct OrderTests {
         }
     }
 
+    @Test("a SKU's in_stock, as a visitor reads it: false once orders hold every unit or its warehouse is inactive")
+    func skuInStock() async throws {
+        try await IdentityHarness.with { harness in
+            let shop = try await MugShop.open(harness, stock: 2)
+            func inStock() async throws -> Bool {
+                let found = try await harness.catalog.searchProducts(.init())
+                let product = try #require(found.products.first)
+                var get = Souk_Catalog_V1_GetProductRequest()
+                get.productID = product.id
+                let read = try await harness.catalog.getProduct(get).skus.map(\.inStock)
+                #expect(found.products.first?.skus.map(\.inStock) == read, "search and product agree")
+                return try #require(read.first as Bool?)
+            }
+            #expect(try await inStock())
+            _ = try await shop.place(try await shop.customer("holder@example.com", mugs: 2), key: "hold-all")
+            #expect(try await inStock() == false)
+            var more = Souk_Catalog_V1_SetStockRequest()
+            more.sku = "MUG-350"
+            more.warehouse = "MSK-1"
+            more.onHand = 5
+            _ = try await harness.catalog.setStock(more, metadata: shop.admin)
+            #expect(try await inStock())
+            var off = Souk_Catalog_V1_UpdateWarehouseRequest()
+            off.code = "MSK-1"
+            off.active = false
+            _ = try await harness.catalog.updateWarehouse(off, metadata: shop.admin)
+            #expect(try await inStock() == false)
+        }
+    }
+
     @Test("50 concurrent checkouts for 10 units: exactly 10 orders, the rest refused, nothing oversold")
     func concurrentCheckouts() async throws {
         try await IdentityHarness.with { harness in

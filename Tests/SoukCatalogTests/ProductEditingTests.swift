@@ -54,6 +54,11 @@ struct ProductEditingTests {
                         { $0.imageUrls.urls = ["https://img.shop.example/a.jpg", "https://img.shop.example/b.jpg"] },
                         { $0.imageUrls = ["https://img.shop.example/a.jpg", "https://img.shop.example/b.jpg"] }
                     ),
+                    (
+                        "image_urls on the shop's web root",
+                        { $0.imageUrls.urls = ["/shop/img/demo/cookware.svg"] },
+                        { $0.imageUrls = ["/shop/img/demo/cookware.svg"] }
+                    ),
                     ("image_urls cleared", { $0.imageUrls = .init() }, { $0.imageUrls = [] }),
                     (
                         "attributes", { $0.attributes.values = ["material": "clay"] },
@@ -123,6 +128,12 @@ struct ProductEditingTests {
                 (update { $0.title = "   " }, .invalidArgument, "title"),
                 (update { $0.description_p = String(repeating: "x", count: 5001) }, .invalidArgument, "description"),
                 (update { $0.imageUrls.urls = ["http://plain.example/a.jpg"] }, .invalidArgument, "image_urls.urls[0]"),
+                (update { $0.imageUrls.urls = ["//evil.example/a.jpg"] }, .invalidArgument, "image_urls.urls[0]"),
+                (update { $0.imageUrls.urls = ["/shop/../tls/key.pem"] }, .invalidArgument, "image_urls.urls[0]"),
+                (
+                    update { $0.imageUrls.urls = ["/a.svg", "javascript:alert(1)"] }, .invalidArgument,
+                    "image_urls.urls[1]"
+                ),
                 (update { $0.attributes.values = ["": "empty name"] }, .invalidArgument, "attributes.values"),
                 (update { $0.categoryID = "nope" }, .invalidArgument, "category_id"),
                 (

@@ -103,6 +103,58 @@ struct CDEKClientTests {
         }
     }
 
+    @Test("an order found by Souk's number (im_number): the one registered under it; none under another")
+    func orderByNumber() async throws {
+        try await LocalCDEKFixture.with(advancesOnRead: false) { cdek in
+            #expect(try await cdek.client.order(number: "shp 0003/ü") == nil)
+            let order = try await cdek.client.register(
+                tariffCode: 136,
+                from: Places.moscowWarehouse,
+                to: Places.petersburgBuyer,
+                parcels: [Places.box],
+                number: "shp 0003/ü"
+            )
+            let found = try #require(try await cdek.client.order(number: "shp 0003/ü"))
+            #expect(found.reference == order.reference)
+            #expect(found.trackingNumber == "1000000001")
+            #expect(found.current?.code == "CREATED")
+            #expect(try await cdek.client.order(number: "shp-0004") == nil)
+            let error = await #expect(throws: CourierError.self) {
+                try await cdek.client.order(number: String(repeating: "9", count: 41))
+            }
+            #expect(error?.code == .invalidRequest && error?.field == "number")
+        }
+    }
+
+    @Test("an order deleted before CDEK has it is REMOVED; one CDEK has in hand is refused; an unknown one not found")
+    func deleteOrder() async throws {
+        try await LocalCDEKFixture.with(advancesOnRead: false) { cdek in
+            var uuids: [String] = []
+            for number in ["shp-del-1", "shp-del-2"] {
+                let order = try await cdek.client.register(
+                    tariffCode: 136,
+                    from: Places.moscowWarehouse,
+                    to: Places.petersburgBuyer,
+                    parcels: [Places.box],
+                    number: number
+                )
+                uuids.append(order.reference)
+            }
+            try await cdek.client.deleteOrder(uuids[0])
+            #expect(cdek.server.statuses(of: uuids[0]) == ["CREATED", "REMOVED"])
+            #expect(try await cdek.client.order(uuids[0]).current?.status == .returned)
+
+            cdek.server.advance(uuids[1])
+            let inHand = await #expect(throws: CourierError.self) { try await cdek.client.deleteOrder(uuids[1]) }
+            #expect(inHand?.code == .invalidRequest)
+            #expect(!cdek.server.statuses(of: uuids[1]).contains("REMOVED"))
+            let unknown = await #expect(throws: CourierError.self) {
+                try await cdek.client.deleteOrder("00000000-0000-0000-0000-000000000000")
+            }
+            #expect(unknown?.code == .notFound)
+        }
+    }
+
     @Test("a script with a duplicate and a step back is reported as it happens")
     func duplicateAndBackwards() async throws {
         try await LocalCDEKFixture.with { cdek in

@@ -71,6 +71,46 @@ struct EasyPostClientTests {
         }
     }
 
+    @Test("a shipment read back: no registration before its label is bought, the same one as buying answered after")
+    func shipmentReadBack() async throws {
+        try await LocalEasyPostFixture.with { easypost in
+            let quote = try await Self.quote(easypost)
+            #expect(try await easypost.client.shipment(quote.shipmentID) == nil)
+            let label = try await easypost.client.buy(shipmentID: quote.shipmentID, rateID: quote.rates[0].code)
+            #expect(try await easypost.client.shipment(quote.shipmentID) == label)
+            let error = await #expect(throws: CourierError.self) {
+                try await easypost.client.shipment("shp_unknown")
+            }
+            #expect(error?.code == .notFound)
+            #expect(easypost.server.purchaseCount == 1)
+        }
+    }
+
+    @Test(
+        "a label refunded before the carrier scans it is submitted and its tracker cancelled; a scanned one is refused"
+    )
+    func refund() async throws {
+        try await LocalEasyPostFixture.with(advancesOnRead: false) { easypost in
+            let first = try await Self.quote(easypost)
+            let label = try await easypost.client.buy(shipmentID: first.shipmentID, rateID: first.rates[0].code)
+            #expect(try await easypost.client.refund(shipmentID: first.shipmentID) == "submitted")
+            #expect(try await easypost.client.tracker(label.trackingReference).current?.code == "cancelled")
+
+            let second = try await Self.quote(easypost)
+            let scanned = try await easypost.client.buy(shipmentID: second.shipmentID, rateID: second.rates[0].code)
+            easypost.server.advance(scanned.trackingReference)
+            let error = await #expect(throws: CourierError.self) {
+                try await easypost.client.refund(shipmentID: second.shipmentID)
+            }
+            #expect(error?.code == .invalidRequest && error?.courierCode == "SHIPMENT.REFUND.UNAVAILABLE")
+            let unbought = try await Self.quote(easypost)
+            let none = await #expect(throws: CourierError.self) {
+                try await easypost.client.refund(shipmentID: unbought.shipmentID)
+            }
+            #expect(none?.code == .invalidRequest)
+        }
+    }
+
     @Test("buying twice is refused by EasyPost and buys nothing more")
     func boughtTwice() async throws {
         try await LocalEasyPostFixture.with { easypost in

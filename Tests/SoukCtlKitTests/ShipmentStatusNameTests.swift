@@ -26,7 +26,9 @@ struct ShipmentStatusNameTests {
         #expect(path == ["handed_over", "in_transit", "out_for_delivery", "delivered"])
         #expect(ShipmentStatusName.nextMoves(from: .failedAttempt) == [.outForDelivery, .returned])
         #expect(ShipmentStatusName.nextMoves(from: .returned).isEmpty)
-        for (_, status) in ShipmentStatusName.all where status != .delivered && status != .returned {
+        #expect(ShipmentStatusName.nextMoves(from: .cancelled).isEmpty)
+        let final: [Souk_Delivery_V1_ShipmentStatus] = [.delivered, .returned, .cancelled]
+        for (_, status) in ShipmentStatusName.all where !final.contains(status) {
             #expect(ShipmentStatusName.nextMoves(from: status).contains(.returned))
         }
     }

@@ -33,6 +33,24 @@ struct CourierDeliveryTests {
         }
     }
 
+    /// The host's delivery settings for the local EasyPost at `server`, polled every `pollInterval`.
+    static func easyPost(
+        _ server: LocalEasyPostServer,
+        pollInterval: Duration
+    ) -> @Sendable (inout HostConfig) -> Void {
+        let baseURL = server.baseURL
+        return { config in
+            config.deliverySandbox = false
+            config.delivery.easyPost = .init(
+                baseURL: baseURL,
+                apiKey: CourierSecret("EZTK_local"),
+                webhookSecret: CourierSecret(Self.webhookSecret)
+            )
+            config.delivery.pollInterval = pollInterval
+            config.delivery.requestTimeout = .seconds(5)
+        }
+    }
+
     @Test("a CDEK quote for Moscow, ordered, packed: registered (tracking number), polled to delivered, the order too")
     func cdekJourney() async throws {
         try await LocalCDEKServer.withLocalCDEK { server in
@@ -225,12 +243,8 @@ struct CourierDeliveryTests {
                             )
                         )
                     )
-                    let service = DeliveryService(
+                    let service = shop.standaloneService(
                         postgres: postgres,
-                        logger: Logger(label: "test"),
-                        wallClock: shop.wallClock,
-                        catalog: shop.harness.catalog,
-                        orders: shop.harness.orders,
                         couriers: [CDEKCourier(client: client, origin: settings.origin)],
                         settings: settings
                     )
@@ -310,17 +324,8 @@ struct CourierDeliveryTests {
         try await LocalEasyPostServer.withLocalEasyPost(config: .init(advancesOnRead: false, webhooks: webhooks)) {
             server in
             let baseURL = server.baseURL
-            let configure: @Sendable (inout HostConfig) -> Void = { config in
-                config.deliverySandbox = false
-                config.delivery.easyPost = .init(
-                    baseURL: baseURL,
-                    apiKey: CourierSecret("EZTK_local"),
-                    webhookSecret: CourierSecret(Self.webhookSecret)
-                )
-                // The poller must not move the shipment before the webhook does.
-                config.delivery.pollInterval = .seconds(3600)
-            }
-            try await DeliveryShop.with(configure: configure) { shop in
+            // The poller must not move the shipment before the webhook does.
+            try await DeliveryShop.with(configure: Self.easyPost(server, pollInterval: .seconds(3600))) { shop in
                 // A label bought directly, and a shipment of it as registration would store it.
                 let client = EasyPostClient(
                     httpClient: .shared,

@@ -1,9 +1,13 @@
 import Foundation
 import GRPCCore
+import Logging
+import PostgresNIO
 import SoukAPI
 import SoukDomain
 import SoukHost
 import TestSupport
+
+@testable import SoukDelivery
 
 /// A shop that ships: one host running every domain on a manual wall clock, a mug that weighs 400 g
 /// (1290.00 RUB / 14.99 USD, 5 in MSK-1), and the calls a journey from quote to delivery makes.
@@ -93,13 +97,13 @@ struct DeliveryShop {
         return shop
     }
 
-    /// A new customer with `mugs` in the cart.
-    func customer(_ email: String, mugs: Int32 = 2) async throws -> Metadata {
+    /// A new customer with `mugs` in the cart, priced in `currency`.
+    func customer(_ email: String, mugs: Int32 = 2, currency: String = "RUB") async throws -> Metadata {
         let customer = IdentityHarness.bearer(try await self.harness.customer(email: email).accessToken)
         var line = Souk_Catalog_V1_SetCartLineRequest()
         line.sku = "MUG-350"
         line.quantity = mugs
-        line.currency = "RUB"
+        line.currency = currency
         _ = try await self.harness.catalog.setCartLine(line, metadata: customer)
         return customer
     }
@@ -170,6 +174,24 @@ struct DeliveryShop {
     }
 
     /// Polls `read` every 100 ms for up to 30 s until `done` holds, answering the last value read.
+    /// A second delivery service on `postgres`, beside the host's, with the shop's wall clock and clients and the
+    /// given couriers: for calling its internals directly.
+    func standaloneService(
+        postgres: PostgresClient,
+        couriers: [any Courier],
+        settings: DeliverySettings
+    ) -> DeliveryService {
+        DeliveryService(
+            postgres: postgres,
+            logger: Logger(label: "test"),
+            wallClock: self.wallClock,
+            catalog: self.harness.catalog,
+            orders: self.harness.orders,
+            couriers: couriers,
+            settings: settings
+        )
+    }
+
     func eventually<Value: Sendable>(
         _ read: () async throws -> Value,
         until done: (Value) -> Bool

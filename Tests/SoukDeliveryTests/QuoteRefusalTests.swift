@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import SoukAPI
 import SoukDomain
+import SoukHost
 import TestSupport
 import Testing
 
@@ -126,6 +127,23 @@ struct QuoteRefusalTests {
             let bad = await rpcError { _ = try await shop.delivery.setTariff(set, metadata: shop.admin) }
             #expect(bad?.code == .invalidArgument)
             #expect(bad?.message.hasPrefix("tariff.services[0].zones[0].country") == true)
+        }
+    }
+
+    @Test("a host with catalog but no delivery refuses a quote id by name, places nothing and keeps the cart")
+    func noDeliveryHere() async throws {
+        let withoutDelivery: @Sendable (inout HostConfig) -> Void = { $0.services = [.identity, .catalog] }
+        try await DeliveryShop.with(configure: withoutDelivery) { shop in
+            let customer = try await shop.customer("no-delivery@example.com", mugs: 3)
+            let refused = await rpcError { _ = try await shop.place(customer, quote: UUID().uuidString.lowercased()) }
+            #expect(refused?.code == .failedPrecondition)
+            #expect(refused?.message.hasPrefix("shipping_quote_id: delivery is not hosted or reachable here") == true)
+            #expect(try await shop.harness.orders.listMyOrders(.init(), metadata: customer).orders.isEmpty)
+            var cart = Souk_Catalog_V1_GetCartRequest()
+            cart.currency = "RUB"
+            #expect(try await shop.harness.catalog.getCart(cart, metadata: customer).lines.map(\.quantity) == [3])
+            let unhosted = await rpcError { _ = try await shop.quotes(customer) }
+            #expect(unhosted?.code == .unimplemented)
         }
     }
 }

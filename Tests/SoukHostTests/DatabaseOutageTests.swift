@@ -72,9 +72,9 @@ struct DatabaseOutageTests {
     func probeOfClosedPort() async throws {
         // Nothing listens on port 1: the pool keeps retrying to connect, so only the probe's bound ends a query.
         let url = try DatabaseURL(parsing: "postgres://souk@127.0.0.1:1/souk?sslmode=disable")
-        let postgres = PostgresClient(configuration: url.makeClientConfiguration(), backgroundLogger: self.logger)
         let board = HealthStatusBoard()
         for name in ["", "souk.catalog.v1.CatalogService"] { board.set(.serving, for: name) }
+        let postgres = DatabaseProbe<ContinuousClock>.pool(url: url, logger: self.logger)
         let probe = DatabaseProbe(
             postgres: postgres,
             board: board,
@@ -91,6 +91,41 @@ struct DatabaseOutageTests {
             #expect(board.status(of: "") == .notServing)
             #expect(board.status(of: "souk.catalog.v1.CatalogService") == .notServing)
             #expect(board.status(of: "souk.nothing.v1.Nothing") == nil)
+        }
+    }
+
+    @Test("a pool whose every connection is busy is not a database that is gone: the probe has its own connection")
+    func probeBesideABusyPool() async throws {
+        try await TestDatabase.withFresh { url, _ in
+            var busy = url.makeClientConfiguration()
+            busy.options.maximumConnections = 1
+            let pool = PostgresClient(configuration: busy, backgroundLogger: self.logger)
+            let board = HealthStatusBoard()
+            board.setDatabaseReachable(false)
+            let own = DatabaseProbe<ContinuousClock>.pool(url: url, logger: self.logger)
+            let probe = DatabaseProbe(
+                postgres: own,
+                board: board,
+                clock: ContinuousClock(),
+                interval: .milliseconds(100),
+                // Generous for a loaded machine, and still a third of the busy connection's sleep.
+                timeout: .seconds(10),
+                logger: self.logger
+            )
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await pool.run() }
+                // The pool's only connection sleeps far longer than the probe waits for an answer.
+                group.addTask { try await pool.query("SELECT pg_sleep(30)", logger: self.logger) }
+                group.addTask { await own.run() }
+                group.addTask { try await probe.run() }
+                defer { group.cancelAll() }
+                try await Self.poll("the probe finds the database reachable") { board.isDatabaseReachable }
+                #expect(board.isDatabaseReachable)
+                // Still reachable at the next probes, with the pool as busy as before.
+                for _ in 0..<3 {
+                    #expect(await probe.probe())
+                }
+            }
         }
     }
 

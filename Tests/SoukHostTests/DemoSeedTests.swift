@@ -58,6 +58,7 @@ struct DemoSeedTests {
                     [
                         product.title, slugs[product.categoryID] ?? "?", product.description_p,
                         "\(product.attributes.sorted { $0.key < $1.key })", "\(product.state)",
+                        product.imageUrls.joined(separator: ", "),
                     ].joined(separator: " | ") + " | " + skus.joined(separator: "; ")
                 )
             }
@@ -125,6 +126,15 @@ struct DemoSeedTests {
                 snapshot.products.contains { $0.contains(" USD") } && snapshot.products.contains { $0.contains(" EUR") }
             )
             #expect(Set(snapshot.stock.map { $0.split(separator: " ")[1] }) == ["MSK-1", "SPB-1"])
+            // Every product shows its category's picture, a file the bridge serves from the web root.
+            let web = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("clients/web")
+            let pictures = snapshot.products.map { $0.firstMatch(of: #/ \| (/shop/img/demo/[a-z]+\.svg) \| /#)?.1 }
+            #expect(pictures.allSatisfy { $0 != nil })
+            #expect(Set(pictures.compactMap { $0 }).count == 12)
+            for picture in Set(pictures.compactMap { $0 }) {
+                #expect(FileManager.default.fileExists(atPath: web.path + picture), "\(picture)")
+            }
             #expect(snapshot.customers.count == 10)
             #expect(snapshot.customers.first?.hasPrefix(DemoSeed.email(customer: 1)) == true)
             #expect(snapshot.orders.count == 25)

@@ -33,6 +33,8 @@ struct SWPTuning {
     var connectionWindow = Settings().connectionWindow
     /// Whether both ends compress messages above the threshold.
     var compressOutgoing = false
+    /// The client's MAX_HEADER_SIZE: the largest response head or trailers it accepts.
+    var clientMaxHeaderSize = Settings().maxHeaderSize
 }
 
 /// Runs the TestService over SWP on 127.0.0.1 (free port, TLS) and hands `body` a connected client.
@@ -48,6 +50,7 @@ func withSWPClient<Result: Sendable>(
     let configureClient = { (config: inout SWPClientTransport.Config) in
         config.settings.initialStreamWindow = tuning.initialStreamWindow
         config.settings.connectionWindow = tuning.connectionWindow
+        config.settings.maxHeaderSize = tuning.clientMaxHeaderSize
         config.compressOutgoing = tuning.compressOutgoing
     }
     return try await withTemporaryDirectory { folder in

@@ -13,7 +13,7 @@ struct DeliverySettingsTests {
     func couriers() throws {
         let options = try HostOptions.parse([
             "--cdek-url", "http://127.0.0.1:12112", "--cdek-client-id", "account-1", "--delivery-poll-interval",
-            "500ms",
+            "500ms", "--quote-lifetime", "10m",
         ])
         let settings = try ResolvedSettings(
             options: options,
@@ -28,6 +28,7 @@ struct DeliverySettingsTests {
         #expect(settings.easyPost?.apiKey.value == "EZAK_abc")
         #expect(settings.easyPost?.webhookSecret.value == "whsec_ep_abc")
         #expect(settings.pollInterval == .milliseconds(500))
+        #expect(settings.quoteLifetime == .seconds(600))
         for secret in ["cdek_secret_abc", "EZAK_abc", "whsec_ep_abc"] {
             #expect(!"\(settings)".contains(secret))
             #expect(!String(reflecting: settings).contains(secret))
@@ -36,6 +37,7 @@ struct DeliverySettingsTests {
         let none = try ResolvedSettings(options: try HostOptions.parse([]), environment: [:]).host.delivery
         #expect(none.cdek == nil && none.easyPost == nil && !none.hasCouriers)
         #expect(none.pollInterval == .seconds(30))
+        #expect(none.quoteLifetime == .seconds(1800))
         #expect(none.origin.postalCode == "101000" && none.origin.country == "RU")
     }
 
@@ -49,6 +51,8 @@ struct DeliverySettingsTests {
             (["--easypost-url", "http://x"], [:], "--easypost-url needs SOUK_EASYPOST_API_KEY"),
             (["--delivery-poll-interval", "soon"], [:], "--delivery-poll-interval"),
             (["--delivery-poll-interval", "10ms"], [:], "from 100ms to 1h"),
+            (["--quote-lifetime", "500ms"], [:], "--quote-lifetime: an interval from 1s to 24h"),
+            ([], ["SOUK_QUOTE_LIFETIME": "2d"], "SOUK_QUOTE_LIFETIME"),
         ]
         for (flags, environment, words) in cases {
             let error = #expect(throws: HostError.self, "\(flags) \(environment)") {

@@ -38,12 +38,3 @@ struct OrderRecord: Sendable {
     /// The payload fingerprint of the PlaceOrder request that created it (idempotency).
     var fingerprint: String
 }
-
-/// A committed domain event from the outbox.
-struct OutboxEvent: Sendable {
-    var position: Int64
-    var type: String
-    var aggregate: UUID
-    var occurredAt: Date
-    var payload: [UInt8]
-}

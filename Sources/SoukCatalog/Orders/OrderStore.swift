@@ -1,4 +1,5 @@
 import Foundation
+import SoukStorage
 
 /// Orders, their history and the outbox of domain events. Every order change and its event are written
 /// together, and events become visible in the order of their positions.

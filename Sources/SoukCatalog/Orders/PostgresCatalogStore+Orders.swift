@@ -6,14 +6,15 @@ import PostgresNIO
 import SoukAPI
 import SoukDomain
 import SoukMoney
+import SoukStorage
 import SwiftProtobuf
 
 /// Orders, their history and the outbox. Every order change and its domain event are written in one
 /// transaction; the event's position is taken under one advisory lock held to commit, so positions become
 /// visible in increasing order and a consumer that reads "after my position" never skips an event.
 extension PostgresCatalogStore: OrderStore {
-    /// The advisory lock that orders outbox inserts (an arbitrary constant owned by the catalog schema).
-    static let outboxLock: Int64 = 0x536F_756B_4F75_7462  // "SoukOutb"
+    /// The orders' events: orders placed and moved.
+    static let outbox = Outbox(schema: "catalog", lock: 0x536F_756B_4F75_7462)  // "SoukOutb"
 
     /// Holds stock for every line, writes the order, its lines, rates and first history entry, empties the cart
     /// and appends `order.placed`; all or nothing. Throws a unique violation (23505) when the idempotency key
@@ -307,38 +308,12 @@ extension PostgresCatalogStore: OrderStore {
 
     /// Up to `limit` committed events after `position`, oldest first.
     func events(after position: Int64, limit: Int) async throws -> [OutboxEvent] {
-        let rows = try await self.client.query(
-            """
-            SELECT position, type, aggregate_id, occurred_at, payload FROM catalog.outbox
-            WHERE position > \(position) ORDER BY position LIMIT \(limit)
-            """,
-            logger: self.logger
-        )
-        var events: [OutboxEvent] = []
-        for try await (position, type, aggregate, at, payload) in rows.decode(
-            (Int64, String, UUID, Date, ByteBuffer).self
-        ) {
-            events.append(
-                OutboxEvent(
-                    position: position,
-                    type: type,
-                    aggregate: aggregate,
-                    occurredAt: at,
-                    payload: Array(buffer: payload)
-                )
-            )
-        }
-        return events
+        try await Self.outbox.events(after: position, limit: limit, client: self.client, logger: self.logger)
     }
 
     /// The position of the last committed event (0 when there is none).
     func lastEventPosition() async throws -> Int64 {
-        let rows = try await self.client.query(
-            "SELECT coalesce(max(position), 0)::bigint FROM catalog.outbox",
-            logger: self.logger
-        )
-        for try await position in rows.decode(Int64.self) { return position }
-        return 0
+        try await Self.outbox.lastPosition(client: self.client, logger: self.logger)
     }
 
     /// Appends one event in the caller's transaction, under the outbox lock (held to commit).
@@ -349,14 +324,7 @@ extension PostgresCatalogStore: OrderStore {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.outboxLock))", logger: logger)
-        try await connection.query(
-            """
-            INSERT INTO catalog.outbox (type, aggregate_id, payload)
-            VALUES (\(type), \(aggregate), \(ByteBuffer(bytes: payload)))
-            """,
-            logger: logger
-        )
+        try await Self.outbox.append(type: type, aggregate: aggregate, payload: payload, on: connection, logger: logger)
     }
 
     // MARK: Loading

@@ -19,28 +19,43 @@ struct CDEKCourier: Courier {
         return rates.map { CourierQuote(rate: $0, serviceCode: $0.code, reference: $0.code) }
     }
 
+    /// Registers the order from the shipment's warehouse; after a failure, finds it by Souk's number first: a
+    /// registration whose answer was lost may exist.
     func register(
-        reference: String,
-        to: CourierAddress,
-        parcel: Parcel,
-        number: String
-    ) async throws
-        -> CourierRegistration
-    {
-        guard let tariff = Int(reference) else {
+        _ booking: CourierBooking,
+        draft: String,
+        saveDraft: @Sendable (String) async throws -> Void
+    ) async throws -> CourierRegistration {
+        guard let tariff = Int(booking.quoteReference) else {
             throw CourierError(
                 .invalidRequest,
                 courier: "CDEK",
-                message: "tariff code: '\(reference.prefix(20))' is not one"
+                message: "tariff code: '\(booking.quoteReference.prefix(20))' is not one"
             )
         }
+        if !draft.isEmpty, let found = try await self.client.order(number: booking.number) {
+            return CourierRegistration(
+                reference: found.reference,
+                trackingReference: found.reference,
+                trackingNumber: found.trackingNumber,
+                labelURL: nil
+            )
+        }
+        try await saveDraft(Self.sentDraft)
         return try await self.client.register(
             tariffCode: tariff,
-            from: self.origin,
-            to: to,
-            parcels: [parcel.courierParcel],
-            number: number
+            from: booking.from,
+            to: booking.to,
+            parcels: [booking.parcel.courierParcel],
+            number: booking.number
         )
+    }
+
+    /// The draft saved before an order is sent: the next attempt looks it up by number.
+    static let sentDraft = "order sent"
+
+    func cancel(trackingReference: String, draft: String) async throws {
+        try await self.client.deleteOrder(trackingReference)
     }
 
     func track(reference: String) async throws -> CourierTrackingReport {

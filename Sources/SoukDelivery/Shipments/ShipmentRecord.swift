@@ -61,7 +61,8 @@ struct ShipmentRecord: Sendable {
         self.history.append(
             Change(from: self.status, to: next, source: source, at: at, courierStatus: courierStatus, note: note)
         )
-        if next.rank >= ShipmentStatus.handedOver.rank, self.handedOverAt == nil, next != .returned {
+        if next.rank >= ShipmentStatus.handedOver.rank, self.handedOverAt == nil, next != .returned, next != .cancelled
+        {
             self.handedOverAt = at
         }
         if next == .delivered { self.deliveredAt = at }

@@ -1,7 +1,8 @@
 package import SoukAPI
 
 /// Where a shipment is: created → handed_over → in_transit → out_for_delivery → delivered, with failed_attempt
-/// after out_for_delivery and returned from anything not yet delivered.
+/// after out_for_delivery, returned from anything not yet delivered, and cancelled from created only (its order
+/// was refunded before the parcel left).
 package enum ShipmentStatus: String, Sendable, Hashable, CaseIterable {
     case created = "created"
     case handedOver = "handed_over"
@@ -10,6 +11,7 @@ package enum ShipmentStatus: String, Sendable, Hashable, CaseIterable {
     case delivered = "delivered"
     case failedAttempt = "failed_attempt"
     case returned = "returned"
+    case cancelled = "cancelled"
 
     /// Its place along the way; a shipment never moves to a lower one (failed_attempt sits beside out_for_delivery).
     var rank: Int {
@@ -18,15 +20,17 @@ package enum ShipmentStatus: String, Sendable, Hashable, CaseIterable {
         case .handedOver: 1
         case .inTransit: 2
         case .outForDelivery, .failedAttempt: 3
-        case .delivered, .returned: 4
+        case .delivered, .returned, .cancelled: 4
         }
     }
 
-    var isFinal: Bool { self == .delivered || self == .returned }
+    var isFinal: Bool { self == .delivered || self == .returned || self == .cancelled }
 
-    /// Whether a shipment may move from `self` to `next`: forward, or between out_for_delivery and failed_attempt.
+    /// Whether a shipment may move from `self` to `next`: forward, or between out_for_delivery and failed_attempt;
+    /// to cancelled only from created.
     package func canMove(to next: Self) -> Bool {
         guard !self.isFinal, next != self else { return false }
+        if next == .cancelled { return self == .created }
         if next == .returned { return true }
         if (self, next) == (.outForDelivery, .failedAttempt) || (self, next) == (.failedAttempt, .outForDelivery) {
             return true
@@ -43,6 +47,7 @@ package enum ShipmentStatus: String, Sendable, Hashable, CaseIterable {
         case .delivered: .delivered
         case .failedAttempt: .failedAttempt
         case .returned: .returned
+        case .cancelled: .cancelled
         }
     }
 

@@ -119,7 +119,41 @@ package enum DeliveryMigrations {
                     )
                     """,
                 ]
-            )
+            ),
+            Migration(
+                version: 2,
+                name: "quotes keep the parcel's sides; shipments keep a courier booking's draft and its retry time",
+                statements: [
+                    """
+                    ALTER TABLE delivery.quotes
+                        ADD COLUMN length_mm integer NOT NULL DEFAULT 0,
+                        ADD COLUMN width_mm integer NOT NULL DEFAULT 0,
+                        ADD COLUMN height_mm integer NOT NULL DEFAULT 0
+                    """,
+                    // The draft is what a booking saved before its step that cannot be repeated (CDEK's order sent,
+                    // EasyPost's shipment to buy): the next attempt looks for what it made first. A failed booking
+                    // is tried again after a delay that doubles with each attempt.
+                    """
+                    ALTER TABLE delivery.shipments
+                        ADD COLUMN registration_draft text NOT NULL DEFAULT '',
+                        ADD COLUMN registration_attempts integer NOT NULL DEFAULT 0,
+                        ADD COLUMN registration_retry_at timestamptz
+                    """,
+                ]
+            ),
+            Migration(
+                version: 3,
+                name: "a shipment is cancelled when its order is refunded before the parcel left",
+                statements: [
+                    """
+                    ALTER TABLE delivery.shipments DROP CONSTRAINT shipments_status_check,
+                        ADD CONSTRAINT shipments_status_check CHECK (status IN (
+                            'created', 'handed_over', 'in_transit', 'out_for_delivery', 'delivered',
+                            'failed_attempt', 'returned', 'cancelled'
+                        ))
+                    """
+                ]
+            ),
         ]
     )
 }

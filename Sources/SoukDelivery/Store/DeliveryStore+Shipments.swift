@@ -164,7 +164,8 @@ extension DeliveryStore {
     func inFlight(carriers: [String], limit: Int) async throws -> [ShipmentRecord] {
         try await self.client.withConnection { connection in
             try await Self.load(
-                where: "carrier = ANY($1) AND status NOT IN ('delivered', 'returned') AND courier_reference <> ''",
+                where:
+                    "carrier = ANY($1) AND status NOT IN ('delivered', 'returned', 'cancelled') AND courier_reference <> ''",
                 binds: [carriers],
                 orderBy: "updated_at",
                 limit: limit,
@@ -175,18 +176,79 @@ extension DeliveryStore {
     }
 
     /// Shipments of couriers that are not final and not registered yet (their registration failed, or never ran),
-    /// oldest first: what the poller registers again.
-    func unregistered(carriers: [String], limit: Int) async throws -> [ShipmentRecord] {
+    /// whose next attempt is due at `now`, oldest first: what the poller registers again.
+    func unregistered(carriers: [String], now: Date, limit: Int) async throws -> [ShipmentRecord] {
         try await self.client.withConnection { connection in
             try await Self.load(
-                where: "carrier = ANY($1) AND status NOT IN ('delivered', 'returned') AND courier_reference = ''",
-                binds: [carriers],
+                where: """
+                    carrier = ANY($1) AND status NOT IN ('delivered', 'returned', 'cancelled') AND courier_reference = ''
+                        AND (registration_retry_at IS NULL OR registration_retry_at <= $2)
+                    """,
+                binds: [carriers, now],
                 orderBy: "updated_at",
                 limit: limit,
                 on: connection,
                 logger: self.logger
             )
         }
+    }
+
+    // MARK: Courier bookings
+
+    /// What the last booking attempt of shipment `id` saved before its step that cannot be repeated; empty when
+    /// none did.
+    func registrationDraft(of id: UUID) async throws -> String {
+        let rows = try await self.client.query(
+            "SELECT registration_draft FROM delivery.shipments WHERE id = \(id)",
+            logger: self.logger
+        )
+        for try await draft in rows.decode(String.self) { return draft }
+        return ""
+    }
+
+    /// Saves a booking's draft, unless the shipment was registered meanwhile.
+    func saveRegistrationDraft(_ draft: String, for id: UUID) async throws {
+        try await self.client.query(
+            """
+            UPDATE delivery.shipments SET registration_draft = \(draft)
+            WHERE id = \(id) AND courier_reference = ''
+            """,
+            logger: self.logger
+        )
+    }
+
+    /// Whether shipment `id` may be booked at `now`: no attempt has failed yet, or the delay after the last
+    /// failure (``deferRegistration(of:now:base:)``) has passed.
+    func registrationIsDue(of id: UUID, now: Date) async throws -> Bool {
+        let rows = try await self.client.query(
+            """
+            SELECT registration_retry_at IS NULL OR registration_retry_at <= \(now)::timestamptz
+            FROM delivery.shipments WHERE id = \(id)
+            """,
+            logger: self.logger
+        )
+        for try await due in rows.decode(Bool.self) { return due }
+        return false
+    }
+
+    /// Counts a failed booking of shipment `id` and puts the next attempt off: `base` after the first failure,
+    /// doubling with each one after, never more than an hour.
+    ///
+    /// - Returns: when the poller tries again.
+    func deferRegistration(of id: UUID, now: Date, base: Duration) async throws -> Date? {
+        let seconds = max(Double(base.components.seconds) + Double(base.components.attoseconds) / 1e18, 0.001)
+        let rows = try await self.client.query(
+            """
+            UPDATE delivery.shipments SET registration_attempts = registration_attempts + 1,
+                registration_retry_at = \(now)::timestamptz
+                    + least(\(seconds)::float8 * power(2, least(registration_attempts, 20)), 3600) * interval '1 second'
+            WHERE id = \(id) AND courier_reference = ''
+            RETURNING registration_retry_at
+            """,
+            logger: self.logger
+        )
+        for try await at in rows.decode(Date.self) { return at }
+        return nil
     }
 
     /// The shipment `carrier` knows as `reference` (its tracking reference: CDEK's order uuid, EasyPost's tracker).

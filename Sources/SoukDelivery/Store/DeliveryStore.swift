@@ -13,8 +13,8 @@ struct DeliveryStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    /// The advisory lock outbox writers hold to commit, so positions commit in order.
-    static let outboxLock: Int64 = 0x736f_756b_6465_6c31  // "soukdel1"
+    /// Delivery's events: shipments created and changed.
+    static let outbox = Outbox(schema: "delivery", lock: 0x736f_756b_6465_6c31)  // "soukdel1"
 
     // MARK: Tariff
 
@@ -49,12 +49,13 @@ struct DeliveryStore: Sendable {
                     """
                     INSERT INTO delivery.quotes (id, customer_id, carrier, service_code, service_name, courier_reference,
                         currency, price_minor, min_days, max_days, country, region, city, postal_code, cart,
-                        weight_grams, volume_cm3, expires_at, created_at)
+                        weight_grams, volume_cm3, length_mm, width_mm, height_mm, expires_at, created_at)
                     VALUES (\(quote.id), \(quote.customer), \(quote.carrier), \(quote.serviceCode),
                         \(quote.serviceName), \(quote.courierReference), \(quote.price.currency.code),
                         \(quote.price.minorUnits), \(quote.minDays), \(quote.maxDays), \(quote.destination.country),
                         \(quote.destination.region), \(quote.destination.city), \(quote.destination.postalCode),
-                        \(quote.cart), \(quote.parcel.weightGrams), \(quote.parcel.volumeCM3), \(quote.expiresAt),
+                        \(quote.cart), \(quote.parcel.weightGrams), \(quote.parcel.volumeCM3),
+                        \(quote.parcel.lengthMM), \(quote.parcel.widthMM), \(quote.parcel.heightMM), \(quote.expiresAt),
                         \(quote.createdAt))
                     """,
                     logger: self.logger
@@ -68,7 +69,7 @@ struct DeliveryStore: Sendable {
             """
             SELECT id, customer_id, carrier, service_code, service_name, courier_reference, currency, price_minor,
                 min_days, max_days, country, region, city, postal_code, cart, weight_grams, volume_cm3, expires_at,
-                created_at
+                created_at, length_mm, width_mm, height_mm
             FROM delivery.quotes WHERE id = \(id)
             """,
             logger: self.logger
@@ -96,9 +97,9 @@ struct DeliveryStore: Sendable {
                 parcel: Parcel(
                     weightGrams: try cells[15].decode(Int.self),
                     volumeCM3: try cells[16].decode(Int64.self),
-                    lengthMM: 0,
-                    widthMM: 0,
-                    heightMM: 0
+                    lengthMM: try cells[19].decode(Int.self),
+                    widthMM: try cells[20].decode(Int.self),
+                    heightMM: try cells[21].decode(Int.self)
                 ),
                 expiresAt: try cells[17].decode(Date.self),
                 createdAt: try cells[18].decode(Date.self)
@@ -143,38 +144,12 @@ struct DeliveryStore: Sendable {
 
     // MARK: Outbox
 
-    func events(after position: Int64, limit: Int) async throws -> [DeliveryOutboxEvent] {
-        let rows = try await self.client.query(
-            """
-            SELECT position, type, aggregate_id, occurred_at, payload FROM delivery.outbox
-            WHERE position > \(position) ORDER BY position LIMIT \(limit)
-            """,
-            logger: self.logger
-        )
-        var events: [DeliveryOutboxEvent] = []
-        for try await (position, type, aggregate, at, payload) in rows.decode(
-            (Int64, String, UUID, Date, ByteBuffer).self
-        ) {
-            events.append(
-                DeliveryOutboxEvent(
-                    position: position,
-                    type: type,
-                    aggregate: aggregate,
-                    occurredAt: at,
-                    payload: Array(buffer: payload)
-                )
-            )
-        }
-        return events
+    func events(after position: Int64, limit: Int) async throws -> [OutboxEvent] {
+        try await Self.outbox.events(after: position, limit: limit, client: self.client, logger: self.logger)
     }
 
     func lastEventPosition() async throws -> Int64 {
-        let rows = try await self.client.query(
-            "SELECT coalesce(max(position), 0)::bigint FROM delivery.outbox",
-            logger: self.logger
-        )
-        for try await position in rows.decode(Int64.self) { return position }
-        return 0
+        try await Self.outbox.lastPosition(client: self.client, logger: self.logger)
     }
 
     static func appendEvent(
@@ -183,13 +158,12 @@ struct DeliveryStore: Sendable {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        let payload = ByteBuffer(bytes: try shipment.message.serializedBytes() as [UInt8])
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.outboxLock))", logger: logger)
-        try await connection.query(
-            """
-            INSERT INTO delivery.outbox (type, aggregate_id, occurred_at, payload)
-            VALUES (\(type), \(shipment.id), \(shipment.updatedAt), \(payload))
-            """,
+        try await Self.outbox.append(
+            type: type,
+            aggregate: shipment.id,
+            occurredAt: shipment.updatedAt,
+            payload: try shipment.message.serializedBytes(),
+            on: connection,
             logger: logger
         )
     }
@@ -203,13 +177,4 @@ struct DeliveryStore: Sendable {
             throw error.underlyingError
         }
     }
-}
-
-/// A committed delivery event from the outbox.
-struct DeliveryOutboxEvent: Sendable {
-    var position: Int64
-    var type: String
-    var aggregate: UUID
-    var occurredAt: Date
-    var payload: [UInt8]
 }

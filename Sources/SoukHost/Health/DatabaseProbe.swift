@@ -1,11 +1,14 @@
 import Logging
 import PostgresNIO
+import SoukStorage
 
 /// Asks the database `SELECT 1` at a fixed interval and tells a ``HealthStatusBoard`` whether it answered.
 ///
-/// Each probe is bounded by `timeout`: when PostgreSQL is gone the pool does not fail a query at once (it keeps
-/// retrying to connect for up to a minute), so an unanswered probe counts as unreachable. Time is read from the
-/// injected clock, so tests can drive the probe with a short interval.
+/// The probe has a pool of its own, of one connection (``pool(url:logger:)``, run by the host beside its main
+/// pool): on the host's pool, a probe queued behind a burst of calls looked like a database that is gone, and the
+/// host cancelled every call in flight. Each probe is bounded by `timeout`: when PostgreSQL is gone the pool does
+/// not fail a query at once (it keeps retrying to connect for up to a minute), so an unanswered probe counts as
+/// unreachable. Time is read from the injected clock, so tests can drive the probe with a short interval.
 struct DatabaseProbe<ProbeClock: Clock<Duration>>: Sendable {
     let postgres: PostgresClient
     let board: HealthStatusBoard
@@ -14,8 +17,21 @@ struct DatabaseProbe<ProbeClock: Clock<Duration>>: Sendable {
     let timeout: Duration
     let logger: Logger
 
+    /// The probe's pool for the database at `url`: at most one connection, none kept while idle. The caller runs
+    /// it (a `Service`).
+    static func pool(url: DatabaseURL, logger: Logger) -> PostgresClient {
+        var configuration = url.makeClientConfiguration()
+        configuration.options.minimumConnections = 0
+        configuration.options.maximumConnections = 1
+        return PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
     /// Probes until the task is cancelled (it then throws `CancellationError`).
     func run() async throws {
+        try await self.probeForever()
+    }
+
+    private func probeForever() async throws {
         while true {
             try Task.checkCancellation()
             let reachable = await self.probe()

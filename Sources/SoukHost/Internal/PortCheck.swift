@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,9 +49,22 @@ package enum PortCheck {
 }
 
 extension PortCheck {
-    /// A TCP port on `host` that nothing listens on now (the kernel's choice for port 0), for a server that must
-    /// know its address before it starts; another program could take it in between, which on loopback is unlikely.
+    /// The ports ``freePort(host:)`` has handed out in this process.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A TCP port on `host` that nothing listens on now (the kernel's choice for port 0) and that this process has
+    /// not handed out before, for a server that must know its address before it starts. The kernel may offer a
+    /// port again once its probe socket is closed, so two sandbox servers started together could otherwise get the
+    /// same one; another program could still take it in between, which on loopback is unlikely.
     package static func freePort(host: String = "127.0.0.1") throws -> Int {
+        for _ in 0..<64 {
+            let port = try Self.unboundPort(host: host)
+            if Self.handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw HostError(code: .invalidConfiguration, message: "no free port on \(host) that was not handed out already")
+    }
+
+    private static func unboundPort(host: String) throws -> Int {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0

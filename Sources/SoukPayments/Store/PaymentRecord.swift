@@ -68,12 +68,3 @@ struct RefundRecord: Sendable {
     /// The provider's key for this refund.
     var providerKey: String { "souk-refund-\(self.id.uuidString.lowercased())" }
 }
-
-/// A committed payment event from the outbox.
-struct PaymentOutboxEvent: Sendable {
-    var position: Int64
-    var type: String
-    var aggregate: UUID
-    var occurredAt: Date
-    var payload: [UInt8]
-}

@@ -1,5 +1,6 @@
 import Foundation
 import SoukDomain
+import SoukStorage
 
 /// Where payments live: the payments domain's one store seam (``PostgresPaymentsStore`` in production).
 ///
@@ -43,7 +44,7 @@ protocol PaymentsStore: Sendable {
     ) async throws -> (payment: PaymentRecord, duplicate: Bool)
 
     /// Every committed event after `position`, in order, at most `limit`.
-    func events(after position: Int64, limit: Int) async throws -> [PaymentOutboxEvent]
+    func events(after position: Int64, limit: Int) async throws -> [OutboxEvent]
     /// The position of the last committed event (0 when there is none).
     func lastEventPosition() async throws -> Int64
 

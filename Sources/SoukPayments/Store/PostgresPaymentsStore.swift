@@ -13,8 +13,8 @@ struct PostgresPaymentsStore: PaymentsStore {
     let logger: Logger
     let wallClock: WallClock
 
-    /// The advisory lock outbox writers hold to commit, so positions commit in order.
-    static let outboxLock: Int64 = 0x736f_756b_7061_7931  // "soukpay1"
+    /// The payments' events: payments created, moved and refunded.
+    static let outbox = Outbox(schema: "payments", lock: 0x736f_756b_7061_7931)  // "soukpay1"
 
     private static let columns = """
         id, order_id, customer_id, idempotency_key, status, currency, amount_minor, captured_minor, refunded_minor,
@@ -194,38 +194,12 @@ struct PostgresPaymentsStore: PaymentsStore {
         return result
     }
 
-    func events(after position: Int64, limit: Int) async throws -> [PaymentOutboxEvent] {
-        let rows = try await self.client.query(
-            """
-            SELECT position, type, aggregate_id, occurred_at, payload FROM payments.outbox
-            WHERE position > \(position) ORDER BY position LIMIT \(limit)
-            """,
-            logger: self.logger
-        )
-        var events: [PaymentOutboxEvent] = []
-        for try await (position, type, aggregate, at, payload) in rows.decode(
-            (Int64, String, UUID, Date, ByteBuffer).self
-        ) {
-            events.append(
-                PaymentOutboxEvent(
-                    position: position,
-                    type: type,
-                    aggregate: aggregate,
-                    occurredAt: at,
-                    payload: Array(buffer: payload)
-                )
-            )
-        }
-        return events
+    func events(after position: Int64, limit: Int) async throws -> [OutboxEvent] {
+        try await Self.outbox.events(after: position, limit: limit, client: self.client, logger: self.logger)
     }
 
     func lastEventPosition() async throws -> Int64 {
-        let rows = try await self.client.query(
-            "SELECT coalesce(max(position), 0)::bigint FROM payments.outbox",
-            logger: self.logger
-        )
-        for try await position in rows.decode(Int64.self) { return position }
-        return 0
+        try await Self.outbox.lastPosition(client: self.client, logger: self.logger)
     }
 
     func saveReport(
@@ -274,12 +248,12 @@ struct PostgresPaymentsStore: PaymentsStore {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.outboxLock))", logger: logger)
-        try await connection.query(
-            """
-            INSERT INTO payments.outbox (type, aggregate_id, occurred_at, payload)
-            VALUES (\(type), \(payment.id), \(payment.updatedAt), \(ByteBuffer(bytes: payload)))
-            """,
+        try await Self.outbox.append(
+            type: type,
+            aggregate: payment.id,
+            occurredAt: payment.updatedAt,
+            payload: payload,
+            on: connection,
             logger: logger
         )
     }

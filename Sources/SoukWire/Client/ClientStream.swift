@@ -58,16 +58,12 @@ struct ClientStreamWriter: ClosableRPCWriterProtocol {
             let slot = self.slot
             let continuation = self.continuation
             self.outbox.enqueue { handler in
-                if let id = handler.openStream(head: head, continuation: continuation) {
+                switch handler.openStream(head: head, continuation: continuation) {
+                case .success(let id):
                     slot.id = id
-                } else {
+                case .failure(let failure):
                     slot.isOpenFailed = true
-                    continuation.finish(
-                        throwing: StreamFailure(
-                            code: StreamFailure.unavailable,
-                            message: "the connection takes no new streams"
-                        )
-                    )
+                    continuation.finish(throwing: failure)
                 }
             }
         case .message(let bytes):

@@ -8,7 +8,9 @@ import Synchronization
 /// GRPCCore's `ClientTransport` over SWP/1: one multiplexed connection, re-established with backoff.
 ///
 /// While the server cannot be reached, calls fail at once with UNAVAILABLE naming the cause (unless the
-/// call asks to wait for readiness); the first connection attempt is waited for.
+/// call asks to wait for readiness); the first connection attempt is waited for. An attempt ends within
+/// ``Config/connectTimeout``, handshake included, and a graceful shutdown abandons it, as it abandons the wait
+/// before the next: a server that accepts and never answers cannot hold the client open.
 ///
 /// ```swift
 /// let transport = SWPClientTransport(config: .init(host: "127.0.0.1", port: 7700, tls: .init(certificateAuthorityPath: ".souk/tls/ca.pem")))
@@ -36,7 +38,7 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         package var backoffMultiplier: Double
         package var backoffMaximum: Duration
         package var backoffJitter: Double
-        /// How long one connection attempt may take.
+        /// How long one connection attempt may take: TCP, TLS and the SWP settings exchange together.
         package var connectTimeout: Duration
         /// Keepalive pings on quiet connections; off by default, as in gRPC.
         package var keepalive: ConnectionHandler.Keepalive?
@@ -72,7 +74,16 @@ package final class SWPClientTransport: ClientTransport, Sendable {
     private let logger: Logger
     private let state = Mutex<State>(.connecting(waiters: [:]))
     private let nextWaiter = Atomic<Int>(0)
-    private let shutdown = Mutex<(isRequested: Bool, wake: CheckedContinuation<Void, Never>?)>((false, nil))
+    private let shutdown = Mutex(Shutdown())
+
+    /// What a graceful shutdown stops besides the ready connection.
+    private struct Shutdown {
+        var isRequested = false
+        /// The channel of the attempt in progress; a shutdown closes it.
+        var attempt: (any Channel)?
+        /// The wait before the next attempt; a shutdown cancels it.
+        var backoff: Task<Void, Never>?
+    }
 
     /// Creates a transport; nothing connects until ``connect()`` runs.
     package init(config: Config, logger: Logger = Logger(label: "souk.swp.client")) {
@@ -103,7 +114,7 @@ package final class SWPClientTransport: ClientTransport, Sendable {
             }
             if self.isShutdownRequested || Task.isCancelled { break }
             let jitter = 1 + Double.random(in: -self.config.backoffJitter...self.config.backoffJitter)
-            try? await Task.sleep(for: delay * jitter)
+            await self.backOff(for: delay * jitter)
             delay = min(delay * self.config.backoffMultiplier, self.config.backoffMaximum)
         }
         let waiters = self.state.withLock { state -> [CheckedContinuation<ConnectionHandle, any Error>] in
@@ -122,13 +133,46 @@ package final class SWPClientTransport: ClientTransport, Sendable {
     }
 
     package func beginGracefulShutdown() {
-        self.shutdown.withLock { $0.isRequested = true }
-        let connection = self.state.withLock { state -> ConnectionHandle? in
-            if case .ready(let connection) = state { return connection }
-            return nil
+        let (attempt, backoff) = self.shutdown.withLock { shutdown in
+            shutdown.isRequested = true
+            return (shutdown.attempt, shutdown.backoff)
         }
+        // No connection yet: the attempt under way and the wait for the next one end now.
+        attempt?.close(promise: nil)
+        backoff?.cancel()
+        let reason = "the client transport is shutting down"
+        let (connection, waiters) = self.state.withLock {
+            state -> (ConnectionHandle?, [CheckedContinuation<ConnectionHandle, any Error>]) in
+            switch state {
+            case .ready(let connection):
+                return (connection, [])
+            case .connecting(let waiters), .unavailable(_, let waiters):
+                state = .unavailable(reason: reason, waiters: [:])
+                return (nil, Array(waiters.values))
+            case .closed:
+                return (nil, [])
+            }
+        }
+        // Calls still waiting for a connection fail, as in grpc-swift's HTTP/2 channel.
+        for waiter in waiters { waiter.resume(throwing: RPCError(code: .unavailable, message: reason)) }
         // In-flight streams finish; the connection closes when the last one has.
         connection?.execute { $0.closeWhenIdle() }
+    }
+
+    /// Waits before the next attempt; a graceful shutdown or cancellation ends the wait early.
+    private func backOff(for duration: Duration) async {
+        let wait = Task { _ = try? await Task.sleep(for: duration) }
+        let isShutdownRequested = self.shutdown.withLock { shutdown in
+            shutdown.backoff = wait
+            return shutdown.isRequested
+        }
+        if isShutdownRequested { wait.cancel() }
+        await withTaskCancellationHandler {
+            await wait.value
+        } onCancel: {
+            wait.cancel()
+        }
+        self.shutdown.withLock { $0.backoff = nil }
     }
 
     private var isShutdownRequested: Bool { self.shutdown.withLock { $0.isRequested } }
@@ -281,6 +325,9 @@ package final class SWPClientTransport: ClientTransport, Sendable {
     }
 
     /// Connects, handshakes and waits for the server's settings; returns the connection and a future of its end.
+    ///
+    /// The attempt fails when the connect timeout passes first, when a graceful shutdown begins, or when the task
+    /// is cancelled.
     private func establish() async throws -> (ConnectionHandle, EventLoopFuture<Void>) {
         let sslContext = try self.config.tls.map { try WireTLS.makeClientContext($0) }
         let settings = self.config.settings
@@ -293,7 +340,7 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         let connecting = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.nanoseconds(Int64(self.config.connectTimeout.components.seconds) * 1_000_000_000))
+            .connectTimeout(TimeAmount(self.config.connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
@@ -331,8 +378,24 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         channel.closeFuture.whenComplete { _ in
             ready.fail(RPCError(code: .unavailable, message: "the connection closed during the handshake"))
         }
+        // A server that accepts and never answers: the handshake shares the attempt's time.
+        let timeout = self.config.connectTimeout
+        let expiry = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            ready.fail(RPCError(code: .unavailable, message: "no SWP handshake within \(timeout)"))
+        }
+        ready.futureResult.whenComplete { _ in expiry.cancel() }
+        let isShutdownRequested = self.shutdown.withLock { shutdown in
+            shutdown.attempt = channel
+            return shutdown.isRequested
+        }
+        defer { self.shutdown.withLock { $0.attempt = nil } }
+        if isShutdownRequested { channel.close(promise: nil) }
         do {
-            try await ready.futureResult.get()
+            try await withTaskCancellationHandler {
+                try await ready.futureResult.get()
+            } onCancel: {
+                ready.fail(CancellationError())
+            }
         } catch {
             channel.close(promise: nil)
             throw error

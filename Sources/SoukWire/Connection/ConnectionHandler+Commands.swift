@@ -5,24 +5,39 @@ package import NIOCore
 extension ConnectionHandler {
     /// Client: opens a stream by sending HEADERS; its events go to `continuation`.
     ///
-    /// - Returns: the stream id, or `nil` when the connection takes no new streams.
+    /// - Returns: the stream id; or a failure: UNAVAILABLE when the connection takes no new streams (another
+    ///   connection may), RESOURCE_EXHAUSTED when the head is larger than the server accepts (§5.2: never sent, so
+    ///   the call fails alone and the connection goes on).
     package func openStream(
         head: WireProtobuf.RequestHead,
         continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
-    ) -> UInt32? {
+    ) -> Result<UInt32, StreamFailure> {
+        let noNewStreams = StreamFailure(
+            code: StreamFailure.unavailable,
+            message: "the connection takes no new streams"
+        )
         guard self.role == .client, self.isReady, !self.isClosed, !self.isClosingWhenIdle,
             self.goAwayLastStreamID == nil
-        else { return nil }
-        guard self.streams.count < self.remoteSettings.maxConcurrentStreams else { return nil }
-        let id = self.lastStreamID == 0 ? 1 : self.lastStreamID + 2
-        guard id < 0x8000_0000 else { return nil }
-        self.lastStreamID = id
-        self.addStream(id: id, continuation: continuation)
+        else { return .failure(noNewStreams) }
+        guard self.streams.count < self.remoteSettings.maxConcurrentStreams else { return .failure(noNewStreams) }
         var payload = ByteBuffer()
         WireProtobuf.write(head, to: &payload)
+        let limit = self.remoteSettings.headerLimit
+        guard payload.readableBytes <= limit else {
+            return .failure(
+                StreamFailure(
+                    code: StreamFailure.resourceExhausted,
+                    message: "request metadata: \(payload.readableBytes) bytes, over the server's limit of \(limit)"
+                )
+            )
+        }
+        let id = self.lastStreamID == 0 ? 1 : self.lastStreamID + 2
+        guard id < 0x8000_0000 else { return .failure(noNewStreams) }
+        self.lastStreamID = id
+        self.addStream(id: id, continuation: continuation)
         self.writeFrame(type: .headers, flags: 0, streamID: id, payload: payload)
         self.scheduleFlush()
-        return id
+        return .success(id)
     }
 
     /// Whether the connection can take a new stream now.
@@ -42,12 +57,24 @@ extension ConnectionHandler {
         }
     }
 
-    /// Server: sends the response HEADERS.
+    /// Server: sends the response HEADERS; a head larger than the client accepts (§5.2) is not sent: the call ends
+    /// with RESOURCE_EXHAUSTED trailers naming the limit instead, and its handler is cancelled.
     package func sendResponseHead(_ metadata: [(key: String, value: WireMetadataValue)], on id: UInt32) {
         guard let stream = self.streams[id], !stream.localEnded, !stream.headSeen else { return }
         stream.headSeen = true
         var payload = ByteBuffer()
         WireProtobuf.writeResponseHead(metadata, to: &payload)
+        let limit = self.remoteSettings.headerLimit
+        guard payload.readableBytes <= limit else {
+            let message = "response metadata: \(payload.readableBytes) bytes, over the client's limit of \(limit)"
+            self.logger.notice(
+                "SWP: response head over the client's limit, the call ends",
+                metadata: ["stream": "\(id)"]
+            )
+            self.sendTrailers(.init(code: StreamFailure.resourceExhausted, message: message, metadata: []), on: id)
+            stream.onCancel?()
+            return
+        }
         self.writeFrame(type: .headers, flags: 0, streamID: id, payload: payload)
         self.scheduleFlush()
     }
@@ -89,7 +116,7 @@ extension ConnectionHandler {
         guard let stream = self.streams[id], !stream.localEnded else { return }
         stream.localEnded = true
         var payload = ByteBuffer()
-        WireProtobuf.write(trailers, to: &payload)
+        WireProtobuf.write(trailers.fitted(within: self.remoteSettings.headerLimit), to: &payload)
         // Trailers follow the stream's queued messages, so they wait behind them for credit.
         stream.pending.append(.init(data: payload, flags: 0xFF, promise: nil))
         self.drain(stream)

@@ -8,7 +8,8 @@ import Synchronization
 /// GRPCCore's `ServerTransport` over SWP/1.
 ///
 /// Each connection is served in a child task of a discarding task group and each RPC in a child task of its
-/// connection's group. Deadlines and peer cancellation reach handlers through `context.cancellation`.
+/// connection's group. Deadlines and peer cancellation reach handlers through `context.cancellation`. A connection
+/// accepted but not yet served when the accept loop ends is closed, so no client waits on a server that stopped.
 ///
 /// ```swift
 /// let transport = SWPServerTransport(config: .init(host: "127.0.0.1", port: 7700, tls: tls))
@@ -56,6 +57,10 @@ package final class SWPServerTransport: ServerTransport, Sendable {
     private struct State {
         var serverChannel: (any Channel)?
         var connections: [ObjectIdentifier: ConnectionHandle] = [:]
+        /// Accepted, and not yet handed to the accept loop.
+        var unserved: [ObjectIdentifier: any Channel] = [:]
+        /// The accept loop is over: what is accepted now is closed.
+        var acceptsEnded = false
         var isShuttingDown = false
         var portWaiters: [CheckedContinuation<Int, any Error>] = []
         var port: Int?
@@ -122,6 +127,7 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                     } catch {
                         self.logger.debug("SWP accept loop ended", metadata: ["error": "\(error)"])
                     }
+                    self.closeUnserved()
                 }
             }
         } onCancel: {
@@ -129,7 +135,34 @@ package final class SWPServerTransport: ServerTransport, Sendable {
             let (listener, connections) = self.state.withLock { ($0.serverChannel, Array($0.connections.values)) }
             listener?.close(promise: nil)
             for connection in connections { connection.execute { $0.closeNow() } }
+            self.closeUnserved()
         }
+    }
+
+    /// Ends accepting: closes the connections the accept loop will never serve, and any accepted later.
+    private func closeUnserved() {
+        let unserved = self.state.withLock { state in
+            state.acceptsEnded = true
+            defer { state.unserved.removeAll() }
+            return Array(state.unserved.values)
+        }
+        for channel in unserved { channel.close(promise: nil) }
+    }
+
+    /// Records an accepted connection until it is served; false once accepting has ended.
+    private func admit(_ channel: any Channel) -> Bool {
+        let key = ObjectIdentifier(channel)
+        let admitted = self.state.withLock { state in
+            guard !state.acceptsEnded else { return false }
+            state.unserved[key] = channel
+            return true
+        }
+        if admitted {
+            channel.closeFuture.whenComplete { _ in
+                _ = self.state.withLock { $0.unserved.removeValue(forKey: key) }
+            }
+        }
+        return admitted
     }
 
     package func beginGracefulShutdown() {
@@ -147,15 +180,15 @@ package final class SWPServerTransport: ServerTransport, Sendable {
         let sslContext = try self.config.tls.map { try WireTLS.makeServerContext($0) }
         let settings = self.config.settings
         let logger = self.logger
-        let idleTimeout = TimeAmount.nanoseconds(
-            Int64(self.config.idleTimeout.components.seconds) * 1_000_000_000
-                + self.config.idleTimeout.components.attoseconds / 1_000_000_000
-        )
+        let idleTimeout = TimeAmount(self.config.idleTimeout)
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: self.config.host, port: self.config.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard self.admit(channel) else {
+                        throw RPCError(code: .unavailable, message: "the SWP server has stopped accepting")
+                    }
                     let sync = channel.pipeline.syncOperations
                     if let sslContext {
                         try sync.addHandler(NIOSSLServerHandler(context: sslContext))
@@ -188,6 +221,7 @@ package final class SWPServerTransport: ServerTransport, Sendable {
         let key = ObjectIdentifier(connection.handle.channel)
         let drainNow = self.state.withLock { state in
             state.connections[key] = connection.handle
+            state.unserved.removeValue(forKey: key)
             return state.isShuttingDown
         }
         if drainNow { connection.handle.execute { $0.beginGracefulShutdown() } }

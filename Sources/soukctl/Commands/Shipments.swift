@@ -135,7 +135,8 @@ struct Shipments: AsyncParsableCommand {
             discussion: """
                 created → handed_over → in_transit → out_for_delivery → delivered; out_for_delivery ↔ \
                 failed_attempt; returned from anything not yet delivered. handed_over marks the order shipped and \
-                delivered marks it delivered. Couriers move their own shipments.
+                delivered marks it delivered. Couriers move their own shipments; a shipment is cancelled by \
+                refunding its order before hand-over, never moved to cancelled by hand.
                 """
         )
 

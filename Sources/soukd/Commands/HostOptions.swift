@@ -156,4 +156,12 @@ struct HostOptions: ParsableArguments {
             """
     )
     var deliveryPollInterval: String?
+
+    @Option(
+        help: """
+            How long a shipping quote holds its price, e.g. 30m or 10s; an order placed later asks for new ones. \
+            [env: SOUK_QUOTE_LIFETIME] (default: 30m)
+            """
+    )
+    var quoteLifetime: String?
 }

@@ -1,5 +1,6 @@
 // Talks to souk-bridge: cookie sessions, Connect unary calls (JSON) and Connect server streams (connect+json).
-// The session cookie is HttpOnly; every call carries the session's CSRF token in X-CSRF-Token.
+// The session cookie is HttpOnly; every call carries the session's CSRF token in X-CSRF-Token. A call answered
+// with `Souk-Session: ended` was served as a visitor's: the page is told it is signed out (souk:signed-out).
 
 let csrfToken = "";
 
@@ -88,6 +89,10 @@ export async function call(service, method, body = {}, { signal } = {}) {
     const error = await errorFrom(response);
     announce(error);
     throw error;
+  }
+  // Answered as a visitor's because the cookie session had ended: the page hears that it is signed out.
+  if (response.headers.get("Souk-Session") === "ended" && csrfToken) {
+    announce(new ApiError("unauthenticated", "session: expired or unknown, sign in again", response.status));
   }
   try {
     return await response.json();

@@ -323,6 +323,10 @@ public nonisolated struct Souk_Catalog_V1_Sku: Sendable {
   /// Clears the value of `package`. Subsequent reads from it will return its default value.
   public mutating func clearPackage() {self._package = nil}
 
+  /// In reads: whether an active warehouse has a unit of it that no order holds, as the read saw it (never a
+  /// count). Ignored in writes.
+  public var inStock: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -368,6 +372,7 @@ public nonisolated struct Souk_Catalog_V1_CreateProductRequest: Sendable {
 
   public var description_p: String = String()
 
+  /// At most 20: https URLs, or paths on the shop's own web root ("/shop/img/demo/cookware.svg").
   public var imageUrls: [String] = []
 
   public var attributes: Dictionary<String,String> = [:]
@@ -1260,7 +1265,7 @@ nonisolated extension Souk_Catalog_V1_PackageSize: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Souk_Catalog_V1_Sku: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Sku"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}attributes\0\u{1}prices\0\u{3}display_price\0\u{1}package\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}attributes\0\u{1}prices\0\u{3}display_price\0\u{1}package\0\u{3}in_stock\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1273,6 +1278,7 @@ nonisolated extension Souk_Catalog_V1_Sku: SwiftProtobuf.Message, SwiftProtobuf.
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.prices) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._displayPrice) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._package) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.inStock) }()
       default: break
       }
     }
@@ -1298,6 +1304,9 @@ nonisolated extension Souk_Catalog_V1_Sku: SwiftProtobuf.Message, SwiftProtobuf.
     try { if let v = self._package {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     } }()
+    if self.inStock != false {
+      try visitor.visitSingularBoolField(value: self.inStock, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1307,6 +1316,7 @@ nonisolated extension Souk_Catalog_V1_Sku: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.prices != rhs.prices {return false}
     if lhs._displayPrice != rhs._displayPrice {return false}
     if lhs._package != rhs._package {return false}
+    if lhs.inStock != rhs.inStock {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -29,8 +29,9 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 }
 
 /// created → handed_over → in_transit → out_for_delivery → delivered; out_for_delivery → failed_attempt →
-/// out_for_delivery again or returned; any status before delivered → returned. Delivered and returned are final;
-/// a shipment never moves back along that order.
+/// out_for_delivery again or returned; any status before delivered → returned; created → cancelled when its order
+/// is refunded before the parcel is handed over (the courier's booking is cancelled too). Delivered, returned and
+/// cancelled are final; a shipment never moves back along that order.
 public nonisolated enum Souk_Delivery_V1_ShipmentStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -41,6 +42,9 @@ public nonisolated enum Souk_Delivery_V1_ShipmentStatus: SwiftProtobuf.Enum, Swi
   case delivered // = 5
   case failedAttempt // = 6
   case returned // = 7
+
+  /// Never by hand: it follows the order's refund.
+  case cancelled // = 8
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -57,6 +61,7 @@ public nonisolated enum Souk_Delivery_V1_ShipmentStatus: SwiftProtobuf.Enum, Swi
     case 5: self = .delivered
     case 6: self = .failedAttempt
     case 7: self = .returned
+    case 8: self = .cancelled
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -71,6 +76,7 @@ public nonisolated enum Souk_Delivery_V1_ShipmentStatus: SwiftProtobuf.Enum, Swi
     case .delivered: return 5
     case .failedAttempt: return 6
     case .returned: return 7
+    case .cancelled: return 8
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -85,6 +91,7 @@ public nonisolated enum Souk_Delivery_V1_ShipmentStatus: SwiftProtobuf.Enum, Swi
     .delivered,
     .failedAttempt,
     .returned,
+    .cancelled,
   ]
 
 }
@@ -728,7 +735,7 @@ public nonisolated struct Souk_Delivery_V1_DomainEvent: Sendable {
 fileprivate nonisolated let _protobuf_package = "souk.delivery.v1"
 
 nonisolated extension Souk_Delivery_V1_ShipmentStatus: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SHIPMENT_STATUS_UNSPECIFIED\0\u{1}SHIPMENT_STATUS_CREATED\0\u{1}SHIPMENT_STATUS_HANDED_OVER\0\u{1}SHIPMENT_STATUS_IN_TRANSIT\0\u{1}SHIPMENT_STATUS_OUT_FOR_DELIVERY\0\u{1}SHIPMENT_STATUS_DELIVERED\0\u{1}SHIPMENT_STATUS_FAILED_ATTEMPT\0\u{1}SHIPMENT_STATUS_RETURNED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SHIPMENT_STATUS_UNSPECIFIED\0\u{1}SHIPMENT_STATUS_CREATED\0\u{1}SHIPMENT_STATUS_HANDED_OVER\0\u{1}SHIPMENT_STATUS_IN_TRANSIT\0\u{1}SHIPMENT_STATUS_OUT_FOR_DELIVERY\0\u{1}SHIPMENT_STATUS_DELIVERED\0\u{1}SHIPMENT_STATUS_FAILED_ATTEMPT\0\u{1}SHIPMENT_STATUS_RETURNED\0\u{1}SHIPMENT_STATUS_CANCELLED\0")
 }
 
 nonisolated extension Souk_Delivery_V1_WeightBracket: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

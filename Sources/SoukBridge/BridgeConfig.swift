@@ -28,6 +28,9 @@ package struct BridgeConfig: Sendable, Hashable {
     /// before it is closed: a slow or silent client holds nothing for long. A response being written (a live
     /// stream) is not cut.
     package var idleTimeout: Duration
+    /// The longest a unary call may take upstream (a shorter `Connect-Timeout-Ms` wins): past it the browser gets
+    /// deadline_exceeded (504) rather than waiting on a service that does not answer.
+    package var callTimeout: Duration
 
     /// Creates a configuration; cookies are `Secure` and CORS is closed unless asked otherwise.
     package init(
@@ -41,9 +44,11 @@ package struct BridgeConfig: Sendable, Hashable {
         maxWebhookBytes: Int = 256 << 10,
         webhookTimeout: Duration = .seconds(20),
         maxHeaderBytes: Int = 16 << 10,
-        idleTimeout: Duration = .seconds(30)
+        idleTimeout: Duration = .seconds(30),
+        callTimeout: Duration = .seconds(30)
     ) {
         self.idleTimeout = idleTimeout
+        self.callTimeout = callTimeout
         self.maxHeaderBytes = maxHeaderBytes
         self.streamHeartbeat = streamHeartbeat
         self.maxWebhookBytes = maxWebhookBytes
@@ -57,6 +62,6 @@ package struct BridgeConfig: Sendable, Hashable {
     }
 
     /// 1 MiB bodies (64 MiB uploads), `Secure` cookies, no CORS origins, 30-minute idle sessions, a stream heartbeat
-    /// every 15 s, 256 KiB webhooks answered within 20 s, 16 KiB of headers, 30 s idle.
+    /// every 15 s, 256 KiB webhooks answered within 20 s, 16 KiB of headers, 30 s idle, unary calls within 30 s.
     package static var defaults: Self { Self(maxBodyBytes: 1 << 20) }
 }

@@ -144,7 +144,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
             )
         }
         var options = CallOptions.defaults
-        options.timeout = try Self.timeout(request.headers)
+        options.timeout = min(try Self.timeout(request.headers) ?? self.config.callTimeout, self.config.callTimeout)
         // A session that has ended leaves a visitor: a public call (browsing the shop) is still answered, and the
         // cookie is cleared; a call that needs the session says it ended.
         let metadata: Metadata

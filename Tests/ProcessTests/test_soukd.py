@@ -16,7 +16,7 @@ import urllib.request
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from processes import stop
+from processes import health, stop
 
 SOUKD = os.environ.get("SOUKD", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "soukd"))
 READY_TIMEOUT_S = 120
@@ -77,14 +77,6 @@ class Soukd:
     def fail_output(self, timeout=60):
         code = self.process.wait(timeout=timeout)
         return code, self.process.stderr.read()
-
-
-def health(port, data_folder, service=""):
-    with open(os.path.join(data_folder, "tls", "ca.pem"), "rb") as ca:
-        credentials = grpc.ssl_channel_credentials(ca.read())
-    with grpc.secure_channel(f"127.0.0.1:{port}", credentials) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        return stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=10).status
 
 
 def burst_of_health_checks(port, data_folder, count):

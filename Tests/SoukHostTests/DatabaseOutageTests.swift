@@ -129,6 +129,40 @@ struct DatabaseOutageTests {
         }
     }
 
+    @Test("a connection failure is recognised as GRPCCore hands it to an outer interceptor: wrapped in UNKNOWN")
+    func connectionFailureThroughWrappers() async throws {
+        // A real PSQLError: nothing listens on port 1.
+        let configuration = PostgresConnection.Configuration(
+            host: "127.0.0.1",
+            port: 1,
+            username: "souk",
+            password: nil,
+            database: "souk",
+            tls: .disable
+        )
+        let failure = await #expect(throws: PSQLError.self) {
+            _ = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: self.logger)
+        }
+        let refused = try #require(failure)
+        #expect(DatabaseAvailabilityInterceptor.isConnectionFailure(refused))
+        // What an inner interceptor's `next` makes of a handler's thrown error.
+        #expect(
+            DatabaseAvailabilityInterceptor.isConnectionFailure(RPCError(code: .unknown, message: "", cause: refused))
+        )
+        // A status a service chose is its own, whatever its cause; and an unrelated cause is not the database.
+        #expect(
+            !DatabaseAvailabilityInterceptor.isConnectionFailure(
+                RPCError(code: .internalError, message: "x", cause: refused)
+            )
+        )
+        #expect(
+            !DatabaseAvailabilityInterceptor.isConnectionFailure(
+                RPCError(code: .unknown, message: "", cause: CancellationError())
+            )
+        )
+        #expect(!DatabaseAvailabilityInterceptor.isConnectionFailure(CancellationError()))
+    }
+
     /// The status of the server and of each service the default host runs.
     private static func statuses(
         _ health: Grpc_Health_V1_Health.Client<HTTP2ClientTransport.Posix>

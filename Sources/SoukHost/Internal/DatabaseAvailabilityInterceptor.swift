@@ -9,8 +9,9 @@ import SoukStorage
 /// - While the ``HealthStatusBoard`` says the database is unreachable, calls are refused before any handler runs.
 /// - A call in flight when a probe finds the database gone is cancelled and answered UNAVAILABLE, rather than
 ///   waiting for the pool to give up connecting (a minute).
-/// - A connection failure thrown by a handler (a PostgresNIO `PSQLError` about the connection, or a server
-///   SQLSTATE of class 08 or 57P0x) becomes UNAVAILABLE instead of UNKNOWN with an empty message.
+/// - A connection failure from a handler or an inner interceptor (a PostgresNIO `PSQLError` about the connection,
+///   or a server SQLSTATE of class 08 or 57P0x, also inside a transaction's error) becomes UNAVAILABLE instead
+///   of UNKNOWN with an empty message, whether it was thrown or handed back as a failed response.
 ///
 /// `grpc.health.v1.Health` passes through untouched: it is how clients learn that the database is gone.
 struct DatabaseAvailabilityInterceptor: ServerInterceptor {
@@ -28,7 +29,7 @@ struct DatabaseAvailabilityInterceptor: ServerInterceptor {
             return try await next(request, context)
         }
         guard self.board.isDatabaseReachable else { throw self.unavailable() }
-        var response = try await self.guarding { try await next(request, context) }
+        var response = self.replacingConnectionFailure(in: try await self.guarding { try await next(request, context) })
         // A streaming response's producer runs after `next` returns: guard it too.
         if case .success(var contents) = response.accepted {
             let producer = contents.producer
@@ -48,15 +49,28 @@ struct DatabaseAvailabilityInterceptor: ServerInterceptor {
                 try await self.racing(body, against: board)
             }
         } catch {
-            // Errors a service chose (RPCError, RPCErrorConvertible) pass through as they are.
+            // Errors a service chose (RPCError, RPCErrorConvertible) pass through as they are, unless they wrap a
+            // lost connection (GRPCCore wraps what a handler threw in UNKNOWN).
             let isServiceError = error is RPCError || error is any RPCErrorConvertible
-            guard !isServiceError, Self.isConnectionFailure(error) || !board.isDatabaseReachable else { throw error }
-            self.logger.warning(
-                "a call failed because the database cannot be reached",
-                metadata: ["error": "\(String(reflecting: error))"]
-            )
-            throw self.unavailable()
+            guard Self.isConnectionFailure(error) || (!isServiceError && !board.isDatabaseReachable) else {
+                throw error
+            }
+            throw self.unavailable(after: error)
         }
+    }
+
+    /// `response` with a failure that says the database is gone replaced by UNAVAILABLE. GRPCCore hands an outer
+    /// interceptor what an inner interceptor or the handler threw as a failed response, an UNKNOWN status with no
+    /// message whose cause is the original error, rather than throwing it.
+    private func replacingConnectionFailure<Output>(
+        in response: StreamingServerResponse<Output>
+    ) -> StreamingServerResponse<Output> {
+        guard case .failure(let error) = response.accepted else { return response }
+        let isUnknown = error.code == .unknown
+        guard Self.isConnectionFailure(error) || (isUnknown && !self.board.isDatabaseReachable) else { return response }
+        var replaced = response
+        replaced.accepted = .failure(self.unavailable(after: error))
+        return replaced
     }
 
     /// Runs `body` until it finishes or the board says the database is gone, whichever comes first.
@@ -91,6 +105,15 @@ struct DatabaseAvailabilityInterceptor: ServerInterceptor {
         case noVerdict
     }
 
+    /// UNAVAILABLE in place of `error`, which is logged (it never reaches the caller).
+    private func unavailable(after error: any Error) -> RPCError {
+        self.logger.warning(
+            "a call failed because the database cannot be reached",
+            metadata: ["error": "\(String(reflecting: error))"]
+        )
+        return self.unavailable()
+    }
+
     private func unavailable() -> RPCError {
         RPCError(
             code: .unavailable,
@@ -98,9 +121,26 @@ struct DatabaseAvailabilityInterceptor: ServerInterceptor {
         )
     }
 
-    /// Whether `error` says the database could not be reached or dropped the connection.
+    /// Whether `error` says the database could not be reached or dropped the connection: a `PSQLError`, seen
+    /// through a transaction's error (its BEGIN, closure or COMMIT) and through the UNKNOWN status GRPCCore wraps
+    /// an error in.
     static func isConnectionFailure(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError else { return false }
+        switch error {
+        case let error as RPCError:
+            guard error.code == .unknown, let cause = error.cause else { return false }
+            return self.isConnectionFailure(cause)
+        case let error as PostgresTransactionError:
+            return [error.beginError, error.closureError, error.commitError].contains { inner in
+                inner.map { self.isConnectionFailure($0) } ?? false
+            }
+        case let error as PSQLError:
+            return self.isConnectionFailure(error)
+        default:
+            return false
+        }
+    }
+
+    private static func isConnectionFailure(_ error: PSQLError) -> Bool {
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
             return true

@@ -7,6 +7,7 @@ import signal
 import socket
 import struct
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -18,6 +19,23 @@ from processes import stop
 
 SOUKD = os.environ.get("SOUKD", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "soukd"))
 WEB_ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "clients", "web")
+TEST_POSTGRES = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "test-postgres")
+
+
+def cluster_command(command, folder):
+    """scripts/test-postgres COMMAND FOLDER (start prints the cluster's URL)."""
+    return subprocess.run([TEST_POSTGRES, command, folder], capture_output=True, text=True, timeout=180,
+                          check=True).stdout.strip()
+
+
+@contextlib.contextmanager
+def throwaway_postgres():
+    """A PostgreSQL cluster of its own (Unix socket only): its folder and URL, removed at the end."""
+    folder = tempfile.mkdtemp(prefix="souk-pg-", dir="/tmp")
+    try:
+        yield folder, cluster_command("start", folder)
+    finally:
+        cluster_command("stop", folder)
 
 IDENTITY = "souk.identity.v1.IdentityService"
 CATALOG = "souk.catalog.v1.CatalogService"

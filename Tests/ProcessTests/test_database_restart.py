@@ -6,35 +6,26 @@ order exists exactly once.
 `SOUK_RESTART_ORDERS` makes the run longer (CI: 400 orders by 8 customers, one restart).
 """
 import os
-import subprocess
 import tempfile
 import time
 
 import pytest
 from grpc_health.v1 import health_pb2
 from processes import health
-from shop_bridge import Bridge, Shoppers, assert_orders_exactly_once, open_shop, running_host, sign_in
+from shop_bridge import (Bridge, Shoppers, assert_orders_exactly_once, open_shop, running_host, sign_in,
+                         cluster_command, throwaway_postgres)
 
 ORDERS = int(os.environ.get("SOUK_RESTART_ORDERS", "400"))
 CUSTOMERS = 8
 STOCK = 1_000_000
 # Calls that fail while PostgreSQL is away, counted before it starts again: the outage spans many calls.
 FAILED_CALLS_WHILE_AWAY = 16
-TEST_POSTGRES = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "test-postgres")
-
-
-def postgres(command, folder):
-    return subprocess.run([TEST_POSTGRES, command, folder], capture_output=True, text=True, timeout=180,
-                          check=True).stdout.strip()
 
 
 @pytest.fixture
 def cluster():
-    folder = tempfile.mkdtemp(prefix="souk-pg-", dir="/tmp")
-    try:
-        yield folder, postgres("start", folder)
-    finally:
-        postgres("stop", folder)
+    with throwaway_postgres() as cluster:
+        yield cluster
 
 
 def wait_until(what, condition, timeout=120):
@@ -68,7 +59,7 @@ def test_orders_go_on_after_postgres_restarts(cluster):
             shoppers.wait_for(lambda s: len(s.acknowledged) >= shoppers.total // 3)
             assert shoppers.running(), shoppers.failures
 
-            postgres("halt", pg_folder)
+            cluster_command("halt", pg_folder)
             failed_before = len(shoppers.unanswered)
             wait_until("health says NOT_SERVING",
                        lambda: status(host) == health_pb2.HealthCheckResponse.NOT_SERVING)
@@ -76,7 +67,7 @@ def test_orders_go_on_after_postgres_restarts(cluster):
                 shoppers.failures)
             acknowledged_while_away = len(shoppers.acknowledged)
 
-            postgres("start", pg_folder)
+            cluster_command("start", pg_folder)
             back = time.monotonic()
             wait_until("health says SERVING again", lambda: status(host) == health_pb2.HealthCheckResponse.SERVING)
             shoppers.wait_for(lambda s: len(s.acknowledged) > acknowledged_while_away)

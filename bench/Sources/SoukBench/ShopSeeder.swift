@@ -12,6 +12,8 @@ package struct ShopFixture: Sendable {
     package var searchWords: [String]
     /// The customers the order load signs in as.
     package var customers: [ShopCustomer]
+    /// The bootstrapped admin, signed in with the password the seeder gave it (staff calls: orders, stock).
+    package var staff: ShopCustomer
 }
 
 /// A signed-up customer and their current access token.
@@ -59,10 +61,10 @@ package struct ShopSeeder<Transport: ClientTransport>: Sendable {
         progress: @Sendable (String) -> Void
     ) async throws -> ShopFixture {
         progress("seeding: admin")
-        let adminToken = try await Self.step("admin login and password change") {
-            try await self.adminToken(admin)
+        let staffAccount = try await Self.step("admin login and password change") {
+            try await self.adminAccount(admin)
         }
-        let staff: Metadata = ["authorization": "Bearer \(adminToken)"]
+        let staff: Metadata = ["authorization": "Bearer \(staffAccount.accessToken)"]
         var categoryIDs: [String] = []
         for (slug, name) in [("kitchen", "Кухня"), ("tableware", "Посуда"), ("storage", "Хранение")] {
             var request = Souk_Catalog_V1_CreateCategoryRequest()
@@ -105,7 +107,8 @@ package struct ShopSeeder<Transport: ClientTransport>: Sendable {
             productIDs: created.map(\.id),
             skus: created.flatMap(\.skus),
             searchWords: words,
-            customers: signedUp
+            customers: signedUp,
+            staff: staffAccount
         )
     }
 
@@ -123,7 +126,7 @@ package struct ShopSeeder<Transport: ClientTransport>: Sendable {
         }
     }
 
-    private func adminToken(_ admin: (email: String, oneTimePassword: String)) async throws -> String {
+    private func adminAccount(_ admin: (email: String, oneTimePassword: String)) async throws -> ShopCustomer {
         let first = try await self.login(email: admin.email, password: admin.oneTimePassword)
         var change = Souk_Identity_V1_ChangePasswordRequest()
         change.currentPassword = admin.oneTimePassword
@@ -133,7 +136,13 @@ package struct ShopSeeder<Transport: ClientTransport>: Sendable {
             metadata: ["authorization": "Bearer \(first.accessToken)"],
             options: self.options
         )
-        return try await self.login(email: admin.email, password: change.newPassword).accessToken
+        let tokens = try await self.login(email: admin.email, password: change.newPassword)
+        return ShopCustomer(
+            email: admin.email,
+            password: change.newPassword,
+            accessToken: tokens.accessToken,
+            expiresAtUnixMs: tokens.accessExpiresAtUnixMs
+        )
     }
 
     private func login(email: String, password: String) async throws -> Souk_Identity_V1_TokenPair {

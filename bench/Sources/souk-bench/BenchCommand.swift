@@ -20,7 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
               make -C clients/c; make -C bench/floor
               .build/release/souk-bench
             """,
-        subcommands: [ShopCommand.self]
+        subcommands: [ShopCommand.self, ChaosCommand.self]
     )
 
     @Flag(help: "CI smoke run: a few short scenarios, one round, no soak; results go to bench/results/quick.")

@@ -10,7 +10,7 @@ extension PostgresCatalogStore {
     /// and nothing is written.
     func update(_ change: ProductChange) async throws {
         try await self.transaction { connection in
-            let found = try await connection.query(
+            let found = try await connection.guardedQuery(
                 "SELECT 1 FROM catalog.products WHERE id = \(change.id) FOR UPDATE",
                 logger: self.logger
             )
@@ -18,7 +18,7 @@ extension PostgresCatalogStore {
                 throw CatalogError.notFound("product_id: no product \(change.id.uuidString.lowercased())")
             }
             if let category = change.categoryID {
-                let rows = try await connection.query(
+                let rows = try await connection.guardedQuery(
                     "SELECT 1 FROM catalog.categories WHERE id = \(category)",
                     logger: self.logger
                 )
@@ -27,7 +27,7 @@ extension PostgresCatalogStore {
                 }
             }
             let attributes = change.attributes.map(Self.json)
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 UPDATE catalog.products SET
                     title = coalesce(\(change.title)::text, title),
@@ -41,7 +41,7 @@ extension PostgresCatalogStore {
                 logger: self.logger
             )
             for (index, entry) in change.skuPrices.enumerated() {
-                let owner = try await connection.query(
+                let owner = try await connection.guardedQuery(
                     "SELECT product_id FROM catalog.skus WHERE code = \(entry.sku) FOR UPDATE",
                     logger: self.logger
                 )
@@ -50,7 +50,7 @@ extension PostgresCatalogStore {
                 guard product == change.id else {
                     throw CatalogError.notFound("sku_prices[\(index)].sku: this product has no SKU \(entry.sku)")
                 }
-                try await connection.query(
+                try await connection.guardedQuery(
                     "DELETE FROM catalog.sku_prices WHERE sku = \(entry.sku)",
                     logger: self.logger
                 )
@@ -58,7 +58,7 @@ extension PostgresCatalogStore {
             }
             for (index, entry) in change.skuPackages.enumerated() {
                 let size = entry.packageSize
-                let rows = try await connection.query(
+                let rows = try await connection.guardedQuery(
                     """
                     UPDATE catalog.skus SET weight_grams = \(size.weightGrams), length_mm = \(size.lengthMillimetres),
                         width_mm = \(size.widthMillimetres), height_mm = \(size.heightMillimetres)
@@ -79,7 +79,7 @@ extension PostgresCatalogStore {
     func insertImported(_ product: ProductRecord, stock: Int?) async throws {
         try await self.transaction { connection in
             let state = product.published ? "published" : "draft"
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 INSERT INTO catalog.products (id, category_id, title, description, image_urls, attributes, state)
                 VALUES (\(product.id), \(product.categoryID), \(product.title), \(product.description),
@@ -101,7 +101,7 @@ extension PostgresCatalogStore {
                 }
                 try await Self.insertPrices(sku.prices, sku: sku.code, on: connection, logger: self.logger)
                 if let stock {
-                    try await connection.query(
+                    try await connection.guardedQuery(
                         "INSERT INTO catalog.stock (sku, warehouse, on_hand) VALUES (\(sku.code), 'MSK-1', \(stock))",
                         logger: self.logger
                     )
@@ -125,7 +125,7 @@ extension PostgresCatalogStore {
         logger: Logger
     ) async throws {
         for (index, price) in prices.enumerated() {
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 INSERT INTO catalog.sku_prices (sku, currency, minor_units, position)
                 VALUES (\(sku), \(price.currency.code), \(price.minorUnits), \(index))

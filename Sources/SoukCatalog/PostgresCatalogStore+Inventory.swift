@@ -13,7 +13,7 @@ extension PostgresCatalogStore: InventoryStore {
         try await self.transaction { connection in
             try await Self.releaseExpired(sku: sku, now: self.wallClock.now, on: connection, logger: self.logger)
             do {
-                let rows = try await connection.query(
+                let rows = try await connection.guardedQuery(
                     """
                     INSERT INTO catalog.stock (sku, warehouse, on_hand) VALUES (\(sku), \(warehouse), \(onHand))
                     ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = excluded.on_hand
@@ -83,7 +83,7 @@ extension PostgresCatalogStore: InventoryStore {
         logger: Logger
     ) async throws -> ReservationRecord? {
         try await Self.releaseExpired(sku: sku, now: now, on: connection, logger: logger)
-        let rows = try await connection.query(
+        let rows = try await connection.guardedQuery(
             """
             UPDATE catalog.stock SET reserved = reserved + \(quantity)
             WHERE (sku, warehouse) = (
@@ -107,7 +107,7 @@ extension PostgresCatalogStore: InventoryStore {
             expiresAt: expiresAt,
             state: "held"
         )
-        try await connection.query(
+        try await connection.guardedQuery(
             """
             INSERT INTO catalog.reservations (id, sku, warehouse, quantity, expires_at, state, idempotency_key)
             VALUES (\(record.id), \(sku), \(warehouse), \(quantity), \(expiresAt), 'held', \(key))
@@ -154,7 +154,7 @@ extension PostgresCatalogStore: InventoryStore {
         logger: Logger
     ) async throws -> Bool {
         let target = consume ? "consumed" : "released"
-        let rows = try await connection.query(
+        let rows = try await connection.guardedQuery(
             """
             UPDATE catalog.reservations SET state = \(target)
             WHERE id = \(id) AND state = 'held' AND (\(consume) = false OR expires_at > \(now))
@@ -165,7 +165,7 @@ extension PostgresCatalogStore: InventoryStore {
         var moved = false
         for try await (sku, warehouse, quantity) in rows.decode((String, String, Int).self) {
             let onHandChange = consume ? quantity : 0
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 UPDATE catalog.stock SET reserved = reserved - \(quantity), on_hand = on_hand - \(onHandChange)
                 WHERE sku = \(sku) AND warehouse = \(warehouse)
@@ -184,7 +184,7 @@ extension PostgresCatalogStore: InventoryStore {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        let rows = try await connection.query(
+        let rows = try await connection.guardedQuery(
             """
             UPDATE catalog.reservations SET state = 'released'
             WHERE sku = \(sku) AND state = 'held' AND expires_at <= \(now)
@@ -193,7 +193,7 @@ extension PostgresCatalogStore: InventoryStore {
             logger: logger
         )
         for try await (warehouse, quantity) in rows.decode((String, Int).self) {
-            try await connection.query(
+            try await connection.guardedQuery(
                 "UPDATE catalog.stock SET reserved = reserved - \(quantity) WHERE sku = \(sku) AND warehouse = \(warehouse)",
                 logger: logger
             )

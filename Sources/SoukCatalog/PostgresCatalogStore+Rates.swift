@@ -2,6 +2,7 @@ import Foundation
 import PostgresNIO
 import SoukDomain
 import SoukMoney
+import SoukStorage
 
 /// The exchange rates every conversion reads; the book is cached between calls (see ``RateCache``).
 extension PostgresCatalogStore: RateStore {
@@ -45,7 +46,7 @@ extension PostgresCatalogStore: RateStore {
     func insert(_ rates: [ExchangeRate]) async throws {
         try await self.transaction { connection in
             for rate in rates {
-                try await connection.query(
+                try await connection.guardedQuery(
                     """
                     INSERT INTO catalog.exchange_rates (base, quote, mantissa, scale, source, effective_date)
                     VALUES (\(rate.base.code), \(rate.quote.code), \(rate.mantissa), \(rate.scale), \(rate.source), \(rate.effectiveDate))

@@ -50,7 +50,7 @@ struct PostgresCatalogStore: ProductStore {
 
     func insert(_ product: ProductRecord) async throws {
         try await self.transaction { connection in
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 INSERT INTO catalog.products (id, category_id, title, description, image_urls, attributes, state)
                 VALUES (\(product.id), \(product.categoryID), \(product.title), \(product.description),
@@ -71,7 +71,7 @@ struct PostgresCatalogStore: ProductStore {
                     throw CatalogError.alreadyExists("skus[\(position)].code: SKU \(sku.code) already exists")
                 }
                 for (index, price) in sku.prices.enumerated() {
-                    try await connection.query(
+                    try await connection.guardedQuery(
                         """
                         INSERT INTO catalog.sku_prices (sku, currency, minor_units, position)
                         VALUES (\(sku.code), \(price.currency.code), \(price.minorUnits), \(index))
@@ -316,7 +316,7 @@ struct PostgresCatalogStore: ProductStore {
         logger: Logger
     ) async throws {
         let size = sku.packageSize
-        try await connection.query(
+        try await connection.guardedQuery(
             """
             INSERT INTO catalog.skus (
                 code, product_id, attributes, position, weight_grams, length_mm, width_mm, height_mm
@@ -331,11 +331,7 @@ struct PostgresCatalogStore: ProductStore {
 
     /// Runs `body` in one transaction; an error `body` throws comes out as itself, not wrapped.
     func transaction(_ body: (PostgresConnection) async throws -> Void) async throws {
-        do {
-            try await self.client.withTransaction(logger: self.logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            throw error.underlyingError
-        }
+        try await self.client.withGuardedTransaction(logger: self.logger) { connection in try await body(connection) }
     }
 
     static func json(_ dictionary: [String: String]) -> String {

@@ -12,6 +12,7 @@ package struct StorageError: Error, Sendable, CustomStringConvertible {
             case dataFolderTooNew
             case schemaTooNew
             case migrationFailed
+            case connectionClosed
         }
 
         private let wrapped: Wrapped
@@ -31,6 +32,8 @@ package struct StorageError: Error, Sendable, CustomStringConvertible {
         package static let schemaTooNew = Self(.schemaTooNew)
         /// A migration failed or an applied migration no longer matches its source.
         package static let migrationFailed = Self(.migrationFailed)
+        /// The server had closed the connection before a statement could be sent on it.
+        package static let connectionClosed = Self(.connectionClosed)
 
         package var description: String { String(describing: self.wrapped) }
     }
@@ -47,6 +50,11 @@ package struct StorageError: Error, Sendable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.cause = cause
+    }
+
+    /// A statement refused because its connection is closed (``Code/connectionClosed``).
+    package static func connectionClosed() -> Self {
+        Self(code: .connectionClosed, message: "the database connection is closed; the statement was not sent")
     }
 
     package var description: String {

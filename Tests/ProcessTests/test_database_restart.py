@@ -1,6 +1,6 @@
 """Database restart under load: customers place orders through the bridge while the PostgreSQL server soukd runs on
-is stopped and started again. While it is away, calls fail with UNAVAILABLE, none later than the bridge's bound on a
-call, and health says NOT_SERVING; once it is back, soukd serves again without an operator, and every acknowledged
+is stopped and started again. While it is away, calls fail with UNAVAILABLE (none waits for the bridge's bound on a
+call), and health says NOT_SERVING; once it is back, soukd serves again without an operator, and every acknowledged
 order exists exactly once.
 
 `SOUK_RESTART_ORDERS` makes the run longer (CI: 400 orders by 8 customers, one restart).
@@ -77,16 +77,14 @@ def test_orders_go_on_after_postgres_restarts(cluster):
 
         assert not shoppers.failures, f"{shoppers.failures}\n{host.log_tail()}"
         assert len(shoppers.acknowledged) == shoppers.total
-        # Every call that went unanswered was told so, within the bridge's bound on a call (30 s): UNAVAILABLE, or
-        # DEADLINE_EXCEEDED for a call whose handler never ended (see the issue's note), never a reset or a hang.
+        # Every call that went unanswered was told so with UNAVAILABLE: never a reset, and never a hang that only the
+        # bridge's bound on a call (30 s, DEADLINE_EXCEEDED) ends. Statements on a connection the server ended fail
+        # at once (SoukStorage's guarded queries), so no handler is left waiting.
         codes = [code for _, code, _ in shoppers.unanswered]
-        others = {f"{code}: {message}" for _, code, message in shoppers.unanswered
-                  if code not in ("unavailable", "deadline_exceeded")}
+        others = {f"{code}: {message}" for _, code, message in shoppers.unanswered if code != "unavailable"}
         assert not others, f"{others}\n{host.log_tail()}"
         slowest = max(seconds for seconds, _, _ in shoppers.unanswered)
-        assert slowest < 45, f"a call took {slowest:.1f} s to fail while the database was away"
         admin = sign_in(bridge, host.admin_email)
         found = assert_orders_exactly_once(bridge, admin, shoppers.acknowledged, sku, STOCK)
-        print(f"database restart: {len(found)} orders, {codes.count('unavailable')} calls refused UNAVAILABLE and "
-              f"{codes.count('deadline_exceeded')} past their deadline while PostgreSQL was away (slowest "
-              f"{slowest:.2f} s), ordering again {recovered_s:.1f} s after it started")
+        print(f"database restart: {len(found)} orders, {len(codes)} calls refused UNAVAILABLE while PostgreSQL was "
+              f"away (slowest {slowest:.2f} s), ordering again {recovered_s:.1f} s after it started")

@@ -28,7 +28,7 @@ extension PostgresCatalogStore: OrderStore {
     {
         var placed: OrderRecord?
         try await self.transaction { connection in
-            let cart = try await connection.query(
+            let cart = try await connection.guardedQuery(
                 """
                 SELECT sku, quantity FROM catalog.cart_lines WHERE account_id = \(draft.customer)
                 ORDER BY sku FOR UPDATE
@@ -69,7 +69,7 @@ extension PostgresCatalogStore: OrderStore {
                     )
                 )
             }
-            let inserted = try await connection.query(
+            let inserted = try await connection.guardedQuery(
                 """
                 INSERT INTO catalog.orders (id, customer_id, status, currency, total_minor, idempotency_key,
                     request_fingerprint, shipping, delivery_address_sealed)
@@ -84,7 +84,7 @@ extension PostgresCatalogStore: OrderStore {
             var created = Date()
             for try await (value, at) in inserted.decode((Int64, Date).self) { (number, created) = (value, at) }
             for (position, line) in lines.enumerated() {
-                try await connection.query(
+                try await connection.guardedQuery(
                     """
                     INSERT INTO catalog.order_lines (order_id, position, sku, title, quantity, unit_minor, line_minor,
                         warehouse, reservation_id)
@@ -95,7 +95,7 @@ extension PostgresCatalogStore: OrderStore {
                 )
             }
             for rate in draft.rates {
-                try await connection.query(
+                try await connection.guardedQuery(
                     """
                     INSERT INTO catalog.order_rates (order_id, base, quote, mantissa, scale, source, effective_date)
                     VALUES (\(draft.id), \(rate.base.code), \(rate.quote.code), \(rate.mantissa), \(rate.scale),
@@ -104,14 +104,14 @@ extension PostgresCatalogStore: OrderStore {
                     logger: self.logger
                 )
             }
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 INSERT INTO catalog.order_history (order_id, seq, from_status, to_status, actor_id, at)
                 VALUES (\(draft.id), 0, NULL, 'pending_payment', \(draft.customer), \(created))
                 """,
                 logger: self.logger
             )
-            try await connection.query(
+            try await connection.guardedQuery(
                 "DELETE FROM catalog.cart_lines WHERE account_id = \(draft.customer)",
                 logger: self.logger
             )
@@ -157,8 +157,8 @@ extension PostgresCatalogStore: OrderStore {
     ) async throws -> OrderRecord {
         var result: OrderRecord?
         try await self.transaction { connection in
-            let run: QueryRunner = { try await connection.query($0, logger: self.logger) }
-            let locked = try await connection.query(
+            let run: QueryRunner = { try await connection.guardedQuery($0, logger: self.logger) }
+            let locked = try await connection.guardedQuery(
                 "SELECT customer_id FROM catalog.orders WHERE id = \(id) FOR UPDATE",
                 logger: self.logger
             )
@@ -200,7 +200,7 @@ extension PostgresCatalogStore: OrderStore {
             // Goods that came back with a refund return to the stock payment took them from.
             if restock, status == .refunded {
                 for line in record.lines {
-                    try await connection.query(
+                    try await connection.guardedQuery(
                         """
                         UPDATE catalog.stock SET on_hand = on_hand + \(line.quantity)
                         WHERE sku = \(line.sku) AND warehouse = \(line.warehouse)
@@ -209,7 +209,7 @@ extension PostgresCatalogStore: OrderStore {
                     )
                 }
             }
-            let changed = try await connection.query(
+            let changed = try await connection.guardedQuery(
                 """
                 UPDATE catalog.orders SET status = \(status.rawValue), updated_at = now() WHERE id = \(id)
                 RETURNING updated_at
@@ -218,7 +218,7 @@ extension PostgresCatalogStore: OrderStore {
             )
             var at = Date()
             for try await value in changed.decode(Date.self) { at = value }
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 INSERT INTO catalog.order_history (order_id, seq, from_status, to_status, actor_id, at, note)
                 VALUES (\(id), \(record.history.count), \(record.status.rawValue), \(status.rawValue), \(actor), \(at),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SoukMoney
+import SoukStorage
 
 extension DeliveryStore {
     private static let columns = """
@@ -15,7 +16,7 @@ extension DeliveryStore {
     /// already has a shipment, only advances the position and answers the one it has.
     func create(_ shipment: ShipmentRecord, stream: String, position: Int64) async throws -> ShipmentRecord {
         try await self.transaction { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.guardedQuery(
                 """
                 INSERT INTO delivery.shipments (id, order_id, order_number, customer_id, quote_id, status, carrier,
                     service_code, service_name, courier_reference, tracking_number, label_url, registration_error,
@@ -71,7 +72,7 @@ extension DeliveryStore {
         try await self.transaction { connection in
             if let courierEvent {
                 // Recorded in the same transaction as what it changed: a repeat finds it and changes nothing.
-                let rows = try await connection.query(
+                let rows = try await connection.guardedQuery(
                     """
                     INSERT INTO delivery.processed_courier_events (carrier, event_id, processed_at)
                     VALUES (\(courierEvent.carrier), \(courierEvent.id), now())
@@ -100,7 +101,7 @@ extension DeliveryStore {
             else { throw DeliveryError.notFound("shipment_id: no shipment \(id.uuidString.lowercased())") }
             let before = shipment.history.count
             guard let type = try change(&shipment) else { return (shipment, false) }
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 UPDATE delivery.shipments SET status = \(shipment.status.rawValue),
                     courier_reference = \(shipment.courierReference), tracking_number = \(shipment.trackingNumber),
@@ -294,7 +295,7 @@ extension DeliveryStore {
         let sql =
             "SELECT \(Self.columns) FROM delivery.shipments WHERE \(condition) ORDER BY \(orderBy)"
             + (limit.map { " LIMIT \($0)" } ?? "") + (lock ? " FOR UPDATE" : "")
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        let rows = try await connection.guardedQuery(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
         var shipments: [ShipmentRecord] = []
         for try await row in rows {
             let cells = row.makeRandomAccess()
@@ -334,7 +335,7 @@ extension DeliveryStore {
             )
         }
         guard !shipments.isEmpty else { return [] }
-        let history = try await connection.query(
+        let history = try await connection.guardedQuery(
             """
             SELECT shipment_id, from_status, to_status, source, at, courier_status, note
             FROM delivery.shipment_history WHERE shipment_id = ANY(\(shipments.map(\.id))) ORDER BY shipment_id, seq
@@ -367,7 +368,7 @@ extension DeliveryStore {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.guardedQuery(
             """
             INSERT INTO delivery.shipment_history (shipment_id, seq, from_status, to_status, source, at,
                 courier_status, note)

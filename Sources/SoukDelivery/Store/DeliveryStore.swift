@@ -45,7 +45,7 @@ struct DeliveryStore: Sendable {
         guard !quotes.isEmpty else { return }
         try await self.transaction { connection in
             for quote in quotes {
-                try await connection.query(
+                try await connection.guardedQuery(
                     """
                     INSERT INTO delivery.quotes (id, customer_id, carrier, service_code, service_name, courier_reference,
                         currency, price_minor, min_days, max_days, country, region, city, postal_code, cart,
@@ -133,7 +133,7 @@ struct DeliveryStore: Sendable {
     )
         async throws
     {
-        try await connection.query(
+        try await connection.guardedQuery(
             """
             INSERT INTO delivery.followed_streams (stream, position) VALUES (\(stream), \(position))
             ON CONFLICT (stream) DO UPDATE SET position = greatest(delivery.followed_streams.position, EXCLUDED.position)
@@ -169,12 +169,8 @@ struct DeliveryStore: Sendable {
     }
 
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            return try await self.client.withTransaction(logger: self.logger) { connection in
-                try await body(connection)
-            }
-        } catch let error as PostgresTransactionError {
-            throw error.underlyingError
+        try await self.client.withGuardedTransaction(logger: self.logger) { connection in
+            try await body(connection)
         }
     }
 }

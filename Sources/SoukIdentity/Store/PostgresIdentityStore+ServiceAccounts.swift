@@ -14,15 +14,15 @@ extension PostgresIdentityStore: ServiceAccountStore {
         scopes: [String]
     ) async throws {
         let email = try self.sealedEmail(account.email, id: account.id)
-        try await self.client.withTransaction(logger: self.logger) { connection in
-            try await connection.query(
+        try await self.client.withGuardedTransaction(logger: self.logger) { connection in
+            try await connection.guardedQuery(
                 """
                 INSERT INTO identity.accounts (id, email_sealed, email_key, display_name, roles)
                 VALUES (\(account.id), \(email.sealed), \(email.key), \(account.displayName), \(account.roles))
                 """,
                 logger: self.logger
             )
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 INSERT INTO identity.service_accounts (client_id, account_id, secret_hash, scopes)
                 VALUES (\(clientID), \(account.id), \(secretHash), \(scopes))

@@ -25,8 +25,8 @@ extension PostgresIdentityStore: SessionStore {
 
     /// Replaces a presented refresh token by a new one, or revokes its session when it was already used.
     func rotate(refreshHash: String, newHash: String, expiresAt: Date) async throws -> RefreshOutcome {
-        try await self.client.withTransaction(logger: self.logger) { connection in
-            let live = try await connection.query(
+        try await self.client.withGuardedTransaction(logger: self.logger) { connection in
+            let live = try await connection.guardedQuery(
                 """
                 SELECT id, account_id FROM identity.sessions
                 WHERE refresh_hash = \(refreshHash) AND revoked_at IS NULL AND expires_at > \(self.wallClock.now) FOR UPDATE
@@ -34,11 +34,11 @@ extension PostgresIdentityStore: SessionStore {
                 logger: self.logger
             )
             for try await (sessionID, accountID) in live.decode((UUID, UUID).self) {
-                try await connection.query(
+                try await connection.guardedQuery(
                     "INSERT INTO identity.used_refresh_tokens (token_hash, session_id) VALUES (\(refreshHash), \(sessionID))",
                     logger: self.logger
                 )
-                try await connection.query(
+                try await connection.guardedQuery(
                     """
                     UPDATE identity.sessions SET refresh_hash = \(newHash), last_used_at = now(), expires_at = \(expiresAt)
                     WHERE id = \(sessionID)
@@ -47,7 +47,7 @@ extension PostgresIdentityStore: SessionStore {
                 )
                 return .rotated(sessionID: sessionID, accountID: accountID)
             }
-            let used = try await connection.query(
+            let used = try await connection.guardedQuery(
                 """
                 SELECT s.id, s.account_id FROM identity.used_refresh_tokens u JOIN identity.sessions s ON s.id = u.session_id
                 WHERE u.token_hash = \(refreshHash)
@@ -55,7 +55,7 @@ extension PostgresIdentityStore: SessionStore {
                 logger: self.logger
             )
             for try await (sessionID, accountID) in used.decode((UUID, UUID).self) {
-                try await connection.query(
+                try await connection.guardedQuery(
                     """
                     UPDATE identity.sessions SET revoked_at = now(), revoked_reason = 'refresh token reused'
                     WHERE id = \(sessionID) AND revoked_at IS NULL

@@ -16,17 +16,17 @@ extension PostgresIdentityStore: TwoFactorStore {
 
     /// Turns two-factor on with the step of the confirming code and stores the recovery codes' hashes.
     func enableTotp(id: UUID, step: Int64, recoveryHashes: [String]) async throws {
-        try await self.client.withTransaction(logger: self.logger) { connection in
-            try await connection.query(
+        try await self.client.withGuardedTransaction(logger: self.logger) { connection in
+            try await connection.guardedQuery(
                 "UPDATE identity.accounts SET totp_enabled = true, totp_last_step = \(step) WHERE id = \(id)",
                 logger: self.logger
             )
-            try await connection.query(
+            try await connection.guardedQuery(
                 "DELETE FROM identity.recovery_codes WHERE account_id = \(id)",
                 logger: self.logger
             )
             for hash in recoveryHashes {
-                try await connection.query(
+                try await connection.guardedQuery(
                     "INSERT INTO identity.recovery_codes (account_id, code_hash) VALUES (\(id), \(hash))",
                     logger: self.logger
                 )
@@ -35,15 +35,15 @@ extension PostgresIdentityStore: TwoFactorStore {
     }
 
     func disableTotp(id: UUID) async throws {
-        try await self.client.withTransaction(logger: self.logger) { connection in
-            try await connection.query(
+        try await self.client.withGuardedTransaction(logger: self.logger) { connection in
+            try await connection.guardedQuery(
                 """
                 UPDATE identity.accounts SET totp_enabled = false, totp_secret_sealed = NULL, totp_last_step = 0
                 WHERE id = \(id)
                 """,
                 logger: self.logger
             )
-            try await connection.query(
+            try await connection.guardedQuery(
                 "DELETE FROM identity.recovery_codes WHERE account_id = \(id)",
                 logger: self.logger
             )

@@ -24,7 +24,7 @@ struct PostgresPaymentsStore: PaymentsStore {
 
     func insert(_ payment: PaymentRecord, event: (PaymentRecord) throws -> [UInt8]) async throws {
         try await self.transaction { connection in
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 INSERT INTO payments.payments (
                     id, order_id, customer_id, idempotency_key, status, currency, amount_minor, provider,
@@ -133,7 +133,7 @@ struct PostgresPaymentsStore: PaymentsStore {
                 ).first?.payment
             else { throw PaymentsError.notFound("payment_id: no payment \(id.uuidString.lowercased())") }
             if let providerEvent {
-                let inserted = try await connection.query(
+                let inserted = try await connection.guardedQuery(
                     """
                     INSERT INTO payments.processed_events (provider, event_id, payment_id, processed_at)
                     VALUES (\(providerEvent.provider), \(providerEvent.id), \(id), \(self.wallClock.now))
@@ -153,7 +153,7 @@ struct PostgresPaymentsStore: PaymentsStore {
             result = (after, false)
             guard let type = Self.eventType(before: before, after: after) else { return }
             after.updatedAt = self.wallClock.now
-            try await connection.query(
+            try await connection.guardedQuery(
                 """
                 UPDATE payments.payments SET status = \(after.status.rawValue), captured_minor = \(after.state.captured),
                     refunded_minor = \(after.state.refunded), provider_reference = \(after.providerReference),
@@ -167,7 +167,7 @@ struct PostgresPaymentsStore: PaymentsStore {
                 try await Self.insert(after.history[seq], seq: seq, payment: id, on: connection, logger: self.logger)
             }
             for refund in after.refunds {
-                try await connection.query(
+                try await connection.guardedQuery(
                     """
                     INSERT INTO payments.refunds (
                         id, payment_id, amount_minor, reason, status, restock, provider_reference, actor,
@@ -265,7 +265,7 @@ struct PostgresPaymentsStore: PaymentsStore {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.guardedQuery(
             """
             INSERT INTO payments.payment_history (payment_id, seq, from_status, to_status, actor, at, provider_event_id,
                 note)
@@ -277,11 +277,7 @@ struct PostgresPaymentsStore: PaymentsStore {
     }
 
     private func transaction(_ body: (PostgresConnection) async throws -> Void) async throws {
-        do {
-            try await self.client.withTransaction(logger: self.logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            throw error.underlyingError
-        }
+        try await self.client.withGuardedTransaction(logger: self.logger) { connection in try await body(connection) }
     }
 
     private func load(
@@ -320,7 +316,7 @@ struct PostgresPaymentsStore: PaymentsStore {
         var sql = "SELECT \(Self.columns) FROM payments.payments WHERE \(filter) ORDER BY \(orderBy)"
         if let limit { sql += " LIMIT \(limit)" }
         if locking { sql += " FOR UPDATE" }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        let rows = try await connection.guardedQuery(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
         var found: [(number: Int64, payment: PaymentRecord)] = []
         for try await row in rows {
             let columns = row.makeRandomAccess()
@@ -372,7 +368,7 @@ struct PostgresPaymentsStore: PaymentsStore {
         guard !found.isEmpty else { return [] }
         let ids = found.map(\.payment.id)
         var history: [UUID: [PaymentRecord.Change]] = [:]
-        let historyRows = try await connection.query(
+        let historyRows = try await connection.guardedQuery(
             """
             SELECT payment_id, from_status, to_status, actor, at, provider_event_id, note
             FROM payments.payment_history WHERE payment_id = ANY(\(ids)) ORDER BY payment_id, seq
@@ -394,7 +390,7 @@ struct PostgresPaymentsStore: PaymentsStore {
             )
         }
         var refunds: [UUID: [RefundRecord]] = [:]
-        let refundRows = try await connection.query(
+        let refundRows = try await connection.guardedQuery(
             """
             SELECT id, payment_id, amount_minor, reason, status, restock, provider_reference, actor, idempotency_key,
                 created_at

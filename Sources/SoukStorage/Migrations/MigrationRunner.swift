@@ -42,24 +42,20 @@ package struct MigrationRunner: Sendable {
     package func migrate(_ sets: [SchemaMigrations], on client: PostgresClient) async throws -> [Report] {
         for set in sets { try Self.validate(set) }
         do {
-            return try await client.withTransaction(logger: self.logger) { connection in
+            return try await client.withGuardedTransaction(logger: self.logger) { connection in
                 try await self.migrate(sets, on: connection)
             }
         } catch let error as StorageError {
             throw error
-        } catch let error as PostgresTransactionError {
-            // Our own refusals travel out of the transaction wrapped; unwrap them so callers see the code.
-            if let storageError = error.underlyingError as? StorageError { throw storageError }
-            throw StorageError(code: .migrationFailed, message: "applying migrations failed", cause: error)
         } catch {
             throw StorageError(code: .migrationFailed, message: "applying migrations failed", cause: error)
         }
     }
 
     private func migrate(_ sets: [SchemaMigrations], on connection: PostgresConnection) async throws -> [Report] {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: self.logger)
-        try await connection.query("CREATE SCHEMA IF NOT EXISTS souk_meta", logger: self.logger)
-        try await connection.query(
+        try await connection.guardedQuery("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: self.logger)
+        try await connection.guardedQuery("CREATE SCHEMA IF NOT EXISTS souk_meta", logger: self.logger)
+        try await connection.guardedQuery(
             """
             CREATE TABLE IF NOT EXISTS souk_meta.migrations (
                 schema_name text NOT NULL,
@@ -75,7 +71,7 @@ package struct MigrationRunner: Sendable {
         var reports: [Report] = []
         for set in sets {
             var recorded: [Int: String] = [:]
-            let rows = try await connection.query(
+            let rows = try await connection.guardedQuery(
                 "SELECT version, checksum FROM souk_meta.migrations WHERE schema_name = \(set.schema)",
                 logger: self.logger
             )
@@ -92,7 +88,7 @@ package struct MigrationRunner: Sendable {
                 )
             }
             // The schema name is validated as a plain identifier in validate(_:), so it is safe to interpolate.
-            try await connection.query(
+            try await connection.guardedQuery(
                 PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(set.schema)"),
                 logger: self.logger
             )
@@ -109,9 +105,9 @@ package struct MigrationRunner: Sendable {
                     continue
                 }
                 for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                    try await connection.guardedQuery(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                 }
-                try await connection.query(
+                try await connection.guardedQuery(
                     """
                     INSERT INTO souk_meta.migrations (schema_name, version, name, checksum)
                     VALUES (\(set.schema), \(migration.version), \(migration.name), \(migration.checksum))

@@ -33,7 +33,7 @@ package struct Outbox: Sendable {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(self.lock))", logger: logger)
+        try await connection.guardedQuery("SELECT pg_advisory_xact_lock(\(self.lock))", logger: logger)
         var binds = PostgresBindings()
         binds.append(type)
         binds.append(aggregate)
@@ -43,7 +43,7 @@ package struct Outbox: Sendable {
             INSERT INTO \(self.table) (type, aggregate_id, occurred_at, payload)
             VALUES ($1, $2, coalesce($3::timestamptz, now()), $4)
             """
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        try await connection.guardedQuery(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }
 
     /// Up to `limit` committed events after `position`, oldest first.

@@ -1,0 +1,68 @@
+package import Logging
+package import PostgresNIO
+
+extension PostgresConnection {
+    /// Runs `query` like `query(_:logger:file:line:)`, but fails at once on a connection the server has closed,
+    /// where PostgresNIO's own call would wait for ever.
+    ///
+    /// PostgresNIO 1.33.2 hands a query to its channel without a write promise. Once the server has closed the
+    /// connection (a fast shutdown or `pg_terminate_backend`), NIO takes the channel's handlers away, a query written
+    /// after that is dropped, and its answer never comes: the caller waits for ever, cancellation cannot end the
+    /// wait, and a pooled connection stays leased. The statements of a transaction the server ended are exactly
+    /// such writes, its ROLLBACK among them.
+    ///
+    /// This looks at the channel and writes the query in one step on the connection's event loop, where the close
+    /// cannot come in between: an open channel still has its handlers, which fail the query properly if the
+    /// connection closes later.
+    ///
+    /// - Throws: ``StorageError`` `connectionClosed` for a closed connection; whatever the query throws otherwise.
+    @discardableResult
+    package func guardedQuery(
+        _ query: PostgresQuery,
+        logger: Logger,
+        file: String = #fileID,
+        line: Int = #line
+    ) async throws -> PostgresRowSequence {
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(self.eventLoop)) {
+            // From here to the query's write, nothing suspends: this runs as one task on the event loop.
+            guard !self.isClosed else { throw StorageError.connectionClosed() }
+            return try await self.query(query, logger: logger, file: file, line: line)
+        }
+    }
+}
+
+extension PostgresClient {
+    /// Runs `body` in a transaction on one pooled connection, with every statement of its own sent through
+    /// ``PostgresNIO/PostgresConnection/guardedQuery(_:logger:file:line:)``.
+    ///
+    /// Unlike PostgresNIO's `withTransaction`, an error `body` throws comes out as itself (not wrapped), and a
+    /// transaction the server ended fails instead of waiting for ever on its ROLLBACK. `body` must send its
+    /// statements with `guardedQuery` too. A connection whose ROLLBACK fails is closed rather than handed back to
+    /// the pool in the middle of a transaction.
+    package func withGuardedTransaction<Result>(
+        logger: Logger,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        try await self.withConnection { connection in
+            try await connection.guardedQuery("BEGIN", logger: logger)
+            let value: Result
+            do {
+                value = try await body(connection)
+            } catch {
+                do {
+                    try await connection.guardedQuery("ROLLBACK", logger: logger)
+                } catch let rollbackError {
+                    logger.debug(
+                        "a transaction's ROLLBACK failed; its connection is closed",
+                        metadata: ["error": "\(String(reflecting: rollbackError))"]
+                    )
+                    if !connection.isClosed { try? await connection.close() }
+                }
+                throw error
+            }
+            try await connection.guardedQuery("COMMIT", logger: logger)
+            return value
+        }
+    }
+}

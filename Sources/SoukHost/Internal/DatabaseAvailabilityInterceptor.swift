@@ -10,8 +10,9 @@ import SoukStorage
 /// - A call in flight when a probe finds the database gone is cancelled and answered UNAVAILABLE, rather than
 ///   waiting for the pool to give up connecting (a minute).
 /// - A connection failure from a handler or an inner interceptor (a PostgresNIO `PSQLError` about the connection,
-///   SoukStorage's `connectionClosed`, or a server SQLSTATE of class 08 or 57P0x, also inside a transaction's error) becomes UNAVAILABLE instead
-///   of UNKNOWN with an empty message, whether it was thrown or handed back as a failed response.
+///   SoukStorage's `connectionClosed`, or a server SQLSTATE of class 08 or 57P0x, also inside a transaction's
+///   error) becomes UNAVAILABLE instead of UNKNOWN with an empty message, whether it was thrown or handed back as a
+///   failed response.
 ///
 /// `grpc.health.v1.Health` passes through untouched: it is how clients learn that the database is gone.
 struct DatabaseAvailabilityInterceptor: ServerInterceptor {

@@ -334,7 +334,7 @@ let providerTargets: [Target] = [
     ),
 ]
 
-/// The programs: soukd, soukctl, the bridge, the benchmark and the fuzzer, with their testable parts.
+/// The programs: soukd, soukctl, the bridge, the benchmark and the fuzz targets, with their testable parts.
 let programTargets: [Target] = [
     // soukd: flags and environment -> SoukHost, any subset of the services.
     .executableTarget(
@@ -435,18 +435,55 @@ let programTargets: [Target] = [
         swiftSettings: defaultSwiftSettings
     ),
 
-    // libFuzzer target for SWP's decoder and connection state machine (scripts/fuzz); built normally it
-    // replays the committed corpus.
+    // The libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING); built normally each
+    // replays files, so its committed corpus in Tests/Fuzz/corpus/<target> is a regression test. Their shared main.
+    .target(
+        name: "SoukFuzzSupport",
+        dependencies: [.swiftProtobuf],
+        path: "Tests/Fuzz/Support",
+        swiftSettings: defaultSwiftSettings
+    ),
+    // SWP's frame decoder and connection state machine.
     .executableTarget(
         name: "souk-fuzz-wire",
         dependencies: [
+            "SoukFuzzSupport",
             "SoukWire",
             .nioCore,
             .nioEmbedded,
             .logging,
         ],
-        path: "Tests/Fuzz",
-        exclude: ["corpus"],
+        path: "Tests/Fuzz/Wire",
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The bridge's Connect parsing: whole requests through its responder, envelopes, bodies, content types.
+    .executableTarget(
+        name: "souk-fuzz-bridge",
+        dependencies: [
+            "SoukAPI",
+            "SoukBridge",
+            "SoukFuzzSupport",
+            .grpcCore,
+            .grpcInProcessTransport,
+            .hummingbird,
+            .logging,
+            .nioConcurrencyHelpers,
+            .nioCore,
+            .nioEmbedded,
+            .swiftProtobuf,
+        ],
+        path: "Tests/Fuzz/Bridge",
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The protobuf decoding (binary, and JSON where bridged) of every request type the services take.
+    .executableTarget(
+        name: "souk-fuzz-requests",
+        dependencies: [
+            "SoukAPI",
+            "SoukFuzzSupport",
+            .swiftProtobuf,
+        ],
+        path: "Tests/Fuzz/Requests",
         swiftSettings: defaultSwiftSettings
     ),
 ]

@@ -1,12 +1,12 @@
 // The SWP frame decoder and connection state machine under libFuzzer.
 //
 // Built with `scripts/fuzz` (`-sanitize=fuzzer,address -DFUZZING`), its `main` hands control to libFuzzer's driver.
-// Built normally, it is a small program that replays files (the committed corpus) through the same harness,
-// so the corpus stays a regression test.
-import Foundation
+// Built normally, it is a small program that replays files (the committed corpus in Tests/Fuzz/corpus/wire)
+// through the same harness, so the corpus stays a regression test (see SoukFuzzSupport's `FuzzMain`).
 import Logging
 import NIOCore
 import NIOEmbedded
+import SoukFuzzSupport
 import SoukWire
 
 /// Feeds `bytes` to a server and to a client connection after a valid handshake; nothing may crash or hang.
@@ -65,51 +65,9 @@ func fuzzConnection(_ bytes: [UInt8]) {
     }
 }
 
-#if FUZZING
-/// libFuzzer's entry point, for any part of its runtime that refers to it by name.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    guard let data else { return 0 }
-    fuzzConnection(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-/// libFuzzer's driver, for programs that keep their own `main` (SwiftPM renames an executable's entry point).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @main
 struct WireFuzzer {
     static func main() {
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        let status = runFuzzerDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) }
-        exit(status)
+        FuzzMain.run(harness: fuzzConnection)
     }
 }
-#else
-@main
-struct WireFuzzerReplay {
-    /// Replays every file named on the command line (or in the folders named) through the harness.
-    static func main() throws {
-        var count = 0
-        for argument in CommandLine.arguments.dropFirst() {
-            var isFolder: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder)
-            let files =
-                isFolder.boolValue
-                ? try FileManager.default.contentsOfDirectory(atPath: argument).sorted().map { "\(argument)/\($0)" }
-                : [argument]
-            for file in files {
-                fuzzConnection(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
-                count += 1
-            }
-        }
-        print("replayed \(count) inputs without a crash")
-    }
-}
-#endif

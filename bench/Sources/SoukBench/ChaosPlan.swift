@@ -60,7 +60,8 @@ package struct ChaosPlan: Sendable, Hashable, Codable {
             phases: Phase.allCases,
             crash: Crash(orders: quick ? 200 : 1000, customers: 8, kills: quick ? 2 : 3),
             restart: Restart(orders: quick ? 160 : 400, customers: 8, failedCallsWhileAway: 16),
-            soak: Soak(customers: 6, warmupSeconds: quick ? 15 : 80, seconds: quick ? 20 : 60),
+            // Even the quick warm-up outlasts PostgresNIO's idle timer (60 s): memory climbs until then.
+            soak: Soak(customers: 6, warmupSeconds: quick ? 65 : 80, seconds: quick ? 20 : 60),
             seed: seed,
             soukd: soukd,
             quick: quick,

@@ -24,7 +24,7 @@ struct ChaosCommand: AsyncParsableCommand {
             end of the warm-up and at the end (bounds: +10 %, +8, +2).
             Writes bench/results/chaos.json and chaos.md (bench/results/quick with --quick) and exits 1 if an order \
             is lost or duplicated, a check fails or a drift exceeds its bound. souk-bench's --quick (200 orders \
-            and 2 kills, 160 restart orders, 15 s warm-up and 20 s soak: a few minutes), --soukd, --output and \
+            and 2 kills, 160 restart orders, 65 s warm-up and 20 s soak: about three minutes), --soukd, --output and \
             --name apply here too.
             """
     )
@@ -52,7 +52,7 @@ struct ChaosCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("warmup-seconds"),
-        help: "Soak phase: seconds of load before the first reading (default 80; 15 with --quick)."
+        help: "Soak phase: seconds of load before the first reading (default 80; 65 with --quick)."
     )
     var warmupSeconds: Int?
 
@@ -80,8 +80,9 @@ struct ChaosCommand: AsyncParsableCommand {
             let text = stderrIsTerminal ? "\r\u{1B}[2K\(line)" : "\(line)\n"
             FileHandle.standardError.write(Data(text.utf8))
         }
-        print("souk-bench chaos: phases \(plan.phases.map(\.rawValue).joined(separator: ", ")); seed \(plan.seed)")
-        fflush(stdout)
+        // On standard error at once, so a run that hangs or crashes still shows its seed.
+        let phases = plan.phases.map(\.rawValue).joined(separator: ", ")
+        FileHandle.standardError.write(Data("souk-bench chaos: phases \(phases); seed \(plan.seed)\n".utf8))
         let report = await ChaosRun(plan: plan).run(progress: progress)
         if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         print(ChaosSummary.terminal(report))

@@ -5,6 +5,8 @@ package struct ChaosReport: Sendable, Codable {
     package var startedAt: String
     package var machine: MachineInfo
     package var plan: ChaosPlan
+    /// `debug` or `release`: how souk-bench (and the soukd next to it) were built.
+    package var build: String?
     package var crash: CrashResult?
     package var restart: RestartResult?
     package var soak: SoakPhaseResult?

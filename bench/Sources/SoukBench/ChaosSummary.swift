@@ -98,7 +98,8 @@ package enum ChaosSummary {
         var out = ["# souk-bench chaos", ""]
         out.append(
             "Run \(report.startedAt) on \(report.machine.cores) cores (\(report.machine.cpuModel)), Linux "
-                + "\(report.machine.kernel); soukd over SWP (TLS), identity and catalog services."
+                + "\(report.machine.kernel); \(report.build ?? "unknown") build; soukd over SWP (TLS), identity and catalog "
+                + "services."
                 + (report.plan.quick ? " **Quick run: small sizes.**" : "")
         )
         out.append("")

@@ -83,7 +83,12 @@ struct ChaosCommand: AsyncParsableCommand {
         // On standard error at once, so a run that hangs or crashes still shows its seed.
         let phases = plan.phases.map(\.rawValue).joined(separator: ", ")
         FileHandle.standardError.write(Data("souk-bench chaos: phases \(phases); seed \(plan.seed)\n".utf8))
-        let report = await ChaosRun(plan: plan).run(progress: progress)
+        var report = await ChaosRun(plan: plan).run(progress: progress)
+        #if DEBUG
+        report.build = "debug"
+        #else
+        report.build = "release"
+        #endif
         if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         print(ChaosSummary.terminal(report))
         let folder = self.bench.output ?? (plan.quick ? "bench/results/quick" : "bench/results")

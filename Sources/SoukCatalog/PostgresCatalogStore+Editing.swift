@@ -112,7 +112,7 @@ extension PostgresCatalogStore {
 
     /// Category ids by slug.
     func categoriesBySlug() async throws -> [String: UUID] {
-        let rows = try await self.client.query("SELECT slug, id FROM catalog.categories", logger: self.logger)
+        let rows = try await self.client.guardedQuery("SELECT slug, id FROM catalog.categories", logger: self.logger)
         var result: [String: UUID] = [:]
         for try await (slug, id) in rows.decode((String, UUID).self) { result[slug] = id }
         return result

@@ -37,7 +37,7 @@ extension PostgresCatalogStore: InventoryStore {
         try await self.transaction { connection in
             try await Self.releaseExpired(sku: sku, now: self.wallClock.now, on: connection, logger: self.logger)
         }
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT warehouse, on_hand, reserved FROM catalog.stock WHERE sku = \(sku) ORDER BY warehouse",
             logger: self.logger
         )
@@ -49,7 +49,10 @@ extension PostgresCatalogStore: InventoryStore {
     }
 
     func skuExists(_ sku: String) async throws -> Bool {
-        let rows = try await self.client.query("SELECT 1 FROM catalog.skus WHERE code = \(sku)", logger: self.logger)
+        let rows = try await self.client.guardedQuery(
+            "SELECT 1 FROM catalog.skus WHERE code = \(sku)",
+            logger: self.logger
+        )
         for try await _ in rows { return true }
         return false
     }
@@ -201,7 +204,7 @@ extension PostgresCatalogStore: InventoryStore {
     }
 
     private func reservations(_ query: PostgresQuery) async throws -> [ReservationRecord] {
-        let rows = try await self.client.query(query, logger: self.logger)
+        let rows = try await self.client.guardedQuery(query, logger: self.logger)
         var records: [ReservationRecord] = []
         for try await (id, sku, warehouse, quantity, expires, state) in rows.decode(
             (UUID, String, String, Int, Date, String).self

@@ -9,7 +9,7 @@ extension PostgresCatalogStore: RateStore {
     /// The stored rates as a book, from the cache when it is current (see ``RateCache``).
     func rateBook() async throws -> RateBook {
         try await self.rateCache.book(now: self.wallClock.now) {
-            let rows = try await self.client.query(
+            let rows = try await self.client.guardedQuery(
                 "SELECT max(imported_at) FROM catalog.exchange_rates",
                 logger: self.logger
             )
@@ -20,7 +20,7 @@ extension PostgresCatalogStore: RateStore {
     }
 
     func rates() async throws -> [ExchangeRate] {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT base, quote, mantissa, scale, source, effective_date FROM catalog.exchange_rates",
             logger: self.logger
         )
@@ -63,7 +63,7 @@ extension PostgresCatalogStore: RateStore {
         sources: [String],
         effectiveDates: [String]
     ) async throws -> [(base: String, quote: String, source: String, effectiveDate: String)] {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT base, quote, source, effective_date FROM catalog.exchange_rates
             WHERE source = ANY(\(sources)) AND effective_date = ANY(\(effectiveDates))

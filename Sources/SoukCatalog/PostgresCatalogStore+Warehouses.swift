@@ -5,7 +5,7 @@ import SoukStorage
 /// Warehouses in `catalog.warehouses`: the address in plain columns (a company's, not personal data).
 extension PostgresCatalogStore: WarehouseStore {
     func warehouses() async throws -> [WarehouseRecord] {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT code, name, recipient, line1, line2, city, postal_code, country, region, phone, active
             FROM catalog.warehouses ORDER BY code
@@ -35,7 +35,7 @@ extension PostgresCatalogStore: WarehouseStore {
     func insertWarehouse(_ warehouse: WarehouseRecord) async throws {
         let address = warehouse.address
         do {
-            try await self.client.query(
+            try await self.client.guardedQuery(
                 """
                 INSERT INTO catalog.warehouses (
                     code, name, recipient, line1, line2, city, postal_code, country, region, phone, active
@@ -59,7 +59,7 @@ extension PostgresCatalogStore: WarehouseStore {
         isActive: Bool?
     ) async throws -> WarehouseRecord? {
         // One statement: a nil field keeps its column, so nothing is half-written.
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             UPDATE catalog.warehouses SET
                 name = coalesce(\(name)::text, name),
@@ -77,7 +77,7 @@ extension PostgresCatalogStore: WarehouseStore {
             """,
             logger: self.logger
         )
-        guard try await rows.collect().count == 1 else { return nil }
+        guard rows.rows.count == 1 else { return nil }
         return try await self.warehouses().first { $0.code == code }
     }
 }

@@ -19,7 +19,7 @@ struct PostgresCatalogStore: ProductStore {
 
     func insertCategory(id: UUID, parent: UUID?, name: String, slug: String) async throws {
         do {
-            try await self.client.query(
+            try await self.client.guardedQuery(
                 "INSERT INTO catalog.categories (id, parent_id, name, slug) VALUES (\(id), \(parent), \(name), \(slug))",
                 logger: self.logger
             )
@@ -31,7 +31,7 @@ struct PostgresCatalogStore: ProductStore {
     }
 
     func categories() async throws -> [(UUID, UUID?, String, String)] {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT id, parent_id, name, slug FROM catalog.categories ORDER BY name, id",
             logger: self.logger
         )
@@ -41,7 +41,10 @@ struct PostgresCatalogStore: ProductStore {
     }
 
     func categoryExists(_ id: UUID) async throws -> Bool {
-        let rows = try await self.client.query("SELECT 1 FROM catalog.categories WHERE id = \(id)", logger: self.logger)
+        let rows = try await self.client.guardedQuery(
+            "SELECT 1 FROM catalog.categories WHERE id = \(id)",
+            logger: self.logger
+        )
         for try await _ in rows { return true }
         return false
     }
@@ -84,7 +87,7 @@ struct PostgresCatalogStore: ProductStore {
     }
 
     func publish(_ id: UUID) async throws -> Bool {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "UPDATE catalog.products SET state = 'published' WHERE id = \(id) RETURNING id",
             logger: self.logger
         )
@@ -99,7 +102,7 @@ struct PostgresCatalogStore: ProductStore {
     /// The ids of at most two products whose id starts with `prefix` (see ``IDPrefix``), drafts only when
     /// `includeDrafts`: two mean the prefix is ambiguous.
     func productIDs(prefix: String, includeDrafts: Bool) async throws -> [UUID] {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT id FROM catalog.products
             WHERE id::text LIKE \(prefix + "%") AND (\(includeDrafts) OR state = 'published')
@@ -189,7 +192,7 @@ struct PostgresCatalogStore: ProductStore {
                 WHERE s.product_id = p.id AND v.minor IS NOT NULL
             ) pr ON pr.low IS NOT NULL AND pr.hit
             """ : ""
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             WITH RECURSIVE x AS (
                 SELECT \(search.query)::text AS q, \(search.category)::uuid AS category,
@@ -234,7 +237,7 @@ struct PostgresCatalogStore: ProductStore {
     func products(ids: [UUID]) async throws -> [ProductRecord] {
         guard !ids.isEmpty else { return [] }
         var products: [UUID: ProductRecord] = [:]
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT p.id, p.category_id, p.title, p.description, p.image_urls, p.attributes, p.state,
                 s.code, s.attributes, pr.currency, pr.minor_units,

@@ -157,7 +157,9 @@ extension PostgresCatalogStore: OrderStore {
     ) async throws -> OrderRecord {
         var result: OrderRecord?
         try await self.transaction { connection in
-            let run: QueryRunner = { try await connection.guardedQuery($0, logger: self.logger) }
+            let run: QueryRunner = {
+                CollectedRows(try await connection.guardedQuery($0, logger: self.logger).collect())
+            }
             let locked = try await connection.guardedQuery(
                 "SELECT customer_id FROM catalog.orders WHERE id = \(id) FOR UPDATE",
                 logger: self.logger
@@ -258,7 +260,7 @@ extension PostgresCatalogStore: OrderStore {
         // Hex digits and dashes only (checked when parsed), so nothing in the prefix is a LIKE wildcard.
         case .idPrefix(let prefix): (number, pattern) = (nil, prefix + "%")
         }
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT id FROM catalog.orders
             WHERE (\(owner)::uuid IS NULL OR customer_id = \(owner))
@@ -275,7 +277,7 @@ extension PostgresCatalogStore: OrderStore {
 
     /// The order `customer` placed with `key`.
     func order(customer: UUID, key: String) async throws -> OrderRecord? {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT id FROM catalog.orders WHERE customer_id = \(customer) AND idempotency_key = \(key)",
             logger: self.logger
         )
@@ -286,7 +288,7 @@ extension PostgresCatalogStore: OrderStore {
     /// Orders matching `filter`, newest first, after the order numbered `before` (keyset page).
     func orders(matching filter: OrderFilter, before: Int64?, limit: Int) async throws -> [OrderRecord] {
         let statuses = filter.statuses.map(\.rawValue)
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT id FROM catalog.orders
             WHERE (cardinality(\(statuses)::text[]) = 0 OR status = ANY(\(statuses)::text[]))
@@ -329,10 +331,10 @@ extension PostgresCatalogStore: OrderStore {
 
     // MARK: Loading
 
-    typealias QueryRunner = (PostgresQuery) async throws -> PostgresRowSequence
+    typealias QueryRunner = (PostgresQuery) async throws -> CollectedRows
 
     var runner: QueryRunner {
-        { [client, logger] query in try await client.query(query, logger: logger) }
+        { [client, logger] query in try await client.guardedQuery(query, logger: logger) }
     }
 
     /// The orders with `ids`, in that order, with lines, rates and history (four queries for any number).

@@ -199,7 +199,7 @@ extension DeliveryStore {
     /// What the last booking attempt of shipment `id` saved before its step that cannot be repeated; empty when
     /// none did.
     func registrationDraft(of id: UUID) async throws -> String {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT registration_draft FROM delivery.shipments WHERE id = \(id)",
             logger: self.logger
         )
@@ -209,7 +209,7 @@ extension DeliveryStore {
 
     /// Saves a booking's draft, unless the shipment was registered meanwhile.
     func saveRegistrationDraft(_ draft: String, for id: UUID) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             UPDATE delivery.shipments SET registration_draft = \(draft)
             WHERE id = \(id) AND courier_reference = ''
@@ -221,7 +221,7 @@ extension DeliveryStore {
     /// Whether shipment `id` may be booked at `now`: no attempt has failed yet, or the delay after the last
     /// failure (``deferRegistration(of:now:base:)``) has passed.
     func registrationIsDue(of id: UUID, now: Date) async throws -> Bool {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT registration_retry_at IS NULL OR registration_retry_at <= \(now)::timestamptz
             FROM delivery.shipments WHERE id = \(id)
@@ -238,7 +238,7 @@ extension DeliveryStore {
     /// - Returns: when the poller tries again.
     func deferRegistration(of id: UUID, now: Date, base: Duration) async throws -> Date? {
         let seconds = max(Double(base.components.seconds) + Double(base.components.attoseconds) / 1e18, 0.001)
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             UPDATE delivery.shipments SET registration_attempts = registration_attempts + 1,
                 registration_retry_at = \(now)::timestamptz
@@ -260,7 +260,7 @@ extension DeliveryStore {
 
     /// The shipment's number, for paging.
     func number(of id: UUID) async throws -> Int64? {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT number FROM delivery.shipments WHERE id = \(id)",
             logger: self.logger
         )

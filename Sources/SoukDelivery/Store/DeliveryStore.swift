@@ -20,7 +20,10 @@ struct DeliveryStore: Sendable {
 
     /// The tariff the merchant set, and when; nil before any was set.
     func tariff() async throws -> (tariff: Souk_Delivery_V1_Tariff, updatedAt: Date)? {
-        let rows = try await self.client.query("SELECT tariff, updated_at FROM delivery.tariff", logger: self.logger)
+        let rows = try await self.client.guardedQuery(
+            "SELECT tariff, updated_at FROM delivery.tariff",
+            logger: self.logger
+        )
         for try await (bytes, at) in rows.decode((ByteBuffer, Date).self) {
             return (try Souk_Delivery_V1_Tariff(serializedBytes: Array(buffer: bytes)), at)
         }
@@ -29,7 +32,7 @@ struct DeliveryStore: Sendable {
 
     func setTariff(_ tariff: Souk_Delivery_V1_Tariff, actor: String, at: Date) async throws {
         let bytes = ByteBuffer(bytes: try tariff.serializedBytes() as [UInt8])
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             INSERT INTO delivery.tariff (id, tariff, actor, updated_at) VALUES (1, \(bytes), \(actor), \(at))
             ON CONFLICT (id) DO UPDATE SET tariff = EXCLUDED.tariff, actor = EXCLUDED.actor,
@@ -65,7 +68,7 @@ struct DeliveryStore: Sendable {
     }
 
     func quote(_ id: UUID) async throws -> QuoteRecord? {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT id, customer_id, carrier, service_code, service_name, courier_reference, currency, price_minor,
                 min_days, max_days, country, region, city, postal_code, cart, weight_grams, volume_cm3, expires_at,
@@ -111,7 +114,7 @@ struct DeliveryStore: Sendable {
     // MARK: Followed streams
 
     func position(of stream: String) async throws -> Int64 {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT position FROM delivery.followed_streams WHERE stream = \(stream)",
             logger: self.logger
         )

@@ -57,7 +57,7 @@ struct DatabaseProbe<ProbeClock: Clock<Duration>>: Sendable {
         return await withTaskGroup(of: Bool?.self) { group in
             group.addTask {
                 do {
-                    try await postgres.query("SELECT 1", logger: logger)
+                    try await postgres.guardedQuery("SELECT 1", logger: logger)
                     return true
                 } catch {
                     logger.debug("database probe failed", metadata: ["error": "\(String(reflecting: error))"])

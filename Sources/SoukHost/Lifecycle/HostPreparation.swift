@@ -70,11 +70,11 @@ final class HostPreparation: Service, Sendable {
 
     /// Records this start; how many starts the database has seen, this one included.
     private func recordStart() async throws -> Int {
-        try await self.postgres.query(
+        try await self.postgres.guardedQuery(
             "INSERT INTO souk_host.starts (services) VALUES (\(self.services))",
             logger: self.logger
         )
-        let rows = try await self.postgres.query("SELECT count(*) FROM souk_host.starts", logger: self.logger)
+        let rows = try await self.postgres.guardedQuery("SELECT count(*) FROM souk_host.starts", logger: self.logger)
         for try await count in rows.decode(Int.self) { return count }
         return 0
     }

@@ -8,7 +8,7 @@ import SoukStorage
 /// The audit log.
 extension PostgresIdentityStore: AuditStore {
     func audit(kind: String, accountID: UUID?, actorID: UUID?, clientAddress: String, detail: String) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             INSERT INTO identity.audit_events (kind, account_id, actor_id, client_address, detail)
             VALUES (\(kind), \(accountID), \(actorID), \(clientAddress), \(detail))
@@ -18,7 +18,7 @@ extension PostgresIdentityStore: AuditStore {
     }
 
     func auditEvents(accountID: UUID?, before: Int64?, limit: Int) async throws -> [AuditRecord] {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT id, at, kind, account_id, actor_id, client_address, detail FROM identity.audit_events
             WHERE (\(accountID)::uuid IS NULL OR account_id = \(accountID)) AND (\(before)::bigint IS NULL OR id < \(before))

@@ -8,7 +8,7 @@ import SoukStorage
 /// Rows decoded into records.
 extension PostgresIdentityStore {
     func accounts(_ query: PostgresQuery) async throws -> [AccountRecord] {
-        let rows = try await self.client.query(query, logger: self.logger)
+        let rows = try await self.client.guardedQuery(query, logger: self.logger)
         var accounts: [AccountRecord] = []
         for try await row in rows {
             let tail = try row.decode(

@@ -8,14 +8,14 @@ import SoukStorage
 /// Pending sign-ins with an external OpenID provider.
 extension PostgresIdentityStore: ExternalSignInStore {
     func insertExternalSignIn(stateHash: String, verifierSealed: String, nonce: String, expiresAt: Date) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             INSERT INTO identity.external_sign_ins (state_hash, code_verifier_sealed, nonce, expires_at)
             VALUES (\(stateHash), \(verifierSealed), \(nonce), \(expiresAt))
             """,
             logger: self.logger
         )
-        try await self.client.query(
+        try await self.client.guardedQuery(
             "DELETE FROM identity.external_sign_ins WHERE expires_at < \(self.wallClock.now)",
             logger: self.logger
         )
@@ -23,7 +23,7 @@ extension PostgresIdentityStore: ExternalSignInStore {
 
     /// Takes (deletes and returns) a pending sign-in: a state works once, and only before it expires.
     func takeExternalSignIn(stateHash: String) async throws -> (verifierSealed: String, nonce: String)? {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             DELETE FROM identity.external_sign_ins WHERE state_hash = \(stateHash) AND expires_at > \(self.wallClock.now)
             RETURNING code_verifier_sealed, nonce
@@ -35,7 +35,7 @@ extension PostgresIdentityStore: ExternalSignInStore {
     }
 
     func linkedAccount(issuer: String, subject: String) async throws -> UUID? {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT account_id FROM identity.external_identities WHERE issuer = \(issuer) AND subject = \(subject)",
             logger: self.logger
         )
@@ -44,7 +44,7 @@ extension PostgresIdentityStore: ExternalSignInStore {
     }
 
     func link(issuer: String, subject: String, accountID: UUID) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             INSERT INTO identity.external_identities (issuer, subject, account_id) VALUES (\(issuer), \(subject), \(accountID))
             ON CONFLICT DO NOTHING

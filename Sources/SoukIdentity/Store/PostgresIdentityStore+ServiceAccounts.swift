@@ -35,7 +35,7 @@ extension PostgresIdentityStore: ServiceAccountStore {
     func serviceAccount(
         clientID: String
     ) async throws -> (accountID: UUID, secretHash: String, scopes: [String], disabled: Bool)? {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT s.account_id, s.secret_hash, s.scopes, a.disabled FROM identity.service_accounts s
             JOIN identity.accounts a ON a.id = s.account_id WHERE s.client_id = \(clientID)
@@ -49,7 +49,7 @@ extension PostgresIdentityStore: ServiceAccountStore {
     }
 
     func setServiceAccountScopes(clientID: String, scopes: [String]) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             "UPDATE identity.service_accounts SET scopes = \(scopes) WHERE client_id = \(clientID)",
             logger: self.logger
         )

@@ -14,7 +14,7 @@ extension PostgresIdentityStore: SessionStore {
         expiresAt: Date,
         clientAddress: String
     ) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             INSERT INTO identity.sessions (id, account_id, refresh_hash, expires_at, client_address)
             VALUES (\(id), \(accountID), \(refreshHash), \(expiresAt), \(clientAddress))
@@ -69,7 +69,7 @@ extension PostgresIdentityStore: SessionStore {
     }
 
     func revokeSession(id: UUID, accountID: UUID, reason: String) async throws -> Bool {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             UPDATE identity.sessions SET revoked_at = now(), revoked_reason = \(reason)
             WHERE id = \(id) AND account_id = \(accountID) AND revoked_at IS NULL RETURNING id
@@ -81,7 +81,7 @@ extension PostgresIdentityStore: SessionStore {
     }
 
     func revokeSessions(accountID: UUID, except: UUID?, reason: String) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             UPDATE identity.sessions SET revoked_at = now(), revoked_reason = \(reason)
             WHERE account_id = \(accountID) AND revoked_at IS NULL AND (\(except)::uuid IS NULL OR id <> \(except))
@@ -91,7 +91,7 @@ extension PostgresIdentityStore: SessionStore {
     }
 
     func liveSessions(accountID: UUID) async throws -> [SessionRecord] {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT id, created_at, last_used_at, client_address FROM identity.sessions
             WHERE account_id = \(accountID) AND revoked_at IS NULL AND expires_at > \(self.wallClock.now) ORDER BY created_at
@@ -107,7 +107,7 @@ extension PostgresIdentityStore: SessionStore {
 
     /// The sessions revoked after `since` (nil: in the last 20 minutes), and the database's clock.
     func revokedSessions(since: Date?) async throws -> RevokedSessions {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT clock.now, s.id, s.revoked_at
             FROM (SELECT now() AS now) clock
@@ -126,7 +126,7 @@ extension PostgresIdentityStore: SessionStore {
     }
 
     func sessionIsLive(id: UUID) async throws -> Bool {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT 1 FROM identity.sessions WHERE id = \(id) AND revoked_at IS NULL AND expires_at > \(self.wallClock.now)",
             logger: self.logger
         )

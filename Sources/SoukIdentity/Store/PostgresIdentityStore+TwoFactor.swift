@@ -8,7 +8,7 @@ import SoukStorage
 /// TOTP secrets and recovery codes.
 extension PostgresIdentityStore: TwoFactorStore {
     func setPendingTotp(id: UUID, sealed: String) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             "UPDATE identity.accounts SET totp_secret_sealed = \(sealed) WHERE id = \(id) AND NOT totp_enabled",
             logger: self.logger
         )
@@ -52,7 +52,7 @@ extension PostgresIdentityStore: TwoFactorStore {
 
     /// Records `step` as used if it is later than the last used one; false means a replayed code.
     func claimTotpStep(id: UUID, step: Int64) async throws -> Bool {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "UPDATE identity.accounts SET totp_last_step = \(step) WHERE id = \(id) AND totp_last_step < \(step) RETURNING id",
             logger: self.logger
         )
@@ -62,7 +62,7 @@ extension PostgresIdentityStore: TwoFactorStore {
 
     /// Marks an unused recovery code used; false when there is no such unused code.
     func useRecoveryCode(id: UUID, hash: String) async throws -> Bool {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             UPDATE identity.recovery_codes SET used_at = now()
             WHERE account_id = \(id) AND code_hash = \(hash) AND used_at IS NULL RETURNING account_id

@@ -34,7 +34,7 @@ struct PostgresIdentityStore: AccountStore {
             if self.ring.keys.count > 1, try await self.account(email: account.email) != nil {
                 throw IdentityError.alreadyExists("email: an account with this email already exists")
             }
-            try await self.client.query(
+            try await self.client.guardedQuery(
                 """
                 INSERT INTO identity.accounts (id, email_sealed, email_key, password_hash, display_name, phone_sealed,
                     addresses_sealed, preferred_currency, locale, roles, disabled, password_change_required)
@@ -87,7 +87,7 @@ struct PostgresIdentityStore: AccountStore {
 
     /// Whether any account holds the admin role.
     func hasAdmin() async throws -> Bool {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT 1 FROM identity.accounts WHERE 'admin' = ANY(roles) LIMIT 1",
             logger: self.logger
         )
@@ -103,7 +103,7 @@ struct PostgresIdentityStore: AccountStore {
         currency: String,
         locale: String
     ) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             UPDATE identity.accounts SET display_name = \(displayName), phone_sealed = \(phoneSealed),
                 addresses_sealed = \(addressesSealed), preferred_currency = \(currency), locale = \(locale)
@@ -114,19 +114,19 @@ struct PostgresIdentityStore: AccountStore {
     }
 
     func setPassword(id: UUID, hash: String, mustChange: Bool) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             "UPDATE identity.accounts SET password_hash = \(hash), password_change_required = \(mustChange) WHERE id = \(id)",
             logger: self.logger
         )
     }
 
     func setDisabled(id: UUID, disabled: Bool) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             "UPDATE identity.accounts SET disabled = \(disabled) WHERE id = \(id)",
             logger: self.logger
         )
         if disabled {
-            try await self.client.query(
+            try await self.client.guardedQuery(
                 "UPDATE identity.sessions SET revoked_at = now(), revoked_reason = 'account disabled' WHERE account_id = \(id) AND revoked_at IS NULL",
                 logger: self.logger
             )
@@ -134,7 +134,7 @@ struct PostgresIdentityStore: AccountStore {
     }
 
     func setRoles(id: UUID, roles: [String]) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             "UPDATE identity.accounts SET roles = \(roles) WHERE id = \(id)",
             logger: self.logger
         )
@@ -142,7 +142,7 @@ struct PostgresIdentityStore: AccountStore {
 
     /// Every account with a sealed field, for re-encryption under a new key.
     func sealedFields() async throws -> [(UUID, String?, String?, String?)] {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             "SELECT id, phone_sealed, addresses_sealed, totp_secret_sealed FROM identity.accounts",
             logger: self.logger
         )
@@ -152,7 +152,7 @@ struct PostgresIdentityStore: AccountStore {
     }
 
     func replaceSealed(id: UUID, phone: String?, addresses: String?, totp: String?) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             UPDATE identity.accounts SET phone_sealed = \(phone), addresses_sealed = \(addresses),
                 totp_secret_sealed = \(totp) WHERE id = \(id)
@@ -167,7 +167,7 @@ struct PostgresIdentityStore: AccountStore {
         // Only rows not sealed under the current key come back, so a start with nothing to do reads no email.
         // Key ids may hold `_`, a LIKE wildcard: escape it.
         let current = "v1.\(self.ring.keys[0].id.replacingOccurrences(of: "_", with: "\\_")).%"
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT id, COALESCE(email_sealed, 'plain:' || email) FROM identity.accounts
             WHERE email_sealed IS NULL OR email_sealed NOT LIKE \(current)
@@ -180,7 +180,7 @@ struct PostgresIdentityStore: AccountStore {
         }
         for (id, email) in stale {
             let sealed = try self.sealedEmail(email, id: id)
-            try await self.client.query(
+            try await self.client.guardedQuery(
                 """
                 UPDATE identity.accounts SET email_sealed = \(sealed.sealed), email_key = \(sealed.key), email = NULL
                 WHERE id = \(id)

@@ -61,7 +61,7 @@ struct PostgresPaymentsStore: PaymentsStore {
     }
 
     func paymentIDs(prefix: String, owner: UUID?) async throws -> [UUID] {
-        let rows = try await self.client.query(
+        let rows = try await self.client.guardedQuery(
             """
             SELECT id FROM payments.payments
             WHERE id::text LIKE \(prefix + "%") AND (\(owner)::uuid IS NULL OR customer_id = \(owner))
@@ -212,7 +212,7 @@ struct PostgresPaymentsStore: PaymentsStore {
         report: [UInt8],
         actor: String
     ) async throws {
-        try await self.client.query(
+        try await self.client.guardedQuery(
             """
             INSERT INTO payments.reconciliation_reports (
                 id, from_at, before_at, provider, souk_count, provider_count, report, actor, created_at)

@@ -32,6 +32,26 @@ extension PostgresConnection {
 }
 
 extension PostgresClient {
+    /// Runs `query` on a pooled connection through
+    /// ``PostgresNIO/PostgresConnection/guardedQuery(_:logger:file:line:)`` and reads every row before the
+    /// connection goes back to the pool.
+    ///
+    /// PostgresNIO's own `PostgresClient.query` can lease a connection that is closing (the pool learns of the close
+    /// one event-loop turn later) and then wait for ever on it, as `guardedQuery` explains. Use it for queries whose
+    /// answers are bounded (a page, a lookup); stream a large answer inside `withConnection` instead.
+    @discardableResult
+    package func guardedQuery(
+        _ query: PostgresQuery,
+        logger: Logger,
+        file: String = #fileID,
+        line: Int = #line
+    ) async throws -> CollectedRows {
+        try await self.withConnection { connection in
+            let rows = try await connection.guardedQuery(query, logger: logger, file: file, line: line)
+            return CollectedRows(try await rows.collect())
+        }
+    }
+
     /// Runs `body` in a transaction on one pooled connection, with every statement of its own sent through
     /// ``PostgresNIO/PostgresConnection/guardedQuery(_:logger:file:line:)``.
     ///

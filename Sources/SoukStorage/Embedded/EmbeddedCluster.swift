@@ -299,7 +299,7 @@ package struct EmbeddedCluster: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            let rows = try await client.query(
+            let rows = try await client.guardedQuery(
                 "SELECT 1 FROM pg_database WHERE datname = \(Self.databaseName)",
                 logger: self.logger
             )
@@ -307,7 +307,7 @@ package struct EmbeddedCluster: Sendable {
             for try await _ in rows { exists = true }
             if !exists {
                 // Identifiers cannot be bound; the name is a constant of ours.
-                try await client.query(
+                try await client.guardedQuery(
                     PostgresQuery(unsafeSQL: "CREATE DATABASE \(Self.databaseName)"),
                     logger: self.logger
                 )

@@ -60,7 +60,7 @@ package struct Outbox: Sendable {
             SELECT position, type, aggregate_id, occurred_at, payload FROM \(self.table)
             WHERE position > $1 ORDER BY position LIMIT $2
             """
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        let rows = try await client.guardedQuery(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         var events: [OutboxEvent] = []
         for try await (position, type, aggregate, at, payload) in rows.decode(
             (Int64, String, UUID, Date, ByteBuffer).self
@@ -81,7 +81,7 @@ package struct Outbox: Sendable {
     /// The position of the last committed event (0 when there is none).
     package func lastPosition(client: PostgresClient, logger: Logger) async throws -> Int64 {
         let sql = "SELECT coalesce(max(position), 0)::bigint FROM \(self.table)"
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        let rows = try await client.guardedQuery(PostgresQuery(unsafeSQL: sql), logger: logger)
         for try await position in rows.decode(Int64.self) { return position }
         return 0
     }

@@ -268,6 +268,11 @@ package struct Host: Sendable {
                 // Advertised, as SWP advertises its 1,000: unset, NIOHTTP2 holds a connection to 100 streams and
                 // ends it (GOAWAY PROTOCOL_ERROR) when a client's burst opens the 101st before it has our SETTINGS.
                 $0.http2.maxConcurrentStreams = Self.maxConcurrentStreams
+                // The transport answers an oversized request message with RST_STREAM and no status; the guard,
+                // on the transport's own limit, answers RESOURCE_EXHAUSTED first.
+                $0.channelDebuggingCallbacks.onAcceptHTTP2Stream = RequestSizeGuard.installer(
+                    limit: $0.rpc.maxRequestPayloadSize
+                )
             }
         )
         let swpTransport = SWPServerTransport(

@@ -134,7 +134,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
             }
         }
         guard path.hasPrefix("/"), let method = self.methods[String(path.dropFirst())] else {
-            throw ConnectError(.unimplemented, "path: no such method \(path)", httpStatus: 404)
+            throw ConnectError(.unimplemented, "path: no such method \(path.prefix(100))", httpStatus: 404)
         }
         guard let codec = request.headers[.contentType].flatMap(ConnectCodec.init(contentType:)) else {
             throw ConnectError(

@@ -238,6 +238,14 @@ struct BridgeResponderTests {
                         ),
                         .badRequest, "invalid_argument"
                     ),
+                    (
+                        try await Self.post(
+                            client,
+                            "/souk.identity.v1.IdentityService/" + String(repeating: "A", count: 8_000),
+                            json: valid
+                        ),
+                        .notFound, "unimplemented"
+                    ),
                 ]
                 for (index, (response, status, code)) in cases.enumerated() {
                     #expect(response.status == status, "case \(index)")
@@ -247,6 +255,8 @@ struct BridgeResponderTests {
                     #expect(!error.message.isEmpty, "case \(index)")
                 }
                 #expect(cases[7].0.headers[.allow] == "POST")
+                // An unknown path is quoted, not echoed whole.
+                #expect(try Self.connectError(cases[9].0).message.utf8.count < 160)
             }
             // None of them reached the identity service: the account was never created.
             let refused = await rpcError {

@@ -50,6 +50,34 @@ package struct ChaosShop: Sendable {
         }
     }
 
+    /// ``with(soukd:database:customers:progress:_:)`` on a throwaway PostgreSQL cluster of its own, which `body`
+    /// also gets (to stop and start it) and which is removed afterwards whatever happens.
+    package static func onThrowawayCluster<Result: Sendable>(
+        phase: String,
+        soukd: String,
+        customers: Int,
+        progress: @escaping @Sendable (String) -> Void,
+        _ body: (ChaosShop, GRPCClient<SWPClientTransport>, ThrowawayCluster) async throws -> Result
+    ) async throws -> Result {
+        progress("\(phase): creating a throwaway PostgreSQL cluster")
+        let cluster = try await ThrowawayCluster.create()
+        do {
+            let result = try await Self.with(
+                soukd: soukd,
+                database: ShopServer.ExternalDatabase(url: cluster.url, socket: cluster.socket),
+                customers: customers,
+                progress: progress
+            ) { shop, client in
+                try await body(shop, client, cluster)
+            }
+            await cluster.remove()
+            return result
+        } catch {
+            await cluster.remove()
+            throw error
+        }
+    }
+
     /// The SKU every order holds one unit of.
     package var sku: String { self.fixture.skus[0] }
 

@@ -22,9 +22,11 @@ package struct RestartResult: Sendable, Hashable, Codable {
     package var problems: [String] {
         var problems = self.tally.problems + self.failures.prefix(3).map { "customer stopped: \($0)" }
         if self.recoverySeconds == nil { problems.append("no order was acknowledged after PostgreSQL came back") }
-        let others = self.refusedWhileAway.keys.filter { !["unavailable", "deadlineExceeded"].contains($0) }
+        // Only UNAVAILABLE: a call that its 30 s deadline ended was a handler left waiting on the database (a
+        // statement on a connection the server had ended), which SoukStorage's guarded queries rule out.
+        let others = self.refusedWhileAway.keys.filter { $0 != "unavailable" }
         if !others.isEmpty { problems.append("calls failed with \(others.sorted().joined(separator: ", "))") }
-        // The process test's bound: the bridge's 30 s on a call, with room for a loaded machine.
+        // Beyond the client's 30 s deadline on a call, with room for a loaded machine.
         if self.longestUnansweredSeconds >= 45 {
             problems.append(String(format: "a call took %.1f s to fail", self.longestUnansweredSeconds))
         }
@@ -47,23 +49,13 @@ package struct RestartPhase: Sendable {
 
     package func run(progress: @escaping @Sendable (String) -> Void) async throws -> RestartResult {
         let plan = self.plan
-        progress("restart: creating a throwaway PostgreSQL cluster")
-        let cluster = try await ThrowawayCluster.create()
-        do {
-            let database = ShopServer.ExternalDatabase(url: cluster.url, socket: cluster.socket)
-            let result = try await ChaosShop.with(
-                soukd: plan.soukd,
-                database: database,
-                customers: plan.restart.customers,
-                progress: progress
-            ) { shop, client in
-                try await Self.measure(shop, client, cluster: cluster, plan: plan, progress: progress)
-            }
-            await cluster.remove()
-            return result
-        } catch {
-            await cluster.remove()
-            throw error
+        return try await ChaosShop.onThrowawayCluster(
+            phase: "restart",
+            soukd: plan.soukd,
+            customers: plan.restart.customers,
+            progress: progress
+        ) { shop, client, cluster in
+            try await Self.measure(shop, client, cluster: cluster, plan: plan, progress: progress)
         }
     }
 

@@ -36,23 +36,13 @@ package struct SoakPhase: Sendable {
 
     package func run(progress: @escaping @Sendable (String) -> Void) async throws -> SoakPhaseResult {
         let plan = self.plan
-        progress("soak: creating a throwaway PostgreSQL cluster")
-        let cluster = try await ThrowawayCluster.create()
-        do {
-            let database = ShopServer.ExternalDatabase(url: cluster.url, socket: cluster.socket)
-            let result = try await ChaosShop.with(
-                soukd: plan.soukd,
-                database: database,
-                customers: plan.soak.customers,
-                progress: progress
-            ) { shop, client in
-                try await Self.measure(shop, client, cluster: cluster, plan: plan, progress: progress)
-            }
-            await cluster.remove()
-            return result
-        } catch {
-            await cluster.remove()
-            throw error
+        return try await ChaosShop.onThrowawayCluster(
+            phase: "soak",
+            soukd: plan.soukd,
+            customers: plan.soak.customers,
+            progress: progress
+        ) { shop, client, cluster in
+            try await Self.measure(shop, client, cluster: cluster, plan: plan, progress: progress)
         }
     }
 

@@ -50,6 +50,19 @@ let platformTargets: [Target] = [
         pkgConfig: "libzstd",
         providers: [.apt(["libzstd-dev"])]
     ),
+    // jemalloc from Debian's libjemalloc-dev: the servers' malloc (glibc's fragmented under a steady load).
+    .systemLibrary(
+        name: "CJemalloc",
+        path: "Sources/CJemalloc/include",
+        pkgConfig: "jemalloc",
+        providers: [.apt(["libjemalloc-dev"])]
+    ),
+    // Links jemalloc into a program and says whether it serves the allocations.
+    .target(
+        name: "SoukAllocator",
+        dependencies: ["CJemalloc"],
+        swiftSettings: defaultSwiftSettings
+    ),
     // SWP/1, the Souk Wire Protocol: framing, connections, TLS, zstd and the GRPCCore transports.
     .target(
         name: "SoukWire",
@@ -340,6 +353,7 @@ let programTargets: [Target] = [
     .executableTarget(
         name: "soukd",
         dependencies: [
+            "SoukAllocator",
             "SoukHost",
             "SoukBridge",
             "SoukClient",
@@ -398,6 +412,7 @@ let programTargets: [Target] = [
     .executableTarget(
         name: "souk-bridge",
         dependencies: [
+            "SoukAllocator",
             "SoukBridge",
             "SoukClient",
             .argumentParser,
@@ -610,6 +625,7 @@ let testTargets: [Target] = [
         swiftSettings: defaultSwiftSettings
     ),
     .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
+    .testTarget(name: "SoukAllocatorTests", dependencies: ["SoukAllocator"], swiftSettings: defaultSwiftSettings),
     .testTarget(
         name: "SoukDeliveryTests",
         dependencies: [

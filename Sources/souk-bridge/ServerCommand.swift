@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import ServiceLifecycle
+import SoukAllocator
 import SoukBridge
 import SoukClient
 import UnixSignals
@@ -83,7 +84,10 @@ struct ServerCommand: AsyncParsableCommand {
             onListening: { port in
                 logger.info(
                     "souk-bridge listening",
-                    metadata: ["address": "http://\(listen.host):\(port)", "web.files": "\(assets?.count ?? 0)"]
+                    metadata: [
+                        "address": "http://\(listen.host):\(port)", "web.files": "\(assets?.count ?? 0)",
+                        "memory.allocator": "\(MemoryAllocator.summary)",
+                    ]
                 )
             }
         )

@@ -1,3 +1,4 @@
+import SoukAllocator
 import SoukHost
 
 /// The lines soukd prints on standard output once it accepts calls.
@@ -14,6 +15,7 @@ struct ReadyBanner {
         }
         lines.append("  services: \(self.info.services.map(\.rawValue).joined(separator: ", ")), grpc.health.v1.Health")
         lines.append("  database: \(self.info.database) (start #\(self.info.startCount))")
+        lines.append("  memory allocator: \(MemoryAllocator.summary)")
         return lines.joined(separator: "\n")
     }
 }

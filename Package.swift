@@ -50,6 +50,13 @@ let platformTargets: [Target] = [
         pkgConfig: "libzstd",
         providers: [.apt(["libzstd-dev"])]
     ),
+    // zlib from Debian's zlib1g-dev: the gRPC/HTTP2 door measures what a gzip or deflate request inflates to.
+    .systemLibrary(
+        name: "CZlib",
+        path: "Sources/CZlib/include",
+        pkgConfig: "zlib",
+        providers: [.apt(["zlib1g-dev"])]
+    ),
     // jemalloc from Debian's libjemalloc-dev: the servers' malloc (glibc's fragmented under a steady load).
     .systemLibrary(
         name: "CJemalloc",
@@ -266,6 +273,7 @@ let domainTargets: [Target] = [
     .target(
         name: "SoukHost",
         dependencies: [
+            "CZlib",
             "SoukAPI",
             "SoukTLS",
             "SoukStorage",
@@ -570,6 +578,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "SoukHostTests",
         dependencies: [
+            "CZlib",
             "SoukHost",
             "SoukDemoSeed",
             "SoukClient",

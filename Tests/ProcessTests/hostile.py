@@ -229,8 +229,9 @@ class Shop:
         return self.raw(door, service, method, self.api.encode(service, method, body), token=token,
                         timeout=timeout)
 
-    def raw(self, door, service, method, data, token=None, timeout=60, authorization=None):
-        """`data` sent as the request message's bytes, unchecked, over gRPC/HTTP2 or SWP."""
+    def raw(self, door, service, method, data, token=None, timeout=60, authorization=None, compression=None):
+        """`data` sent as the request message's bytes, unchecked, over gRPC/HTTP2 or SWP; at gRPC/HTTP2 compressed
+        with `compression` (a `grpc.Compression`) when given."""
         metadata = []
         if authorization is not None:
             metadata.append(("authorization", authorization))
@@ -239,7 +240,7 @@ class Shop:
         if door == "grpc":
             call = self._channel.unary_unary(f"/{service}/{method}")
             try:
-                reply = call(data, metadata=metadata, timeout=timeout)
+                reply = call(data, metadata=metadata, timeout=timeout, compression=compression)
             except grpc.RpcError as error:
                 return Answer(door, error.code().name.lower(), error.details() or "")
             return Answer(door, "ok", "", self._decoded(service, method, reply))

@@ -13,6 +13,7 @@ import struct
 import time
 import uuid
 
+import grpc
 import pytest
 from grpc_health.v1 import health_pb2
 from hostile import (CATALOG, DELIVERY, DOORS, IDENTITY, ORDERS, PAYMENTS, ForeignSigner, SteadyCaller, b64url,
@@ -632,12 +633,13 @@ def oversized(limit):
 @pytest.mark.parametrize("door", DOORS)
 def test_a_message_over_the_receive_limit_is_resource_exhausted(shop, door):
     """4 MiB at gRPC/HTTP2 and SWP (MAX_MESSAGE_SIZE), 1 MiB at the bridge; a well-behaved caller on the same
-    door keeps being answered meanwhile.
+    door keeps being answered meanwhile. At gRPC/HTTP2 also a gzip and a deflate message of a few KiB that inflate
+    past 4 MiB.
 
-    At gRPC/HTTP2 this fails today: grpc-swift-nio-transport 2.9.2's server stream state machine turns its
-    deframer's RESOURCE_EXHAUSTED into "close the stream" (GRPCStreamStateMachine.serverReceive,
-    forwardErrorAndClose_serverOnly), so the client gets RST_STREAM(CANCEL) and no status at all (grpcio:
-    CANCELLED "Stream removed")."""
+    grpc-swift-nio-transport 2.9.2's server stream state machine turns its deframer's RESOURCE_EXHAUSTED (and its
+    decompressor's) into "close the stream" (GRPCStreamStateMachine.serverReceive,
+    forwardErrorAndClose_serverOnly), so without soukd's RequestSizeGuard the client gets RST_STREAM(CANCEL) and no
+    status at all (grpcio: CANCELLED "Stream removed")."""
     token = shop.login("customer10@demo.souk.local")["accessToken"]
     with SteadyCaller(shop, door, IDENTITY, "GetMyAccount", {}, token) as caller:
         answers = []
@@ -649,6 +651,11 @@ def test_a_message_over_the_receive_limit_is_resource_exhausted(shop, door):
                                            content_type="application/proto"))
             else:
                 answers.append(shop.raw(door, CATALOG, "SearchProducts", oversized(4 << 20), token=token))
+            if door == "grpc":
+                # A few KiB on the wire that inflate past 4 MiB: the transport alone would reset the stream.
+                for compression in (grpc.Compression.Gzip, grpc.Compression.Deflate):
+                    answers.append(shop.raw(door, CATALOG, "SearchProducts", oversized(4 << 20), token=token,
+                                            compression=compression))
     problems = []
     if caller.failures or not caller.ok:
         problems.append(f"the well-behaved caller at {door}: {caller.ok} ok, {caller.failures[:3]}")

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHPACK
 
 extension RequestSizeGuard {
     /// What one gRPC/HTTP2 stream has carried so far: where the request's length-prefixed messages begin and end,
@@ -8,8 +9,10 @@ extension RequestSizeGuard {
     /// that many bytes. A header may be split across DATA frames, and one frame may hold several messages. The
     /// machine refuses the request as soon as a header declares more bytes than `limit`: the same test, on the same
     /// number, that grpc-swift-nio-transport's deframer makes (`messageLength > maxPayloadSize`), whether or not
-    /// the message is compressed.
-    struct StateMachine: Sendable {
+    /// the message is compressed. A compressed message of a `gzip` or `deflate` request is also inflated as it
+    /// passes (``InflationMeter``) and refused once it inflates past `limit`, or when it is not data of its
+    /// encoding: the transport's decompressor makes the same checks but can only reset the stream.
+    struct StateMachine {
         /// What to do with an inbound DATA frame.
         enum DataAction: Equatable, Sendable {
             /// Pass the frame on unchanged.
@@ -21,22 +24,43 @@ extension RequestSizeGuard {
             case drop
         }
 
-        /// How the call is answered when a message is too large.
+        /// How the call is answered when a message is refused.
         struct Refusal: Equatable, Sendable {
-            /// The length the oversized message's header declared.
-            var declaredLength: Int
-            /// The limit it exceeded.
+            /// Why the message was refused.
+            enum Cause: Equatable, Sendable {
+                /// Its header declared this many bytes, more than the limit.
+                case declaredLength(Int)
+                /// Compressed with this encoding, it inflates past the limit.
+                case inflatesPastLimit(encoding: String)
+                /// It is not data of this encoding (corrupt, truncated, or followed by other bytes).
+                case notDecompressible(encoding: String)
+            }
+
+            var cause: Cause
+            /// The limit, in bytes, on a message (inflated, when compressed).
             var limit: Int
             /// True when no response HEADERS has gone out, so the answer must be a trailers-only response.
             var trailersOnly: Bool
+
+            init(cause: Cause, limit: Int, trailersOnly: Bool) {
+                self.cause = cause
+                self.limit = limit
+                self.trailersOnly = trailersOnly
+            }
+
+            /// A message whose header declared `declaredLength` bytes, over `limit`.
+            init(declaredLength: Int, limit: Int, trailersOnly: Bool) {
+                self.init(cause: .declaredLength(declaredLength), limit: limit, trailersOnly: trailersOnly)
+            }
         }
 
         /// Where the parser stands in the request's byte stream.
         private enum Inbound: Equatable, Sendable {
-            /// Reading a message header: `seen` of its 5 bytes so far; `length` holds the length bytes read yet.
-            case header(seen: Int, length: UInt32)
-            /// Inside a message's body, `remaining` bytes to go.
-            case body(remaining: Int)
+            /// Reading a message header: `seen` of its 5 bytes so far; `length` holds the length bytes read yet;
+            /// `compressed` is its first byte's flag.
+            case header(seen: Int, length: UInt32, compressed: Bool)
+            /// Inside a message's body, `remaining` bytes to go; `metered` when they go through the meter.
+            case body(remaining: Int, metered: Bool)
             /// The call was answered; nothing more from the client matters.
             case refused
         }
@@ -53,8 +77,11 @@ extension RequestSizeGuard {
 
         /// The largest message, in bytes, the server accepts.
         let limit: Int
-        private var inbound: Inbound = .header(seen: 0, length: 0)
+        private var inbound: Inbound = .header(seen: 0, length: 0, compressed: false)
         private var response: Response = .notStarted
+        /// Inflates the request's compressed messages, when its `grpc-encoding` is gzip or deflate.
+        private var meter: InflationMeter?
+        private var hasRequestHeaders = false
 
         init(limit: Int) {
             self.limit = limit
@@ -62,6 +89,15 @@ extension RequestSizeGuard {
 
         /// True once the call has been answered by the guard.
         var hasRefused: Bool { self.inbound == .refused }
+
+        /// Notes an inbound HEADERS frame: the first carries the request's `grpc-encoding`.
+        mutating func receive(headers: HPACKHeaders) {
+            guard !self.hasRequestHeaders else { return }
+            self.hasRequestHeaders = true
+            if let encoding = headers.first(name: "grpc-encoding") {
+                self.meter = InflationMeter(encoding: encoding)
+            }
+        }
 
         /// Reads the bytes of an inbound DATA frame.
         mutating func receive(data: ByteBuffer) -> DataAction {
@@ -72,12 +108,15 @@ extension RequestSizeGuard {
             var messageStart = index
             while index < bytes.endIndex {
                 switch self.inbound {
-                case .header(let seen, var length):
-                    if seen == 0 { messageStart = index }
+                case .header(let seen, var length, var compressed):
+                    if seen == 0 {
+                        messageStart = index
+                        compressed = bytes[index] & 1 == 1
+                    }
                     if seen > 0 { length = length << 8 | UInt32(bytes[index]) }
                     index += 1
                     guard seen + 1 == Self.headerLength else {
-                        self.inbound = .header(seen: seen + 1, length: length)
+                        self.inbound = .header(seen: seen + 1, length: length, compressed: compressed)
                         continue
                     }
                     let declared = Int(length)
@@ -91,12 +130,39 @@ extension RequestSizeGuard {
                         // A header split across frames began in an earlier, already forwarded, frame: prefix 0.
                         return .refuse(prefix: messageStart - bytes.startIndex, refusal)
                     }
-                    self.inbound = declared == 0 ? .header(seen: 0, length: 0) : .body(remaining: declared)
-                case .body(let remaining):
+                    let metered = compressed && self.meter != nil && declared > 0
+                    if metered { self.meter?.begin() }
+                    self.inbound =
+                        declared == 0
+                        ? .header(seen: 0, length: 0, compressed: false)
+                        : .body(remaining: declared, metered: metered)
+                case .body(let remaining, let metered):
                     let step = min(remaining, bytes.endIndex - index)
+                    if metered, let meter = self.meter {
+                        let offset = index - bytes.startIndex
+                        var reading = data.withUnsafeReadableBytes { raw in
+                            meter.feed(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + step]), limit: self.limit)
+                        }
+                        if reading == .within, step == remaining { reading = meter.finish() }
+                        if reading != .within {
+                            self.inbound = .refused
+                            let cause: Refusal.Cause =
+                                reading == .exceedsLimit
+                                ? .inflatesPastLimit(encoding: meter.encoding)
+                                : .notDecompressible(encoding: meter.encoding)
+                            let refusal = Refusal(
+                                cause: cause,
+                                limit: self.limit,
+                                trailersOnly: self.response == .notStarted
+                            )
+                            return .refuse(prefix: messageStart - bytes.startIndex, refusal)
+                        }
+                    }
                     index += step
                     self.inbound =
-                        remaining == step ? .header(seen: 0, length: 0) : .body(remaining: remaining - step)
+                        remaining == step
+                        ? .header(seen: 0, length: 0, compressed: false)
+                        : .body(remaining: remaining - step, metered: metered)
                 case .refused:
                     return .drop
                 }

@@ -13,7 +13,7 @@ import NIOHTTP2
 /// response's frames after it. When a message header declares more than `limit` bytes it:
 ///
 /// 1. passes on the whole messages before that one and drops the rest of the request;
-/// 2. writes the status itself: a trailers-only response (`:status`, `content-type`, `grpc-status: 8`,
+/// 2. writes the status itself: a trailers-only response (`:status`, `content-type`, `grpc-status`,
 ///    `grpc-message`) if no response HEADERS has gone out yet, else trailers; either ends the stream;
 /// 3. writes RST_STREAM(NO_ERROR), as HTTP/2 §8.1 lets a server that has answered stop the rest of a request,
 ///    and closes the stream channel, so the transport cancels the RPC handler behind it rather than leave it
@@ -21,8 +21,9 @@ import NIOHTTP2
 ///
 /// `limit` must be the transport's own `rpc.maxRequestPayloadSize`; the transport's check stays in place, and
 /// with both on one number this handler always acts first. Other streams on the connection have their own
-/// channels and their own guards. A compressed message whose declared length fits but which inflates past the
-/// limit is still the transport's to refuse.
+/// channels and their own guards. A gzip or deflate message is inflated as it passes, on the same limit: one that
+/// inflates past it is refused RESOURCE_EXHAUSTED, and one that does not inflate INTERNAL (gRPC's status for a
+/// message that cannot be decompressed), where the transport would again only reset the stream.
 final class RequestSizeGuard: ChannelDuplexHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias InboundOut = HTTP2Frame.FramePayload
@@ -66,7 +67,8 @@ final class RequestSizeGuard: ChannelDuplexHandler {
                 }
                 self.answer(refusal, context: context)
             }
-        case .headers:
+        case .headers(let headers):
+            self.state.receive(headers: headers.headers)
             if self.state.shouldForwardInboundHeaders() { context.fireChannelRead(data) }
         default:
             context.fireChannelRead(data)
@@ -106,17 +108,30 @@ extension RequestSizeGuard: Sendable {}
 extension RequestSizeGuard.StateMachine.Refusal {
     /// The status message, as `grpc-message` carries it (percent-encoded).
     var message: String {
-        "request message of \(self.declaredLength) bytes exceeds the server's limit of \(self.limit) bytes"
+        switch self.cause {
+        case .declaredLength(let declared):
+            "request message of \(declared) bytes exceeds the server's limit of \(self.limit) bytes"
+        case .inflatesPastLimit(let encoding):
+            "\(encoding) request message inflates past the server's limit of \(self.limit) bytes"
+        case .notDecompressible(let encoding):
+            "request message is not valid \(encoding) data"
+        }
     }
 
-    /// The HEADERS frame's fields that end the call RESOURCE_EXHAUSTED.
+    /// RESOURCE_EXHAUSTED for a message too large, INTERNAL for one that cannot be decompressed.
+    var statusCode: String {
+        if case .notDecompressible = self.cause { return "13" }
+        return "8"
+    }
+
+    /// The HEADERS frame's fields that end the call with the refusal's status.
     var trailers: HPACKHeaders {
         var headers: HPACKHeaders = [:]
         if self.trailersOnly {
             headers.add(name: ":status", value: "200")
             headers.add(name: "content-type", value: "application/grpc")
         }
-        headers.add(name: "grpc-status", value: "8")
+        headers.add(name: "grpc-status", value: self.statusCode)
         headers.add(name: "grpc-message", value: Self.percentEncoded(self.message))
         return headers
     }

@@ -60,6 +60,12 @@ extension DeliveryService {
                     }
                 }
                 if changed { self.signal.pulse() }
+                if case .success(let registration) = outcome, stored.status.isFinal, stored.courierReference.isEmpty {
+                    // The order was refunded while the courier was being called: the refund found no booking to
+                    // cancel, and this one must not stand.
+                    await self.withdrawLateBooking(registration, of: stored)
+                    return
+                }
                 if case .failure = outcome {
                     _ = try await self.store.deferRegistration(
                         of: shipment.id,
@@ -86,6 +92,44 @@ extension DeliveryService {
                 self.logger.warning("delivery: storing a registration failed: \(type(of: error))")
             }
         }
+    }
+
+    /// Cancels with the courier a booking that came back after its shipment was cancelled (its order refunded
+    /// while the booking was under way, so the refund had no booking to cancel). When the courier cannot cancel
+    /// it, the shipment keeps the booking's tracking reference and a registration error that says so, for staff to
+    /// cancel it there; the log names the order and the carrier, never the address.
+    func withdrawLateBooking(_ registration: CourierRegistration, of shipment: ShipmentRecord) async {
+        guard let courier = self.courier(named: shipment.carrier) else { return }
+        let metadata: Logger.Metadata = ["order": "\(shipment.orderNumber)", "carrier": "\(shipment.carrier)"]
+        let failure: String
+        do {
+            try await courier.cancel(
+                trackingReference: registration.trackingReference,
+                draft: try await self.store.registrationDraft(of: shipment.id)
+            )
+            self.logger.notice("delivery: a booking made as its order was refunded was cancelled", metadata: metadata)
+            return
+        } catch let error as CourierError where error.code == .notFound {
+            return
+        } catch {
+            failure =
+                "a \(shipment.carrier) booking (\(registration.trackingReference)) was made as the order was refunded "
+                + "and could not be cancelled (\(Self.code(of: error))): cancel it with the courier"
+        }
+        self.logger.warning(
+            "delivery: a booking made as its order was refunded was not cancelled; cancel it with the courier",
+            metadata: metadata
+        )
+        let now = self.wallClock.now
+        let recorded = try? await self.store.update(shipment.id) { record in
+            guard record.courierReference.isEmpty else { return nil }
+            record.courierReference = registration.trackingReference
+            record.trackingNumber = registration.trackingNumber ?? ""
+            record.registrationError = failure
+            record.updatedAt = now
+            return "shipment.registration_failed"
+        }
+        if recorded?.changed == true { self.signal.pulse() }
     }
 
     /// Calls the courier for `shipment`, from the draft an earlier attempt saved.

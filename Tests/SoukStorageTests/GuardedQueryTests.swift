@@ -65,6 +65,58 @@ struct GuardedQueryTests {
         }
     }
 
+    @Test("a prepared statement on a connection the server ended fails with connectionClosed instead of waiting")
+    func preparedStatementAfterTermination() async throws {
+        try await TestDatabase.withFresh { _, client in
+            try await client.query("CREATE TABLE items (id int PRIMARY KEY)", logger: self.logger)
+            try await client.withConnection { connection in
+                #expect(try await connection.guardedExecute(InsertItem(id: 1), logger: self.logger) == [1])
+                try await self.terminate(connection, through: client)
+                let outcome = await Bounded.outcome {
+                    try await connection.guardedExecute(InsertItem(id: 2), logger: self.logger)
+                }
+                #expect(outcome == .failed(closed: true))
+            }
+            let rows = try await client.query("SELECT array_agg(id) FROM items", logger: self.logger)
+            for try await ids in rows.decode([Int].self) { #expect(ids == [1]) }
+        }
+    }
+
+    @Test("a statement that failed to prepare closes its connection: the pool's next one prepares it afresh")
+    func failedPreparationClosesConnection() async throws {
+        try await TestDatabase.withFresh { _, client in
+            try await client.withConnection { connection in
+                // PostgresNIO would answer every later execution on this connection with this same error.
+                await #expect(throws: PSQLError.self) {
+                    try await connection.guardedExecute(InsertItem(id: 1), logger: self.logger)
+                }
+                #expect(connection.isClosed)
+            }
+            try await client.query("CREATE TABLE items (id int PRIMARY KEY)", logger: self.logger)
+            try await client.withConnection { connection in
+                _ = try await connection.guardedExecute(InsertItem(id: 1), logger: self.logger)
+            }
+            let rows = try await client.query("SELECT array_agg(id) FROM items", logger: self.logger)
+            for try await ids in rows.decode([Int].self) { #expect(ids == [1]) }
+        }
+    }
+
+    @Test("a unique violation from a prepared statement rolls back and leaves the connection and statement usable")
+    func integrityViolationKeepsConnection() async throws {
+        try await TestDatabase.withFresh { _, client in
+            try await client.query("CREATE TABLE items (id int PRIMARY KEY)", logger: self.logger)
+            try await client.withConnection { connection in
+                _ = try await connection.guardedExecute(InsertItem(id: 1), logger: self.logger)
+                let error = await #expect(throws: PSQLError.self) {
+                    try await connection.guardedExecute(InsertItem(id: 1), logger: self.logger)
+                }
+                #expect(error.flatMap { SQLState(of: $0) } == .uniqueViolation)
+                #expect(!connection.isClosed)
+                #expect(try await connection.guardedExecute(InsertItem(id: 2), logger: self.logger) == [2])
+            }
+        }
+    }
+
     /// Ends `connection`'s backend from another connection and waits until the client has seen it close.
     private func terminate(_ connection: PostgresConnection, through client: PostgresClient) async throws {
         var pid: Int32 = 0
@@ -75,6 +127,26 @@ struct GuardedQueryTests {
         }
         try await client.query("SELECT pg_terminate_backend(\(pid))", logger: self.logger)
         try await connection.closeFuture.get()
+    }
+}
+
+/// A prepared insert into `items` that returns the id it stored.
+private struct InsertItem: PostgresPreparedStatement {
+    typealias Row = Int
+
+    static let sql = "INSERT INTO items (id) VALUES ($1) RETURNING id"
+    static let bindingDataTypes: [PostgresDataType] = [.int8]
+
+    let id: Int
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(self.id)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int {
+        try row.decode(Int.self)
     }
 }
 

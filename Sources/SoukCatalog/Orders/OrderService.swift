@@ -75,7 +75,8 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         // with the same key gets the order placed first whatever the profile says by then.
         let named = try CatalogService.currency(request.currency)
         let fingerprint = try Self.fingerprint(request, currency: named)
-        if let existing = try await self.store.order(customer: customer, key: request.idempotencyKey) {
+        let checkout = try await self.store.checkout(customer: customer, key: request.idempotencyKey)
+        if let id = checkout.existing, let existing = try await self.store.order(id) {
             return try self.replay(existing, fingerprint: fingerprint)
         }
         let currency: Currency
@@ -88,6 +89,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
             currency = preferred
         }
         var draft = try await self.draft(
+            cart: checkout.cart,
             customer: customer,
             currency: currency,
             key: request.idempotencyKey,
@@ -306,8 +308,9 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         )
     }
 
-    /// The order to place: the caller's cart priced on the server in `currency`, with the rates used.
+    /// The order to place: the caller's `cart` priced on the server in `currency`, with the rates used.
     private func draft(
+        cart: [(sku: String, product: UUID, quantity: Int)],
         customer: UUID,
         currency: Currency,
         key: String,
@@ -315,7 +318,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
     ) async throws
         -> OrderDraft
     {
-        let cart = try await self.store.cartLines(account: customer).sorted { $0.sku < $1.sku }
+        let cart = cart.sorted { $0.sku < $1.sku }
         guard !cart.isEmpty else {
             throw CatalogError.failedPrecondition("cart: empty; add lines with SetCartLine first")
         }

@@ -16,6 +16,15 @@ protocol OrderStore: Sendable {
     ) async throws
         -> OrderRecord
 
+    /// Where placing an order starts, read in one statement (one snapshot): the id of the order `customer` placed
+    /// with `key` when there is one (then `cart` is empty), else the customer's cart lines with their products,
+    /// oldest first. A retry that races the first call sees either its order or the cart it was placed from.
+    func checkout(
+        customer: UUID,
+        key: String
+    ) async throws
+        -> (existing: UUID?, cart: [(sku: String, product: UUID, quantity: Int)])
+
     /// Moves an order to `status`, applying the move's effect on its reservations, recording who did it and
     /// appending `order.status_changed`. Moving to the status it already has changes nothing (a retried call).
     /// `owner`, when set, must be the order's customer (otherwise NOT_FOUND).

@@ -28,6 +28,46 @@ extension PostgresConnection {
         guard !self.isClosed else { throw StorageError.connectionClosed() }
         return try await self.query(query, logger: logger, file: file, line: line)
     }
+
+    /// Runs a prepared statement like `execute(_:logger:file:line:)`, preparing it on this connection the first time,
+    /// with the same guard as ``guardedQuery(_:logger:file:line:)``, and reads every row.
+    ///
+    /// PostgresNIO 1.33.2 writes a prepared statement to its channel without a write promise too, so on a connection
+    /// the server has closed its answer never comes; this refuses a closed connection first.
+    ///
+    /// PostgresNIO also remembers a failed preparation for the connection's life: every later execution of that
+    /// statement on it fails with the same error, without asking the server. Since a failure here cannot be told
+    /// apart from one of the preparation, any failure other than an integrity violation (SQLSTATE class 23, such as
+    /// a unique key taken) or a transaction rollback (class 40: serialization failure, deadlock) closes the
+    /// connection, so the pool replaces it instead of keeping one that would refuse the statement for ever.
+    ///
+    /// - Throws: ``StorageError`` `connectionClosed` for a closed connection; whatever the statement throws
+    ///   otherwise.
+    package func guardedExecute<Statement: PostgresPreparedStatement>(
+        _ statement: Statement,
+        logger: Logger,
+        file: String = #fileID,
+        line: Int = #line
+    ) async throws -> [Statement.Row] {
+        guard !self.isClosed else { throw StorageError.connectionClosed() }
+        do {
+            var rows: [Statement.Row] = []
+            for try await row in try await self.execute(statement, logger: logger, file: file, line: line) {
+                rows.append(row)
+            }
+            return rows
+        } catch {
+            let state = SQLState(of: error)?.rawValue ?? ""
+            if !state.hasPrefix("23"), !state.hasPrefix("40"), !self.isClosed {
+                logger.debug(
+                    "a prepared statement failed; its connection is closed",
+                    metadata: ["statement": "\(Statement.name)", "sqlstate": "\(state)"]
+                )
+                try? await self.close()
+            }
+            throw error
+        }
+    }
 }
 
 extension PostgresClient {

@@ -24,7 +24,8 @@ package struct Outbox: Sendable {
         self.lock = lock
     }
 
-    /// Appends one event in `connection`'s open transaction; `occurredAt` nil is the transaction's time.
+    /// Appends one event in `connection`'s open transaction, under the lock, in one statement; `occurredAt` nil is the
+    /// transaction's time.
     package func append(
         type: String,
         aggregate: UUID,
@@ -33,15 +34,18 @@ package struct Outbox: Sendable {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.guardedQuery("SELECT pg_advisory_xact_lock(\(self.lock))", logger: logger)
         var binds = PostgresBindings()
         binds.append(type)
         binds.append(aggregate)
         if let occurredAt { binds.append(occurredAt) } else { binds.appendNull() }
         binds.append(ByteBuffer(bytes: payload))
+        binds.append(self.lock)
+        // One round trip: the materialized CTE takes the lock before the row it yields gets its position (the
+        // identity's nextval is computed on that row, above the CTE scan).
         let sql = """
+            WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock($5))
             INSERT INTO \(self.table) (type, aggregate_id, occurred_at, payload)
-            VALUES ($1, $2, coalesce($3::timestamptz, now()), $4)
+            SELECT $1, $2, coalesce($3::timestamptz, now()), $4 FROM locked
             """
         try await connection.guardedQuery(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }

@@ -14,8 +14,9 @@ struct ReadyBanner {
             lines.append("  clients trust \(ca)")
         }
         lines.append("  services: \(self.info.services.map(\.rawValue).joined(separator: ", ")), grpc.health.v1.Health")
-        lines.append("  database: \(self.info.database) (start #\(self.info.startCount))")
         lines.append("  memory allocator: \(MemoryAllocator.summary)")
+        // Last: readers take the database line as the banner's end.
+        lines.append("  database: \(self.info.database) (start #\(self.info.startCount))")
         return lines.joined(separator: "\n")
     }
 }

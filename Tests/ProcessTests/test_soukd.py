@@ -140,6 +140,8 @@ def test_defaults_serve_health_over_tls_then_stop_and_reuse_data(workdir):
     soukd = Soukd(workdir)
     host, port, starts = soukd.wait_ready()
     assert (host, port, starts) == ("127.0.0.1", 7701, 1)
+    # jemalloc, checked by soukd to serve its allocations (glibc's malloc fragments under a steady load).
+    assert re.search(r"memory allocator: jemalloc 5\.\d+\.\d+\n", soukd.banner), soukd.banner
     assert health(7701, data) == health_pb2.HealthCheckResponse.SERVING
     assert health(7701, data, "souk.testing.v1.TestService") == health_pb2.HealthCheckResponse.SERVING
     # A burst on one new connection: every call answered, none refused for the connection's sake.

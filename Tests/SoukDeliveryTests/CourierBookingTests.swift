@@ -324,12 +324,7 @@ struct ShipmentCancellationTests {
         try await LocalEasyPostServer.withLocalEasyPost(config: .init(advancesOnRead: false)) { server in
             let configure = CourierDeliveryTests.easyPost(server, pollInterval: .seconds(3600))
             try await DeliveryShop.with(configure: configure) { shop in
-                let customer = try await shop.customer("refund4@example.com", mugs: 1, currency: "USD")
-                let austin = CourierBookingTests.austin
-                let quotes = try await shop.quotes(customer, to: austin, currency: "USD")
-                let quote = try #require(quotes.quotes.first { $0.carrier == "easypost" })
-                let order = try await shop.place(customer, quote: quote.id, address: austin, currency: "USD")
-                try await shop.move(order, to: .paid)
+                let (customer, order) = try await shop.paidEasyPostOrder("refund4@example.com")
                 try await shop.move(order, to: .packed)
                 let registered = try await shop.eventually {
                     try await shop.shipment(of: order, as: customer)

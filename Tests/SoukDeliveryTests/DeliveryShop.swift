@@ -6,6 +6,7 @@ import SoukAPI
 import SoukDomain
 import SoukHost
 import TestSupport
+import Testing
 
 @testable import SoukDelivery
 
@@ -190,6 +191,17 @@ struct DeliveryShop {
             couriers: couriers,
             settings: settings
         )
+    }
+
+    /// `email`'s order of one mug to Austin, by EasyPost's first rate, in USD, paid (not yet packed).
+    func paidEasyPostOrder(_ email: String) async throws -> (customer: Metadata, order: Souk_Catalog_V1_Order) {
+        let customer = try await self.customer(email, mugs: 1, currency: "USD")
+        let austin = CourierBookingTests.austin
+        let quotes = try await self.quotes(customer, to: austin, currency: "USD")
+        let quote = try #require(quotes.quotes.first { $0.carrier == "easypost" })
+        let order = try await self.place(customer, quote: quote.id, address: austin, currency: "USD")
+        try await self.move(order, to: .paid)
+        return (customer, order)
     }
 
     func eventually<Value: Sendable>(

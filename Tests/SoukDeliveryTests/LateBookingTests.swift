@@ -16,12 +16,7 @@ struct LateBookingTests {
         try await LocalEasyPostServer.withLocalEasyPost(config: .init(advancesOnRead: false)) { server in
             let configure = CourierDeliveryTests.easyPost(server, pollInterval: .seconds(3600))
             try await DeliveryShop.with(configure: configure) { shop in
-                let customer = try await shop.customer("late-booking@example.com", mugs: 1, currency: "USD")
-                let austin = CourierBookingTests.austin
-                let quotes = try await shop.quotes(customer, to: austin, currency: "USD")
-                let quote = try #require(quotes.quotes.first { $0.carrier == "easypost" })
-                let order = try await shop.place(customer, quote: quote.id, address: austin, currency: "USD")
-                try await shop.move(order, to: .paid)
+                let (customer, order) = try await shop.paidEasyPostOrder("late-booking@example.com")
                 // The label is bought but the answer is lost: the shipment has no booking on record, as while a
                 // booking call is still under way.
                 server.loseAnswer(toNext: "/buy")

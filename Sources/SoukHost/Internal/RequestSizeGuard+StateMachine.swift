@@ -79,9 +79,12 @@ extension RequestSizeGuard {
         let limit: Int
         private var inbound: Inbound = .header(seen: 0, length: 0, compressed: false)
         private var response: Response = .notStarted
-        /// Inflates the request's compressed messages, when its `grpc-encoding` is gzip or deflate.
-        private var meter: InflationMeter?
+        /// The request's `grpc-encoding`, from its first HEADERS frame.
+        private var encoding: String?
         private var hasRequestHeaders = false
+        /// Inflates the request's compressed messages when the encoding is gzip or deflate; made at the first
+        /// compressed message, so a call that only names an encoding costs nothing.
+        private var meter: InflationMeter?
 
         init(limit: Int) {
             self.limit = limit
@@ -94,9 +97,7 @@ extension RequestSizeGuard {
         mutating func receive(headers: HPACKHeaders) {
             guard !self.hasRequestHeaders else { return }
             self.hasRequestHeaders = true
-            if let encoding = headers.first(name: "grpc-encoding") {
-                self.meter = InflationMeter(encoding: encoding)
-            }
+            self.encoding = headers.first(name: "grpc-encoding")
         }
 
         /// Reads the bytes of an inbound DATA frame.
@@ -129,6 +130,9 @@ extension RequestSizeGuard {
                         )
                         // A header split across frames began in an earlier, already forwarded, frame: prefix 0.
                         return .refuse(prefix: messageStart - bytes.startIndex, refusal)
+                    }
+                    if compressed, declared > 0, self.meter == nil, let encoding = self.encoding {
+                        self.meter = InflationMeter(encoding: encoding)
                     }
                     let metered = compressed && self.meter != nil && declared > 0
                     if metered { self.meter?.begin() }

@@ -62,26 +62,29 @@ package struct CatalogDomain: Domain {
 
     let catalog: CatalogService
     let orders: OrderService
+    /// Keeps the products the services show in memory coherent with the database; they are read from it until
+    /// this listens.
+    let changes: CatalogChanges
 
     package static func make(context: DomainContext) throws -> Self {
         let identity = try context.clients.client(of: Souk_Identity_V1_IdentityService.descriptor, IdentityClient())
         let delivery = Souk_Delivery_V1_DeliveryService.descriptor
         let deliveryClient =
             context.clients.reaches(delivery) ? try context.clients.client(of: delivery, DeliveryClient()) : nil
+        // One store for both services, so an order's stock change drops the products the catalog keeps.
+        let store = PostgresCatalogStore(client: context.postgres, logger: context.logger, wallClock: context.wallClock)
         return Self(
-            catalog: CatalogService(
-                postgres: context.postgres,
-                logger: context.logger,
-                wallClock: context.wallClock,
-                identity: identity
-            ),
+            catalog: CatalogService(store: store, identity: identity),
             orders: OrderService(
-                postgres: context.postgres,
-                logger: context.logger,
-                wallClock: context.wallClock,
+                store: store,
                 identity: identity,
                 delivery: deliveryClient,
                 ring: context.settings[DataKeyRing.self]
+            ),
+            changes: CatalogChanges(
+                client: context.postgres,
+                logger: context.logger,
+                caches: CatalogCaches(products: store.productCache, rates: store.rateCache)
             )
         )
     }
@@ -90,5 +93,10 @@ package struct CatalogDomain: Domain {
 
     package func prepare() async throws {
         try await self.catalog.prepare()
+    }
+
+    /// Listens for the catalog's changes (``CatalogChange``) while the host serves.
+    package func runInBackground() async throws {
+        await self.changes.run()
     }
 }

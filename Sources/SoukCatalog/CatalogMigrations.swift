@@ -253,6 +253,99 @@ package enum CatalogMigrations {
                     "ALTER TABLE catalog.orders ADD COLUMN shipping bytea, ADD COLUMN delivery_address_sealed text"
                 ]
             ),
+            // What every replica's product cache must hear of (see CatalogChange): notifications at commit, one per
+            // distinct payload and transaction. Stock notifies only when a SKU's availability flips, so orders
+            // against ample stock notify nothing.
+            Migration(
+                version: 9,
+                name: "notifications on souk_catalog when a product read, the warehouses or the rates change",
+                statements: [
+                    """
+                    CREATE FUNCTION catalog.notify_product_row() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('souk_catalog', OLD.id::text); END IF;
+                        IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('souk_catalog', NEW.id::text); END IF;
+                        RETURN NULL;
+                    END $$
+                    """,
+                    """
+                    CREATE FUNCTION catalog.notify_sku_row() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('souk_catalog', OLD.product_id::text); END IF;
+                        IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('souk_catalog', NEW.product_id::text); END IF;
+                        RETURN NULL;
+                    END $$
+                    """,
+                    // For prices and stock, rows naming a SKU: its product, if the SKU is still there (a SKU's own
+                    // deletion notifies through notify_sku_row).
+                    """
+                    CREATE FUNCTION catalog.notify_sku_child_row() RETURNS trigger LANGUAGE plpgsql AS $$
+                    DECLARE
+                        product uuid;
+                    BEGIN
+                        IF TG_OP <> 'INSERT' THEN
+                            SELECT product_id INTO product FROM catalog.skus WHERE code = OLD.sku;
+                            IF product IS NOT NULL THEN PERFORM pg_notify('souk_catalog', product::text); END IF;
+                        END IF;
+                        IF TG_OP <> 'DELETE' THEN
+                            SELECT product_id INTO product FROM catalog.skus WHERE code = NEW.sku;
+                            IF product IS NOT NULL THEN PERFORM pg_notify('souk_catalog', product::text); END IF;
+                        END IF;
+                        RETURN NULL;
+                    END $$
+                    """,
+                    """
+                    CREATE FUNCTION catalog.notify_everything() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        PERFORM pg_notify('souk_catalog', '*');
+                        RETURN NULL;
+                    END $$
+                    """,
+                    """
+                    CREATE FUNCTION catalog.notify_rates() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        PERFORM pg_notify('souk_catalog', 'rates');
+                        RETURN NULL;
+                    END $$
+                    """,
+                    """
+                    CREATE TRIGGER products_notify AFTER INSERT OR UPDATE OR DELETE ON catalog.products
+                    FOR EACH ROW EXECUTE FUNCTION catalog.notify_product_row()
+                    """,
+                    """
+                    CREATE TRIGGER skus_notify AFTER INSERT OR UPDATE OR DELETE ON catalog.skus
+                    FOR EACH ROW EXECUTE FUNCTION catalog.notify_sku_row()
+                    """,
+                    """
+                    CREATE TRIGGER sku_prices_notify AFTER INSERT OR UPDATE OR DELETE ON catalog.sku_prices
+                    FOR EACH ROW EXECUTE FUNCTION catalog.notify_sku_child_row()
+                    """,
+                    """
+                    CREATE TRIGGER stock_notify_update AFTER UPDATE ON catalog.stock
+                    FOR EACH ROW WHEN (
+                        (OLD.on_hand - OLD.reserved > 0) IS DISTINCT FROM (NEW.on_hand - NEW.reserved > 0)
+                        OR OLD.sku IS DISTINCT FROM NEW.sku OR OLD.warehouse IS DISTINCT FROM NEW.warehouse
+                    )
+                    EXECUTE FUNCTION catalog.notify_sku_child_row()
+                    """,
+                    """
+                    CREATE TRIGGER stock_notify_insert AFTER INSERT ON catalog.stock
+                    FOR EACH ROW WHEN (NEW.on_hand - NEW.reserved > 0) EXECUTE FUNCTION catalog.notify_sku_child_row()
+                    """,
+                    """
+                    CREATE TRIGGER stock_notify_delete AFTER DELETE ON catalog.stock
+                    FOR EACH ROW WHEN (OLD.on_hand - OLD.reserved > 0) EXECUTE FUNCTION catalog.notify_sku_child_row()
+                    """,
+                    """
+                    CREATE TRIGGER warehouses_notify AFTER INSERT OR DELETE OR UPDATE OF active ON catalog.warehouses
+                    FOR EACH STATEMENT EXECUTE FUNCTION catalog.notify_everything()
+                    """,
+                    """
+                    CREATE TRIGGER exchange_rates_notify AFTER INSERT OR UPDATE OR DELETE ON catalog.exchange_rates
+                    FOR EACH STATEMENT EXECUTE FUNCTION catalog.notify_rates()
+                    """,
+                ]
+            ),
         ]
     )
 }

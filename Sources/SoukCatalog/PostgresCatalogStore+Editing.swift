@@ -9,6 +9,7 @@ extension PostgresCatalogStore {
     /// Applies `change` in one transaction: a missing product, category or SKU of another product is NOT_FOUND
     /// and nothing is written.
     func update(_ change: ProductChange) async throws {
+        defer { self.productCache.invalidate(products: [change.id]) }
         try await self.transaction { connection in
             let found = try await connection.guardedQuery(
                 "SELECT 1 FROM catalog.products WHERE id = \(change.id) FOR UPDATE",

@@ -10,6 +10,7 @@ import SoukStorage
 extension PostgresCatalogStore: InventoryStore {
     func setStock(sku: String, warehouse: String, onHand: Int) async throws -> (onHand: Int, reserved: Int) {
         var result = (onHand: 0, reserved: 0)
+        defer { self.productCache.invalidate(skus: [sku]) }
         try await self.transaction { connection in
             try await Self.releaseExpired(sku: sku, now: self.wallClock.now, on: connection, logger: self.logger)
             do {
@@ -37,6 +38,7 @@ extension PostgresCatalogStore: InventoryStore {
         try await self.transaction { connection in
             try await Self.releaseExpired(sku: sku, now: self.wallClock.now, on: connection, logger: self.logger)
         }
+        self.productCache.invalidate(skus: [sku])
         let rows = try await self.client.guardedQuery(
             "SELECT warehouse, on_hand, reserved FROM catalog.stock WHERE sku = \(sku) ORDER BY warehouse",
             logger: self.logger
@@ -60,6 +62,7 @@ extension PostgresCatalogStore: InventoryStore {
     /// Holds `quantity` units in the active warehouse with the most available; nil when none has enough.
     func reserve(sku: String, quantity: Int, key: String?, expiresAt: Date) async throws -> ReservationRecord? {
         var reservation: ReservationRecord?
+        defer { self.productCache.invalidate(skus: [sku]) }
         try await self.transaction { connection in
             reservation = try await Self.reserve(
                 sku: sku,
@@ -144,7 +147,9 @@ extension PostgresCatalogStore: InventoryStore {
                 logger: self.logger
             )
         }
-        return try await self.reservation(id: id)
+        let reservation = try await self.reservation(id: id)
+        if let reservation { self.productCache.invalidate(skus: [reservation.sku]) }
+        return reservation
     }
 
     /// ``finish(id:consume:)`` inside the caller's transaction; whether the held reservation moved (false: it was

@@ -58,6 +58,8 @@ extension PostgresCatalogStore: WarehouseStore {
         address: Souk_Identity_V1_Address?,
         isActive: Bool?
     ) async throws -> WarehouseRecord? {
+        // Opening or closing a warehouse changes which SKUs are in stock.
+        defer { if isActive != nil { self.productCache.invalidateAll() } }
         // One statement: a nil field keeps its column, so nothing is half-written.
         let rows = try await self.client.guardedQuery(
             """

@@ -13,7 +13,24 @@ struct PostgresCatalogStore: ProductStore {
     /// the age of the cached exchange rates.
     let wallClock: WallClock
     /// The exchange rates between calls; shared by the copies of this store.
-    let rateCache = RateCache()
+    let rateCache: RateCache
+    /// Products between calls, shared by the copies of this store and by the domain's other services; it serves
+    /// while ``CatalogChanges`` runs on it (see ``CatalogDomain/runInBackground()``).
+    let productCache: ProductCache
+
+    init(
+        client: PostgresClient,
+        logger: Logger,
+        wallClock: WallClock,
+        rateCache: RateCache = RateCache(),
+        productCache: ProductCache = ProductCache()
+    ) {
+        self.client = client
+        self.logger = logger
+        self.wallClock = wallClock
+        self.rateCache = rateCache
+        self.productCache = productCache
+    }
 
     // MARK: Categories
 
@@ -87,6 +104,7 @@ struct PostgresCatalogStore: ProductStore {
     }
 
     func publish(_ id: UUID) async throws -> Bool {
+        defer { self.productCache.invalidate(products: [id]) }
         let rows = try await self.client.guardedQuery(
             "UPDATE catalog.products SET state = 'published' WHERE id = \(id) RETURNING id",
             logger: self.logger
@@ -232,9 +250,22 @@ struct PostgresCatalogStore: ProductStore {
         return page.compactMap { id, key in byID[id].map { ($0, key) } }
     }
 
-    /// The products with `ids`, in that order, with their SKUs and prices: one query for any number, which also
-    /// reads the stored rates' version for the rate cache.
+    /// The products with `ids`, in that order: those the product cache keeps from memory, the others with one query
+    /// (``committedProducts(ids:)``), kept for the next call.
     func products(ids: [UUID]) async throws -> [ProductRecord] {
+        let lookup = self.productCache.lookup(ids)
+        guard !lookup.missing.isEmpty else { return ids.compactMap { lookup.found[$0] } }
+        let read = try await self.committedProducts(ids: lookup.missing)
+        self.productCache.keep(read, readAt: lookup.generation)
+        guard !lookup.found.isEmpty else { return read }
+        var byID = lookup.found
+        for record in read { byID[record.id] = record }
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// The products with `ids`, in that order, with their SKUs and prices, as PostgreSQL has them now: one query for
+    /// any number, which also reads the stored rates' version for the rate cache.
+    func committedProducts(ids: [UUID]) async throws -> [ProductRecord] {
         guard !ids.isEmpty else { return [] }
         var products: [UUID: ProductRecord] = [:]
         let rows = try await self.client.guardedQuery(

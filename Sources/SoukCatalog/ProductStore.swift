@@ -29,11 +29,16 @@ protocol ProductStore: Sendable {
     /// Publishes a product; false when there is none with `id`.
     func publish(_ id: UUID) async throws -> Bool
 
-    /// The product with `id`, draft or published.
+    /// The product with `id`, draft or published, from the product cache when it has it.
     func product(_ id: UUID) async throws -> ProductRecord?
 
-    /// The products with `ids`, in that order (unknown ids are left out).
+    /// The products with `ids`, in that order (unknown ids are left out), from the product cache when it has them:
+    /// for showing, where a change is seen once it is heard of (see ``ProductCache``).
     func products(ids: [UUID]) async throws -> [ProductRecord]
+
+    /// The products with `ids`, in that order (unknown ids are left out), read from the database: for what is
+    /// charged or written on the strength of it.
+    func committedProducts(ids: [UUID]) async throws -> [ProductRecord]
 
     /// The ids of at most two products whose id starts with `prefix` (see ``IDPrefix``), drafts only when
     /// `includeDrafts`: two mean the prefix is ambiguous.

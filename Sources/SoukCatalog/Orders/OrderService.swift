@@ -322,7 +322,7 @@ package struct OrderService: Souk_Catalog_V1_OrderService.SimpleServiceProtocol 
         guard !cart.isEmpty else {
             throw CatalogError.failedPrecondition("cart: empty; add lines with SetCartLine first")
         }
-        let records = try await self.store.products(ids: Array(Set(cart.map(\.product))))
+        let records = try await self.store.committedProducts(ids: Array(Set(cart.map(\.product))))
         let products = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
         let rates = try await self.store.rateBook()
         var lines: [OrderDraft.Line] = []

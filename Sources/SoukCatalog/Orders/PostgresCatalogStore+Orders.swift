@@ -114,6 +114,9 @@ extension PostgresCatalogStore: OrderStore {
             result = record
         }
         guard let result else { throw CatalogError(.internalError, "order: the transaction returned nothing") }
+        if status.reservationEffect != .none || (restock && status == .refunded) {
+            self.productCache.invalidate(skus: result.lines.map(\.sku))
+        }
         return result
     }
 

@@ -51,6 +51,8 @@ extension PostgresCatalogStore {
             now: self.wallClock.now
         )
         var placed: OrderRecord?
+        // Holding stock may leave a SKU with none available (and releasing expired holds may give some back).
+        defer { self.productCache.invalidate(skus: draft.lines.map(\.sku)) }
         try await self.transaction { connection in
             guard let row = try await connection.guardedExecute(statement, logger: self.logger).first else {
                 throw CatalogError(.internalError, "order: the statement that places it returned nothing")

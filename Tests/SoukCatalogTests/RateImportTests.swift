@@ -178,10 +178,15 @@ struct RateImportTests {
                     )
                 }
             }
-            #expect(
-                try await harness.catalog.getProduct(get, metadata: admin).skus[0].displayPrice
-                    == CatalogServiceTests.price(1_290, "EUR")
-            )
+            // Stored by another client, as `soukd import-rates` does: the host hears of it at its commit (the rates'
+            // notification) and converts at the new rate from then on.
+            let deadline = ContinuousClock.now + .seconds(30)
+            var shown = try await harness.catalog.getProduct(get, metadata: admin).skus[0].displayPrice
+            while shown != CatalogServiceTests.price(1_290, "EUR"), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                shown = try await harness.catalog.getProduct(get, metadata: admin).skus[0].displayPrice
+            }
+            #expect(shown == CatalogServiceTests.price(1_290, "EUR"))
         }
     }
 }

@@ -260,24 +260,17 @@ package enum CatalogMigrations {
                 version: 9,
                 name: "notifications on souk_catalog when a product read, the warehouses or the rates change",
                 statements: [
+                    // The product a row names, in the column the trigger passes (`id` of products, `product_id` of SKUs).
                     """
                     CREATE FUNCTION catalog.notify_product_row() RETURNS trigger LANGUAGE plpgsql AS $$
                     BEGIN
-                        IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('souk_catalog', OLD.id::text); END IF;
-                        IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('souk_catalog', NEW.id::text); END IF;
-                        RETURN NULL;
-                    END $$
-                    """,
-                    """
-                    CREATE FUNCTION catalog.notify_sku_row() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                        IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('souk_catalog', OLD.product_id::text); END IF;
-                        IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('souk_catalog', NEW.product_id::text); END IF;
+                        IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('souk_catalog', to_jsonb(OLD) ->> TG_ARGV[0]); END IF;
+                        IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('souk_catalog', to_jsonb(NEW) ->> TG_ARGV[0]); END IF;
                         RETURN NULL;
                     END $$
                     """,
                     // For prices and stock, rows naming a SKU: its product, if the SKU is still there (a SKU's own
-                    // deletion notifies through notify_sku_row).
+                    // deletion notifies through the SKU trigger).
                     """
                     CREATE FUNCTION catalog.notify_sku_child_row() RETURNS trigger LANGUAGE plpgsql AS $$
                     DECLARE
@@ -310,11 +303,11 @@ package enum CatalogMigrations {
                     """,
                     """
                     CREATE TRIGGER products_notify AFTER INSERT OR UPDATE OR DELETE ON catalog.products
-                    FOR EACH ROW EXECUTE FUNCTION catalog.notify_product_row()
+                    FOR EACH ROW EXECUTE FUNCTION catalog.notify_product_row('id')
                     """,
                     """
                     CREATE TRIGGER skus_notify AFTER INSERT OR UPDATE OR DELETE ON catalog.skus
-                    FOR EACH ROW EXECUTE FUNCTION catalog.notify_sku_row()
+                    FOR EACH ROW EXECUTE FUNCTION catalog.notify_product_row('product_id')
                     """,
                     """
                     CREATE TRIGGER sku_prices_notify AFTER INSERT OR UPDATE OR DELETE ON catalog.sku_prices

@@ -444,6 +444,7 @@ let programTargets: [Target] = [
             .grpcCore,
             .grpcInProcessTransport,
             .histogram,
+            .swiftProtobuf,
         ],
         path: "bench/Sources/SoukBench",
         swiftSettings: defaultSwiftSettings

@@ -38,6 +38,7 @@ struct ShopBenchTests {
 
     static func operation(
         _ operation: ShopOperation,
+        _ driver: ShopDriver = .swift,
         rate: Double,
         p99: Double,
         failure: String? = nil
@@ -46,6 +47,7 @@ struct ShopBenchTests {
     {
         ShopOperationResult(
             operation: operation,
+            driver: driver,
             calls: Int(rate * 10),
             seconds: 10,
             latency: LatencyPercentiles(p50: p99 / 3, p90: p99 / 2, p99: p99, p999: p99 * 2),
@@ -170,7 +172,7 @@ struct ShopBenchTests {
         ]
         let pgbench = [Self.pgbench(.selectOnly, tps: 40_000, p99: 3000), Self.pgbench(.tpcb, tps: 500, p99: 90_000)]
         let checks = ShopTargets.evaluate(operations: operations, pgbench: pgbench)
-        #expect(checks.count == 3)
+        #expect(checks.count == 4)
         #expect(checks[0].value == 0.25 && checks[0].reached == true, "exactly the goal is reached")
         #expect(checks[0].goal == "≥ 0.25×")
         #expect(checks[1].value == 0.025 && checks[1].reached == false)
@@ -179,6 +181,39 @@ struct ShopBenchTests {
         #expect(checks[2].value == 0.24 && checks[2].reached == false)
         #expect(checks[2].name.contains("pgbench TPC-B-like"))
         #expect(checks[2].detail.contains("p99 300.0 ms vs 90.0 ms"), "\(checks[2].detail)")
+        #expect(checks[3].reached == nil && checks[3].detail == "not measured in this run", "no C client rows")
+    }
+
+    @Test("driven by the C client, GetProduct is held to 0.5× pgbench -S; its search has no target")
+    func cClientTargets() throws {
+        let pgbench = [Self.pgbench(.selectOnly, tps: 40_000, p99: 3000)]
+        func cLookup(_ rate: Double) -> TargetCheck? {
+            let operations = [
+                Self.operation(.lookup, rate: 10_000, p99: 4000),
+                Self.operation(.lookup, .c, rate: rate, p99: 2000),
+                Self.operation(.search, .c, rate: 100, p99: 90_000),
+            ]
+            return ShopTargets.evaluate(operations: operations, pgbench: pgbench)
+                .first { $0.name.hasPrefix("product lookup (GetProduct), C client") }
+        }
+        let reached = try #require(cLookup(20_000))
+        #expect(reached.name == "product lookup (GetProduct), C client calls/s ÷ pgbench -S (select-only) tps")
+        #expect(reached.goal == "≥ 0.50×")
+        #expect(reached.value == 0.5 && reached.reached == true, "exactly the goal is reached")
+        let missed = try #require(cLookup(19_000))
+        #expect(missed.value == 0.475 && missed.reached == false)
+        #expect(missed.detail.contains("19,000 vs 40,000 per s"), "\(missed.detail)")
+        let names = ShopTargets.evaluate(operations: [], pgbench: pgbench).map(\.name)
+        #expect(!names.contains { $0.contains("search page (SearchProducts, 20), C client") })
+        #expect(names.filter { $0.contains("C client") }.count == 1)
+        // The Swift client's lookup keeps its own row and target, unaffected by the C client's.
+        let swift = ShopTargets.evaluate(
+            operations: [
+                Self.operation(.lookup, rate: 10_000, p99: 4000), Self.operation(.lookup, .c, rate: 1, p99: 1),
+            ],
+            pgbench: pgbench
+        )
+        #expect(swift[0].value == 0.25 && swift[0].reached == true)
     }
 
     @Test("a failed operation or a missing pgbench script is not measured, never reached")
@@ -209,19 +244,34 @@ struct ShopBenchTests {
                 Self.operation(.lookup, rate: 12_000, p99: 4000),
                 Self.operation(.search, rate: 2_500, p99: 20_000),
                 Self.operation(.order, rate: 0, p99: 0, failure: "unimplemented: being built"),
+                Self.operation(.lookup, .c, rate: 22_000, p99: 2500),
+                Self.operation(.search, .c, rate: 0, p99: 0, failure: "C client: exit 30: UNAVAILABLE"),
             ],
-            pgbench: [Self.pgbench(.selectOnly, tps: 40_000, p99: 3000), Self.pgbench(.tpcb, tps: 500, p99: 90_000)]
+            pgbench: [Self.pgbench(.selectOnly, tps: 40_000, p99: 3000), Self.pgbench(.tpcb, tps: 500, p99: 90_000)],
+            notes: ["a note"]
         )
         let data = try JSONEncoder().encode(report)
         let decoded = try JSONDecoder().decode(ShopReport.self, from: data)
         #expect(decoded.operations == report.operations)
         #expect(decoded.pgbench == report.pgbench)
         #expect(decoded.targets == report.targets)
-        #expect(report.failures.map(\.operation) == [.order])
+        #expect(
+            report.failures.map(\.label) == [
+                "place order (SetCartLine + PlaceOrder)", "search page (SearchProducts, 20), C client",
+            ]
+        )
+        #expect(decoded.notes == ["a note"])
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let operations = try #require(json["operations"] as? [[String: Any]])
         #expect(
-            operations.compactMap { $0["operation"] as? String } == ["product-lookup", "search-page", "place-order"]
+            operations.compactMap { $0["operation"] as? String } == [
+                "product-lookup", "search-page", "place-order", "product-lookup", "search-page",
+            ]
+        )
+        #expect(
+            operations.compactMap { $0["driver"] as? String } == [
+                "swift-client", "swift-client", "swift-client", "c-client", "c-client",
+            ]
         )
         #expect(operations[0]["callsPerSecond"] as? Double == 12_000)
 
@@ -230,9 +280,15 @@ struct ShopBenchTests {
         #expect(markdown.contains("| pgbench TPC-B-like | 500 |"))
         #expect(markdown.contains("| 0.30× | 12,000 vs 40,000 per s; p99 4000 µs vs 3000 µs | reached |"))
         #expect(markdown.contains("**place order (SetCartLine + PlaceOrder) failed**: unimplemented: being built"))
+        #expect(markdown.contains("| product lookup (GetProduct), C client | 22,000 | 833 µs |"))
+        #expect(markdown.contains("| search page (SearchProducts, 20), C client | failed |"))
+        #expect(markdown.contains("| 0.55× | 22,000 vs 40,000 per s; p99 2500 µs vs 3000 µs | reached |"))
+        #expect(markdown.contains("Left out: a note"))
         let terminal = ShopSummary.terminal(report)
         #expect(terminal.contains("FAILED place order (SetCartLine + PlaceOrder): unimplemented: being built"))
         #expect(terminal.contains("n/a     place order"))
+        #expect(terminal.contains("FAILED search page (SearchProducts, 20), C client: C client: exit 30: UNAVAILABLE"))
+        #expect(terminal.contains("Left out: a note"))
     }
 
     @Test("seeded through the typed client, every operation answers correctly under the closed loop")
@@ -266,6 +322,48 @@ struct ShopBenchTests {
             }
             let again = try await seeder.login(fixture.customers)
             #expect(again.map(\.email) == fixture.customers.map(\.email))
+            try await Self.cClientLoads(fixture, harness: harness)
+        }
+    }
+
+    /// `clients/c/build/swp-call`, when `make -C clients/c` has built it.
+    static var cClient: String? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let path = root.appendingPathComponent("clients/c/build/swp-call").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// The C client's lookups and searches against the harness, from request files written from `fixture`: every
+    /// call must end OK (the C client fails the run otherwise). Skipped without a built C client.
+    static func cClientLoads(_ fixture: ShopFixture, harness: IdentityHarness) async throws {
+        guard let program = Self.cClient else { return }
+        let endpoint = ServerEndpoint(
+            host: "127.0.0.1",
+            swpPort: harness.info.swpPort,
+            grpcPort: harness.info.grpcPort,
+            certificateAuthority: harness.info.certificateAuthorityPath
+        )
+        try await withTemporaryDirectory { folder in
+            for operation in ShopDriver.c.operations {
+                let (path, file) = try #require(try ShopRequestFile.load(for: operation, fixture: fixture))
+                let requestFile = "\(folder)/\(operation.rawValue).requests"
+                try file.write(to: URL(fileURLWithPath: requestFile))
+                // A short window, no assertion on speed: a busy machine makes fewer calls, never failed ones.
+                let summary = try await ExternalLoad(cClient: program, floor: nil).measureCClient(
+                    raw: ExternalLoad.RawLoad(path: path, requestFile: requestFile, inFlight: 2, seed: 1),
+                    endpoint: endpoint,
+                    warmup: .zero,
+                    measure: .milliseconds(500),
+                    server: ProcessCPU.current
+                )
+                #expect(summary.path == path)
+                #expect(summary.calls > 0, "\(operation)")
+            }
+            #expect(
+                ShopDriver.c.operations.allSatisfy { (try? ShopRequestFile.load(for: $0, fixture: fixture)) != nil }
+            )
+            #expect(try ShopRequestFile.load(for: .order, fixture: fixture) == nil)
         }
     }
 }

@@ -74,18 +74,31 @@ package struct ExternalLoad: Sendable {
         return try await Self.run(program, arguments, tool: "floor", payloadBytes: scenario.payloadBytes)
     }
 
-    private static func run(
+    static func run(
         _ program: String,
         _ arguments: [String],
         tool: String,
         payloadBytes: Int
     ) async throws -> LoadOutcomeSummary {
         let outcome = try await CommandRunner().run(program, arguments)
-        let lines = outcome.output.split(separator: "\n")
-        guard outcome.status == 0 else {
+        return try Self.summary(status: outcome.status, output: outcome.output, tool: tool, payloadBytes: payloadBytes)
+    }
+
+    /// Reads what a C program printed: the last JSON line, when it exited 0 and reported no errors.
+    ///
+    /// - Throws: ``BenchError/externalTool(tool:message:)`` with the output's last lines when it failed or printed
+    ///   no result; ``BenchError/callsFailed(failed:completed:cause:)`` when its result counts errors.
+    package static func summary(
+        status: Int32,
+        output: String,
+        tool: String,
+        payloadBytes: Int
+    ) throws -> LoadOutcomeSummary {
+        let lines = output.split(separator: "\n")
+        guard status == 0 else {
             throw BenchError.externalTool(
                 tool: tool,
-                message: "exit \(outcome.status): \(lines.suffix(5).joined(separator: " / "))"
+                message: "exit \(status): \(lines.suffix(5).joined(separator: " / "))"
             )
         }
         guard let json = lines.last(where: { $0.hasPrefix("{") }),
@@ -106,14 +119,18 @@ package struct ExternalLoad: Sendable {
         return LoadOutcomeSummary(report: report, payloadBytes: payloadBytes)
     }
 
-    private static func seconds(_ duration: Duration) -> String {
+    static func seconds(_ duration: Duration) -> String {
         String(format: "%.3f", duration.seconds)
     }
 }
 
 /// The JSON line the C programs print.
 struct ExternalReport: Decodable {
-    /// Calls completed (echo); absent for a stream run, which counts messages.
+    /// `echo`, `stream` or `raw` (the C client); absent from the floor's line.
+    var method: String?
+    /// The method a `raw` run called.
+    var path: String?
+    /// Calls completed (echo, raw); absent for a stream run, which counts messages.
     var calls: Int?
     var messages: Int?
     var errors: Int
@@ -125,7 +142,7 @@ struct ExternalReport: Decodable {
     var cpuSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
-        case calls, errors, seconds, messages
+        case method, path, calls, errors, seconds, messages
         case p50Us = "p50_us"
         case p90Us = "p90_us"
         case p99Us = "p99_us"
@@ -136,6 +153,8 @@ struct ExternalReport: Decodable {
 
 /// A load run's counts when the percentiles come already computed (from a C program).
 package struct LoadOutcomeSummary: Sendable {
+    /// The method a C client's `raw` run called, as it reported it.
+    package var path: String?
     package var calls: Int
     package var messages: Int
     package var payloadBytes: Int
@@ -145,6 +164,7 @@ package struct LoadOutcomeSummary: Sendable {
     package var serverCPUSeconds: Double?
 
     init(report: ExternalReport, payloadBytes: Int) {
+        self.path = report.path
         self.calls = report.calls ?? 0
         self.messages = report.messages ?? report.calls ?? 0
         self.payloadBytes = self.messages * payloadBytes

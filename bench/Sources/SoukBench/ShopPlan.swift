@@ -22,6 +22,9 @@ package struct ShopPlan: Sendable, Hashable {
     package var customers: Int
     /// Whether this is the CI smoke run.
     package var quick: Bool
+    /// The C client (`clients/c/build/swp-call`) that drives lookups and searches a second time; nil when it is not
+    /// built (those rows are then left out, with a note).
+    package var cClient: String?
 
     package init(
         soukd: String,
@@ -34,7 +37,8 @@ package struct ShopPlan: Sendable, Hashable {
         pgbenchScale: Int,
         products: Int,
         customers: Int,
-        quick: Bool
+        quick: Bool,
+        cClient: String? = nil
     ) {
         self.soukd = soukd
         self.pgbench = pgbench
@@ -47,5 +51,6 @@ package struct ShopPlan: Sendable, Hashable {
         self.products = products
         self.customers = customers
         self.quick = quick
+        self.cClient = cClient
     }
 }

@@ -16,16 +16,20 @@ package struct ShopReport: Sendable, Codable {
     package var customers: Int
     /// pgbench's scale (`-i -s`).
     package var pgbenchScale: Int
+    /// Each operation by each client that drove it (the Swift client's first, then the C client's).
     package var operations: [ShopOperationResult]
     package var pgbench: [PgbenchResult]
     package var targets: [TargetCheck]
+    /// What was left out of this run and why (the C client's rows when it is not built).
+    package var notes: [String]
 
     package init(
         startedAt: String,
         machine: MachineInfo,
         plan: ShopPlan,
         operations: [ShopOperationResult],
-        pgbench: [PgbenchResult]
+        pgbench: [PgbenchResult],
+        notes: [String] = []
     ) {
         self.startedAt = startedAt
         self.machine = machine
@@ -40,17 +44,20 @@ package struct ShopReport: Sendable, Codable {
         self.operations = operations
         self.pgbench = pgbench
         self.targets = ShopTargets.evaluate(operations: operations, pgbench: pgbench)
+        self.notes = notes
     }
 
-    /// The operations that failed, with their causes.
-    package var failures: [(operation: ShopOperation, cause: String)] {
-        self.operations.compactMap { result in result.failure.map { (result.operation, $0) } }
+    /// The operations that failed, named as the tables name them, with their causes.
+    package var failures: [(label: String, cause: String)] {
+        self.operations.compactMap { result in result.failure.map { (result.label, $0) } }
     }
 }
 
 /// One shop operation over SWP, summed over the rounds; or the reason it could not be measured.
 package struct ShopOperationResult: Sendable, Codable, Hashable {
     package var operation: ShopOperation
+    /// The client that drove the load.
+    package var driver: ShopDriver
     /// Operations completed inside the measurement windows (an order is two calls: cart line and place).
     package var calls: Int
     /// Length of the measurement windows, summed.
@@ -66,6 +73,7 @@ package struct ShopOperationResult: Sendable, Codable, Hashable {
 
     package init(
         operation: ShopOperation,
+        driver: ShopDriver = .swift,
         calls: Int,
         seconds: Double,
         latency: LatencyPercentiles,
@@ -74,6 +82,7 @@ package struct ShopOperationResult: Sendable, Codable, Hashable {
         failure: String?
     ) {
         self.operation = operation
+        self.driver = driver
         self.calls = calls
         self.seconds = seconds
         self.callsPerSecond = seconds > 0 ? Double(calls) / seconds : 0
@@ -83,7 +92,10 @@ package struct ShopOperationResult: Sendable, Codable, Hashable {
         self.failure = failure
     }
 
-    /// A result from the rounds' closed-loop outcomes.
+    /// How tables name it: the operation, and which client drove it unless the Swift client did.
+    package var label: String { self.driver.label(self.operation) }
+
+    /// A result from the rounds' closed-loop outcomes (the Swift client).
     init(operation: ShopOperation, outcomes: [LoadOutcome], failure: String?) {
         var tally = WorkerTally()
         var seconds = 0.0
@@ -106,6 +118,30 @@ package struct ShopOperationResult: Sendable, Codable, Hashable {
             latency: tally.calls > 0 ? tally.percentiles : LatencyPercentiles(p50: 0, p90: 0, p99: 0, p999: 0),
             clientCPUPerCall: perCall(client),
             serverCPUPerCall: perCall(server),
+            failure: failure
+        )
+    }
+
+    /// A result from the C client's rounds: each round reports its percentiles, which are combined as a call-weighted
+    /// mean (as the wire bench combines the C client's rounds); CPU per call from the rounds' sums.
+    package init(operation: ShopOperation, cClientRounds rounds: [LoadOutcomeSummary], failure: String?) {
+        let calls = rounds.reduce(0) { $0 + $1.calls }
+        func mean(_ value: (LatencyPercentiles) -> Double) -> Double {
+            calls > 0 ? rounds.reduce(0) { $0 + value($1.latency) * Double($1.calls) } / Double(calls) : 0
+        }
+        func perCall(_ value: (LoadOutcomeSummary) -> Double?) -> Double? {
+            let values = rounds.compactMap(value)
+            guard calls > 0, values.count == rounds.count else { return nil }
+            return values.reduce(0, +) / Double(calls)
+        }
+        self.init(
+            operation: operation,
+            driver: .c,
+            calls: calls,
+            seconds: rounds.reduce(0) { $0 + $1.seconds },
+            latency: LatencyPercentiles(p50: mean(\.p50), p90: mean(\.p90), p99: mean(\.p99), p999: mean(\.p999)),
+            clientCPUPerCall: perCall(\.clientCPUSeconds),
+            serverCPUPerCall: perCall(\.serverCPUSeconds),
             failure: failure
         )
     }

@@ -2,8 +2,9 @@ import Foundation
 import SoukClient
 
 /// Runs a ``ShopPlan``: starts soukd on its embedded PostgreSQL, loads pgbench's tables into the same cluster,
-/// seeds the shop over SWP, then measures in rounds (pgbench `-S`, lookup, search, pgbench TPC-B, order, so
-/// drift in the machine's state hits both sides alike) and returns the report.
+/// seeds the shop over SWP, then measures in rounds (pgbench `-S`, lookup, search, pgbench TPC-B, order, checkout,
+/// so drift in the machine's state hits both sides alike) and returns the report. With the C client built, each
+/// lookup and search by the Swift client is followed by the same operation driven by the C client.
 ///
 /// pgbench failing, soukd not starting and seeding failing stop the run (nothing is reported). An operation
 /// whose calls fail is not retried in later rounds; it is reported as failed with the cause, and the others
@@ -20,13 +21,19 @@ package struct ShopRun: Sendable {
 
     private enum Step {
         case pgbench(PgbenchScript)
-        case operation(ShopOperation)
+        case operation(ShopOperation, ShopDriver)
     }
 
     private static let steps: [Step] = [
-        .pgbench(.selectOnly), .operation(.lookup), .operation(.search), .pgbench(.tpcb), .operation(.order),
-        .operation(.checkout),
+        .pgbench(.selectOnly), .operation(.lookup, .swift), .operation(.lookup, .c), .operation(.search, .swift),
+        .operation(.search, .c), .pgbench(.tpcb), .operation(.order, .swift), .operation(.checkout, .swift),
     ]
+
+    /// One row of the report: an operation driven by one client.
+    private struct Row: Hashable {
+        var operation: ShopOperation
+        var driver: ShopDriver
+    }
 
     /// Runs the plan; `progress` gets a line to show for each step.
     package func run(progress: @escaping @Sendable (String) -> Void) async throws -> ShopReport {
@@ -66,8 +73,10 @@ package struct ShopRun: Sendable {
                 customers: plan.customers,
                 progress: progress
             )
+            let cLoads = try self.writeRequestFiles(fixture, folder: server.folder)
             var outcomes: [ShopOperation: [LoadOutcome]] = [:]
-            var failures: [ShopOperation: String] = [:]
+            var cRounds: [ShopOperation: [LoadOutcomeSummary]] = [:]
+            var failures: [Row: String] = [:]
             var pgbenchRounds: [PgbenchScript: [PgbenchRound]] = [:]
             for round in 1...plan.rounds {
                 for step in Self.steps {
@@ -84,8 +93,28 @@ package struct ShopRun: Sendable {
                             tag: "r\(round)"
                         )
                         pgbenchRounds[script, default: []].append(measured)
-                    case .operation(let operation):
-                        guard failures[operation] == nil else { continue }
+                    case .operation(let operation, .c):
+                        guard let load = cLoads[operation], let program = plan.cClient,
+                            failures[Row(operation: operation, driver: .c)] == nil
+                        else { continue }
+                        progress("\(label) \(ShopDriver.c.label(operation)) ×\(plan.inFlight) over SWP")
+                        do {
+                            var raw = load
+                            // A seed per round: the requests come in a random order, as the Swift client's do.
+                            raw.seed = UInt64(round)
+                            let summary = try await ExternalLoad(cClient: program, floor: nil).measureCClient(
+                                raw: raw,
+                                endpoint: server.endpoint,
+                                warmup: .seconds(plan.warmupSeconds),
+                                measure: .seconds(plan.measureSeconds),
+                                server: server.process
+                            )
+                            cRounds[operation, default: []].append(summary)
+                        } catch {
+                            failures[Row(operation: operation, driver: .c)] = BenchError.describe(error)
+                        }
+                    case .operation(let operation, .swift):
+                        guard failures[Row(operation: operation, driver: .swift)] == nil else { continue }
                         progress("\(label) \(operation.label) ×\(plan.inFlight) over SWP")
                         do {
                             if [.order, .checkout].contains(operation), self.expiresSoon(fixture.customers) {
@@ -101,7 +130,7 @@ package struct ShopRun: Sendable {
                             )
                             outcomes[operation, default: []].append(outcome)
                         } catch {
-                            failures[operation] = BenchError.describe(error)
+                            failures[Row(operation: operation, driver: .swift)] = BenchError.describe(error)
                         }
                     }
                 }
@@ -114,14 +143,44 @@ package struct ShopRun: Sendable {
                     ShopOperationResult(
                         operation: operation,
                         outcomes: outcomes[operation] ?? [],
-                        failure: failures[operation]
+                        failure: failures[Row(operation: operation, driver: .swift)]
                     )
-                },
+                }
+                    + ShopDriver.c.operations.compactMap { operation in
+                        guard plan.cClient != nil else { return nil }
+                        return ShopOperationResult(
+                            operation: operation,
+                            cClientRounds: cRounds[operation] ?? [],
+                            failure: failures[Row(operation: operation, driver: .c)]
+                        )
+                    },
                 pgbench: PgbenchScript.allCases.compactMap { script in
                     pgbenchRounds[script].map { PgbenchResult(script: script, rounds: $0) }
-                }
+                },
+                notes: plan.cClient == nil ? [Self.noCClient] : []
             )
         }
+    }
+
+    /// Why the C client's rows are missing when it is not built.
+    static let noCClient =
+        "the C client's rows (lookup and search driven by swp-call): clients/c/build/swp-call is not built "
+        + "(make -C clients/c)"
+
+    /// Writes the C client's request files into `folder`; its loads by operation (none without a C client).
+    private func writeRequestFiles(
+        _ fixture: ShopFixture,
+        folder: String
+    ) throws -> [ShopOperation: ExternalLoad.RawLoad] {
+        guard self.plan.cClient != nil else { return [:] }
+        var loads: [ShopOperation: ExternalLoad.RawLoad] = [:]
+        for operation in ShopDriver.c.operations {
+            guard let (path, file) = try ShopRequestFile.load(for: operation, fixture: fixture) else { continue }
+            let url = URL(fileURLWithPath: folder).appendingPathComponent("\(operation.rawValue).requests")
+            try file.write(to: url)
+            loads[operation] = ExternalLoad.RawLoad(path: path, requestFile: url.path, inFlight: self.plan.inFlight)
+        }
+        return loads
     }
 
     /// Whether an access token would expire before the next measurement ends (with a minute to spare).

@@ -14,6 +14,9 @@ package struct ShopFixture: Sendable {
     package var customers: [ShopCustomer]
     /// The bootstrapped admin, signed in with the password the seeder gave it (staff calls: orders, stock).
     package var staff: ShopCustomer
+
+    /// The currencies every SKU is priced in, which lookups and searches ask for.
+    package static var currencies: [String] { ["RUB", "USD", "EUR"] }
 }
 
 /// A signed-up customer and their current access token.

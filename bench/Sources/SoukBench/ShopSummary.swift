@@ -3,7 +3,7 @@ import Foundation
 /// The shop run's figures for the terminal and for `bench/results/shop.md`.
 package enum ShopSummary {
     private static let columns: [(title: String, width: Int)] = [
-        ("measured", 40), ("rate/s", 10), ("p50", 9), ("p90", 9), ("p99", 9), ("p99.9", 9), ("mean", 9),
+        ("measured", 44), ("rate/s", 10), ("p50", 9), ("p90", 9), ("p99", 9), ("p99.9", 9), ("mean", 9),
         ("soukd µs/op", 11),
     ]
 
@@ -16,8 +16,11 @@ package enum ShopSummary {
         for row in Self.rows(report) {
             lines.append(Self.line(row))
         }
-        for (operation, cause) in report.failures {
-            lines.append("FAILED \(operation.label): \(cause)")
+        for (label, cause) in report.failures {
+            lines.append("FAILED \(label): \(cause)")
+        }
+        for note in report.notes {
+            lines.append("Left out: \(note)")
         }
         lines.append("")
         lines.append(TerminalTable.targets(report.targets))
@@ -35,12 +38,14 @@ package enum ShopSummary {
                 + "(scale \(report.pgbenchScale), `-c \(report.inFlight) -j 2`) on the same cluster, in a database of "
                 + "its own. \(report.products) published products with two SKUs each, \(report.customers) customers; "
                 + "the Swift client (`SoukClient`) over SWP with TLS, \(report.inFlight) calls in flight on one "
-                + "connection. \(report.warmupSeconds) s warm-up and \(report.measureSeconds) s measured per "
+                + "connection; the rows marked C client are driven the same way by the C client's load mode "
+                + "(`swp-call load --method raw`, a process of its own, requests encoded from the same fixture and "
+                + "picked at random), so soukd's cost shows without the Swift client's. \(report.warmupSeconds) s warm-up and \(report.measureSeconds) s measured per "
                 + "operation and script per round, \(report.rounds) round(s), pgbench and the shop alternating."
                 + (report.quick ? " **Quick smoke run: not comparable.**" : "")
         )
         out.append("")
-        out.append("## Targets (issue #6)")
+        out.append("## Targets (issue #6; issue #18 for the C client)")
         out.append("")
         out.append("| target | goal | measured | figures | |")
         out.append("|---|---|---|---|---|")
@@ -65,9 +70,13 @@ package enum ShopSummary {
         }
         if !report.failures.isEmpty {
             out.append("")
-            for (operation, cause) in report.failures {
-                out.append("**\(operation.label) failed**: \(cause)")
+            for (label, cause) in report.failures {
+                out.append("**\(label) failed**: \(cause)")
             }
+        }
+        if !report.notes.isEmpty {
+            out.append("")
+            out.append("Left out: " + report.notes.joined(separator: "; "))
         }
         out.append("")
         return out.joined(separator: "\n")
@@ -78,11 +87,11 @@ package enum ShopSummary {
         var rows: [[String]] = []
         for result in report.operations {
             if result.failure != nil {
-                rows.append([result.operation.label, "failed", "–", "–", "–", "–", "–", "–"])
+                rows.append([result.label, "failed", "–", "–", "–", "–", "–", "–"])
                 continue
             }
             rows.append([
-                result.operation.label,
+                result.label,
                 Format.rate(result.callsPerSecond),
                 Format.latency(result.latency.p50),
                 Format.latency(result.latency.p90),

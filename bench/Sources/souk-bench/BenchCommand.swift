@@ -197,7 +197,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// `explicit` if given (it must exist), else `fallback` when it exists, else nil.
-    private static func existing(_ explicit: String?, default fallback: String) -> String? {
+    static func existing(_ explicit: String?, default fallback: String) -> String? {
         if let explicit { return explicit }
         return FileManager.default.isExecutableFile(atPath: fallback) ? fallback : nil
     }

@@ -17,17 +17,20 @@ struct ShopCommand: AsyncParsableCommand {
             the sandbox) on its embedded PostgreSQL (a temporary data folder), loads pgbench's tables into the same \
             cluster, seeds the shop over SWP (admin, categories, products, stock, customers), then measures in \
             rounds: pgbench -S, GetProduct, SearchProducts, pgbench's TPC-B-like script, SetCartLine + PlaceOrder, \
-            and checkout with payment (+ CreatePayment through the local Stripe). Writes \
+            and checkout with payment (+ CreatePayment through the local Stripe); when the C client is built \
+            (clients/c/build/swp-call, or --c-client), GetProduct and SearchProducts again, driven by it \
+            (swp-call load --method raw) with the same in-flight count, warm-up and duration. Writes \
             bench/results/shop.json and shop.md. souk-bench's --quick (a small shop, 1 s warm-up and 2 s per \
             measurement, results in bench/results/quick), --warmup and --duration (whole seconds, rounded up; \
-            defaults 2 and 10), --rounds (default 2), --soukd, --output and --name (default shop) apply here too. \
+            defaults 2 and 10), --rounds (default 2), --soukd, --c-client, --output and --name (default shop) apply here too. \
             Build in release mode for figures worth quoting:
               swift build -c release --product soukd; swift build -c release --product souk-bench
+              make -C clients/c
               .build/release/souk-bench shop
             """
     )
 
-    /// souk-bench's own `--quick`, `--warmup`, `--duration`, `--rounds`, `--soukd`, `--output` and `--name`,
+    /// souk-bench's own `--quick`, `--warmup`, `--duration`, `--rounds`, `--soukd`, `--c-client`, `--output` and `--name`,
     /// which apply to this mode too (a parent's flags are parsed wherever they appear).
     @ParentCommand var bench: BenchCommand
 
@@ -70,7 +73,8 @@ struct ShopCommand: AsyncParsableCommand {
             pgbenchScale: self.pgbenchScale ?? (quick ? 1 : 10),
             products: self.products ?? (quick ? 100 : 500),
             customers: self.customers ?? self.inFlight * 2,
-            quick: quick
+            quick: quick,
+            cClient: BenchCommand.existing(self.bench.cClient, default: "clients/c/build/swp-call")
         )
         let stderrIsTerminal = isatty(2) == 1
         let progress: @Sendable (String) -> Void = { line in
@@ -96,7 +100,7 @@ struct ShopCommand: AsyncParsableCommand {
         try ShopResultFiles(folder: folder, name: name).write(report)
         print("\nwrote \(folder)/\(name).json and .md")
         if !report.failures.isEmpty {
-            let causes = report.failures.map { "\($0.operation.label): \($0.cause)" }.joined(separator: "; ")
+            let causes = report.failures.map { "\($0.label): \($0.cause)" }.joined(separator: "; ")
             FileHandle.standardError.write(
                 Data("souk-bench shop: not measured: \(causes) (the other figures were written)\n".utf8)
             )

@@ -8,6 +8,10 @@
  *
  *   --method echo    unary Echo calls with a --size byte payload: calls, qps, latency percentiles
  *   --method stream  StreamBytes calls (a very large count, restarted if one ends): messages/s, MB/s
+ *   --method raw     unary calls of --path with the messages of --request-file (cli/request_file.c) as
+ *                    requests, in turn (each connection starting at its own share of the file) or, with
+ *                    --seed, picked at random (a generator per connection, seeded with seed + its index);
+ *                    each call must end OK with one response message; figures as for echo
  *
  * Ended calls are handed from on_done to the worker's loop through a FIFO of slot indexes (at most one
  * entry per slot, so it never holds more than the worker's share). on_done can run while the loop is
@@ -55,6 +59,9 @@ struct worker {
     bool stream;
     const uint8_t *request;
     size_t request_len;
+    const request_set *requests; /* --method raw; else NULL */
+    size_t next_request;         /* round-robin cursor */
+    uint64_t rng;                /* --seed: splitmix64 state */
     int64_t window_start, window_end;
     /* results */
     hist h;
@@ -121,9 +128,37 @@ static slot *pop_done(worker *w) {
     return s;
 }
 
+static uint64_t splitmix64(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* The request of the next call: the fixed one, or the next of the request file (in turn or at random). */
+static void next_request(worker *w, const uint8_t **request, size_t *len) {
+    const request_set *r = w->requests;
+    if (!r) {
+        *request = w->request;
+        *len = w->request_len;
+        return;
+    }
+    size_t i;
+    if (w->args->random_order) {
+        i = (size_t)(splitmix64(&w->rng) % r->count);
+    } else {
+        i = w->next_request;
+        w->next_request = (i + 1) % r->count;
+    }
+    *request = r->messages[i];
+    *len = r->lengths[i];
+}
+
 static int start_slot(worker *w, swp_conn *conn, slot *s) {
     swp_call_params p = {0};
-    p.method = w->stream ? "/souk.testing.v1.TestService/StreamBytes" : "/souk.testing.v1.TestService/Echo";
+    p.method = w->requests ? w->args->path
+               : w->stream ? "/souk.testing.v1.TestService/StreamBytes"
+                           : "/souk.testing.v1.TestService/Echo";
     p.metadata = w->common->headers;
     p.metadata_count = w->common->n_headers;
     p.timeout_us = (int64_t)w->common->timeout_ms * 1000;
@@ -133,9 +168,12 @@ static int start_slot(worker *w, swp_conn *conn, slot *s) {
     p.user = s;
     s->started_us = now_us();
     swp_error err;
+    const uint8_t *request;
+    size_t request_len;
+    next_request(w, &request, &request_len);
     /* swp_call_start may process input while it waits for flow-control credit: on_done of other
      * slots (and even of this call) can run before it returns; they only queue the slot. */
-    swp_call *call = swp_call_start(conn, &p, w->request, w->request_len, &err);
+    swp_call *call = swp_call_start(conn, &p, request, request_len, &err);
     s->call = call;
     if (!call) {
         note_error(w, "cannot start a call: %s: %s", swp_err_name(err.code), err.message);
@@ -215,10 +253,30 @@ out:
     return NULL;
 }
 
+/* Prints s as a JSON string (method paths are ASCII; anything else is escaped). */
+static void print_json_string(const char *s) {
+    putchar('"');
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\') printf("\\%c", *c);
+        else if (*c < 0x20 || *c >= 0x7f) printf("\\u%04x", *c);
+        else putchar(*c);
+    }
+    putchar('"');
+}
+
 int run_load(const cli_common *common, const load_args *args) {
     bool stream = !strcmp(args->method, "stream");
-    if (!stream && strcmp(args->method, "echo") != 0) {
-        fprintf(stderr, "swp-call load: --method must be echo or stream\n");
+    bool raw = !strcmp(args->method, "raw");
+    if (!stream && !raw && strcmp(args->method, "echo") != 0) {
+        fprintf(stderr, "swp-call load: --method must be echo, stream or raw\n");
+        return 2;
+    }
+    if (raw != (args->path != NULL) || raw != (args->request_file != NULL) || (!raw && args->random_order)) {
+        fprintf(stderr, "swp-call load: --path and --request-file go with --method raw (and --seed with them)\n");
+        return 2;
+    }
+    if (raw && args->path[0] != '/') {
+        fprintf(stderr, "swp-call load: --path must start with / (/package.Service/Method)\n");
         return 2;
     }
     if (args->in_flight < args->connections) {
@@ -226,10 +284,18 @@ int run_load(const cli_common *common, const load_args *args) {
                 args->connections);
         return 2;
     }
-    /* The request: Payload{body: size zero bytes} for Echo, StreamRequest{count, size} for StreamBytes. */
+    /* The request: Payload{body: size zero bytes} for Echo, StreamRequest{count, size} for StreamBytes, the
+     * file's messages for raw. */
     uint8_t *request = NULL;
     size_t request_len = 0;
-    if (stream) {
+    request_set requests = {0};
+    if (raw) {
+        char error[512];
+        if (request_set_load(args->request_file, &requests, error, sizeof error) != 0) {
+            fprintf(stderr, "swp-call load: %s\n", error);
+            return 2;
+        }
+    } else if (stream) {
         Souk__Testing__V1__StreamRequest sr = SOUK__TESTING__V1__STREAM_REQUEST__INIT;
         sr.count = STREAM_COUNT;
         sr.size = args->size;
@@ -249,7 +315,7 @@ int run_load(const cli_common *common, const load_args *args) {
     int nw = args->connections;
     worker *workers = calloc((size_t)nw, sizeof *workers);
     pthread_t *threads = calloc((size_t)nw, sizeof *threads);
-    if (!request || !workers || !threads) {
+    if ((!raw && !request) || !workers || !threads) {
         fprintf(stderr, "swp-call load: out of memory\n");
         return EXIT_LOAD;
     }
@@ -266,6 +332,11 @@ int run_load(const cli_common *common, const load_args *args) {
         w->stream = stream;
         w->request = request;
         w->request_len = request_len;
+        if (raw) {
+            w->requests = &requests;
+            w->next_request = (size_t)i * requests.count / (size_t)nw;
+            w->rng = args->seed + (uint64_t)i;
+        }
         w->window_start = window_start;
         w->window_end = window_end;
         hist_init(&w->h);
@@ -320,6 +391,16 @@ int run_load(const cli_common *common, const load_args *args) {
                "\"cpu_seconds\":%.3f}\n",
                args->size, args->connections, args->in_flight, args->in_flight, (unsigned long long)messages, seconds,
                (double)messages / seconds, (double)bytes / seconds / 1e6, cpu1 - cpu0);
+    } else if (raw) {
+        printf("{\"method\":\"raw\",\"path\":");
+        print_json_string(args->path);
+        printf(",\"requests\":%zu,\"order\":\"%s\",\"connections\":%d,\"in_flight\":%d,\"calls\":%llu,"
+               "\"errors\":0,\"seconds\":%.3f,\"qps\":%.1f,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,"
+               "\"p999_us\":%.1f,\"cpu_seconds\":%.3f}\n",
+               requests.count, args->random_order ? "random" : "round-robin", args->connections, args->in_flight,
+               (unsigned long long)calls, seconds, (double)calls / seconds, hist_quantile_ns(&total, 0.50) / 1e3,
+               hist_quantile_ns(&total, 0.90) / 1e3, hist_quantile_ns(&total, 0.99) / 1e3,
+               hist_quantile_ns(&total, 0.999) / 1e3, cpu1 - cpu0);
     } else {
         printf("{\"method\":\"echo\",\"size\":%d,\"connections\":%d,\"in_flight\":%d,\"calls\":%llu,\"errors\":0,"
                "\"seconds\":%.3f,\"qps\":%.1f,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,"
@@ -336,5 +417,6 @@ int run_load(const cli_common *common, const load_args *args) {
     free(workers);
     free(threads);
     free(request);
+    request_set_free(&requests);
     return rc;
 }

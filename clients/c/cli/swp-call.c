@@ -5,7 +5,7 @@
  *
  * Commands: empty | echo --size N | unary [--size N] [--status CODE --message TEXT]
  *           | stream --count N --size S | stream-output --sizes A,B,... | sleep --ms N
- *           | health [--service S] | load ... (see cli/load.c)
+ *           | health [--service S] | load ... (see cli/load.c; --method raw: cli/request_file.c)
  *
  * Exit codes: 0 OK; the gRPC status code (1-16) when the call ended with one; 20 when no connection
  * could be made; 21 when the call could not be started; 2 for usage errors; 30 for load-mode failures.
@@ -37,6 +37,9 @@ static void usage(void) {
             "  sleep --ms N                            Sleep N ms (use --timeout-ms to see DEADLINE_EXCEEDED)\n"
             "  health [--service S]                    grpc.health.v1.Health/Check\n"
             "  load --method echo|stream --size S --connections C --in-flight K --warmup-s W --duration-s D\n"
+            "  load --method raw --path /pkg.Service/Method --request-file FILE [--seed N] --connections C ...\n"
+            "                                          the file's requests (4-byte big-endian length + message,\n"
+            "                                          repeated) in turn, or at random with --seed\n"
             "-H key:value adds request metadata; a key ending in -bin takes the value's bytes as binary.\n");
 }
 
@@ -238,6 +241,15 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--ms")) {
             if (parse_int(val, 0, 3600000, &ms)) goto bad;
         } else if (!strcmp(a, "--method")) load.method = val;
+        else if (!strcmp(a, "--path")) load.path = val;
+        else if (!strcmp(a, "--request-file")) load.request_file = val;
+        else if (!strcmp(a, "--seed")) {
+            char *end;
+            errno = 0;
+            load.seed = strtoull(val, &end, 10);
+            if (errno || *end || end == val || val[0] == '-') goto bad;
+            load.random_order = 1;
+        }
         else if (!strcmp(a, "--connections")) {
             if (parse_int(val, 1, 1024, &v)) goto bad;
             load.connections = (int)v;

@@ -714,10 +714,9 @@ static void test_concurrent_large_echo_queued(void) {
     CHECK(bad == 0, "%d of %d calls failed", bad, CL_SLOTS);
 }
 
-/* Runs swp-call's load mode (cli/load.c) in a child process, so a crash is reported as a failure;
- * returns its exit status (128+signal if killed) and its stdout in out. */
-static int run_load_child(const char *method, int size, int connections, int in_flight, double warmup_s,
-                          double duration_s, char *out, size_t out_cap) {
+/* Runs swp-call's load mode (cli/load.c) with a in a child process, so a crash is reported as a failure;
+ * returns its exit status (128+signal if killed) and its stdout and stderr (together) in out. */
+static int run_load_args(const load_args *a, char *out, size_t out_cap) {
     int fds[2];
     if (pipe(fds) != 0) return -1;
     fflush(stdout);
@@ -727,6 +726,7 @@ static int run_load_child(const char *method, int size, int connections, int in_
     if (pid == 0) {
         close(fds[0]);
         dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
         close(fds[1]);
         cli_common common;
         memset(&common, 0, sizeof common);
@@ -735,8 +735,7 @@ static int run_load_child(const char *method, int size, int connections, int in_
         common.conn.ca_file = ca;
         common.conn.connect_timeout_ms = 10000;
         common.timeout_ms = 20000;
-        load_args a = {method, size, connections, in_flight, warmup_s, duration_s};
-        int rc = run_load(&common, &a);
+        int rc = run_load(&common, a);
         fflush(stdout);
         fflush(stderr);
         _exit(rc);
@@ -754,6 +753,18 @@ static int run_load_child(const char *method, int size, int connections, int in_
     int ws;
     if (waitpid(pid, &ws, 0) != pid) return -1;
     return WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : -1;
+}
+
+static int run_load_child(const char *method, int size, int connections, int in_flight, double warmup_s,
+                          double duration_s, char *out, size_t out_cap) {
+    load_args a = {0};
+    a.method = method;
+    a.size = size;
+    a.connections = connections;
+    a.in_flight = in_flight;
+    a.warmup_s = warmup_s;
+    a.duration_s = duration_s;
+    return run_load_args(&a, out, out_cap);
 }
 
 /* swp-call load with many concurrent 256 KiB echoes on one connection: the requests exceed the
@@ -776,6 +787,111 @@ static void test_load_mode_large(void) {
               "exit %d%s, output: %s", runs[i].method, runs[i].size, runs[i].connections, runs[i].in_flight, rc,
               rc > 128 ? " (killed by a signal)" : "", out);
     }
+}
+
+/* A Payload message with a body of size bytes (value i % 251), packed. */
+static uint8_t *pack_payload(int size, size_t *n) {
+    Souk__Testing__V1__Payload pl = SOUK__TESTING__V1__PAYLOAD__INIT;
+    uint8_t *body = malloc((size_t)size + 1);
+    for (int i = 0; i < size; i++) body[i] = (uint8_t)(i % 251);
+    pl.body.data = body;
+    pl.body.len = (size_t)size;
+    *n = souk__testing__v1__payload__get_packed_size(&pl);
+    uint8_t *out = malloc(*n + 1);
+    souk__testing__v1__payload__pack(&pl, out);
+    free(body);
+    return out;
+}
+
+/* Appends one request-file record (4-byte big-endian length, then the bytes) to buf at *len. */
+static void put_record(uint8_t *buf, size_t *len, const uint8_t *msg, size_t n) {
+    buf[(*len)++] = (uint8_t)(n >> 24);
+    buf[(*len)++] = (uint8_t)(n >> 16);
+    buf[(*len)++] = (uint8_t)(n >> 8);
+    buf[(*len)++] = (uint8_t)n;
+    if (n) memcpy(buf + *len, msg, n);
+    *len += n;
+}
+
+/* Writes a temporary file; returns its path (free it and unlink it) or NULL. */
+static char *write_temp(const uint8_t *data, size_t len) {
+    char *path = strdup("/tmp/swp-tests-requests.XXXXXX");
+    int fd = path ? mkstemp(path) : -1;
+    if (fd < 0) {
+        free(path);
+        return NULL;
+    }
+    ssize_t wrote = write(fd, data, len);
+    close(fd);
+    if (wrote != (ssize_t)len) {
+        unlink(path);
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+/* load --method raw against soukd: Echo with three requests (in turn and at random) succeeds and names the path;
+ * a method that does not exist fails the run (exit 30) with UNIMPLEMENTED; UnaryCall requests whose third asks
+ * for FAILED_PRECONDITION fail it with that status and message, so every request of the file is sent. */
+static void test_load_mode_raw(void) {
+    uint8_t echo[8192];
+    size_t echo_len = 0;
+    static const int sizes[] = {0, 100, 3000};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n;
+        uint8_t *msg = pack_payload(sizes[i], &n);
+        put_record(echo, &echo_len, msg, n);
+        free(msg);
+    }
+    uint8_t unary[1024];
+    size_t unary_len = 0;
+    for (int i = 0; i < 3; i++) {
+        size_t n;
+        uint8_t *msg = simple_request(10, 10, i == 2 ? SWP_STATUS_FAILED_PRECONDITION : 0, "the third request fails",
+                                      false, &n);
+        put_record(unary, &unary_len, msg, n);
+        free(msg);
+    }
+    char *echo_file = write_temp(echo, echo_len), *unary_file = write_temp(unary, unary_len);
+    static const struct {
+        const char *path;
+        int use_unary_file, random_order, want_rc;
+        const char *want[3];
+    } runs[] = {
+        {"/souk.testing.v1.TestService/Echo", 0, 0, 0,
+         {"\"method\":\"raw\",\"path\":\"/souk.testing.v1.TestService/Echo\",\"requests\":3,\"order\":\"round-robin\"",
+          "\"errors\":0", "\"p99_us\":"}},
+        {"/souk.testing.v1.TestService/Echo", 0, 1, 0, {"\"order\":\"random\"", "\"errors\":0", NULL}},
+        {"/souk.testing.v1.TestService/NoSuchMethod", 0, 0, 30, {"call(s) failed", "UNIMPLEMENTED", NULL}},
+        {"/souk.testing.v1.TestService/UnaryCall", 1, 0, 30,
+         {"call(s) failed", "FAILED_PRECONDITION \"the third request fails\"", NULL}},
+    };
+    char out[2048] = "";
+    int rc = -1;
+    size_t i = 0;
+    bool matched = echo_file && unary_file;
+    for (; matched && i < sizeof runs / sizeof runs[0]; i++) {
+        load_args a = {0};
+        a.method = "raw";
+        a.connections = 2;
+        a.in_flight = 4;
+        a.warmup_s = 0.1;
+        a.duration_s = 0.5;
+        a.path = runs[i].path;
+        a.request_file = runs[i].use_unary_file ? unary_file : echo_file;
+        a.random_order = runs[i].random_order;
+        a.seed = 42;
+        rc = run_load_args(&a, out, sizeof out);
+        matched = rc == runs[i].want_rc;
+        for (size_t k = 0; matched && k < 3 && runs[i].want[k]; k++) matched = strstr(out, runs[i].want[k]) != NULL;
+    }
+    if (echo_file) unlink(echo_file);
+    if (unary_file) unlink(unary_file);
+    free(echo_file);
+    free(unary_file);
+    CHECK(i > 0, "cannot write the request files");
+    CHECK(matched, "load --method raw --path %s: exit %d, output: %s", runs[i - 1].path, rc, out);
 }
 
 static void test_cancel_stream(void) {
@@ -984,6 +1100,58 @@ static void test_plaintext_to_tls_port(void) {
     CHECK(!conn && err.code != SWP_OK && took < 4000, "got %s \"%s\"", swp_err_name(err.code), err.message);
 }
 
+/* The request file's format: records in order, empty messages allowed; a short length prefix, a record past
+ * the end, a length above 4 MiB, an empty or missing file and raw without --path are refused by name. */
+static void test_request_file(void) {
+    uint8_t buf[64];
+    size_t len = 0;
+    put_record(buf, &len, (const uint8_t *)"abc", 3);
+    put_record(buf, &len, NULL, 0);
+    put_record(buf, &len, (const uint8_t *)"\x08\x01", 2);
+    request_set r;
+    char error[256] = "";
+    int rc = request_set_parse(buf, len, "good", &r, error, sizeof error);
+    CHECK(rc == 0 && r.count == 3, "rc %d, %zu requests: %s", rc, r.count, error);
+    bool same = r.lengths[0] == 3 && !memcmp(r.messages[0], "abc", 3) && r.lengths[1] == 0 && r.lengths[2] == 2 &&
+                !memcmp(r.messages[2], "\x08\x01", 2);
+    request_set_free(&r);
+    CHECK(same, "the records were not read back as written");
+
+    static const struct {
+        const char *bytes;
+        size_t len;
+        const char *want;
+    } bad[] = {
+        {"\x00\x00\x00\x01x\x00\x00", 7, "bad: 2 byte(s) at offset 5, too few for a 4-byte length"},
+        {"\x00\x00\x00\x05xy", 6, "bad: the record at offset 0 declares 5 bytes, past the end of the file"},
+        {"\x00\x40\x00\x01", 4, "bad: the record at offset 0 declares 4194305 bytes, more than 4 MiB"},
+        {"", 0, "bad: no request in the file"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rc = request_set_parse((const uint8_t *)bad[i].bytes, bad[i].len, "bad", &r, error, sizeof error);
+        CHECK(rc == -1 && !strcmp(error, bad[i].want), "case %zu: rc %d, \"%s\"", i, rc, error);
+    }
+    rc = request_set_load("/nonexistent/requests.bin", &r, error, sizeof error);
+    CHECK(rc == -1 && strstr(error, "/nonexistent/requests.bin: No such file"), "rc %d, \"%s\"", rc, error);
+
+    /* Usage errors exit 2 before any connection (the port is never dialled). */
+    char out[1024];
+    load_args a = {0};
+    a.method = "raw";
+    a.connections = 1;
+    a.in_flight = 1;
+    a.duration_s = 1;
+    a.request_file = "/nonexistent/requests.bin";
+    rc = run_load_args(&a, out, sizeof out);
+    CHECK(rc == 2 && strstr(out, "--path and --request-file go with --method raw"), "no --path: exit %d, %s", rc, out);
+    a.path = "/souk.testing.v1.TestService/Echo";
+    rc = run_load_args(&a, out, sizeof out);
+    CHECK(rc == 2 && strstr(out, "No such file"), "missing file: exit %d, %s", rc, out);
+    a.method = "echo";
+    rc = run_load_args(&a, out, sizeof out);
+    CHECK(rc == 2 && strstr(out, "go with --method raw"), "echo with --path: exit %d, %s", rc, out);
+}
+
 typedef struct {
     const char *name;
     void (*fn)(void);
@@ -1006,8 +1174,10 @@ static const test_case tests[] = {
     {"concurrent_large_echo", test_concurrent_large_echo, true},
     {"concurrent_large_echo_queued", test_concurrent_large_echo_queued, true},
     {"load_mode_large", test_load_mode_large, true},
+    {"load_mode_raw", test_load_mode_raw, true},
     {"cancel_stream", test_cancel_stream, true},
     {"plaintext_to_tls_port", test_plaintext_to_tls_port, true},
+    {"request_file", test_request_file, false},
     {"fake_truncated_frame", test_fake_truncated_frame, false},
     {"fake_oversized_length", test_fake_oversized_length, false},
     {"fake_close_mid_call", test_fake_close_mid_call, false},

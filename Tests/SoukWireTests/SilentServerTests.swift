@@ -45,7 +45,9 @@ struct SilentServerTests {
         let server = try await SilentServer.start()
         defer { server.stop() }
         var config = SWPClientTransport.Config(host: "127.0.0.1", port: server.port, tls: nil)
-        config.connectTimeout = .milliseconds(500)
+        // Generous, so that on a busy machine the TCP connect (which shares this bound) is long done and the
+        // handshake's own timer is what ends the attempt; 500 ms once let a starved event loop time out the connect.
+        config.connectTimeout = .seconds(5)
         config.backoffInitial = .seconds(60)
         try await withGRPCClient(transport: SWPClientTransport(config: config)) { client in
             let test = Souk_Testing_V1_TestService.Client(wrapping: client)

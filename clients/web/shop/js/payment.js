@@ -19,6 +19,11 @@ export function isPending(payment) {
 }
 
 /** Over without the money: the customer may try again. */
+/** Whether the money is taken: the order moves to paid a moment later, in a transaction of its own. */
+export function isCaptured(payment) {
+  return payment?.status === "PAYMENT_STATUS_CAPTURED";
+}
+
 export function isFailed(payment) {
   return ["PAYMENT_STATUS_FAILED", "PAYMENT_STATUS_CANCELLED", "PAYMENT_STATUS_EXPIRED"].includes(payment?.status);
 }

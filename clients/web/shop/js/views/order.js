@@ -9,6 +9,8 @@ import * as payments from "../payment.js";
 const ORDERS = "souk.catalog.v1.OrderService";
 const DELIVERY = "souk.delivery.v1.DeliveryService";
 const POLL_MS = 2000;
+/** How often to ask again while a captured payment's order has not yet moved to paid. */
+const SETTLE_MS = 500;
 const TRACK_MS = 5000;
 
 const SHIPMENT_WORDS = {
@@ -117,6 +119,15 @@ export async function render(root, ctx, { match, signal }) {
     return payments.payments(order.id, { signal });
   };
 
+  // A captured payment moves the order to paid a moment later, in another transaction: until it has, ask again, so
+  // the page never shows a paid order as waiting for payment.
+  const awaitPaidOrder = async (list) => {
+    for (let tries = 0; tries < 40 && payments.isCaptured(list[0]) && order.status === "ORDER_STATUS_PENDING_PAYMENT"; tries += 1) {
+      if (!(await pause(SETTLE_MS, signal))) break;
+      list = await reload();
+    }
+    return list;
+  };
   const renderPayment = (list, { cardStep = false, message = "" } = {}) => {
     showStatus();
     const latest = list[0];
@@ -149,7 +160,7 @@ export async function render(root, ctx, { match, signal }) {
           location.assign(reply.confirmationUrl);
           return;
         }
-        const fresh = await reload();
+        const fresh = await awaitPaidOrder(await reload());
         const needsCard = !paymentMethod && reply.clientSecret && payments.isPending(reply.payment);
         renderPayment(fresh, { cardStep: needsCard });
         if (order.status !== "ORDER_STATUS_PENDING_PAYMENT") announce("Payment received. Thank you!");
@@ -219,6 +230,7 @@ export async function render(root, ctx, { match, signal }) {
       list = await reload();
     }
   }
+  list = await awaitPaidOrder(list);
   renderPayment(list);
   if (order.status !== "ORDER_STATUS_PENDING_PAYMENT" && order.status !== "ORDER_STATUS_CANCELLED") {
     track(order, tracking, signal);

@@ -480,6 +480,16 @@ let programTargets: [Target] = [
         path: "Tests/Fuzz/Wire",
         swiftSettings: defaultSwiftSettings
     ),
+    // The wire's stream state machine, driven directly by events and checked against a model of PROTOCOL.md §7.
+    .executableTarget(
+        name: "souk-fuzz-states",
+        dependencies: [
+            "SoukFuzzSupport",
+            "SoukWire",
+        ],
+        path: "Tests/Fuzz/States",
+        swiftSettings: defaultSwiftSettings
+    ),
     // The bridge's Connect parsing: whole requests through its responder, envelopes, bodies, content types.
     .executableTarget(
         name: "souk-fuzz-bridge",

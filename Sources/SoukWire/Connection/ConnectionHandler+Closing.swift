@@ -11,8 +11,7 @@ extension ConnectionHandler {
             metadata: []
         )
         trailers.metadata = []
-        if !stream.localEnded {
-            stream.localEnded = true
+        if case .send = stream.state.deadlinePassed() {
             var payload = ByteBuffer()
             WireProtobuf.write(trailers, to: &payload)
             self.writeFrame(type: .trailers, flags: 0, streamID: stream.id, payload: payload)
@@ -30,6 +29,7 @@ extension ConnectionHandler {
 
     /// Ends the stream's inbound with `failure`, fails its queued writes and forgets it.
     func finish(_ stream: StreamContext, failure: StreamFailure) {
+        stream.state.failed()
         stream.continuation.finish(throwing: failure)
         for index in stream.pendingStart..<stream.pending.count {
             stream.pending[index].promise?.fail(failure)
@@ -42,10 +42,6 @@ extension ConnectionHandler {
     func remove(_ stream: StreamContext) {
         stream.deadline?.cancel()
         stream.deadline = nil
-        if self.role == .server, !stream.remoteEnded {
-            // The response is complete; whatever the client still sends is discarded.
-            stream.continuation.finish()
-        }
         // Unreturned stream credit is moot once the stream is gone; the connection's share was returned on consumption.
         self.streams.removeValue(forKey: stream.id)
         if self.isClosingWhenIdle, self.streams.isEmpty {

@@ -34,7 +34,8 @@ extension ConnectionHandler {
         let id = self.lastStreamID == 0 ? 1 : self.lastStreamID + 2
         guard id < 0x8000_0000 else { return .failure(noNewStreams) }
         self.lastStreamID = id
-        self.addStream(id: id, continuation: continuation)
+        let stream = self.addStream(id: id, continuation: continuation)
+        _ = stream.state.sendHeaders()  // idle -> open
         self.writeFrame(type: .headers, flags: 0, streamID: id, payload: payload)
         self.scheduleFlush()
         return .success(id)
@@ -60,8 +61,7 @@ extension ConnectionHandler {
     /// Server: sends the response HEADERS; a head larger than the client accepts (§5.2) is not sent: the call ends
     /// with RESOURCE_EXHAUSTED trailers naming the limit instead, and its handler is cancelled.
     package func sendResponseHead(_ metadata: [(key: String, value: WireMetadataValue)], on id: UInt32) {
-        guard let stream = self.streams[id], !stream.localEnded, !stream.headSeen else { return }
-        stream.headSeen = true
+        guard let stream = self.streams[id], case .send = stream.state.sendHeaders() else { return }
         var payload = ByteBuffer()
         WireProtobuf.writeResponseHead(metadata, to: &payload)
         let limit = self.remoteSettings.headerLimit
@@ -87,16 +87,13 @@ extension ConnectionHandler {
         on id: UInt32,
         promise: EventLoopPromise<Void>?
     ) {
-        guard let stream = self.streams[id], !stream.localEnded else {
+        guard let stream = self.streams[id], case .send = stream.state.sendData(endStream: endStream) else {
             promise?.fail(StreamFailure(code: StreamFailure.cancelled, message: "the stream is closed"))
             return
         }
         var flags = FrameFlags.endMessage
         if isCompressed { flags |= FrameFlags.compressed }
-        if endStream {
-            flags |= FrameFlags.endStream
-            stream.localEnded = true
-        }
+        if endStream { flags |= FrameFlags.endStream }
         stream.pending.append(.init(data: message, flags: flags, promise: promise))
         self.drain(stream)
         self.scheduleFlush()
@@ -104,8 +101,7 @@ extension ConnectionHandler {
 
     /// Client: half-closes the stream.
     package func halfClose(_ id: UInt32) {
-        guard let stream = self.streams[id], !stream.localEnded else { return }
-        stream.localEnded = true
+        guard let stream = self.streams[id], case .send = stream.state.sendData(endStream: true) else { return }
         stream.pending.append(.init(data: ByteBuffer(), flags: FrameFlags.endStream, promise: nil))
         self.drain(stream)
         self.scheduleFlush()
@@ -113,8 +109,7 @@ extension ConnectionHandler {
 
     /// Server: ends the stream with trailers.
     package func sendTrailers(_ trailers: WireProtobuf.Trailers, on id: UInt32) {
-        guard let stream = self.streams[id], !stream.localEnded else { return }
-        stream.localEnded = true
+        guard let stream = self.streams[id], case .send = stream.state.sendTrailers() else { return }
         var payload = ByteBuffer()
         WireProtobuf.write(trailers.fitted(within: self.remoteSettings.headerLimit), to: &payload)
         // Trailers follow the stream's queued messages, so they wait behind them for credit.
@@ -125,7 +120,7 @@ extension ConnectionHandler {
 
     /// Cancels the stream: sends CANCEL and ends it locally.
     package func cancel(_ id: UInt32, status: UInt32) {
-        guard let stream = self.streams[id] else { return }
+        guard let stream = self.streams[id], case .send = stream.state.cancel() else { return }
         self.resetStream(stream, status: status, message: "cancelled locally")
     }
 
@@ -141,7 +136,7 @@ extension ConnectionHandler {
 
     func returnStreamCredit(_ bytes: Int, on stream: StreamContext) {
         self.returnConnectionCredit(bytes)
-        guard !stream.remoteEnded else { return }
+        guard !stream.state.isRemoteEnded else { return }
         stream.consumedUnreturned += bytes
         if stream.consumedUnreturned >= self.localSettings.initialStreamWindow / 2 {
             let increment = stream.consumedUnreturned
@@ -191,6 +186,10 @@ extension ConnectionHandler {
         let stream = StreamContext(
             id: id,
             continuation: continuation,
+            state: StreamStateMachine(
+                role: self.role,
+                acceptsCompression: self.localSettings.codecs & Settings.zstdCodec != 0
+            ),
             sendWindow: self.remoteSettings.initialStreamWindow,
             receiveWindow: self.localSettings.initialStreamWindow
         )

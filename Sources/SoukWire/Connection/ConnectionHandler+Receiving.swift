@@ -221,8 +221,8 @@ extension ConnectionHandler {
         }
         switch type {
         case .data: try self.receiveData(frame, on: stream)
-        case .headers: self.receiveResponseHead(frame, on: stream)
-        case .trailers: self.receiveTrailers(frame, on: stream)
+        case .headers: try self.receiveResponseHead(frame, on: stream)
+        case .trailers: try self.receiveTrailers(frame, on: stream)
         case .cancel: try self.receiveCancel(frame, on: stream)
         default: break
         }
@@ -255,8 +255,8 @@ extension ConnectionHandler {
         }
         let (inbound, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
         let stream = self.addStream(id: id, continuation: continuation)
-        if frame.has(FrameFlags.endStream) {
-            stream.remoteEnded = true
+        _ = stream.state.receivedHeaders()  // idle -> open
+        if frame.has(FrameFlags.endStream), case .accept = stream.state.receivedEndStream() {
             continuation.finish()
         }
         if head.timeoutMicroseconds > 0, let context = self.context {
@@ -282,26 +282,26 @@ extension ConnectionHandler {
         guard stream.receiveWindow >= 0 else {
             throw WireError.connection(.flowControlError, "the peer overran the window of stream \(stream.id)")
         }
-        guard !stream.remoteEnded else {
-            self.returnConnectionCredit(size)
-            self.resetStream(stream, status: StreamFailure.internal, message: "DATA after the end of the stream")
-            return
-        }
-        if self.role == .server, stream.localEnded {
-            // The response is complete; the rest of the request is not wanted.
-            self.returnConnectionCredit(size)
-            return
-        }
         let isCompressed = frame.has(FrameFlags.compressed)
-        if isCompressed, self.localSettings.codecs & Settings.zstdCodec == 0 {
-            self.returnConnectionCredit(size)
-            self.resetStream(stream, status: StreamFailure.internal, message: "compressed message without negotiation")
-            return
-        }
         let isEnd = frame.has(FrameFlags.endMessage)
         let endsStream = frame.has(FrameFlags.endStream)
-        if self.role == .client, endsStream {
-            throw WireError.connection(.protocolError, "END_STREAM from a server")
+        switch stream.state.receivedData(
+            endMessage: isEnd,
+            endStream: endsStream,
+            isCompressed: isCompressed,
+            isEmpty: size == 0
+        ) {
+        case .accept:
+            break
+        case .discard:
+            self.returnConnectionCredit(size)
+            return
+        case .resetStream(let failure):
+            self.returnConnectionCredit(size)
+            self.resetStream(stream, status: failure.code, message: failure.message)
+            return
+        case .connectionError(let error):
+            throw error
         }
         if size > 0 || isEnd {
             let total = (stream.reassembly?.readableBytes ?? 0) + size
@@ -342,32 +342,30 @@ extension ConnectionHandler {
             if let message {
                 let wireSize = stream.reassemblyWireSize
                 stream.reassemblyWireSize = 0
-                stream.messageSeen = true
                 stream.continuation.yield(
                     .message(message, wireSize: wireSize, isCompressed: stream.reassemblyIsCompressed)
                 )
             }
         }
         if endsStream {
-            stream.remoteEnded = true
-            if stream.reassembly != nil {
-                self.resetStream(stream, status: StreamFailure.internal, message: "stream ended inside a message")
-                return
+            switch stream.state.receivedEndStream() {
+            case .accept: stream.continuation.finish()
+            case .discard: break
+            case .resetStream(let failure): self.resetStream(stream, status: failure.code, message: failure.message)
+            case .connectionError(let error): throw error
             }
-            stream.continuation.finish()
         }
     }
 
-    func receiveResponseHead(_ frame: Frame, on stream: StreamContext) {
-        guard self.role == .client else {
-            self.resetStream(stream, status: StreamFailure.internal, message: "second HEADERS on a stream")
+    func receiveResponseHead(_ frame: Frame, on stream: StreamContext) throws {
+        switch stream.state.receivedHeaders() {
+        case .accept: break
+        case .discard: return
+        case .resetStream(let failure):
+            self.resetStream(stream, status: failure.code, message: failure.message)
             return
+        case .connectionError(let error): throw error
         }
-        guard !stream.headSeen, !stream.messageSeen else {
-            self.resetStream(stream, status: StreamFailure.internal, message: "HEADERS after the response started")
-            return
-        }
-        stream.headSeen = true
         do {
             stream.continuation.yield(.head(try WireProtobuf.readResponseHead(frame.payload)))
         } catch {
@@ -375,10 +373,17 @@ extension ConnectionHandler {
         }
     }
 
-    func receiveTrailers(_ frame: Frame, on stream: StreamContext) {
+    func receiveTrailers(_ frame: Frame, on stream: StreamContext) throws {
+        switch stream.state.receivedTrailers() {
+        case .accept: break
+        case .discard: return
+        case .resetStream(let failure):
+            self.resetStream(stream, status: failure.code, message: failure.message)
+            return
+        case .connectionError(let error): throw error
+        }
         do {
             let trailers = try WireProtobuf.readTrailers(frame.payload)
-            stream.remoteEnded = true
             stream.continuation.yield(.trailers(trailers))
             stream.continuation.finish()
             self.remove(stream)
@@ -392,6 +397,7 @@ extension ConnectionHandler {
             throw WireError.connection(.frameSizeError, "CANCEL must carry 4 bytes")
         }
         let code = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt32.self)!
+        guard case .accept = stream.state.receivedCancel() else { return }
         stream.onCancel?()
         self.finish(stream, failure: StreamFailure(code: code, message: "the peer cancelled the stream"))
     }

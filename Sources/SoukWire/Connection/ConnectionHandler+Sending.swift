@@ -10,6 +10,10 @@ extension ConnectionHandler {
                 // Trailers.
                 self.writeFrame(type: .trailers, flags: 0, streamID: stream.id, payload: item.data)
                 stream.pendingStart += 1
+                if stream.state.wroteTrailers() {
+                    // The response is complete; whatever the client still sends is discarded.
+                    stream.continuation.finish()
+                }
                 self.remove(stream)
                 return
             }
@@ -42,9 +46,6 @@ extension ConnectionHandler {
         if !stream.hasPending {
             stream.pending.removeAll(keepingCapacity: true)
             stream.pendingStart = 0
-        }
-        if stream.localEnded, stream.remoteEnded, !stream.hasPending, self.role == .client {
-            // Client streams end on TRAILERS; nothing to do here.
         }
     }
 

@@ -23,13 +23,8 @@ final class StreamContext {
     var reassembly: ByteBuffer?
     var reassemblyIsCompressed = false
     var reassemblyWireSize = 0
-    /// We sent END_STREAM (client) or TRAILERS (server).
-    var localEnded = false
-    /// The peer sent END_STREAM (client to server) or TRAILERS (server to client).
-    var remoteEnded = false
-    /// Server: response HEADERS sent. Client: response HEADERS received.
-    var headSeen = false
-    var messageSeen = false
+    /// Which frames the stream may still send and receive (PROTOCOL.md §7.2).
+    var state: StreamStateMachine
     var deadline: Scheduled<Void>?
     /// Server: tells the RPC handler it was cancelled.
     var onCancel: (@Sendable () -> Void)?
@@ -37,10 +32,12 @@ final class StreamContext {
     init(
         id: UInt32,
         continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation,
+        state: StreamStateMachine,
         sendWindow: Int,
         receiveWindow: Int
     ) {
         self.id = id
+        self.state = state
         self.continuation = continuation
         self.sendWindow = sendWindow
         self.receiveWindow = receiveWindow

@@ -163,6 +163,25 @@ struct ConnectionHandlerTests {
         #expect(harness.channel.isActive)
     }
 
+    @Test(
+        "fragments of one message that disagree on COMPRESSED are a stream error INTERNAL (§5.1, §16.3 #24)",
+        arguments: [true, false]
+    )
+    func fragmentsDisagreeOnCompression(firstIsCompressed: Bool) throws {
+        var settings = Settings()
+        settings.codecs = Settings.zstdCodec
+        let harness = try ServerConnectionHarness(settings: settings)
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1))
+        let compressed = FrameFlags.compressed
+        try harness.send(ServerConnectionHarness.data(1, bytes: 3, flags: firstIsCompressed ? compressed : 0))
+        let last = FrameFlags.endMessage | FrameFlags.endStream | (firstIsCompressed ? 0 : compressed)
+        try harness.send(ServerConnectionHarness.data(1, bytes: 3, flags: last))
+        #expect(try harness.readFrames().compactMap(ServerConnectionHarness.cancelCode) == [StreamFailure.internal])
+        #expect(harness.opened.count == 1)
+        #expect(harness.channel.isActive)
+    }
+
     @Test("the deadline in the head is enforced by the server: TRAILERS DEADLINE_EXCEEDED when it passes")
     func deadline() async throws {
         let harness = try ServerConnectionHarness()
@@ -194,6 +213,43 @@ struct ConnectionHandlerTests {
         // Later frames for the cancelled stream are discarded, not fatal.
         try harness.send(ServerConnectionHarness.data(1, bytes: 3))
         #expect(try harness.readFrames().compactMap(ServerConnectionHarness.goAwayCode).isEmpty)
+    }
+
+    @Test(
+        "§10, §19: once CANCEL is read, no more DATA of the stream goes out, though credit arrives; queued writes fail"
+    )
+    func noDataAfterCancel() throws {
+        let harness = try ServerConnectionHarness()
+        try harness.handshake()
+        try harness.send(ServerConnectionHarness.headers(1))
+        let handler = try harness.channel.pipeline.syncOperations.handler(type: ConnectionHandler.self)
+        let loop = harness.channel.embeddedEventLoop
+        // 2 MiB of messages against a 1 MiB stream window: half goes out, half waits for credit.
+        let failed = NIOLockedValueBox(0)
+        for _ in 0..<32 {
+            let promise = loop.makePromise(of: Void.self)
+            promise.futureResult.whenFailure { _ in failed.withLockedValue { $0 += 1 } }
+            handler.sendMessage(
+                ByteBuffer(repeating: 7, count: 65_536),
+                isCompressed: false,
+                endStream: false,
+                on: 1,
+                promise: promise
+            )
+        }
+        let before = try harness.readFrames().filter { $0.type == FrameType.data.rawValue }
+        #expect(before.reduce(0) { $0 + $1.payload.readableBytes } == 1_048_576)
+        var cancel = ByteBuffer()
+        cancel.writeInteger(StreamFailure.cancelled)
+        try harness.send(Frame(type: .cancel, streamID: 1, payload: cancel))
+        #expect(failed.withLockedValue { $0 } == 16, "the writes still waiting for credit fail with the stream")
+        var update = ByteBuffer()
+        update.writeInteger(UInt32(4_194_304))
+        try harness.send(Frame(type: .windowUpdate, streamID: 1, payload: update))
+        try harness.send(Frame(type: .windowUpdate, streamID: 0, payload: update))
+        let after = try harness.readFrames()
+        #expect(after.filter { $0.type == FrameType.data.rawValue }.isEmpty)
+        #expect(after.compactMap(ServerConnectionHarness.goAwayCode).isEmpty)
     }
 
     @Test("graceful drain: GOAWAY(max) and PING, then GOAWAY naming the last stream after the ACK")

@@ -349,6 +349,51 @@ struct StreamStateMachineTests {
         )
     }
 
+    @Test(
+        "§5.1: fragments of one message that disagree on COMPRESSED are a stream error INTERNAL, either way round",
+        arguments: [
+            (Start.clientOpen, true), (.clientOpen, false), (.serverOpen, true), (.serverOpen, false),
+        ]
+    )
+    func fragmentsDisagreeOnCompression(start: Start, firstIsCompressed: Bool) {
+        var machine = start.make(acceptsCompression: true)
+        #expect(
+            machine.receivedData(endMessage: false, endStream: false, isCompressed: firstIsCompressed, isEmpty: false)
+                == .accept
+        )
+        #expect(
+            machine.receivedData(endMessage: true, endStream: false, isCompressed: !firstIsCompressed, isEmpty: false)
+                == .resetStream(
+                    StreamFailure(
+                        code: Self.internalError,
+                        message: "the fragments of a message disagree on COMPRESSED"
+                    )
+                )
+        )
+        #expect(machine.state == .closed)
+    }
+
+    @Test("§5.1: fragments that agree make one message, and the next message may differ", arguments: [true, false])
+    func fragmentsAgreeOnCompression(firstIsCompressed: Bool) {
+        var machine = Start.serverOpen.make(acceptsCompression: true)
+        for isEnd in [false, false, true] {
+            #expect(
+                machine.receivedData(
+                    endMessage: isEnd,
+                    endStream: false,
+                    isCompressed: firstIsCompressed,
+                    isEmpty: false
+                )
+                    == .accept
+            )
+        }
+        #expect(
+            machine.receivedData(endMessage: true, endStream: false, isCompressed: !firstIsCompressed, isEmpty: false)
+                == .accept
+        )
+        #expect(machine.state != .closed)
+    }
+
     @Test("§16.3 #25: END_STREAM inside an incomplete message is a stream error INTERNAL")
     func endStreamInsideMessage() {
         var machine = Start.serverOpen.make()

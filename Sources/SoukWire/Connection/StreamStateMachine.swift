@@ -46,6 +46,8 @@ package struct StreamStateMachine: Sendable, Hashable {
         package var hasMessage = false
         /// Inbound: fragments of a message arrived and its END_MESSAGE has not.
         package var isInsideMessage = false
+        /// Inbound: the message under way is COMPRESSED (its first fragment said so; §5.1: every fragment must agree).
+        package var isMessageCompressed = false
 
         /// A stream that has sent and received nothing yet.
         package init() {}
@@ -170,7 +172,11 @@ package struct StreamStateMachine: Sendable, Hashable {
         if self.role == .client, endStream {
             return .connectionError(.connection(.protocolError, "END_STREAM from a server"))
         }
+        if progress.isInsideMessage, isCompressed != progress.isMessageCompressed {
+            return self.reset(StreamFailure.internal, "the fragments of a message disagree on COMPRESSED")
+        }
         if !isEmpty || endMessage {
+            if !progress.isInsideMessage { progress.isMessageCompressed = isCompressed }
             progress.isInsideMessage = !endMessage
             if endMessage { progress.hasMessage = true }
         }

@@ -111,6 +111,7 @@ struct StreamModel: CustomStringConvertible {
     var headDone = false
     var hasMessage = false
     var insideMessage = false
+    var messageCompressed = false
 
     init(role: StreamStateMachine.Role, acceptsCompression: Bool) {
         self.role = role
@@ -147,7 +148,9 @@ struct StreamModel: CustomStringConvertible {
         if self.role == .server, self.localEnded { return .discard }
         if isCompressed, !self.acceptsCompression { return self.reset() }
         if self.role == .client, endStream { return .connectionError }
+        if self.insideMessage, isCompressed != self.messageCompressed { return self.reset() }
         if !isEmpty || endMessage {
+            if !self.insideMessage { self.messageCompressed = isCompressed }
             self.insideMessage = !endMessage
             if endMessage { self.hasMessage = true }
         }

@@ -27,15 +27,24 @@ package struct Settings: Sendable, Hashable {
     /// The largest window value.
     package static let maximumWindow = Int(Int32.max)
 
-    /// Appends the SETTINGS payload (every value, in identifier order) to `buffer`.
-    package func write(to buffer: inout ByteBuffer) {
-        let entries: [(UInt16, UInt32)] = [
-            (0x1, UInt32(self.maxFrameSize)), (0x2, UInt32(self.maxMessageSize)), (0x3, UInt32(self.maxHeaderSize)),
-            (0x4, UInt32(self.maxConcurrentStreams)), (0x5, UInt32(self.initialStreamWindow)),
-            (0x6, UInt32(self.connectionWindow)), (0x7, self.codecs),
-            (0x8, UInt32(self.keepaliveMinimumIntervalMilliseconds)),
+    /// Appends the SETTINGS payload to `buffer`: in identifier order, each value that differs from `base`.
+    ///
+    /// A connection's first SETTINGS is written against the defaults (the peer assumes them until it reads the frame),
+    /// so a side that keeps every default sends an empty payload (PROTOCOL.md §6, §19).
+    ///
+    /// - Parameter base: the values the peer already holds for this side.
+    package func write(to buffer: inout ByteBuffer, changedFrom base: Settings = Settings()) {
+        let entries: [(UInt16, UInt32, UInt32)] = [
+            (0x1, UInt32(self.maxFrameSize), UInt32(base.maxFrameSize)),
+            (0x2, UInt32(self.maxMessageSize), UInt32(base.maxMessageSize)),
+            (0x3, UInt32(self.maxHeaderSize), UInt32(base.maxHeaderSize)),
+            (0x4, UInt32(self.maxConcurrentStreams), UInt32(base.maxConcurrentStreams)),
+            (0x5, UInt32(self.initialStreamWindow), UInt32(base.initialStreamWindow)),
+            (0x6, UInt32(self.connectionWindow), UInt32(base.connectionWindow)),
+            (0x7, self.codecs, base.codecs),
+            (0x8, UInt32(self.keepaliveMinimumIntervalMilliseconds), UInt32(base.keepaliveMinimumIntervalMilliseconds)),
         ]
-        for (identifier, value) in entries {
+        for (identifier, value, known) in entries where value != known {
             buffer.writeInteger(identifier)
             buffer.writeInteger(value)
         }

@@ -1,5 +1,6 @@
 package import Logging
 package import PostgresNIO
+import Synchronization
 
 /// Listens on one PostgreSQL notification channel (`LISTEN`) for as long as it runs, on a pooled connection it
 /// keeps, and starts again on a new one after the connection is lost.
@@ -11,7 +12,9 @@ package import PostgresNIO
 /// not hear of changes").
 package struct ChannelListener: Sendable {
     /// What the listener reports, in order: `listening`, then notifications, then `interrupted` when the connection
-    /// is lost, then `listening` again once it has a new one.
+    /// is lost, then `listening` again once it has a new one. `interrupted` never comes twice in a row: attempts that
+    /// fail before `LISTEN` is in effect (a pooled connection that is already dead, a database that is down) add
+    /// nothing to the one already reported.
     package enum Event: Sendable, Equatable {
         /// `LISTEN` is in effect: from now on every committed notification on the channel is reported.
         case listening
@@ -24,24 +27,37 @@ package struct ChannelListener: Sendable {
     let client: PostgresClient
     let channel: String
     let logger: Logger
-    /// How long to wait before trying again after a failure.
+    /// How long to wait before trying again after a connection that was listening is lost.
     let retryDelay: Duration
+    /// The longest wait between attempts: each attempt that fails before listening doubles the wait up to this.
+    let maximumRetryDelay: Duration
 
     /// A listener on `channel` (an SQL identifier: lower-case letters, digits and `_`) over `client`'s pool.
-    package init(client: PostgresClient, channel: String, logger: Logger, retryDelay: Duration = .seconds(1)) {
+    package init(
+        client: PostgresClient,
+        channel: String,
+        logger: Logger,
+        retryDelay: Duration = .seconds(1),
+        maximumRetryDelay: Duration = .seconds(30)
+    ) {
         precondition(Self.isValidName(channel), "a channel name is lower-case letters, digits and '_'")
         self.client = client
         self.channel = channel
         self.logger = logger
         self.retryDelay = retryDelay
+        self.maximumRetryDelay = max(retryDelay, maximumRetryDelay)
     }
 
     /// Listens until the task is cancelled, handing every event to `handle` in order.
     package func run(_ handle: @Sendable (Event) async -> Void) async {
+        var delay = self.retryDelay
+        var isInterrupted = false
         while !Task.isCancelled {
+            let listened = ListenedFlag()
             do {
                 try await self.client.withConnection { connection in
                     try await connection.listen(on: self.channel) { notifications in
+                        listened.set()
                         await handle(.listening)
                         for try await notification in notifications {
                             await handle(.notification(notification.payload))
@@ -52,11 +68,22 @@ package struct ChannelListener: Sendable {
                 if Task.isCancelled { break }
                 self.logger.warning(
                     "stopped listening for database notifications; trying again",
-                    metadata: ["channel": "\(self.channel)", "error": "\(String(reflecting: error))"]
+                    metadata: [
+                        "channel": "\(self.channel)", "error": "\(String(reflecting: error))",
+                        "retry_in": "\(listened.value ? self.retryDelay : delay)",
+                    ]
                 )
             }
-            await handle(.interrupted)
-            try? await Task.sleep(for: self.retryDelay)
+            if listened.value {
+                isInterrupted = false
+                delay = self.retryDelay
+            }
+            if !isInterrupted {
+                isInterrupted = true
+                await handle(.interrupted)
+            }
+            try? await Task.sleep(for: delay)
+            if !listened.value { delay = min(delay * 2, self.maximumRetryDelay) }
         }
     }
 
@@ -68,4 +95,13 @@ package struct ChannelListener: Sendable {
                     || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
             }
     }
+}
+
+/// Whether an attempt got as far as `LISTEN`, set from inside the connection's closure.
+private final class ListenedFlag: Sendable {
+    private let flag = Mutex(false)
+
+    var value: Bool { self.flag.withLock { $0 } }
+
+    func set() { self.flag.withLock { $0 = true } }
 }

@@ -137,6 +137,17 @@ let platformTargets: [Target] = [
         ],
         swiftSettings: defaultSwiftSettings
     ),
+    // Redis: a small RESP2 client on SwiftNIO (no Swift Redis package is available here), for caches that must
+    // never hold their callers up.
+    .target(
+        name: "SoukRedis",
+        dependencies: [
+            .nioCore,
+            .nioPosix,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
     // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
     .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
     // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
@@ -572,6 +583,17 @@ let testTargets: [Target] = [
             .nioConcurrencyHelpers,
             .nioPosix,
             .swiftProtobuf,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukRedisTests",
+        dependencies: [
+            "SoukRedis",
+            "SoukProcess",
+            "TestSupport",
+            .nioCore,
+            .nioPosix,
         ],
         swiftSettings: defaultSwiftSettings
     ),

@@ -12,7 +12,9 @@ struct RedisClientTests {
         -> RedisClient
     {
         var configuration = RedisClient.Configuration(endpoint: endpoint)
+        // Generous: a loaded machine must not fail a test that is not about time.
         configuration.commandTimeout = .seconds(10)
+        configuration.connectTimeout = .seconds(10)
         configure(&configuration)
         return RedisClient(configuration: configuration)
     }
@@ -136,8 +138,12 @@ struct RedisClientTests {
     func timeout() async throws {
         try await RedisServer.with { server in
             let pauser = Self.client(server.unixEndpoint)
-            let waiting = Self.client(server.unixEndpoint) { $0.commandTimeout = .milliseconds(300) }
-            try await waiting.ping()
+            // It connects during the pause (accepting is not paused); its commands cannot be answered until the pause
+            // ends, 20 s later, so a 2 s timeout fires however busy the machine is.
+            let waiting = Self.client(server.unixEndpoint) {
+                $0.commandTimeout = .seconds(2)
+                $0.connectTimeout = .seconds(10)
+            }
             // Redis holds every client's commands for 20 s (the pauser's too, so no UNPAUSE: the server is killed at
             // the end): a Redis that is slow, not gone.
             _ = try await pauser.send(["CLIENT", "PAUSE", "20000", "ALL"])
@@ -159,7 +165,9 @@ struct RedisClientTests {
     @Test("Redis gone: calls fail as unavailable at once, then work again once it is back")
     func outage() async throws {
         try await RedisServer.with { server in
-            let redis = Self.client(server.tcpEndpoint) { $0.retryDelay = .milliseconds(100) }
+            // The Unix socket: its path is this test's own, so the server can come back on it (a TCP port might be
+            // taken meanwhile).
+            let redis = Self.client(server.unixEndpoint) { $0.retryDelay = .milliseconds(100) }
             try await redis.set("souk:before", to: ByteBuffer(string: "1"))
             await server.stop()
             let lost = await #expect(throws: RedisError.self) { _ = try await redis.get("souk:before") }

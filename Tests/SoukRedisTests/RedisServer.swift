@@ -21,8 +21,7 @@ struct RedisServer: Sendable {
         _ body: (RedisServer) async throws -> Result
     ) async throws -> Result {
         try await withTemporaryDirectory { folder in
-            let server = RedisServer(folder: folder, port: try await Self.freePort())
-            try await server.start(requirePass: requirePass)
+            let server = try await Self.started(in: folder, requirePass: requirePass)
             do {
                 let result = try await body(server)
                 await server.stop()
@@ -32,6 +31,22 @@ struct RedisServer: Sendable {
                 throw error
             }
         }
+    }
+
+    /// A server on a port that was free a moment ago: another process may take it first, so a few ports are tried.
+    private static func started(in folder: String, requirePass: String?) async throws -> RedisServer {
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let server = RedisServer(folder: folder, port: try await Self.freePort())
+            do {
+                try await server.start(requirePass: requirePass)
+                return server
+            } catch let error as RedisServerError where error.isPortTaken {
+                lastError = error
+                await server.stop()
+            }
+        }
+        throw lastError ?? RedisServerError("no free port")
     }
 
     /// Starts (or starts again) the server; `redis-server` daemonizes once it listens.
@@ -48,11 +63,15 @@ struct RedisServer: Sendable {
         guard outcome.status == 0 else {
             throw RedisServerError("redis-server exited with \(outcome.status): \(outcome.output)")
         }
-        // Daemonized: the socket appears once it listens.
+        // Daemonized: the socket appears once it listens; a port taken meanwhile ends it at once, with a log line.
         let deadline = ContinuousClock.now + .seconds(30)
         while !FileManager.default.fileExists(atPath: self.socketPath) {
+            let log = (try? String(contentsOfFile: "\(self.folder)/redis.log", encoding: .utf8)) ?? ""
+            if log.contains("Address already in use") {
+                try? FileManager.default.removeItem(atPath: "\(self.folder)/redis.log")
+                throw RedisServerError("port \(self.port) is taken", isPortTaken: true)
+            }
             guard ContinuousClock.now < deadline else {
-                let log = (try? String(contentsOfFile: "\(self.folder)/redis.log", encoding: .utf8)) ?? ""
                 throw RedisServerError("redis-server did not listen within 30 s: \(log.suffix(2000))")
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -93,5 +112,11 @@ struct RedisServer: Sendable {
 
 struct RedisServerError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The TCP port was taken by another process between choosing it and binding it.
+    var isPortTaken = false
+
+    init(_ description: String, isPortTaken: Bool = false) {
+        self.description = description
+        self.isPortTaken = isPortTaken
+    }
 }

@@ -55,16 +55,16 @@ struct SWPTransportTests {
         }
     }
 
-    @Test("a stream the reader abandons after two of a million messages ends promptly")
+    @Test("a stream the reader abandons after two of 100 million messages ends, and the connection goes on")
     func slowReaderBoundsTheSender() async throws {
         try await withSWPClient(tuning: SWPTuning(initialStreamWindow: 65_536)) { client in
             let test = Souk_Testing_V1_TestService.Client(wrapping: client)
             var request = Souk_Testing_V1_StreamRequest()
-            request.count = 1_000_000
+            request.count = TestService.maximumStreamedMessages
             request.size = 1_024
-            // Read two messages, then abandon the call: it must end promptly rather than drain a million messages.
-            // (That the sender parks at the window is shown in ConnectionHandlerTests.slowReaderBackpressure.)
-            let started = ContinuousClock.now
+            // Read two messages, then abandon the call. Draining 100 GB would take minutes at any speed this machine
+            // has, far past the suite's time limit, so ending at all is the proof; no clock is read. (That the sender
+            // parks at the window is shown in ConnectionHandlerTests.slowReaderBackpressure.)
             let read = try await test.streamBytes(request) { response in
                 var count = 0
                 for try await _ in response.messages {
@@ -74,7 +74,9 @@ struct SWPTransportTests {
                 return count
             }
             #expect(read == 2)
-            #expect(ContinuousClock.now - started < .seconds(10))
+            var payload = Souk_Testing_V1_Payload()
+            payload.body = Data("after".utf8)
+            #expect(try await test.echo(payload).body == Data("after".utf8))
         }
     }
 

@@ -6,6 +6,10 @@ package import NIOCore
 /// All streams of a connection live in this one handler on the connection's event loop: there is no child
 /// channel per stream. Frames written in one event-loop tick are coalesced into one buffer and one flush.
 /// The async side (the GRPCCore transports) talks to it through ``ConnectionHandle``, which hops onto the loop.
+///
+/// The protocol's rules are values the handler feeds and obeys: ``ConnectionStateMachine`` for the connection's
+/// (handshake, stream ids, refusals, GOAWAY, drain, PING policing) and each stream's ``StreamStateMachine``. What stays
+/// here is flow-control arithmetic (PROTOCOL.md §13), message reassembly, the client's keepalive, timers and writes.
 package final class ConnectionHandler: ChannelDuplexHandler {
     package typealias InboundIn = InboundUnit
     package typealias OutboundIn = Never

@@ -501,6 +501,18 @@ let programTargets: [Target] = [
         path: "Tests/Fuzz/States",
         swiftSettings: defaultSwiftSettings
     ),
+    // The wire's connection state machine, driven directly by events and checked against a model of PROTOCOL.md's
+    // connection rules (§3, §7.1, §7.4, §14, §15).
+    .executableTarget(
+        name: "souk-fuzz-connection",
+        dependencies: [
+            "SoukFuzzSupport",
+            "SoukWire",
+            .nioCore,
+        ],
+        path: "Tests/Fuzz/Connection",
+        swiftSettings: defaultSwiftSettings
+    ),
     // The bridge's Connect parsing: whole requests through its responder, envelopes, bodies, content types.
     .executableTarget(
         name: "souk-fuzz-bridge",

@@ -43,32 +43,30 @@ extension ConnectionHandler {
         stream.deadline?.cancel()
         stream.deadline = nil
         // Unreturned stream credit is moot once the stream is gone; the connection's share was returned on consumption.
-        self.streams.removeValue(forKey: stream.id)
-        if self.isClosingWhenIdle, self.streams.isEmpty {
+        guard self.streams.removeValue(forKey: stream.id) != nil else { return }
+        assert(self.state.openStreams == self.streams.count + 1, "the connection lost count of its streams")
+        if self.state.streamClosed() {
+            // The client was closing when idle, or the server's drain is over (§15): the last stream has gone.
             self.flushNow()
             self.context?.close(promise: nil)
         }
-        self.closeIfDrained()
-    }
-
-    func closeIfDrained() {
-        guard self.isDraining, self.drainPing == nil, self.streams.isEmpty, let context = self.context else { return }
-        self.flushNow()
-        context.close(promise: nil)
     }
 
     func fail(_ error: WireError) {
-        guard !self.isClosed else { return }
-        self.logger.debug("protocol violation", metadata: ["error": "\(error)"])
         switch error.scope {
         case .connection(let code):
-            if self.prefaceReceived || self.role == .client || code == .versionUnsupported {
-                self.writeGoAway(lastStreamID: self.lastStreamID, code: code, message: error.message)
+            let action = self.state.connectionError(code)
+            guard action != .none else { return }
+            self.logger.debug("protocol violation", metadata: ["error": "\(error)"])
+            if case .sendGoAwayAndClose(let lastStreamID) = action {
+                self.writeGoAway(lastStreamID: lastStreamID, code: code, message: error.message)
             }
             self.flushNow()
             self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "connection error: \(error.message)"))
             self.context?.close(promise: nil)
         case .stream(let id, let status):
+            guard !self.state.isClosed else { return }
+            self.logger.debug("protocol violation", metadata: ["error": "\(error)"])
             if let stream = self.streams[id] {
                 self.resetStream(stream, status: status, message: error.message)
             }
@@ -76,8 +74,7 @@ extension ConnectionHandler {
     }
 
     func closeAll(_ failure: StreamFailure) {
-        guard !self.isClosed else { return }
-        self.isClosed = true
+        guard self.state.closed() else { return }
         for stream in Array(self.streams.values) {
             stream.onCancel?()
             self.finish(stream, failure: failure)

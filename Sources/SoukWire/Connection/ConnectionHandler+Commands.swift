@@ -16,10 +16,9 @@ extension ConnectionHandler {
             code: StreamFailure.unavailable,
             message: "the connection takes no new streams"
         )
-        guard self.role == .client, self.isReady, !self.isClosed, !self.isClosingWhenIdle,
-            self.goAwayLastStreamID == nil
-        else { return .failure(noNewStreams) }
-        guard self.streams.count < self.remoteSettings.maxConcurrentStreams else { return .failure(noNewStreams) }
+        guard self.state.mayOpenStream(peerMaxConcurrentStreams: self.remoteSettings.maxConcurrentStreams) else {
+            return .failure(noNewStreams)
+        }
         var payload = ByteBuffer()
         WireProtobuf.write(head, to: &payload)
         let limit = self.remoteSettings.headerLimit
@@ -31,9 +30,7 @@ extension ConnectionHandler {
                 )
             )
         }
-        let id = self.lastStreamID == 0 ? 1 : self.lastStreamID + 2
-        guard id < 0x8000_0000 else { return .failure(noNewStreams) }
-        self.lastStreamID = id
+        guard let id = self.state.nextStreamID() else { return .failure(noNewStreams) }
         let stream = self.addStream(id: id, continuation: continuation)
         _ = stream.state.sendHeaders()  // idle -> open
         self.writeFrame(type: .headers, flags: 0, streamID: id, payload: payload)
@@ -43,7 +40,7 @@ extension ConnectionHandler {
 
     /// Whether the connection can take a new stream now.
     package var acceptsNewStreams: Bool {
-        self.isReady && !self.isClosed && self.goAwayLastStreamID == nil
+        self.state.acceptsNewStreams
     }
 
     /// The peer's settings (the defaults until its SETTINGS arrive).
@@ -148,11 +145,9 @@ extension ConnectionHandler {
 
     /// Server: begins a graceful drain (double GOAWAY with a PING in between).
     package func beginGracefulShutdown() {
-        guard !self.isDraining, !self.isClosed else { return }
-        self.isDraining = true
-        self.writeGoAway(lastStreamID: 0x7FFF_FFFF, code: .noError, message: "draining")
         let marker = UInt64.random(in: 1...UInt64.max)
-        self.drainPing = marker
+        guard self.state.beginGracefulShutdown(pingMarker: marker) else { return }
+        self.writeGoAway(lastStreamID: 0x7FFF_FFFF, code: .noError, message: "draining")
         var payload = ByteBuffer()
         payload.writeInteger(marker)
         self.writeFrame(type: .ping, flags: 0, streamID: 0, payload: payload)
@@ -161,8 +156,7 @@ extension ConnectionHandler {
 
     /// Client: takes no new streams and closes once the open ones have finished.
     package func closeWhenIdle() {
-        self.isClosingWhenIdle = true
-        if self.streams.isEmpty {
+        if self.state.closeWhenIdle() {
             self.flushNow()
             self.context?.close(promise: nil)
         }
@@ -194,6 +188,7 @@ extension ConnectionHandler {
             receiveWindow: self.localSettings.initialStreamWindow
         )
         self.streams[id] = stream
+        self.state.streamOpened()
         return stream
     }
 }

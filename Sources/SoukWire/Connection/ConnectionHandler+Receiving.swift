@@ -4,20 +4,16 @@ import NIOCore
 /// Frames from the peer: checked against PROTOCOL.md, then applied to streams and windows.
 extension ConnectionHandler {
     func receive(_ preface: Preface) throws {
-        guard !self.prefaceReceived else { throw WireError.connection(.protocolError, "second preface") }
-        self.prefaceReceived = true
-        if self.role == .server {
-            guard preface.major == Preface.current.major else {
-                // Our preface tells the client which version we speak; no SETTINGS for a peer we cannot serve.
-                Preface.current.write(to: &self.outbound)
-                throw WireError.connection(
-                    .versionUnsupported,
-                    "server speaks SWP/\(Preface.current.major).\(Preface.current.minor)"
-                )
-            }
+        switch self.state.receivedPreface(majorVersion: preface.major) {
+        case .accept:
+            break
+        case .sendPrefaceAndSettings:
             self.writePrefaceAndSettings()
-        } else if preface.major != Preface.current.major {
-            throw WireError.connection(.versionUnsupported, "client speaks SWP/\(Preface.current.major)")
+        case .refuseVersion(let error):
+            Preface.current.write(to: &self.outbound)
+            throw error
+        case .connectionError(let error):
+            throw error
         }
     }
 
@@ -29,36 +25,68 @@ extension ConnectionHandler {
                 "stream": "\(frame.streamID)", "length": "\(frame.payload.readableBytes)",
             ]
         )
-        guard self.prefaceReceived else { throw WireError.connection(.protocolError, "frame before preface") }
-        guard let type = FrameType(rawValue: frame.type) else { return }  // Unknown types are discarded.
-        if !self.settingsReceived, type != .settings {
-            throw WireError.connection(.protocolError, "the first frame must be SETTINGS")
-        }
-        switch type {
-        case .settings: try self.receiveSettings(frame)
-        case .ping: try self.receivePing(frame)
-        case .goAway: try self.receiveGoAway(frame)
-        case .windowUpdate: try self.receiveWindowUpdate(frame)
-        case .headers, .data, .trailers, .cancel:
-            guard frame.streamID != 0 else {
-                throw WireError.connection(.protocolError, "\(type) frame on stream 0")
+        // One lookup serves both the connection's id rules and the stream's own.
+        let stream = frame.streamID == 0 ? nil : self.streams[frame.streamID]
+        let action = self.state.receivedFrame(
+            type: frame.type,
+            flags: frame.flags,
+            streamID: frame.streamID,
+            payloadLength: frame.payload.readableBytes,
+            isStreamOpen: stream != nil
+        )
+        switch action {
+        case .streamFrame(let type):
+            guard let stream else { return }
+            switch type {
+            case .data:
+                try self.spendConnectionCredit(frame)
+                try self.receiveData(frame, on: stream)
+            case .headers: try self.receiveResponseHead(frame, on: stream)
+            case .trailers: try self.receiveTrailers(frame, on: stream)
+            case .cancel: try self.receiveCancel(frame, on: stream)
+            case .windowUpdate: self.receiveStreamWindowUpdate(frame, on: stream)
+            case .settings, .ping, .goAway: break
             }
-            try self.receiveStreamFrame(type, frame)
+        case .closedStreamFrame(let type):
+            if type == .data {
+                // A closed stream: discard, but return the connection credit the frame used.
+                try self.spendConnectionCredit(frame)
+                self.returnConnectionCredit(frame.payload.readableBytes)
+            }
+        case .discard:
+            return
+        case .connectionError(let error):
+            throw error
+        case .applySettings(let isFirst):
+            try self.receiveSettings(frame, isFirst: isFirst)
+        case .ping:
+            try self.receivePing(frame)
+        case .pingAck:
+            self.receivePingAck(frame)
+        case .goAway:
+            self.receiveGoAway(frame)
+        case .connectionWindowUpdate:
+            try self.receiveConnectionWindowUpdate(frame)
+        case .openStream:
+            self.openServerStream(frame)
+        case .refuseStream(let status):
+            self.writeCancel(frame.streamID, status: status)
         }
     }
 
-    func receiveSettings(_ frame: Frame) throws {
-        guard frame.streamID == 0 else { throw WireError.connection(.protocolError, "SETTINGS on a stream") }
-        if frame.has(FrameFlags.ack) {
-            guard frame.payload.readableBytes == 0 else {
-                throw WireError.connection(.frameSizeError, "SETTINGS ACK with a payload")
-            }
-            return
+    /// DATA spends connection credit whether or not its stream still exists (§13).
+    func spendConnectionCredit(_ frame: Frame) throws {
+        self.connectionReceiveWindow -= frame.payload.readableBytes
+        guard self.connectionReceiveWindow >= 0 else {
+            throw WireError.connection(.flowControlError, "the peer overran the connection window")
         }
-        let isFirst = !self.settingsReceived
+    }
+
+    /// The peer's SETTINGS (not an ACK): applied, acknowledged; the first makes a client ready.
+    func receiveSettings(_ frame: Frame, isFirst: Bool) throws {
         let previousStreamWindow = self.remoteSettings.initialStreamWindow
         try self.remoteSettings.apply(frame.payload, isFirst: isFirst)
-        self.settingsReceived = true
+        let becameReady = self.state.appliedSettings()
         if isFirst {
             self.connectionSendWindow = self.remoteSettings.connectionWindow
         } else {
@@ -67,55 +95,37 @@ extension ConnectionHandler {
             for stream in self.streams.values { stream.sendWindow += delta }
         }
         self.writeFrame(type: .settings, flags: FrameFlags.ack, streamID: 0, payload: nil)
-        if isFirst, !self.isReady {
-            self.isReady = true
+        if becameReady {
             self.delegate.ready()
         }
         self.drainPendingWrites()
         self.scheduleFlush()
     }
 
+    /// A PING to answer, unless the server's policing (§14) ends the connection.
     func receivePing(_ frame: Frame) throws {
-        guard frame.streamID == 0 else { throw WireError.connection(.protocolError, "PING on a stream") }
-        guard frame.payload.readableBytes == 8 else {
-            throw WireError.connection(.frameSizeError, "PING must carry 8 bytes")
-        }
-        if frame.has(FrameFlags.ack) {
-            let received = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt64.self)
-            if let ping = self.keepalivePing, received == ping.marker {
-                ping.timeout.cancel()
-                self.keepalivePing = nil
-            }
-            if let marker = self.drainPing,
-                frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt64.self) == marker
-            {
-                // Every stream the client sent before it saw the first GOAWAY has arrived: name the real last one.
-                self.drainPing = nil
-                self.writeGoAway(lastStreamID: self.lastStreamID, code: .noError, message: "draining")
-                self.closeIfDrained()
-            }
-            return
-        }
-        if self.role == .server, let context = self.context {
-            try self.policePing(now: context.eventLoop.now)
+        // PINGs are rare: reading the loop's clock for each costs nothing on the hot path.
+        let now = self.context?.eventLoop.now ?? .now()
+        if case .connectionError(let error) = self.state.receivedPing(now: now) {
+            throw error
         }
         self.writeFrame(type: .ping, flags: FrameFlags.ack, streamID: 0, payload: frame.payload)
     }
 
-    /// Server: more than two PINGs within KEEPALIVE_MIN_INTERVAL_MS while no stream is open is abuse.
-    func policePing(now: NIODeadline) throws {
-        guard self.streams.isEmpty else {
-            self.pingStrikes = 0
-            self.lastPingWithoutStreams = nil
-            return
+    /// A PING ACK: the client's keepalive, or the second step of the server's drain (§15).
+    func receivePingAck(_ frame: Frame) {
+        let received = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt64.self)
+        if let ping = self.keepalivePing, received == ping.marker {
+            ping.timeout.cancel()
+            self.keepalivePing = nil
         }
-        let minimum = TimeAmount.milliseconds(Int64(self.localSettings.keepaliveMinimumIntervalMilliseconds))
-        if let last = self.lastPingWithoutStreams, now - last < minimum {
-            self.pingStrikes += 1
-        }
-        self.lastPingWithoutStreams = now
-        if self.pingStrikes >= 2 {
-            throw WireError.connection(.enhanceYourCalm, "too many pings")
+        if case .sendFinalGoAway(let lastStreamID, let close) = self.state.receivedPingAck(marker: received) {
+            // Every stream the client sent before it saw the first GOAWAY has arrived: name the real last one.
+            self.writeGoAway(lastStreamID: lastStreamID, code: .noError, message: "draining")
+            if close, let context = self.context {
+                self.flushNow()
+                context.close(promise: nil)
+            }
         }
     }
 
@@ -123,7 +133,7 @@ extension ConnectionHandler {
     func scheduleKeepalive(context: ChannelHandlerContext) {
         guard self.role == .client, let keepalive = self.keepalive else { return }
         self.keepaliveTask = context.eventLoop.assumeIsolated().scheduleTask(in: keepalive.interval) { [weak self] in
-            guard let self, let context = self.context, !self.isClosed else { return }
+            guard let self, let context = self.context, !self.state.isClosed else { return }
             if self.readsSinceKeepalive == 0, self.keepalivePing == nil {
                 let marker = UInt64.random(in: 1...UInt64.max)
                 var payload = ByteBuffer()
@@ -131,7 +141,7 @@ extension ConnectionHandler {
                 self.writeFrame(type: .ping, flags: 0, streamID: 0, payload: payload)
                 self.flushNow()
                 let timeout = context.eventLoop.assumeIsolated().scheduleTask(in: keepalive.timeout) { [weak self] in
-                    guard let self, !self.isClosed else { return }
+                    guard let self, !self.state.isClosed else { return }
                     self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "keepalive: no PING ACK"))
                     self.context?.close(promise: nil)
                 }
@@ -142,46 +152,47 @@ extension ConnectionHandler {
         }
     }
 
-    func receiveGoAway(_ frame: Frame) throws {
-        guard frame.streamID == 0 else { throw WireError.connection(.protocolError, "GOAWAY on a stream") }
+    /// A GOAWAY of at least 8 bytes on stream 0.
+    func receiveGoAway(_ frame: Frame) {
         var payload = frame.payload
-        guard let last = payload.readInteger(as: UInt32.self), let code = payload.readInteger(as: UInt32.self) else {
-            throw WireError.connection(.frameSizeError, "GOAWAY shorter than 8 bytes")
-        }
+        let last = payload.readInteger(as: UInt32.self) ?? 0
+        let code = payload.readInteger(as: UInt32.self) ?? 0
         let debug = payload.readString(length: payload.readableBytes) ?? ""
-        self.goAwayLastStreamID = min(last, self.goAwayLastStreamID ?? last)
         self.logger.debug("received GOAWAY", metadata: ["last": "\(last)", "code": "\(code)", "debug": "\(debug)"])
+        let action = self.state.receivedGoAway(lastStreamID: last, code: code)
         self.delegate.goingAway()
         // Streams the peer never processed fail as unavailable: safe to retry elsewhere.
-        for (id, stream) in self.streams where id > last {
+        for (id, stream) in self.streams where id > action.failStreamsAbove {
             self.finish(
                 stream,
                 failure: StreamFailure(code: StreamFailure.unavailable, message: "refused by GOAWAY: \(debug)")
             )
         }
-        if code != WireErrorCode.noError.rawValue {
+        switch action.then {
+        case .none:
+            break
+        case .closeWithError:
             self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "connection error \(code): \(debug)"))
             self.context?.close(promise: nil)
-        } else if self.streams.isEmpty, self.role == .client {
-            self.context?.close(promise: nil)
+        case .closeIfIdle:
+            if !self.state.hasOpenStreams { self.context?.close(promise: nil) }
         }
     }
 
-    func receiveWindowUpdate(_ frame: Frame) throws {
-        guard frame.payload.readableBytes == 4 else {
-            throw WireError.connection(.frameSizeError, "WINDOW_UPDATE must carry 4 bytes")
-        }
+    /// Credit for the connection's send window (§13).
+    func receiveConnectionWindowUpdate(_ frame: Frame) throws {
         let increment = Int(frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt32.self)!)
-        if frame.streamID == 0 {
-            guard increment > 0 else { throw WireError.connection(.protocolError, "WINDOW_UPDATE of 0") }
-            self.connectionSendWindow += increment
-            guard self.connectionSendWindow <= Settings.maximumWindow else {
-                throw WireError.connection(.flowControlError, "connection window above 2^31-1")
-            }
-            self.drainPendingWrites()
-            return
+        guard increment > 0 else { throw WireError.connection(.protocolError, "WINDOW_UPDATE of 0") }
+        self.connectionSendWindow += increment
+        guard self.connectionSendWindow <= Settings.maximumWindow else {
+            throw WireError.connection(.flowControlError, "connection window above 2^31-1")
         }
-        guard let stream = self.streams[frame.streamID] else { return }  // Closed: discard.
+        self.drainPendingWrites()
+    }
+
+    /// Credit for one open stream's send window (§13): an increment of 0 or an overflow is a stream error.
+    func receiveStreamWindowUpdate(_ frame: Frame, on stream: StreamContext) {
+        let increment = Int(frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt32.self)!)
         guard increment > 0 else {
             self.resetStream(stream, status: StreamFailure.internal, message: "WINDOW_UPDATE of 0")
             return
@@ -194,54 +205,9 @@ extension ConnectionHandler {
         self.drain(stream)
     }
 
-    func receiveStreamFrame(_ type: FrameType, _ frame: Frame) throws {
+    /// Server: HEADERS the connection accepted as a new stream; the head's own checks (§5.2, §16.3 #11, #12).
+    func openServerStream(_ frame: Frame) {
         let id = frame.streamID
-        if type == .headers, self.role == .server, self.streams[id] == nil {
-            try self.openServerStream(frame)
-            return
-        }
-        if self.role == .server, type == .trailers {
-            throw WireError.connection(.protocolError, "TRAILERS from a client")
-        }
-        if id > self.lastStreamID {
-            if type == .cancel { return }
-            throw WireError.connection(.protocolError, "\(type) frame for stream \(id), which was never opened")
-        }
-        if type == .data {
-            // Credit is spent whether or not the stream still exists.
-            self.connectionReceiveWindow -= frame.payload.readableBytes
-            guard self.connectionReceiveWindow >= 0 else {
-                throw WireError.connection(.flowControlError, "the peer overran the connection window")
-            }
-        }
-        guard let stream = self.streams[id] else {
-            // A closed stream: discard, but return the connection credit the frame used.
-            if type == .data { self.returnConnectionCredit(frame.payload.readableBytes) }
-            return
-        }
-        switch type {
-        case .data: try self.receiveData(frame, on: stream)
-        case .headers: try self.receiveResponseHead(frame, on: stream)
-        case .trailers: try self.receiveTrailers(frame, on: stream)
-        case .cancel: try self.receiveCancel(frame, on: stream)
-        default: break
-        }
-    }
-
-    func openServerStream(_ frame: Frame) throws {
-        let id = frame.streamID
-        guard id % 2 == 1, id > self.lastStreamID else {
-            throw WireError.connection(.protocolError, "stream id \(id) is even or not increasing")
-        }
-        self.lastStreamID = id
-        if self.isDraining {
-            self.writeCancel(id, status: StreamFailure.unavailable)
-            return
-        }
-        guard self.streams.count < self.localSettings.maxConcurrentStreams else {
-            self.writeCancel(id, status: StreamFailure.unavailable)
-            return
-        }
         guard frame.payload.readableBytes <= self.localSettings.maxHeaderSize else {
             self.writeCancel(id, status: StreamFailure.resourceExhausted)
             return

@@ -6,6 +6,10 @@ package import NIOCore
 /// All streams of a connection live in this one handler on the connection's event loop: there is no child
 /// channel per stream. Frames written in one event-loop tick are coalesced into one buffer and one flush.
 /// The async side (the GRPCCore transports) talks to it through ``ConnectionHandle``, which hops onto the loop.
+///
+/// The protocol's rules are values the handler feeds and obeys: ``ConnectionStateMachine`` for the connection's
+/// (handshake, stream ids, refusals, GOAWAY, drain, PING policing) and each stream's ``StreamStateMachine``. What stays
+/// here is flow-control arithmetic (PROTOCOL.md §13), message reassembly, the client's keepalive, timers and writes.
 package final class ConnectionHandler: ChannelDuplexHandler {
     package typealias InboundIn = InboundUnit
     package typealias OutboundIn = Never
@@ -58,16 +62,9 @@ package final class ConnectionHandler: ChannelDuplexHandler {
 
     var context: ChannelHandlerContext?
     var streams: [UInt32: StreamContext] = [:]
-    var lastStreamID: UInt32 = 0
-    var prefaceReceived = false
-    var settingsReceived = false
-    var isReady = false
-    var isClosed = false
-    /// Client: the peer's GOAWAY limit. Server: whether we are draining.
-    var goAwayLastStreamID: UInt32?
-    var isDraining = false
-    var isClosingWhenIdle = false
-    var drainPing: UInt64?
+    /// The connection-level rules (PROTOCOL.md §3, §7.1, §7.4, §14, §15): handshake, stream ids, refusals, GOAWAY,
+    /// drain, PING policing. Each stream's own rules are its ``StreamContext/state``.
+    var state: ConnectionStateMachine
 
     var connectionSendWindow: Int
     var connectionReceiveWindow: Int
@@ -105,9 +102,6 @@ package final class ConnectionHandler: ChannelDuplexHandler {
     var readsSinceKeepalive = 0
     var keepalivePing: (marker: UInt64, timeout: Scheduled<Void>)?
     var keepaliveTask: Scheduled<Void>?
-    /// Server: PINGs that arrived too soon after the previous one while no stream was open.
-    var pingStrikes = 0
-    var lastPingWithoutStreams: NIODeadline?
 
     package init(
         role: Role,
@@ -121,6 +115,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         self.keepalive = keepalive
         self.role = role
         self.localSettings = settings
+        self.state = ConnectionStateMachine(role: role, settings: settings)
         self.delegate = delegate
         self.logger = logger
         self.connectionSendWindow = Settings().connectionWindow
@@ -190,18 +185,21 @@ package final class ConnectionHandler: ChannelDuplexHandler {
     func scheduleIdleCheck(context: ChannelHandlerContext) {
         guard let idleTimeout = self.idleTimeout else { return }
         self.idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self] in
-            guard let self, let context = self.context, !self.isClosed else { return }
-            if self.readsSinceIdleCheck == 0, self.streams.isEmpty {
+            guard let self, let context = self.context else { return }
+            switch self.state.idleTimerFired(hasRead: self.readsSinceIdleCheck > 0) {
+            case .stop:
+                return
+            case .closeIdle(let lastStreamID):
                 // Nothing arrived for a whole period and no call is open: a forgotten connection, or a peer that
                 // sent part of a frame and went silent. Either way it holds resources for nothing.
-                self.writeGoAway(lastStreamID: self.lastStreamID, code: .noError, message: "idle")
+                self.writeGoAway(lastStreamID: lastStreamID, code: .noError, message: "idle")
                 self.flushNow()
                 self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "the connection was idle"))
                 context.close(promise: nil)
-                return
+            case .reschedule:
+                self.readsSinceIdleCheck = 0
+                self.scheduleIdleCheck(context: context)
             }
-            self.readsSinceIdleCheck = 0
-            self.scheduleIdleCheck(context: context)
         }
     }
 

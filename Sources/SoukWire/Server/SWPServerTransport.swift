@@ -95,6 +95,19 @@ package final class SWPServerTransport: ServerTransport, Sendable {
     package func listen(
         streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
     ) async throws {
+        try await self.listen(dispatch: { call in
+            let descriptor = Self.descriptor(for: call.path)
+            await call.withContext(descriptor: descriptor) { context in
+                await streamHandler(call.makeRPCStream(descriptor: descriptor), context)
+            }
+        })
+    }
+
+    /// Listens and hands every accepted call to `dispatch`, in a child task of its connection's task group.
+    ///
+    /// GRPCCore's `listen(streamHandler:)` is this with each call turned into an `RPCStream`; ``SWPServer`` serves
+    /// the calls directly.
+    package func listen(dispatch: @escaping @Sendable (SWPServerCall) async -> Void) async throws {
         let serverChannel: NIOAsyncChannel<Connection, Never>
         do {
             serverChannel = try await self.bind()
@@ -122,7 +135,7 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                 await withDiscardingTaskGroup { group in
                     do {
                         for try await connection in connections {
-                            group.addTask { await self.serve(connection, streamHandler: streamHandler) }
+                            group.addTask { await self.serve(connection, dispatch: dispatch) }
                         }
                     } catch {
                         self.logger.debug("SWP accept loop ended", metadata: ["error": "\(error)"])
@@ -216,7 +229,7 @@ package final class SWPServerTransport: ServerTransport, Sendable {
 
     private func serve(
         _ connection: Connection,
-        streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
+        dispatch: @escaping @Sendable (SWPServerCall) async -> Void
     ) async {
         let key = ObjectIdentifier(connection.handle.channel)
         let drainNow = self.state.withLock { state in
@@ -229,28 +242,18 @@ package final class SWPServerTransport: ServerTransport, Sendable {
         let localPeer = SWPClientTransport.peer(connection.handle.channel.localAddress)
         await withDiscardingTaskGroup { group in
             for await opened in connection.streams {
-                group.addTask {
-                    await self.handle(
-                        opened,
-                        on: connection.handle,
-                        remotePeer: remotePeer,
-                        localPeer: localPeer,
-                        streamHandler: streamHandler
-                    )
-                }
+                group.addTask { await dispatch(self.call(opened, on: connection.handle, remotePeer, localPeer)) }
             }
         }
         _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
     }
 
-    private func handle(
+    private func call(
         _ opened: ConnectionHandler.OpenedStream,
         on connection: ConnectionHandle,
-        remotePeer: String,
-        localPeer: String,
-        streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
-    ) async {
-        let descriptor = Self.descriptor(for: opened.head.method)
+        _ remotePeer: String,
+        _ localPeer: String
+    ) -> SWPServerCall {
         let compression = MessageCompression.endpoint(
             localSettings: self.config.settings,
             // As in gRPC, a client that compressed its request gets a compressed response.
@@ -258,32 +261,13 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                 && opened.peerAcceptsZstd,
             thresholdBytes: self.config.compressionThresholdBytes
         )
-        let id = opened.id
-        await withServerContextRPCCancellationHandle { handle in
-            connection.execute { handler in handler.setOnCancel({ handle.cancel() }, for: id) }
-            let stream = RPCStream(
-                descriptor: descriptor,
-                inbound: RPCAsyncSequence(
-                    wrapping: ServerStreamInbound(
-                        metadata: MetadataCoding.metadata(opened.head.metadata),
-                        events: opened.inbound,
-                        connection: connection,
-                        id: id,
-                        compression: compression
-                    )
-                ),
-                outbound: RPCWriter.Closable(
-                    wrapping: ServerStreamWriter(connection: connection, id: id, compression: compression)
-                )
-            )
-            let context = ServerContext(
-                descriptor: descriptor,
-                remotePeer: remotePeer,
-                localPeer: localPeer,
-                cancellation: handle
-            )
-            await streamHandler(stream, context)
-        }
+        return SWPServerCall(
+            opened: opened,
+            connection: connection,
+            remotePeer: remotePeer,
+            localPeer: localPeer,
+            compression: compression
+        )
     }
 
     /// Whether the client declared zstd for this call's messages (`grpc-encoding: zstd`).

@@ -131,7 +131,8 @@ struct SWPServerTests {
         try await withProbeServer(serving, services: [ProbeService(probe: probe)]) { client in
             let test = Souk_Testing_V1_TestService.Client(wrapping: client)
             var options = CallOptions.defaults
-            options.timeout = .milliseconds(300)
+            // Long enough for the handler to start on a loaded machine (the whole suite in parallel).
+            options.timeout = .seconds(2)
             let error = await #expect(throws: RPCError.self) {
                 try await test.echo(.with { $0.body = Data("wait".utf8) }, options: options)
             }

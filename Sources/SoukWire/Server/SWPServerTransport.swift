@@ -51,7 +51,21 @@ package final class SWPServerTransport: ServerTransport, Sendable {
 
     private struct Connection: Sendable {
         let handle: ConnectionHandle
-        let streams: AsyncStream<ConnectionHandler.OpenedStream>
+        let streams: AsyncStream<AcceptedStream>
+    }
+
+    /// A stream the client opened, with the relay its cancellation already goes to.
+    private struct AcceptedStream: Sendable {
+        let opened: ConnectionHandler.OpenedStream
+        let cancellation: CancellationRelay
+    }
+
+    /// The connection's handler, for its delegate (which the handler holds, hence weak).
+    ///
+    /// `@unchecked Sendable`: set once before the handler is added to the pipeline and read only on the connection's
+    /// event loop, where the handler calls its delegate.
+    private final class HandlerReference: @unchecked Sendable {
+        weak var handler: ConnectionHandler?
     }
 
     private struct State {
@@ -208,9 +222,16 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                         try sync.addHandler(ALPNRequirementHandler())
                     }
                     try sync.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameSize: settings.maxFrameSize)))
-                    let (streams, continuation) = AsyncStream<ConnectionHandler.OpenedStream>.makeStream()
+                    let (streams, continuation) = AsyncStream<AcceptedStream>.makeStream()
+                    let reference = HandlerReference()
                     let delegate = ConnectionHandler.Delegate(
-                        streamOpened: { continuation.yield($0) },
+                        streamOpened: { opened in
+                            // On the event loop, as the stream opens: its cancellation is wired before its task
+                            // exists, so no call pays an event-loop hop for it.
+                            let relay = CancellationRelay()
+                            reference.handler?.setOnCancel({ relay.cancel() }, for: opened.id)
+                            continuation.yield(AcceptedStream(opened: opened, cancellation: relay))
+                        },
                         closed: { _ in continuation.finish() }
                     )
                     let handler = ConnectionHandler(
@@ -220,6 +241,7 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                         logger: logger,
                         idleTimeout: idleTimeout
                     )
+                    reference.handler = handler
                     try sync.addHandler(handler)
                     channel.closeFuture.whenComplete { _ in continuation.finish() }
                     return Connection(handle: ConnectionHandle(channel: channel, handler: handler), streams: streams)
@@ -241,19 +263,20 @@ package final class SWPServerTransport: ServerTransport, Sendable {
         let remotePeer = SWPClientTransport.peer(connection.handle.channel.remoteAddress)
         let localPeer = SWPClientTransport.peer(connection.handle.channel.localAddress)
         await withDiscardingTaskGroup { group in
-            for await opened in connection.streams {
-                group.addTask { await dispatch(self.call(opened, on: connection.handle, remotePeer, localPeer)) }
+            for await accepted in connection.streams {
+                group.addTask { await dispatch(self.call(accepted, on: connection.handle, remotePeer, localPeer)) }
             }
         }
         _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
     }
 
     private func call(
-        _ opened: ConnectionHandler.OpenedStream,
+        _ accepted: AcceptedStream,
         on connection: ConnectionHandle,
         _ remotePeer: String,
         _ localPeer: String
     ) -> SWPServerCall {
+        let opened = accepted.opened
         let compression = MessageCompression.endpoint(
             localSettings: self.config.settings,
             // As in gRPC, a client that compressed its request gets a compressed response.
@@ -266,7 +289,8 @@ package final class SWPServerTransport: ServerTransport, Sendable {
             connection: connection,
             remotePeer: remotePeer,
             localPeer: localPeer,
-            compression: compression
+            compression: compression,
+            cancellation: accepted.cancellation
         )
     }
 

@@ -13,6 +13,8 @@ package struct SWPServerCall: Sendable {
     let remotePeer: String
     let localPeer: String
     let compression: MessageCompression
+    /// Where the wire sends the stream's cancellation (registered as the stream opened).
+    let cancellation: CancellationRelay
 
     /// The request metadata as GRPCCore sees it.
     var metadata: Metadata { MetadataCoding.metadata(self.opened.head.metadata) }
@@ -20,10 +22,8 @@ package struct SWPServerCall: Sendable {
     /// Runs `body` with the call's `ServerContext`; the wire cancels it when the client sends CANCEL, the deadline
     /// passes or the connection ends.
     func withContext(descriptor: MethodDescriptor, _ body: (ServerContext) async -> Void) async {
-        let id = self.opened.id
-        let connection = self.connection
         await withServerContextRPCCancellationHandle { handle in
-            connection.execute { handler in handler.setOnCancel({ handle.cancel() }, for: id) }
+            self.cancellation.attach(handle)
             let context = ServerContext(
                 descriptor: descriptor,
                 remotePeer: self.remotePeer,

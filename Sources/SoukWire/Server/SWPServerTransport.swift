@@ -5,15 +5,16 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// GRPCCore's `ServerTransport` over SWP/1.
+/// The SWP/1 listener: GRPCCore's `ServerTransport`, and the calls ``SWPServer`` serves directly.
 ///
 /// Each connection is served in a child task of a discarding task group and each RPC in a child task of its
 /// connection's group. Deadlines and peer cancellation reach handlers through `context.cancellation`. A connection
 /// accepted but not yet served when the accept loop ends is closed, so no client waits on a server that stopped.
+/// soukd serves it with ``SWPServer``; `GRPCServer` works on it too, with the same results and more work per call.
 ///
 /// ```swift
 /// let transport = SWPServerTransport(config: .init(host: "127.0.0.1", port: 7700, tls: tls))
-/// let server = GRPCServer(transport: transport, services: [TestService()])
+/// let server = SWPServer(transport: transport, services: [TestService()], bindings: SWPServiceBindings.all)
 /// try await server.serve()
 /// ```
 package final class SWPServerTransport: ServerTransport, Sendable {

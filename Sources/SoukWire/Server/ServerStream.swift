@@ -77,7 +77,7 @@ struct ServerStreamWriter: ClosableRPCWriterProtocol {
         let id = self.id
         switch element {
         case .metadata(let metadata):
-            let head = self.headEntries(metadata)
+            let head = Self.headEntries(metadata, compression: self.compression)
             self.outbox.enqueue { handler in handler.sendResponseHead(head, on: id) }
         case .message(let bytes):
             let (payload, isCompressed) = try self.compression.compress(bytes.buffer)
@@ -88,19 +88,21 @@ struct ServerStreamWriter: ClosableRPCWriterProtocol {
         }
     }
 
-    /// Sends a whole response, head, messages (already compressed as ``compression`` says) and trailers, in one
-    /// event-loop hop: for a call with one response whose writer queued nothing before.
-    func sendWhole(
-        head: Metadata,
+    /// Sends a whole response, head (if any), messages (already compressed as `compression` says) and trailers, in
+    /// one event-loop hop: for a call with one response (or none: trailers only), with nothing written before.
+    static func sendWhole(
+        on connection: ConnectionHandle,
+        id: UInt32,
+        compression: MessageCompression,
+        head: Metadata?,
         messages: [(payload: ByteBuffer, isCompressed: Bool)],
         status: Status,
         trailingMetadata: Metadata
     ) {
-        let id = self.id
-        let head = self.headEntries(head)
+        let head = head.map { Self.headEntries($0, compression: compression) }
         let trailers = Self.trailers(status, trailingMetadata)
-        self.connection.execute { handler in
-            handler.sendResponseHead(head, on: id)
+        connection.execute { handler in
+            if let head { handler.sendResponseHead(head, on: id) }
             for message in messages {
                 handler.sendMessage(
                     message.payload,
@@ -115,9 +117,12 @@ struct ServerStreamWriter: ClosableRPCWriterProtocol {
     }
 
     /// The response head's entries: the metadata, and the codec when responses are compressed.
-    private func headEntries(_ metadata: Metadata) -> [(key: String, value: WireMetadataValue)] {
+    private static func headEntries(
+        _ metadata: Metadata,
+        compression: MessageCompression
+    ) -> [(key: String, value: WireMetadataValue)] {
         var entries = MetadataCoding.entries(metadata)
-        if self.compression.compressesOutgoing {
+        if compression.compressesOutgoing {
             entries.append(("grpc-encoding", .text("zstd")))
         }
         return entries

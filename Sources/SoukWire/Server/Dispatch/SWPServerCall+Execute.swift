@@ -1,4 +1,5 @@
 package import GRPCCore
+import NIOCore
 
 /// Running one call directly: what GRPCCore's `ServerRPCExecutor` does, on the wire's own types.
 ///
@@ -21,7 +22,6 @@ extension SWPServerCall {
                 _ context: ServerContext
             ) async throws -> StreamingServerResponse<Output>
     ) async {
-        let writer = ServerStreamWriter(connection: self.connection, id: self.opened.id, compression: self.compression)
         let request = StreamingServerRequest(
             metadata: self.metadata,
             messages: RPCAsyncSequence(
@@ -47,31 +47,28 @@ extension SWPServerCall {
             response = .failure(Self.rpcError(error, unknownMessage: "Service method threw an unknown error."))
         }
 
-        let status: Status
-        let trailingMetadata: Metadata
         switch response {
         case .success(let contents) where context.descriptor.type?.isResponseStreaming == false:
             // One response: head, message and trailers leave together, in one event-loop hop rather than three. The
             // client sees the same frames in the same order as when each part is written as it comes.
             let collector = CollectingResponseWriter(compression: self.compression, encode: encode)
-            let status: Status
-            let trailingMetadata: Metadata
             do {
-                trailingMetadata = try await contents.producer(RPCWriter(wrapping: collector))
-                status = Status(code: .ok, message: "")
+                let trailingMetadata = try await contents.producer(RPCWriter(wrapping: collector))
+                self.sendWhole(contents.metadata, collector.messages, Status(code: .ok, message: ""), trailingMetadata)
             } catch {
                 let error = Self.rpcError(error, unknownMessage: "")
-                status = Status(code: Status.Code(error.code), message: error.message)
-                trailingMetadata = error.metadata
+                let status = Status(code: Status.Code(error.code), message: error.message)
+                self.sendWhole(contents.metadata, collector.messages, status, error.metadata)
             }
-            writer.sendWhole(
-                head: contents.metadata,
-                messages: collector.messages,
-                status: status,
-                trailingMetadata: trailingMetadata
-            )
-            return
+
         case .success(let contents):
+            let writer = ServerStreamWriter(
+                connection: self.connection,
+                id: self.opened.id,
+                compression: self.compression
+            )
+            let status: Status
+            let trailingMetadata: Metadata
             do {
                 try await writer.write(.metadata(contents.metadata))
                 trailingMetadata = try await contents.producer(
@@ -83,12 +80,32 @@ extension SWPServerCall {
                 status = Status(code: Status.Code(error.code), message: error.message)
                 trailingMetadata = error.metadata
             }
+            try? await writer.write(.status(status, trailingMetadata))
+            await writer.finish()
+
         case .failure(let error):
-            status = Status(code: Status.Code(error.code), message: error.message)
-            trailingMetadata = error.metadata
+            // Trailers only, as GRPCCore writes a refused call.
+            let status = Status(code: Status.Code(error.code), message: error.message)
+            self.sendWhole(nil, [], status, error.metadata)
         }
-        try? await writer.write(.status(status, trailingMetadata))
-        await writer.finish()
+    }
+
+    /// Sends the whole response in one event-loop hop (see `ServerStreamWriter.sendWhole`).
+    private func sendWhole(
+        _ head: Metadata?,
+        _ messages: [(payload: ByteBuffer, isCompressed: Bool)],
+        _ status: Status,
+        _ trailingMetadata: Metadata
+    ) {
+        ServerStreamWriter.sendWhole(
+            on: self.connection,
+            id: self.opened.id,
+            compression: self.compression,
+            head: head,
+            messages: messages,
+            status: status,
+            trailingMetadata: trailingMetadata
+        )
     }
 
     /// The interceptors from the first, each around the rest, the handler innermost.

@@ -59,10 +59,16 @@ package struct SWPServerCall: Sendable {
         )
     }
 
-    /// Ends the call at once with `status` (UNIMPLEMENTED for a method nobody serves).
+    /// Ends the call at once with `status` (UNIMPLEMENTED for a method nobody serves): trailers only.
     func reject(_ status: Status) async {
-        let writer = ServerStreamWriter(connection: self.connection, id: self.opened.id, compression: self.compression)
-        try? await writer.write(.status(status, [:]))
-        await writer.finish()
+        ServerStreamWriter.sendWhole(
+            on: self.connection,
+            id: self.opened.id,
+            compression: self.compression,
+            head: nil,
+            messages: [],
+            status: status,
+            trailingMetadata: [:]
+        )
     }
 }

@@ -165,7 +165,11 @@ package final class SWPServer: Sendable {
                 await method.run(call, context, interceptors)
             }
         case .forwarded:
-            guard let forwarding = self.forwarding else { return }
+            guard let forwarding = self.forwarding else {
+                // Unreachable: a forwarded route exists only with the inner server.
+                await call.reject(Status(code: .internalError, message: "no server for \(path)"))
+                return
+            }
             await forwarding.transport.forward(call)
         case nil:
             await call.reject(Self.unimplemented(path))

@@ -85,10 +85,12 @@ let platformTargets: [Target] = [
         ],
         swiftSettings: defaultSwiftSettings
     ),
-    // Protobuf messages and gRPC stubs generated from Protos/ by scripts/generate (never hand-edited).
+    // Protobuf messages, gRPC stubs and the SWP server's direct bindings generated from Protos/ by scripts/generate
+    // (never hand-edited).
     .target(
         name: "SoukAPI",
         dependencies: [
+            "SoukWire",
             .grpcCore,
             .grpcProtobuf,
             .swiftProtobuf,

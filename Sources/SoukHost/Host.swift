@@ -5,6 +5,7 @@ import GRPCNIOTransportHTTP2
 package import Logging
 import PostgresNIO
 package import ServiceLifecycle
+import SoukAPI
 import SoukAccess
 import SoukClient
 import SoukDelivery
@@ -282,7 +283,14 @@ package struct Host: Sendable {
         return RPCServerService.Servers(
             grpc: GRPCServer(transport: grpcTransport, services: services, interceptors: interceptors),
             grpcTransport: grpcTransport,
-            swp: GRPCServer(transport: swpTransport, services: services, interceptors: interceptors),
+            // SWP calls the services' generated methods directly (the bindings protoc-gen-souk-swp writes), through
+            // the same interceptors in the same order.
+            swp: SWPServer(
+                transport: swpTransport,
+                services: services,
+                interceptors: interceptors,
+                bindings: SWPServiceBindings.all
+            ),
             swpTransport: swpTransport
         )
     }

@@ -1,5 +1,6 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import SoukAPI
 import SoukClient
 import SoukConformance
 import SoukTLS
@@ -37,9 +38,18 @@ struct SWPTuning {
     var clientMaxHeaderSize = Settings().maxHeaderSize
 }
 
+/// Which server answers the SWP calls.
+enum SWPServing: String, CaseIterable, Sendable {
+    /// ``SWPServer``: the generated methods called directly (what soukd runs).
+    case direct
+    /// GRPCCore's `GRPCServer` on the same transport.
+    case grpcCore
+}
+
 /// Runs the TestService over SWP on 127.0.0.1 (free port, TLS) and hands `body` a connected client.
 func withSWPClient<Result: Sendable>(
     tuning: SWPTuning = SWPTuning(),
+    serving: SWPServing = .direct,
     _ body: (GRPCClient<SWPClientTransport>) async throws -> Result
 ) async throws -> Result {
     let configureServer = { (config: inout SWPServerTransport.Config) in
@@ -62,11 +72,16 @@ func withSWPClient<Result: Sendable>(
         )
         configureServer(&serverConfig)
         let transport = SWPServerTransport(config: serverConfig)
-        let server = GRPCServer(transport: transport, services: [TestService()])
+        let direct = SWPServer(transport: transport, services: [TestService()], bindings: SWPServiceBindings.all)
+        let core = GRPCServer(transport: transport, services: [TestService()])
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.serve() }
+            switch serving {
+            case .direct: group.addTask { try await direct.serve() }
+            case .grpcCore: group.addTask { try await core.serve() }
+            }
             defer {
-                server.beginGracefulShutdown()
+                direct.beginGracefulShutdown()
+                core.beginGracefulShutdown()
                 group.cancelAll()
             }
             let port = try await transport.listeningPort

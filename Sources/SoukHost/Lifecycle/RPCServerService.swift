@@ -17,7 +17,7 @@ package final class RPCServerService: Service, Sendable {
     struct Servers: Sendable {
         let grpc: GRPCServer<HTTP2ServerTransport.Posix>
         let grpcTransport: HTTP2ServerTransport.Posix
-        let swp: GRPCServer<SWPServerTransport>
+        let swp: SWPServer
         let swpTransport: SWPServerTransport
     }
 

@@ -5,15 +5,16 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// GRPCCore's `ServerTransport` over SWP/1.
+/// The SWP/1 listener: GRPCCore's `ServerTransport`, and the calls ``SWPServer`` serves directly.
 ///
 /// Each connection is served in a child task of a discarding task group and each RPC in a child task of its
 /// connection's group. Deadlines and peer cancellation reach handlers through `context.cancellation`. A connection
 /// accepted but not yet served when the accept loop ends is closed, so no client waits on a server that stopped.
+/// soukd serves it with ``SWPServer``; `GRPCServer` works on it too, with the same results and more work per call.
 ///
 /// ```swift
 /// let transport = SWPServerTransport(config: .init(host: "127.0.0.1", port: 7700, tls: tls))
-/// let server = GRPCServer(transport: transport, services: [TestService()])
+/// let server = SWPServer(transport: transport, services: [TestService()], bindings: SWPServiceBindings.all)
 /// try await server.serve()
 /// ```
 package final class SWPServerTransport: ServerTransport, Sendable {
@@ -51,7 +52,21 @@ package final class SWPServerTransport: ServerTransport, Sendable {
 
     private struct Connection: Sendable {
         let handle: ConnectionHandle
-        let streams: AsyncStream<ConnectionHandler.OpenedStream>
+        let streams: AsyncStream<AcceptedStream>
+    }
+
+    /// A stream the client opened, with the relay its cancellation already goes to.
+    private struct AcceptedStream: Sendable {
+        let opened: ConnectionHandler.OpenedStream
+        let cancellation: CancellationRelay
+    }
+
+    /// The connection's handler, for its delegate (which the handler holds, hence weak).
+    ///
+    /// `@unchecked Sendable`: set once before the handler is added to the pipeline and read only on the connection's
+    /// event loop, where the handler calls its delegate.
+    private final class HandlerReference: @unchecked Sendable {
+        weak var handler: ConnectionHandler?
     }
 
     private struct State {
@@ -95,6 +110,19 @@ package final class SWPServerTransport: ServerTransport, Sendable {
     package func listen(
         streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
     ) async throws {
+        try await self.listen(dispatch: { call in
+            let descriptor = Self.descriptor(for: call.path)
+            await call.withContext(descriptor: descriptor) { context in
+                await streamHandler(call.makeRPCStream(descriptor: descriptor), context)
+            }
+        })
+    }
+
+    /// Listens and hands every accepted call to `dispatch`, in a child task of its connection's task group.
+    ///
+    /// GRPCCore's `listen(streamHandler:)` is this with each call turned into an `RPCStream`; ``SWPServer`` serves
+    /// the calls directly.
+    package func listen(dispatch: @escaping @Sendable (SWPServerCall) async -> Void) async throws {
         let serverChannel: NIOAsyncChannel<Connection, Never>
         do {
             serverChannel = try await self.bind()
@@ -122,7 +150,7 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                 await withDiscardingTaskGroup { group in
                     do {
                         for try await connection in connections {
-                            group.addTask { await self.serve(connection, streamHandler: streamHandler) }
+                            group.addTask { await self.serve(connection, dispatch: dispatch) }
                         }
                     } catch {
                         self.logger.debug("SWP accept loop ended", metadata: ["error": "\(error)"])
@@ -195,9 +223,16 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                         try sync.addHandler(ALPNRequirementHandler())
                     }
                     try sync.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameSize: settings.maxFrameSize)))
-                    let (streams, continuation) = AsyncStream<ConnectionHandler.OpenedStream>.makeStream()
+                    let (streams, continuation) = AsyncStream<AcceptedStream>.makeStream()
+                    let reference = HandlerReference()
                     let delegate = ConnectionHandler.Delegate(
-                        streamOpened: { continuation.yield($0) },
+                        streamOpened: { opened in
+                            // On the event loop, as the stream opens: its cancellation is wired before its task
+                            // exists, so no call pays an event-loop hop for it.
+                            let relay = CancellationRelay()
+                            reference.handler?.setOnCancel({ relay.cancel() }, for: opened.id)
+                            continuation.yield(AcceptedStream(opened: opened, cancellation: relay))
+                        },
                         closed: { _ in continuation.finish() }
                     )
                     let handler = ConnectionHandler(
@@ -207,6 +242,7 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                         logger: logger,
                         idleTimeout: idleTimeout
                     )
+                    reference.handler = handler
                     try sync.addHandler(handler)
                     channel.closeFuture.whenComplete { _ in continuation.finish() }
                     return Connection(handle: ConnectionHandle(channel: channel, handler: handler), streams: streams)
@@ -216,7 +252,7 @@ package final class SWPServerTransport: ServerTransport, Sendable {
 
     private func serve(
         _ connection: Connection,
-        streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
+        dispatch: @escaping @Sendable (SWPServerCall) async -> Void
     ) async {
         let key = ObjectIdentifier(connection.handle.channel)
         let drainNow = self.state.withLock { state in
@@ -228,29 +264,20 @@ package final class SWPServerTransport: ServerTransport, Sendable {
         let remotePeer = SWPClientTransport.peer(connection.handle.channel.remoteAddress)
         let localPeer = SWPClientTransport.peer(connection.handle.channel.localAddress)
         await withDiscardingTaskGroup { group in
-            for await opened in connection.streams {
-                group.addTask {
-                    await self.handle(
-                        opened,
-                        on: connection.handle,
-                        remotePeer: remotePeer,
-                        localPeer: localPeer,
-                        streamHandler: streamHandler
-                    )
-                }
+            for await accepted in connection.streams {
+                group.addTask { await dispatch(self.call(accepted, on: connection.handle, remotePeer, localPeer)) }
             }
         }
         _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
     }
 
-    private func handle(
-        _ opened: ConnectionHandler.OpenedStream,
+    private func call(
+        _ accepted: AcceptedStream,
         on connection: ConnectionHandle,
-        remotePeer: String,
-        localPeer: String,
-        streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
-    ) async {
-        let descriptor = Self.descriptor(for: opened.head.method)
+        _ remotePeer: String,
+        _ localPeer: String
+    ) -> SWPServerCall {
+        let opened = accepted.opened
         let compression = MessageCompression.endpoint(
             localSettings: self.config.settings,
             // As in gRPC, a client that compressed its request gets a compressed response.
@@ -258,32 +285,14 @@ package final class SWPServerTransport: ServerTransport, Sendable {
                 && opened.peerAcceptsZstd,
             thresholdBytes: self.config.compressionThresholdBytes
         )
-        let id = opened.id
-        await withServerContextRPCCancellationHandle { handle in
-            connection.execute { handler in handler.setOnCancel({ handle.cancel() }, for: id) }
-            let stream = RPCStream(
-                descriptor: descriptor,
-                inbound: RPCAsyncSequence(
-                    wrapping: ServerStreamInbound(
-                        metadata: MetadataCoding.metadata(opened.head.metadata),
-                        events: opened.inbound,
-                        connection: connection,
-                        id: id,
-                        compression: compression
-                    )
-                ),
-                outbound: RPCWriter.Closable(
-                    wrapping: ServerStreamWriter(connection: connection, id: id, compression: compression)
-                )
-            )
-            let context = ServerContext(
-                descriptor: descriptor,
-                remotePeer: remotePeer,
-                localPeer: localPeer,
-                cancellation: handle
-            )
-            await streamHandler(stream, context)
-        }
+        return SWPServerCall(
+            opened: opened,
+            connection: connection,
+            remotePeer: remotePeer,
+            localPeer: localPeer,
+            compression: compression,
+            cancellation: accepted.cancellation
+        )
     }
 
     /// Whether the client declared zstd for this call's messages (`grpc-encoding: zstd`).

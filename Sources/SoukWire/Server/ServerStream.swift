@@ -77,23 +77,63 @@ struct ServerStreamWriter: ClosableRPCWriterProtocol {
         let id = self.id
         switch element {
         case .metadata(let metadata):
-            var entries = MetadataCoding.entries(metadata)
-            if self.compression.compressesOutgoing {
-                entries.append(("grpc-encoding", .text("zstd")))
-            }
-            let head = entries
+            let head = Self.headEntries(metadata, compression: self.compression)
             self.outbox.enqueue { handler in handler.sendResponseHead(head, on: id) }
         case .message(let bytes):
             let (payload, isCompressed) = try self.compression.compress(bytes.buffer)
             try await self.outbox.write(payload, isCompressed: isCompressed)
         case .status(let status, let metadata):
-            let trailers = WireProtobuf.Trailers(
-                code: UInt32(status.code.rawValue),
-                message: status.message,
-                metadata: MetadataCoding.entries(metadata)
-            )
+            let trailers = Self.trailers(status, metadata)
             self.outbox.enqueue { handler in handler.sendTrailers(trailers, on: id) }
         }
+    }
+
+    /// Sends a whole response, head (if any), messages (already compressed as `compression` says) and trailers, in
+    /// one event-loop hop: for a call with one response (or none: trailers only), with nothing written before.
+    static func sendWhole(
+        on connection: ConnectionHandle,
+        id: UInt32,
+        compression: MessageCompression,
+        head: Metadata?,
+        messages: [(payload: ByteBuffer, isCompressed: Bool)],
+        status: Status,
+        trailingMetadata: Metadata
+    ) {
+        let head = head.map { Self.headEntries($0, compression: compression) }
+        let trailers = Self.trailers(status, trailingMetadata)
+        connection.execute { handler in
+            if let head { handler.sendResponseHead(head, on: id) }
+            for message in messages {
+                handler.sendMessage(
+                    message.payload,
+                    isCompressed: message.isCompressed,
+                    endStream: false,
+                    on: id,
+                    promise: nil
+                )
+            }
+            handler.sendTrailers(trailers, on: id)
+        }
+    }
+
+    /// The response head's entries: the metadata, and the codec when responses are compressed.
+    private static func headEntries(
+        _ metadata: Metadata,
+        compression: MessageCompression
+    ) -> [(key: String, value: WireMetadataValue)] {
+        var entries = MetadataCoding.entries(metadata)
+        if compression.compressesOutgoing {
+            entries.append(("grpc-encoding", .text("zstd")))
+        }
+        return entries
+    }
+
+    private static func trailers(_ status: Status, _ metadata: Metadata) -> WireProtobuf.Trailers {
+        WireProtobuf.Trailers(
+            code: UInt32(status.code.rawValue),
+            message: status.message,
+            metadata: MetadataCoding.entries(metadata)
+        )
     }
 
     func write(contentsOf elements: some Sequence<RPCResponsePart<WireBytes>>) async throws {

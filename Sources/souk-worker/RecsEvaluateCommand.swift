@@ -29,14 +29,11 @@ struct RecsEvaluateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Souk's model: the weight of each older basket relative to the next (0-1).")
     var decay: Double?
 
-    @Option(name: .long, help: "Souk's model: the weight of co-purchase neighbours.")
+    @Option(name: .long, help: "Souk's model: how much co-purchase neighbours lift popular products.")
     var neighbourWeight: Double?
 
-    @Option(name: .long, help: "Souk's model: the weight of popularity.")
-    var popularityWeight: Double?
-
-    @Option(name: .long, help: "Souk's model: shrinks similarities seen in few baskets (0: none).")
-    var shrinkage: Double?
+    @Option(name: .long, help: "Souk's model: the weight of discovery (new products) against buying again.")
+    var discoveryWeight: Double?
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
@@ -72,8 +69,7 @@ struct RecsEvaluateCommand: AsyncParsableCommand {
         var parameters = BlendedRecommender.Parameters()
         if let decay = self.decay { parameters.decay = decay }
         if let weight = self.neighbourWeight { parameters.neighbourWeight = weight }
-        if let weight = self.popularityWeight { parameters.popularityWeight = weight }
-        if let shrinkage = self.shrinkage { parameters.shrinkage = shrinkage }
+        if let weight = self.discoveryWeight { parameters.discoveryWeight = weight }
         let statistics = PurchaseStatistics(training: split.training, productCount: data.products.count)
         let rows = RecommendationEvaluation.run(
             split: split,

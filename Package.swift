@@ -150,6 +150,9 @@ let platformTargets: [Target] = [
         ],
         swiftSettings: defaultSwiftSettings
     ),
+    // Recommendations as plain computation: baskets, the models (popularity, buy-again, item-kNN, Souk's blend)
+    // and their offline evaluation; no database, so the worker and the recommendations domain share it.
+    .target(name: "SoukRecommender", swiftSettings: defaultSwiftSettings),
     // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
     .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
     // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
@@ -397,6 +400,15 @@ let programTargets: [Target] = [
         ],
         swiftSettings: defaultSwiftSettings
     ),
+    // souk-worker: the batch jobs (issue 20), built only on the public client; so far `recs evaluate`.
+    .executableTarget(
+        name: "souk-worker",
+        dependencies: [
+            "SoukRecommender",
+            .argumentParser,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
     // soukctl: the terminal admin, built only on SoukClient.
     .executableTarget(
         name: "soukctl",
@@ -609,6 +621,11 @@ let testTargets: [Target] = [
             .nioCore,
             .nioPosix,
         ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukRecommenderTests",
+        dependencies: ["SoukRecommender"],
         swiftSettings: defaultSwiftSettings
     ),
     .testTarget(
@@ -837,6 +854,7 @@ let package = Package(
         .executable(name: "soukd", targets: ["soukd"]),
         .executable(name: "souk-bench", targets: ["souk-bench"]),
         .executable(name: "soukctl", targets: ["soukctl"]),
+        .executable(name: "souk-worker", targets: ["souk-worker"]),
         .executable(name: "souk-bridge", targets: ["souk-bridge"]),
         // The public client library: the connection, the typed clients and token sources (SoukClient) and the
         // generated messages and service protocols they speak (SoukAPI).

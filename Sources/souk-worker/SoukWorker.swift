@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The batch worker: one subcommand per job (issue 20). So far the recommendation model's offline evaluation.
+@main
+struct SoukWorker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "souk-worker",
+        abstract: "Souk's batch jobs: recommendations and analytics.",
+        subcommands: [RecsCommand.self]
+    )
+}
+
+struct RecsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recs",
+        abstract: "The recommendation model.",
+        subcommands: [RecsEvaluateCommand.self]
+    )
+}

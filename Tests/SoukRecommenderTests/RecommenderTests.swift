@@ -82,6 +82,30 @@ struct EvaluationTests {
         #expect(error?.description.contains("--test-days needs ISO 8601 times") == true)
     }
 
+    @Test(
+        "a split with nobody to judge, or no days, is refused naming the file",
+        arguments: [
+            (
+                "customer,basket,product,quantity,time\na,b,p,1,1\nc,d,p,1,1\n", EvaluationSplit.Rule.lastBasket,
+                "h.csv: no customers to evaluate"
+            ),
+            (
+                "customer,basket,product,quantity,time\na,b,p,1,2024-03-01T00:00:00Z\na,c,p,1,2024-03-09T00:00:00Z\n",
+                EvaluationSplit.Rule.testDays(0), "h.csv: --test-days must be 1 or more"
+            ),
+            (
+                "customer,basket,product,quantity,time\na,b,p,1,2024-03-01T00:00:00Z\nc,d,p,1,2024-03-09T00:00:00Z\n",
+                EvaluationSplit.Rule.testDays(2), "h.csv: no customers to evaluate"
+            ),
+        ]
+    )
+    func refusesSplit(text: String, rule: EvaluationSplit.Rule, message: String) {
+        let error = #expect(throws: BasketFileError.self) {
+            _ = try EvaluationSplit(data: try BasketFile.read(text, file: "h.csv"), rule: rule, file: "h.csv")
+        }
+        #expect(error?.description.hasPrefix(message) == true, "\(String(describing: error))")
+    }
+
     @Test("NDCG, recall and hit rate at 10 by hand")
     func metrics() {
         let metrics = RankingMetrics(ranked: [5, 1, 7], relevant: [1, 2], cutoff: 10)

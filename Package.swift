@@ -153,6 +153,18 @@ let platformTargets: [Target] = [
     // Recommendations as plain computation: baskets, the models (popularity, buy-again, item-kNN, Souk's blend)
     // and their offline evaluation; no database, so the worker and the recommendations domain share it.
     .target(name: "SoukRecommender", swiftSettings: defaultSwiftSettings),
+    // Analytics: the schema souk-worker fills from the domains' event streams (orders and their lines with customer,
+    // currency, place and time), the followers that fill it exactly once, and job leases in PostgreSQL.
+    .target(
+        name: "SoukAnalytics",
+        dependencies: [
+            "SoukAPI",
+            "SoukStorage",
+            .logging,
+            .postgresNIO,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
     // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
     .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
     // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
@@ -400,12 +412,18 @@ let programTargets: [Target] = [
         ],
         swiftSettings: defaultSwiftSettings
     ),
-    // souk-worker: the batch jobs (issue 20), built only on the public client; so far `recs evaluate`.
+    // souk-worker: the batch jobs (issue 20), built only on the public client: `follow` (the orders' events into the
+    // analytics schema) and `recs evaluate`.
     .executableTarget(
         name: "souk-worker",
         dependencies: [
+            "SoukAPI",
+            "SoukAnalytics",
+            "SoukClient",
             "SoukRecommender",
             .argumentParser,
+            .grpcCore,
+            .logging,
         ],
         swiftSettings: defaultSwiftSettings
     ),
@@ -620,6 +638,21 @@ let testTargets: [Target] = [
             "TestSupport",
             .nioCore,
             .nioPosix,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukAnalyticsTests",
+        dependencies: [
+            "SoukAPI",
+            "SoukAnalytics",
+            "SoukClient",
+            "SoukHost",
+            "SoukStorage",
+            "TestSupport",
+            .grpcCore,
+            .logging,
+            .postgresNIO,
         ],
         swiftSettings: defaultSwiftSettings
     ),

@@ -1,12 +1,13 @@
 import ArgumentParser
 
-/// The batch worker: one subcommand per job (issue 20). So far the recommendation model's offline evaluation.
+/// The batch worker: one subcommand per job (issue 20): following the orders' events into the analytics schema, and
+/// the recommendation model's offline evaluation.
 @main
 struct SoukWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "souk-worker",
         abstract: "Souk's batch jobs: recommendations and analytics.",
-        subcommands: [RecsCommand.self]
+        subcommands: [FollowCommand.self, RecsCommand.self]
     )
 }
 

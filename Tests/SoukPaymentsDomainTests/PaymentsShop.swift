@@ -97,31 +97,7 @@ struct PaymentsShop {
         _ catalog: any Souk_Catalog_V1_CatalogService.ClientProtocol,
         admin: Metadata
     ) async throws {
-        var kitchen = Souk_Catalog_V1_CreateCategoryRequest()
-        kitchen.name = "Kitchen"
-        kitchen.slug = "kitchen"
-        let category = try await catalog.createCategory(kitchen, metadata: admin)
-        var product = Souk_Catalog_V1_CreateProductRequest()
-        product.categoryID = category.id
-        product.title = "Mug"
-        var sku = Souk_Catalog_V1_Sku()
-        sku.code = "MUG-350"
-        for (minor, currency) in [(Int64(129_000), "RUB"), (1499, "USD")] {
-            var price = Souk_Catalog_V1_Money()
-            price.minorUnits = minor
-            price.currency = currency
-            sku.prices.append(price)
-        }
-        product.skus = [sku]
-        let created = try await catalog.createProduct(product, metadata: admin)
-        var publish = Souk_Catalog_V1_PublishProductRequest()
-        publish.productID = created.id
-        _ = try await catalog.publishProduct(publish, metadata: admin)
-        var stock = Souk_Catalog_V1_SetStockRequest()
-        stock.sku = "MUG-350"
-        stock.warehouse = "MSK-1"
-        stock.onHand = 5
-        _ = try await catalog.setStock(stock, metadata: admin)
+        try await MugShop.stockMug(catalog, admin: admin)
     }
 
     /// A new customer with `mugs` in the cart and an order placed in `currency`.
@@ -131,14 +107,15 @@ struct PaymentsShop {
         currency: String = "USD"
     ) async throws -> (Metadata, Souk_Catalog_V1_Order) {
         let customer = IdentityHarness.bearer(try await self.harness.customer(email: email).accessToken)
-        var line = Souk_Catalog_V1_SetCartLineRequest()
-        line.sku = "MUG-350"
-        line.quantity = mugs
-        _ = try await self.catalog.setCartLine(line, metadata: customer)
-        var place = Souk_Catalog_V1_PlaceOrderRequest()
-        place.idempotencyKey = "order-\(email)"
-        place.currency = currency
-        return (customer, try await self.orders.placeOrder(place, metadata: customer))
+        let order = try await MugShop.orderMugs(
+            mugs,
+            currency: currency,
+            customer: customer,
+            key: "order-\(email)",
+            catalog: self.catalog,
+            orders: self.orders
+        )
+        return (customer, order)
     }
 
     /// A fresh access token for `email`.

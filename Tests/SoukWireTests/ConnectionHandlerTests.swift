@@ -262,16 +262,41 @@ struct ConnectionHandlerTests {
         let first = try harness.readFrames()
         #expect(first.map(\.type) == [FrameType.goAway.rawValue, FrameType.ping.rawValue])
         #expect(first[0].payload.getInteger(at: first[0].payload.readerIndex, as: UInt32.self) == 0x7FFF_FFFF)
+        // §15 step 2: a stream arriving before the PING ACK left the client before it saw the GOAWAY: it is taken.
+        try harness.send(ServerConnectionHarness.headers(3))
+        #expect(try harness.readFrames().compactMap(ServerConnectionHarness.cancelCode).isEmpty)
         var ack = first[1]
         ack.flags = FrameFlags.ack
         try harness.send(ack)
         let second = try harness.readFrames()
         #expect(second.map(\.type) == [FrameType.goAway.rawValue])
-        #expect(second[0].payload.getInteger(at: second[0].payload.readerIndex, as: UInt32.self) == 1)
-        // A stream opened after the drain began is refused as unprocessed.
-        try harness.send(ServerConnectionHarness.headers(3))
-        #expect(try harness.readFrames().compactMap(ServerConnectionHarness.cancelCode) == [StreamFailure.unavailable])
-        #expect(harness.channel.isActive, "stream 1 is still open")
+        #expect(second[0].payload.getInteger(at: second[0].payload.readerIndex, as: UInt32.self) == 3)
+        // HEADERS above the final GOAWAY's id are discarded (chosen): nothing is written for them.
+        try harness.send(ServerConnectionHarness.headers(5))
+        #expect(try harness.readFrames().isEmpty)
+        #expect(harness.channel.isActive, "streams 1 and 3 are still open")
+    }
+
+    @Test("§3, §16.3 #4: a client whose SETTINGS have not come 10 s after the start gets GOAWAY(SETTINGS_TIMEOUT)")
+    func settingsTimeout() throws {
+        let harness = try ServerConnectionHarness()
+        var preface = ByteBuffer()
+        Preface.current.write(to: &preface)
+        try harness.send(preface)
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+        #expect(harness.channel.isActive)
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(
+            try harness.readFrames().compactMap(ServerConnectionHarness.goAwayCode) == [
+                WireErrorCode.settingsTimeout.rawValue
+            ]
+        )
+        #expect(!harness.channel.isActive)
+        // With SETTINGS in time nothing happens at 10 s.
+        let prompt = try ServerConnectionHarness()
+        try prompt.handshake()
+        prompt.channel.embeddedEventLoop.advanceTime(by: .seconds(10))
+        #expect(prompt.channel.isActive)
     }
 
     @Test("a truncated frame followed by silence is closed by the idle timeout with GOAWAY idle")

@@ -47,9 +47,18 @@ extension ConnectionHandler {
         assert(self.state.openStreams == self.streams.count + 1, "the connection lost count of its streams")
         if self.state.streamClosed() {
             // The client was closing when idle, or the server's drain is over (§15): the last stream has gone.
-            self.flushNow()
-            self.context?.close(promise: nil)
+            self.closeOrderly()
         }
+    }
+
+    /// Closes the connection with nothing left to say: a client first sends GOAWAY(0, NO_ERROR) (§15); a server
+    /// has sent its GOAWAYs already.
+    func closeOrderly() {
+        if self.role == .client, !self.state.isClosed {
+            self.writeGoAway(lastStreamID: 0, code: .noError, message: "closing")
+        }
+        self.flushNow()
+        self.context?.close(promise: nil)
     }
 
     func fail(_ error: WireError) {
@@ -62,7 +71,10 @@ extension ConnectionHandler {
                 self.writeGoAway(lastStreamID: lastStreamID, code: code, message: error.message)
             }
             self.flushNow()
-            self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "connection error: \(error.message)"))
+            let status =
+                self.role == .client
+                ? ConnectionStateMachine.callStatus(afterConnectionError: code.rawValue) : StreamFailure.unavailable
+            self.closeAll(StreamFailure(code: status, message: "connection error: \(error.message)"))
             self.context?.close(promise: nil)
         case .stream(let id, let status):
             guard !self.state.isClosed else { return }

@@ -156,10 +156,7 @@ extension ConnectionHandler {
 
     /// Client: takes no new streams and closes once the open ones have finished.
     package func closeWhenIdle() {
-        if self.state.closeWhenIdle() {
-            self.flushNow()
-            self.context?.close(promise: nil)
-        }
+        if self.state.closeWhenIdle() { self.closeOrderly() }
     }
 
     /// Server: cancels every stream still open (the drain bound passed) and closes.

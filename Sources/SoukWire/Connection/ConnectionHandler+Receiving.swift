@@ -172,7 +172,11 @@ extension ConnectionHandler {
         case .none:
             break
         case .closeWithError:
-            self.closeAll(StreamFailure(code: StreamFailure.unavailable, message: "connection error \(code): \(debug)"))
+            // §15: a client's calls the server may have processed fail with INTERNAL unless the code says otherwise.
+            let status =
+                self.role == .client
+                ? ConnectionStateMachine.callStatus(afterConnectionError: code) : StreamFailure.unavailable
+            self.closeAll(StreamFailure(code: status, message: "connection error \(code): \(debug)"))
             self.context?.close(promise: nil)
         case .closeIfIdle:
             if !self.state.hasOpenStreams { self.context?.close(promise: nil) }

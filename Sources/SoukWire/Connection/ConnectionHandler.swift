@@ -79,6 +79,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
     let idleTimeout: TimeAmount?
     var readsSinceIdleCheck = 0
     var idleCheck: Scheduled<Void>?
+    var settingsTimeout: Scheduled<Void>?
 
     /// Creates the handler for one connection.
     ///
@@ -141,6 +142,7 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         self.started = true
         self.scheduleIdleCheck(context: context)
         self.scheduleKeepalive(context: context)
+        self.scheduleSettingsTimeout(context: context)
         if self.role == .client {
             self.writePrefaceAndSettings()
             self.flushNow()
@@ -203,7 +205,21 @@ package final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// §3, §16.3 #4: a peer whose SETTINGS have not arrived 10 seconds after the connection started is sent
+    /// GOAWAY(SETTINGS_TIMEOUT) (a server that never saw a preface closes without a word).
+    func scheduleSettingsTimeout(context: ChannelHandlerContext) {
+        self.settingsTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: Self.settingsTimeoutPeriod) {
+            [weak self] in
+            guard let self, self.state.settingsTimerFired() else { return }
+            self.fail(WireError.connection(.settingsTimeout, "no SETTINGS within 10 seconds"))
+        }
+    }
+
+    /// How long the peer's SETTINGS may take (§3).
+    static let settingsTimeoutPeriod: TimeAmount = .seconds(10)
+
     package func channelInactive(context: ChannelHandlerContext) {
+        self.settingsTimeout?.cancel()
         self.idleCheck?.cancel()
         self.keepaliveTask?.cancel()
         self.keepalivePing?.timeout.cancel()

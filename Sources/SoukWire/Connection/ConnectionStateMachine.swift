@@ -163,7 +163,7 @@ package struct ConnectionStateMachine: Sendable, Hashable {
     /// How far the handshake has come.
     package private(set) var handshake: Handshake = .awaitingPreface
     /// The highest stream id opened so far (§7.1): the client's own, or the highest HEADERS the server took,
-    /// refused ones included (§7.4).
+    /// refused and discarded ones included (§7.4, §15).
     package private(set) var lastStreamID: UInt32 = 0
     /// The streams the handler has registered and not yet removed.
     package private(set) var openStreams = 0
@@ -175,10 +175,11 @@ package struct ConnectionStateMachine: Sendable, Hashable {
     package private(set) var isClosingWhenIdle = false
     /// The connection ended; its streams failed.
     package private(set) var isClosed = false
-    /// Server: PINGs that arrived too soon after the previous one while no stream was open (§14).
-    package private(set) var pingStrikes = 0
-    /// Server: when the last PING arrived while no stream was open.
-    package private(set) var lastPingWithoutStreams: NIODeadline?
+    /// Server: the highest stream id it accepted (opened for a handler), which its GOAWAYs name (§15); refused and
+    /// discarded ids are not counted.
+    package private(set) var lastAcceptedStreamID: UInt32 = 0
+    /// Server: when the PINGs that arrived while no stream was open came, the latest two at most (§14).
+    package private(set) var recentPingsWithoutStreams: [NIODeadline] = []
 
     /// Creates a connection that has received nothing yet.
     ///
@@ -267,8 +268,9 @@ package struct ConnectionStateMachine: Sendable, Hashable {
         case .awaitingPreface:
             return .connectionError(.connection(.protocolError, "frame before preface"))
         case .awaitingSettings:
-            // An unknown type is discarded even here (§5); any other known one is a violation (§16.3 #3).
-            if let known = FrameType(rawValue: type), known != .settings {
+            // An unknown type is discarded even here (§5); the server's first frame may be GOAWAY (§3 step 3); any
+            // other known one is a violation (§16.3 #3).
+            if let known = FrameType(rawValue: type), known != .settings, !(known == .goAway && self.role == .client) {
                 return .connectionError(.connection(.protocolError, "the first frame must be SETTINGS"))
             }
         }
@@ -316,14 +318,21 @@ package struct ConnectionStateMachine: Sendable, Hashable {
         streamID: UInt32,
         isStreamOpen: Bool
     ) -> FrameAction {
-        if type == .headers, self.role == .server, !isStreamOpen {
+        if type == .headers, self.role == .server {
+            // §7.1, §16.3 #13: a client HEADERS must name a new id; one on a stream still open reuses its id.
+            guard !isStreamOpen else {
+                return .connectionError(
+                    .connection(.protocolError, "HEADERS for stream \(streamID), which is already open")
+                )
+            }
             return self.receivedNewStream(streamID)
         }
         if self.role == .server, type == .trailers {
             return .connectionError(.connection(.protocolError, "TRAILERS from a client"))  // §7.3, §16.3 #19
         }
-        if streamID > self.lastStreamID {
-            // Idle (§16.3 #14, #15): CANCEL is discarded, DATA, TRAILERS and a server's HEADERS are violations.
+        if streamID > self.lastStreamID || streamID % 2 == 0 {
+            // Idle: even, or above the highest opened (§7.1, §16.3 #14, #15): CANCEL is discarded; DATA, TRAILERS and a
+            // server's HEADERS are violations.
             if type == .cancel { return .discard }
             return .connectionError(
                 .connection(.protocolError, "\(type) frame for stream \(streamID), which was never opened")
@@ -338,9 +347,13 @@ package struct ConnectionStateMachine: Sendable, Hashable {
             return .connectionError(.connection(.protocolError, "stream id \(id) is even or not increasing"))
         }
         self.lastStreamID = id
-        if self.isDraining || self.openStreams >= self.maxConcurrentStreams {
+        // §15: streams the client opened before it saw the first GOAWAY arrive until the PING ACK, and are taken;
+        // HEADERS above the final GOAWAY's id are discarded (chosen).
+        if self.drain == .finalGoAwaySent { return .discard }
+        if self.openStreams >= self.maxConcurrentStreams {
             return .refuseStream(status: StreamFailure.unavailable)
         }
+        self.lastAcceptedStreamID = id
         return .openStream
     }
 
@@ -389,19 +402,14 @@ package struct ConnectionStateMachine: Sendable, Hashable {
     ///
     /// - Parameter now: the time of its arrival (the server counts PINGs while no stream is open).
     package mutating func receivedPing(now: NIODeadline) -> PingAction {
-        guard self.role == .server else { return .answer }
-        guard self.openStreams == 0 else {
-            self.pingStrikes = 0
-            self.lastPingWithoutStreams = nil
-            return .answer
-        }
-        if let last = self.lastPingWithoutStreams, now - last < self.keepaliveMinimumInterval {
-            self.pingStrikes += 1
-        }
-        self.lastPingWithoutStreams = now
-        if self.pingStrikes >= 2 {
+        // PINGs while a stream is open are not counted (§14).
+        guard self.role == .server, self.openStreams == 0 else { return .answer }
+        // More than 2 within the preceding KEEPALIVE_MIN_INTERVAL_MS, this one included (§14, §16.3 #30).
+        self.recentPingsWithoutStreams.removeAll { now - $0 >= self.keepaliveMinimumInterval }
+        if self.recentPingsWithoutStreams.count >= 2 {
             return .connectionError(.connection(.enhanceYourCalm, "too many pings"))
         }
+        self.recentPingsWithoutStreams.append(now)
         return .answer
     }
 
@@ -410,7 +418,7 @@ package struct ConnectionStateMachine: Sendable, Hashable {
         guard case .awaitingPingAck(let expected) = self.drain, marker == expected else { return .none }
         // Every stream the client sent before it saw the first GOAWAY has arrived: name the real last one.
         self.drain = .finalGoAwaySent
-        return .sendFinalGoAway(lastStreamID: self.lastStreamID, close: self.openStreams == 0)
+        return .sendFinalGoAway(lastStreamID: self.lastAcceptedStreamID, close: self.openStreams == 0)
     }
 
     // MARK: - Going away and closing (§15)
@@ -426,7 +434,9 @@ package struct ConnectionStateMachine: Sendable, Hashable {
         } else {
             then = .none
         }
-        return GoAwayAction(failStreamsAbove: lastStreamID, then: then)
+        // A client's GOAWAY names the streams the server opened, and a server opens none (§7.1): its id fails
+        // nothing (a client closing sends GOAWAY(0, NO_ERROR) while its last calls may still be finishing).
+        return GoAwayAction(failStreamsAbove: self.role == .client ? lastStreamID : .max, then: then)
     }
 
     /// Server: begins the graceful drain (§15 step 1).
@@ -448,12 +458,19 @@ package struct ConnectionStateMachine: Sendable, Hashable {
         return self.openStreams == 0
     }
 
+    /// The SETTINGS timer fired, 10 seconds after the connection started (§3, §16.3 #4).
+    ///
+    /// - Returns: whether the peer's SETTINGS are still missing, a connection error SETTINGS_TIMEOUT.
+    package func settingsTimerFired() -> Bool {
+        !self.isClosed && !self.isReady
+    }
+
     /// The idle timer fired (§14, §16.3 #27).
     ///
     /// - Parameter hasRead: whether anything arrived since the timer was set.
     package func idleTimerFired(hasRead: Bool) -> IdleCheckAction {
         if self.isClosed { return .stop }
-        if !hasRead, self.openStreams == 0 { return .closeIdle(lastStreamID: self.lastStreamID) }
+        if !hasRead, self.openStreams == 0 { return .closeIdle(lastStreamID: self.goAwayLastStreamID) }
         return .reschedule
     }
 
@@ -462,9 +479,24 @@ package struct ConnectionStateMachine: Sendable, Hashable {
         if self.isClosed { return .none }
         // A server that never saw a preface writes nothing (§16.3 #1); version refusals have written ours.
         if self.isPrefaceReceived || self.role == .client || code == .versionUnsupported {
-            return .sendGoAwayAndClose(lastStreamID: self.lastStreamID)
+            return .sendGoAwayAndClose(lastStreamID: self.goAwayLastStreamID)
         }
         return .close
+    }
+
+    /// The `last_stream_id` of a GOAWAY this side sends (§15): the server's highest accepted stream, 0 from a client.
+    var goAwayLastStreamID: UInt32 {
+        self.role == .server ? self.lastAcceptedStreamID : 0
+    }
+
+    /// The status a client's calls at or below a GOAWAY's `last_stream_id` fail with when the connection ends with
+    /// `code` (§15 "Connection errors"): UNAVAILABLE for NO_ERROR and ENHANCE_YOUR_CALM, INTERNAL for any other code,
+    /// unknown ones included (§16.2).
+    package static func callStatus(afterConnectionError code: UInt32) -> UInt32 {
+        switch code {
+        case WireErrorCode.noError.rawValue, WireErrorCode.enhanceYourCalm.rawValue: StreamFailure.unavailable
+        default: StreamFailure.internal
+        }
     }
 
     /// The connection ended (a connection error, GOAWAY with an error, loss, idle or keepalive timeout).

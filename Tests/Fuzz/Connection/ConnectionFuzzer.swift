@@ -12,7 +12,7 @@ import SoukWire
 /// The first byte picks the role (bit 0) and our MAX_CONCURRENT_STREAMS (bits 1–3). Each event is a byte (its low 4
 /// bits the event, its high 4 bits flags), some followed by one argument byte. Checked after every event: the
 /// machine's action is the model's, the open-stream count and the last stream id agree, ids only grow, a closed
-/// connection stays closed, a connection that went away or drains opens no stream again.
+/// connection stays closed, a connection that went away opens no stream again.
 func fuzzConnectionStates(_ bytes: [UInt8]) {
     guard let first = bytes.first else { return }
     let role: ConnectionStateMachine.Role = first & 1 == 0 ? .client : .server
@@ -142,7 +142,7 @@ private func closeConnection(_ machine: inout ConnectionStateMachine, _ model: i
 }
 
 /// PROTOCOL.md's connection rules as sets and flags, written apart from the machine (as the handler's checks once
-/// were). Where the handler reads the spec its own way (see the branch's report), the model follows the handler.
+/// were).
 struct ConnectionModel: CustomStringConvertible {
     enum Outcome: Hashable {
         case accept, sendPrefaceAndSettings, refuseVersion
@@ -167,8 +167,9 @@ struct ConnectionModel: CustomStringConvertible {
     var peerGoAway: UInt32?
     var drainMarker: UInt64?
     var finalGoAwaySent = false
-    var lastPing: NIODeadline?
-    var strikes = 0
+    var lastAccepted: UInt32 = 0
+    /// Server: the times of the PINGs that came while no stream was open.
+    var pingsWithoutStreams: [NIODeadline] = []
 
     init(role: ConnectionStateMachine.Role, maxConcurrentStreams: Int) {
         self.role = role
@@ -200,7 +201,8 @@ struct ConnectionModel: CustomStringConvertible {
     mutating func receivedFrame(type: UInt8, ack: Bool, streamID id: UInt32, length: Int) -> Outcome {
         if !self.prefaceReceived { return .error(.protocolError) }
         if type > 7 { return .discard }  // unknown
-        if !self.ready, type != 4 { return .error(.protocolError) }  // the first frame must be SETTINGS
+        // The first frame must be SETTINGS; a server's may be GOAWAY (§3).
+        if !self.ready, type != 4, !(type == 6 && self.role == .client) { return .error(.protocolError) }
         let isControl = type == 4 || type == 5 || type == 6
         if isControl, id != 0 { return .error(.protocolError) }
         switch type {
@@ -217,45 +219,46 @@ struct ConnectionModel: CustomStringConvertible {
         if id == 0 { return .error(.protocolError) }
         let isOpen = self.open.contains(id)
         if self.role == .server {
-            if type == 1, !isOpen {
-                guard id % 2 == 1, id > self.lastStreamID else { return .error(.protocolError) }
+            if type == 1 {
+                // A new id, odd and above every id seen (§7.1, §16.3 #13).
+                guard !isOpen, id % 2 == 1, id > self.lastStreamID else { return .error(.protocolError) }
                 self.lastStreamID = id
-                let draining = self.drainMarker != nil || self.finalGoAwaySent
-                return draining || self.open.count >= self.maxConcurrentStreams ? .refuse(14) : .open
+                // After the final GOAWAY: discarded; before the PING ACK the stream is taken (§15).
+                if self.finalGoAwaySent { return .discard }
+                if self.open.count >= self.maxConcurrentStreams { return .refuse(14) }
+                self.lastAccepted = id
+                return .open
             }
             if type == 2 { return .error(.protocolError) }  // TRAILERS from a client
         }
         if isOpen { return .stream(type) }
-        // Not held: never opened (above the last id) or closed. The handler reads every id at or below the last one
-        // as closed, even ones of the wrong parity.
-        if id > self.lastStreamID { return type == 3 ? .discard : .error(.protocolError) }
+        // Not held: idle (even, or above the last id) or closed (§7.1).
+        if id > self.lastStreamID || id % 2 == 0 { return type == 3 ? .discard : .error(.protocolError) }
         return .closedStream(type)
     }
 
     mutating func receivedPing(now: NIODeadline) -> Outcome {
-        guard self.role == .server else { return .answer }
-        guard self.open.isEmpty else {
-            self.lastPing = nil
-            self.strikes = 0
-            return .answer
-        }
-        // A strike is a PING less than the interval after the previous one; two strikes end the connection.
-        if let last = self.lastPing, now - last < .milliseconds(100) { self.strikes += 1 }
-        self.lastPing = now
-        return self.strikes >= 2 ? .error(.enhanceYourCalm) : .answer
+        // §14: only a server counts, only PINGs while no stream is open; a third within 100 ms ends the connection.
+        guard self.role == .server, self.open.isEmpty else { return .answer }
+        let within = self.pingsWithoutStreams.filter { now - $0 < .milliseconds(100) }
+        if within.count >= 2 { return .error(.enhanceYourCalm) }
+        self.pingsWithoutStreams = within + [now]
+        return .answer
     }
 
     mutating func receivedPingAck(marker: UInt64?) -> ConnectionStateMachine.PingAckAction {
         guard let expected = self.drainMarker, marker == expected else { return .none }
         self.drainMarker = nil
         self.finalGoAwaySent = true
-        return .sendFinalGoAway(lastStreamID: self.lastStreamID, close: self.open.isEmpty)
+        return .sendFinalGoAway(lastStreamID: self.lastAccepted, close: self.open.isEmpty)
     }
 
     mutating func receivedGoAway(last: UInt32, code: UInt32) -> ConnectionStateMachine.GoAwayAction {
         self.peerGoAway = min(last, self.peerGoAway ?? last)
-        if code != 0 { return .init(failStreamsAbove: last, then: .closeWithError) }
-        return .init(failStreamsAbove: last, then: self.role == .client ? .closeIfIdle : .none)
+        // A client's GOAWAY names server-opened streams, of which there are none: it fails nothing on a server.
+        let above = self.role == .client ? last : UInt32.max
+        if code != 0 { return .init(failStreamsAbove: above, then: .closeWithError) }
+        return .init(failStreamsAbove: above, then: self.role == .client ? .closeIfIdle : .none)
     }
 
     mutating func beginDrain(marker: UInt64) -> Bool {
@@ -287,14 +290,17 @@ struct ConnectionModel: CustomStringConvertible {
 
     func idleTimerFired(hasRead: Bool) -> ConnectionStateMachine.IdleCheckAction {
         if self.closed { return .stop }
-        return !hasRead && self.open.isEmpty ? .closeIdle(lastStreamID: self.lastStreamID) : .reschedule
+        return !hasRead && self.open.isEmpty ? .closeIdle(lastStreamID: self.goAwayLastStreamID) : .reschedule
     }
 
     func connectionError(_ code: WireErrorCode) -> ConnectionStateMachine.ConnectionErrorAction {
         if self.closed { return .none }
         if self.role == .server, !self.prefaceReceived, code != .versionUnsupported { return .close }
-        return .sendGoAwayAndClose(lastStreamID: self.lastStreamID)
+        return .sendGoAwayAndClose(lastStreamID: self.goAwayLastStreamID)
     }
+
+    /// §15: a server names its last accepted stream, a client 0.
+    var goAwayLastStreamID: UInt32 { self.role == .server ? self.lastAccepted : 0 }
 
     static func outcome(_ action: ConnectionStateMachine.PrefaceAction) -> Outcome {
         switch action {

@@ -1,5 +1,5 @@
 import NIOCore
-import SoukWire
+package import SoukWire
 
 /// Reads the protobuf blocks of PROTOCOL.md §9 and the TestService responses the cases check.
 package enum ProtobufReader {

@@ -33,11 +33,11 @@ package enum RawFrame {
     }
 
     /// A SETTINGS ACK.
-    package static let settingsAck = Self.frame(.settings, flags: Flag.ack, stream: 0)
+    package static let settingsAck = Self.frame(.settings, flags: FrameFlag.ack, stream: 0)
 
     /// A PING (or its ACK) with 8 opaque bytes.
     package static func ping(_ opaque: UInt64, ack: Bool = false) -> [UInt8] {
-        Self.frame(.ping, flags: ack ? Flag.ack : 0, stream: 0, payload: Self.u64(opaque))
+        Self.frame(.ping, flags: ack ? FrameFlag.ack : 0, stream: 0, payload: Self.u64(opaque))
     }
 
     /// A GOAWAY.
@@ -65,7 +65,7 @@ package enum RawFrame {
     ) -> [UInt8] {
         Self.frame(
             .headers,
-            flags: endStream ? Flag.endStream : 0,
+            flags: endStream ? FrameFlag.endStream : 0,
             stream: stream,
             payload: ProtobufWriter.requestHead(
                 method: method,
@@ -83,7 +83,7 @@ package enum RawFrame {
     /// A whole unary request: HEADERS, then one DATA with END_MESSAGE and END_STREAM.
     package static func unary(stream: UInt32, method: String, message: [UInt8], entries: [[UInt8]] = []) -> [UInt8] {
         Self.headers(stream: stream, method: method, entries: entries)
-            + Self.data(stream: stream, flags: Flag.endMessage | Flag.endStream, payload: message)
+            + Self.data(stream: stream, flags: FrameFlag.endMessage | FrameFlag.endStream, payload: message)
     }
 
     /// Big-endian u16.
@@ -95,7 +95,7 @@ package enum RawFrame {
 }
 
 /// Flag bits (PROTOCOL.md §5).
-package enum Flag {
+package enum FrameFlag {
     /// DATA: last fragment of a message.
     package static let endMessage: UInt8 = 0x01
     /// DATA: the message is compressed.

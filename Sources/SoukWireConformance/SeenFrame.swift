@@ -26,12 +26,12 @@ package struct SeenFrame: Sendable, Hashable, CustomStringConvertible {
     /// Whether `flag` is set.
     package func has(_ flag: UInt8) -> Bool { self.flags & flag != 0 }
 
-    /// Whether this is a frame of `type`.
-    package func `is`(_ type: FrameCode) -> Bool { self.type == type.rawValue }
+    /// The frame's type, or nil for a type §5 does not define.
+    package var kind: FrameCode? { FrameCode(rawValue: self.type) }
 
     /// GOAWAY: the last stream id and the error code.
     package var goAway: (lastStreamID: UInt32, code: UInt32, debug: String)? {
-        guard self.is(.goAway), self.payload.count >= 8 else { return nil }
+        guard self.kind == .goAway, self.payload.count >= 8 else { return nil }
         let payload = self.payload
         return (
             UInt32(Self.integer(payload[0..<4])),
@@ -42,13 +42,13 @@ package struct SeenFrame: Sendable, Hashable, CustomStringConvertible {
 
     /// CANCEL: the status code.
     package var cancelCode: UInt32? {
-        guard self.is(.cancel), self.payload.count == 4 else { return nil }
+        guard self.kind == .cancel, self.payload.count == 4 else { return nil }
         return UInt32(Self.integer(self.payload[...]))
     }
 
     /// WINDOW_UPDATE: the increment.
     package var windowIncrement: Int? {
-        guard self.is(.windowUpdate), self.payload.count == 4 else { return nil }
+        guard self.kind == .windowUpdate, self.payload.count == 4 else { return nil }
         return Self.integer(self.payload[...])
     }
 
@@ -63,7 +63,7 @@ package struct SeenFrame: Sendable, Hashable, CustomStringConvertible {
             text += " code=\(cancelCode)"
         } else if let windowIncrement {
             text += " increment=\(windowIncrement)"
-        } else if self.is(.trailers), let trailers = try? ProtobufReader.trailers(self.payload) {
+        } else if self.kind == .trailers, let trailers = try? ProtobufReader.trailers(self.payload) {
             text += " code=\(trailers.code) message=\"\(trailers.message)\""
         } else if !self.payload.isEmpty {
             text += " payload=" + self.payload.prefix(24).map(Self.hex).joined(separator: " ")

@@ -45,8 +45,8 @@ extension Session {
             } catch let failure as CaseFailure {
                 throw CaseFailure(expected: expected, seen: failure.seen)
             }
-            if frame.is(.goAway) { throw CaseFailure(expected: expected, seen: "\(frame)") }
-            if frame.streamID == stream, frame.is(.trailers) || frame.is(.cancel) { return frame }
+            if frame.kind == .goAway { throw CaseFailure(expected: expected, seen: "\(frame)") }
+            if frame.streamID == stream, frame.kind == .trailers || frame.kind == .cancel { return frame }
         }
     }
 
@@ -65,9 +65,9 @@ extension Session {
             } catch let failure as CaseFailure {
                 throw CaseFailure(expected: expected, seen: failure.seen)
             }
-            if frame.is(.ping), frame.has(Flag.ack), frame.payload == RawFrame.u64(opaque) { return }
-            if frame.is(.goAway) { throw CaseFailure(expected: expected, seen: "\(frame)") }
-            if !frame.is(.windowUpdate), !(frame.is(.settings) && frame.has(Flag.ack)) { held.append(frame) }
+            if frame.kind == .ping, frame.has(FrameFlag.ack), frame.payload == RawFrame.u64(opaque) { return }
+            if frame.kind == .goAway { throw CaseFailure(expected: expected, seen: "\(frame)") }
+            if frame.kind != .windowUpdate, !(frame.kind == .settings && frame.has(FrameFlag.ack)) { held.append(frame) }
         }
     }
 
@@ -79,28 +79,28 @@ extension Session {
         var message: [UInt8] = []
         while true {
             let frame = try await self.next()
-            if frame.is(.goAway) {
+            if frame.kind == .goAway {
                 throw CaseFailure(expected: "the response of stream \(stream)", seen: "\(frame)")
             }
             guard frame.streamID == stream else { continue }
             response.frames.append(frame)
-            if frame.is(.headers) {
+            if frame.kind == .headers {
                 response.head = frame.payload
-            } else if frame.is(.data) {
+            } else if frame.kind == .data {
                 message += frame.payload
-                if frame.has(Flag.endMessage) {
+                if frame.has(FrameFlag.endMessage) {
                     response.messages.append(message)
-                    response.compressedFlags.append(frame.has(Flag.compressed))
+                    response.compressedFlags.append(frame.has(FrameFlag.compressed))
                     message = []
                 }
-            } else if frame.is(.trailers) {
+            } else if frame.kind == .trailers {
                 do {
                     response.trailers = try ProtobufReader.trailers(frame.payload)
                 } catch {
                     throw CaseFailure(expected: "decodable Trailers (§9)", seen: "\(frame)")
                 }
                 return response
-            } else if frame.is(.cancel) {
+            } else if frame.kind == .cancel {
                 throw CaseFailure(expected: "TRAILERS ending stream \(stream)", seen: "\(frame)")
             }
         }
@@ -133,7 +133,7 @@ extension Session {
         on stream: UInt32,
         fragmentSize: Int? = nil,
         flags: UInt8 = 0,
-        lastFlags: UInt8 = Flag.endMessage
+        lastFlags: UInt8 = FrameFlag.endMessage
     ) async throws {
         let size = max(1, min(fragmentSize ?? Int.max, self.setting(SettingID.maxFrameSize)))
         var offset = 0

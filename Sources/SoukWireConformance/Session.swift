@@ -19,6 +19,8 @@ package final class Session: @unchecked Sendable {
     package private(set) var streamWindows: [UInt32: Int] = [:]
     /// SETTINGS ACKs received.
     package private(set) var settingsAcks = 0
+    /// Every frame read from the server, in order.
+    package private(set) var seenFrames: [SeenFrame] = []
     /// Frames read while waiting for something else, handed out first by ``next()``.
     private var pending: [SeenFrame] = []
     /// Whether the prologue was read.
@@ -59,7 +61,7 @@ package final class Session: @unchecked Sendable {
         }
         self.context.log("S→C preface")
         let first = try await self.nextRaw()
-        guard first.is(.settings), !first.has(Flag.ack), first.streamID == 0 else {
+        guard first.kind == .settings, !first.has(FrameFlag.ack), first.streamID == 0 else {
             throw CaseFailure(expected: "SETTINGS as the server's first frame", seen: "\(first)")
         }
         self.applySettings(first.payload)
@@ -95,14 +97,15 @@ package final class Session: @unchecked Sendable {
         switch await self.connection.readFrame() {
         case .frame(let frame):
             self.context.log("S→C \(frame)")
-            if frame.is(.windowUpdate), let increment = frame.windowIncrement {
+            self.seenFrames.append(frame)
+            if frame.kind == .windowUpdate, let increment = frame.windowIncrement {
                 if frame.streamID == 0 {
                     self.connectionWindow += increment
                 } else {
                     self.streamWindows[frame.streamID, default: self.initialStreamWindow] += increment
                 }
             }
-            if frame.is(.settings), frame.has(Flag.ack) { self.settingsAcks += 1 }
+            if frame.kind == .settings, frame.has(FrameFlag.ack) { self.settingsAcks += 1 }
             return frame
         case .closed(let leftover):
             self.context.log("S→C connection closed" + (leftover.isEmpty ? "" : " after \(leftover.count) stray bytes"))
@@ -117,7 +120,7 @@ package final class Session: @unchecked Sendable {
     package func next() async throws -> SeenFrame {
         while true {
             let frame = try await self.nextRaw()
-            if frame.is(.windowUpdate) || (frame.is(.settings) && frame.has(Flag.ack)) { continue }
+            if frame.kind == .windowUpdate || (frame.kind == .settings && frame.has(FrameFlag.ack)) { continue }
             return frame
         }
     }
@@ -168,12 +171,12 @@ package final class Session: @unchecked Sendable {
             || (!connectionOnly && self.streamWindows[stream, default: self.initialStreamWindow] < count)
         {
             let frame = try await self.nextRaw()
-            if frame.is(.goAway) || (frame.is(.cancel) && frame.streamID == stream) {
+            if frame.kind == .goAway || (frame.kind == .cancel && frame.streamID == stream) {
                 held.append(frame)
                 isEnded = true
                 break
             }
-            if !frame.is(.windowUpdate) { held.append(frame) }
+            if frame.kind != .windowUpdate { held.append(frame) }
         }
         self.pending += held
         self.connectionWindow -= count

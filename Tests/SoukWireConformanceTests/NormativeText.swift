@@ -39,7 +39,7 @@ struct NormativeText {
             if inCode { continue }
             if line.hasPrefix("#") {
                 flush()
-                if let match = line.firstMatch(of: /^#{2,3} (\d+(?:\.\d+)?)/) { section = String(match.1) }
+                if let match = line.firstMatch(of: #/^#{2,3} (\d+(?:\.\d+)?)/#) { section = String(match.1) }
                 continue
             }
             if line.isEmpty {
@@ -50,7 +50,7 @@ struct NormativeText {
                     let text = Self.normalize(String(cell))
                     if !text.isEmpty { units.append(Unit(section: section, text: text)) }
                 }
-            } else if line.hasPrefix("- ") || line.firstMatch(of: /^\d+\. /) != nil {
+            } else if line.hasPrefix("- ") || line.firstMatch(of: #/^\d+\. /#) != nil {
                 flush()
                 paragraph = [line]
             } else {

@@ -26,13 +26,13 @@ extension ConformanceSuite {
                 guard ProtobufReader.canonicalResponseHead(metadata) == head else {
                     throw CaseFailure(expected: "a canonical ResponseHead", seen: "\(head)")
                 }
-                try Self.checkEntries(metadata)
+                try ConformanceSuite.checkEntries(metadata)
             }
             if let trailers = response.trailers, let frame = response.frames.last {
                 guard ProtobufReader.canonical(trailers) == frame.payload else {
                     throw CaseFailure(expected: "canonical Trailers", seen: "\(frame)")
                 }
-                try Self.checkEntries(trailers.metadata)
+                try ConformanceSuite.checkEntries(trailers.metadata)
             }
         },
         ConformanceCase(
@@ -50,7 +50,7 @@ extension ConformanceSuite {
                 + [0x75, 1, 2, 3, 4] + ProtobufWriter.bytesField(1, Array(TestMethod.echo.utf8))
             session.send(
                 RawFrame.frame(.headers, stream: 1, payload: head)
-                    + RawFrame.data(stream: 1, flags: Flag.endMessage | Flag.endStream, payload: [0x0A, 1, 0x33])
+                    + RawFrame.data(stream: 1, flags: FrameFlag.endMessage | FrameFlag.endStream, payload: [0x0A, 1, 0x33])
             )
             let response = try await session.readResponse(1)
             guard response.trailers?.code == 0, response.messages == [[0x0A, 1, 0x33]] else {
@@ -70,24 +70,24 @@ extension ConformanceSuite {
                 throw CaseFailure(expected: "x-grpc-test-echo-initial echoed with an empty text value", seen: "\(metadata)")
             }
         },
-        Self.malformedHead(
+        ConformanceSuite.malformedHead(
             "9/4",
             "an upper-case metadata key is a stream error INTERNAL",
             [ProtobufWriter.textEntry("X-Upper", "v")]
         ),
-        Self.malformedHead(
+        ConformanceSuite.malformedHead(
             "9/5",
             "a text value under a -bin key is a stream error INTERNAL",
             [ProtobufWriter.textEntry("x-data-bin", "v")]
         ),
-        Self.malformedHead("9/6", "a text value with a control byte is a stream error INTERNAL", [ProtobufWriter.textEntry("x-a", "a\u{1}")]),
+        ConformanceSuite.malformedHead("9/6", "a text value with a control byte is a stream error INTERNAL", [ProtobufWriter.textEntry("x-a", "a\u{1}")]),
         ConformanceCase(
             "9/7",
             "an undecodable RequestHead is a stream error INTERNAL",
             claims: [.init("16.3", "Undecodable HEADERS/TRAILERS protobuf")]
         ) { context in
             let session = try await context.session()
-            session.send(RawFrame.frame(.headers, flags: Flag.endStream, stream: 1, payload: [0x0A, 0x7F, 0x41]))
+            session.send(RawFrame.frame(.headers, flags: FrameFlag.endStream, stream: 1, payload: [0x0A, 0x7F, 0x41]))
             try await session.expectCancel(1, code: 13)
         },
         ConformanceCase(
@@ -111,7 +111,7 @@ extension ConformanceSuite {
                 RawFrame.headers(stream: 1, method: TestMethod.sleep, timeoutMicroseconds: 100_000)
                     + RawFrame.data(
                         stream: 1,
-                        flags: Flag.endMessage | Flag.endStream,
+                        flags: FrameFlag.endMessage | FrameFlag.endStream,
                         payload: ProtobufWriter.sleepRequest(milliseconds: 60_000)
                     )
             )
@@ -128,7 +128,7 @@ extension ConformanceSuite {
             let session = try await context.session()
             session.send(
                 RawFrame.headers(stream: 1, method: TestMethod.echo, timeoutMicroseconds: UInt64.max)
-                    + RawFrame.data(stream: 1, flags: Flag.endMessage | Flag.endStream, payload: [])
+                    + RawFrame.data(stream: 1, flags: FrameFlag.endMessage | FrameFlag.endStream, payload: [])
             )
             let response = try await session.readResponse(1)
             guard response.trailers?.code == 0 else {

@@ -31,7 +31,7 @@ extension ConformanceSuite {
             claims: [.init("5.5", "its payload MUST be empty (else FRAME_SIZE_ERROR)")],
             code: ErrorCodeName.frameSizeError
         ) { _ in
-            RawFrame.frame(.settings, flags: Flag.ack, stream: 0, payload: [0, 7, 0, 0, 0, 1])
+            RawFrame.frame(.settings, flags: FrameFlag.ack, stream: 0, payload: [0, 7, 0, 0, 0, 1])
         },
         ConformanceCase(
             "5.6/1",
@@ -45,7 +45,7 @@ extension ConformanceSuite {
             session.send(RawFrame.ping(0x0102_0304_0506_0708, ack: true))
             session.send(RawFrame.ping(0xFEDC_BA98_7654_3210))
             let ack = try await session.next()
-            guard ack.is(.ping), ack.has(Flag.ack), ack.payload == RawFrame.u64(0xFEDC_BA98_7654_3210) else {
+            guard ack.kind == .ping, ack.has(FrameFlag.ack), ack.payload == RawFrame.u64(0xFEDC_BA98_7654_3210) else {
                 throw CaseFailure(expected: "PING ACK FE DC BA 98 76 54 32 10", seen: "\(ack)")
             }
         },
@@ -128,16 +128,16 @@ extension ConformanceSuite {
                 RawFrame.unary(stream: 1, method: TestMethod.streamBytes, message: ProtobufWriter.streamRequest(count: 1, size: 6000))
             )
             let response = try await session.readResponse(1)
-            let lengths = response.frames.filter { $0.is(.data) }.map(\.length)
+            let lengths = response.frames.filter { $0.kind == .data }.map(\.length)
             guard lengths.allSatisfy({ $0 <= 2048 }), lengths.contains(where: { $0 > 1024 }) else {
                 throw CaseFailure(expected: "DATA of up to 2048 bytes, some above 1024", seen: "DATA lengths \(lengths)")
             }
         },
-        Self.settingOutOfRange("6/2", (SettingID.maxFrameSize, 1023), code: ErrorCodeName.protocolError),
-        Self.settingOutOfRange("6/3", (SettingID.maxFrameSize, 16_777_216), code: ErrorCodeName.protocolError),
-        Self.settingOutOfRange("6/4", (SettingID.maxMessageSize, 0), code: ErrorCodeName.protocolError),
-        Self.settingOutOfRange("6/5", (SettingID.initialStreamWindow, 0x8000_0000), code: ErrorCodeName.flowControlError),
-        Self.settingOutOfRange("6/6", (SettingID.connectionWindow, 0x8000_0000), code: ErrorCodeName.flowControlError),
+        ConformanceSuite.settingOutOfRange("6/2", (SettingID.maxFrameSize, 1023), code: ErrorCodeName.protocolError),
+        ConformanceSuite.settingOutOfRange("6/3", (SettingID.maxFrameSize, 16_777_216), code: ErrorCodeName.protocolError),
+        ConformanceSuite.settingOutOfRange("6/4", (SettingID.maxMessageSize, 0), code: ErrorCodeName.protocolError),
+        ConformanceSuite.settingOutOfRange("6/5", (SettingID.initialStreamWindow, 0x8000_0000), code: ErrorCodeName.flowControlError),
+        ConformanceSuite.settingOutOfRange("6/6", (SettingID.connectionWindow, 0x8000_0000), code: ErrorCodeName.flowControlError),
     ]
 
     private static func settingOutOfRange(_ id: String, _ setting: (UInt16, UInt32), code: UInt32) -> ConformanceCase {

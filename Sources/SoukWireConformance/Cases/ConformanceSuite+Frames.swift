@@ -45,13 +45,13 @@ extension ConformanceSuite {
             let session = try await context.session()
             session.send(RawFrame.frame(.ping, flags: 0xF0, stream: 0, payload: RawFrame.u64(42)))
             let ack = try await session.next()
-            guard ack.is(.ping), ack.has(Flag.ack), ack.payload == RawFrame.u64(42) else {
+            guard ack.kind == .ping, ack.has(FrameFlag.ack), ack.payload == RawFrame.u64(42) else {
                 throw CaseFailure(expected: "PING ACK with the same 8 bytes", seen: "\(ack)")
             }
             let message = ProtobufWriter.payload(body: [1, 2, 3])
             session.send(
                 RawFrame.frame(.headers, flags: 0xF0 | 0x01, stream: 1, payload: ProtobufWriter.requestHead(method: TestMethod.echo))
-                    + RawFrame.data(stream: 1, flags: 0xF0 | Flag.endMessage | Flag.endStream, payload: message)
+                    + RawFrame.data(stream: 1, flags: 0xF0 | FrameFlag.endMessage | FrameFlag.endStream, payload: message)
             )
             let response = try await session.readResponse(1)
             guard response.trailers?.code == 0, response.messages == [message] else {
@@ -72,13 +72,13 @@ extension ConformanceSuite {
                 )
                     + RawFrame.data(
                         stream: 1,
-                        flags: Flag.endMessage | Flag.endStream,
+                        flags: FrameFlag.endMessage | FrameFlag.endStream,
                         payload: ProtobufWriter.streamRequest(count: 3, size: 10)
                     )
             )
             let response = try await session.readResponse(1)
             try await session.expectAlive()
-            let defined: [UInt8: UInt8] = [0: Flag.endMessage | Flag.compressed, 1: 0, 2: 0, 3: 0, 4: Flag.ack, 5: Flag.ack]
+            let defined: [UInt8: UInt8] = [0: FrameFlag.endMessage | FrameFlag.compressed, 1: 0, 2: 0, 3: 0, 4: FrameFlag.ack, 5: FrameFlag.ack]
             for frame in response.frames where frame.flags & ~(defined[frame.type] ?? 0) != 0 {
                 throw CaseFailure(expected: "only the flags §5 defines for each type (none of END_STREAM)", seen: "\(frame)")
             }
@@ -93,7 +93,7 @@ extension ConformanceSuite {
             session.send(RawFrame.headers(stream: 1, method: TestMethod.echo))
             session.send(RawFrame.frame(type: 0xEE, stream: 1, payload: Array(repeating: 9, count: 100)))
             let message = ProtobufWriter.payload(body: [4, 5])
-            session.send(RawFrame.data(stream: 1, flags: Flag.endMessage | Flag.endStream, payload: message))
+            session.send(RawFrame.data(stream: 1, flags: FrameFlag.endMessage | FrameFlag.endStream, payload: message))
             let response = try await session.readResponse(1)
             guard response.trailers?.code == 0, response.messages == [message] else {
                 throw CaseFailure(expected: "the echo unchanged by the unknown frames", seen: "\(response.frames)")
@@ -107,17 +107,19 @@ extension ConformanceSuite {
         ) { session in
             RawFrame.frame(type: 0x2A, stream: 0, length: UInt32(session.setting(SettingID.maxFrameSize) + 1))
         },
-    ] + Self.wrongStream
+    ] + ConformanceSuite.wrongStream
 
-    private static let wrongStream: [ConformanceCase] = [
-        (FrameCode.settings, UInt32(1), [UInt8]()),
+    private static let wrongStreamRows: [(FrameCode, UInt32, [UInt8])] = [
+        (.settings, 1, []),
         (FrameCode.ping, 1, RawFrame.u64(1)),
         (FrameCode.goAway, 1, RawFrame.u32(0) + RawFrame.u32(0)),
         (FrameCode.data, 0, [UInt8]()),
         (FrameCode.headers, 0, ProtobufWriter.requestHead(method: TestMethod.echo)),
         (FrameCode.trailers, 0, [UInt8]()),
         (FrameCode.cancel, 0, RawFrame.u32(1)),
-    ].enumerated().map { index, row in
+    ]
+
+    private static let wrongStream: [ConformanceCase] = ConformanceSuite.wrongStreamRows.enumerated().map { index, row in
         let (type, stream, payload) = row
         return ConformanceCase.connectionError(
             "5/\(index + 3)",

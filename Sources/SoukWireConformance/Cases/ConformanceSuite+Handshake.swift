@@ -9,7 +9,7 @@ extension ConformanceSuite {
             claims: [.init("2", "Implementations MUST NOT negotiate an older TLS version")],
             requires: [.tls]
         ) { context in
-            let connection = try await context.connect(tls: Self.tls(maximumVersion: .tlsv12))
+            let connection = try await context.connect(tls: ConformanceSuite.tls(maximumVersion: .tlsv12))
             if case .success = await connection.handshake() {
                 throw CaseFailure(expected: "the TLS 1.2 handshake to fail", seen: "it completed")
             }
@@ -26,8 +26,8 @@ extension ConformanceSuite {
                 throw CaseFailure(expected: "a handshake selecting swp/1", seen: "\(result)")
             }
         },
-        Self.noSWPByte("2/3", "a client offering no ALPN gets no SWP byte", protocols: []),
-        Self.noSWPByte("2/4", "a client offering only h2 gets no SWP byte", protocols: ["h2"]),
+        ConformanceSuite.noSWPByte("2/3", "a client offering no ALPN gets no SWP byte", protocols: []),
+        ConformanceSuite.noSWPByte("2/4", "a client offering only h2 gets no SWP byte", protocols: ["h2"]),
         ConformanceCase(
             "2/5",
             "a plaintext client on the TLS port gets no SWP byte",

@@ -1,5 +1,3 @@
-import Foundation
-
 /// PROTOCOL.md §14 (ping policing) and §15 (GOAWAY and the graceful drain).
 extension ConformanceSuite {
     static let liveness: [ConformanceCase] = [
@@ -47,11 +45,11 @@ extension ConformanceSuite {
             // Two PINGs at once (the second a strike), a quiet interval, then two more: within the interval before
             // the fourth there is only the third, so all four are answered.
             session.send(RawFrame.ping(1) + RawFrame.ping(2))
-            try await Self.expectPingAcks(session, [1, 2])
+            try await ConformanceSuite.expectPingAcks(session, [1, 2])
             // A lower bound: a slower machine only waits longer, which cannot change the verdict.
             try await Task.sleep(for: .milliseconds(interval + interval / 2 + 100))
             session.send(RawFrame.ping(3) + RawFrame.ping(4))
-            try await Self.expectPingAcks(session, [3, 4])
+            try await ConformanceSuite.expectPingAcks(session, [3, 4])
             try await session.unary(1)
         },
         ConformanceCase(
@@ -75,11 +73,11 @@ extension ConformanceSuite {
                     }
                     lastIDs.append(goAway.lastStreamID)
                     if lastIDs.count == 2 { break }
-                } else if frame.is(.ping), !frame.has(Flag.ack) {
+                } else if frame.kind == .ping, !frame.has(FrameFlag.ack) {
                     guard lastIDs == [0x7FFF_FFFF] else {
                         throw CaseFailure(expected: "GOAWAY(2³¹−1) before the drain PING", seen: "\(frame)")
                     }
-                    session.send(RawFrame.frame(.ping, flags: Flag.ack, stream: 0, payload: frame.payload))
+                    session.send(RawFrame.frame(.ping, flags: FrameFlag.ack, stream: 0, payload: frame.payload))
                 }
             }
             guard lastIDs == [0x7FFF_FFFF, 1] else {
@@ -120,7 +118,7 @@ extension ConformanceSuite {
     private static func expectPingAcks(_ session: Session, _ opaques: [UInt64]) async throws {
         for opaque in opaques {
             let frame = try await session.next()
-            guard frame.is(.ping), frame.has(Flag.ack), frame.payload == RawFrame.u64(opaque) else {
+            guard frame.kind == .ping, frame.has(FrameFlag.ack), frame.payload == RawFrame.u64(opaque) else {
                 throw CaseFailure(expected: "PING ACK \(opaque), no GOAWAY", seen: "\(frame)")
             }
         }

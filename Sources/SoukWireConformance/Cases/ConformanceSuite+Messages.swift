@@ -9,7 +9,7 @@ extension ConformanceSuite {
             let session = try await context.session()
             let message = ProtobufWriter.payload(body: (0..<3000).map { UInt8($0 % 251) })
             session.send(RawFrame.headers(stream: 1, method: TestMethod.echo))
-            try await session.sendMessage(message, on: 1, fragmentSize: 1000, lastFlags: Flag.endMessage | Flag.endStream)
+            try await session.sendMessage(message, on: 1, fragmentSize: 1000, lastFlags: FrameFlag.endMessage | FrameFlag.endStream)
             let response = try await session.readResponse(1)
             guard response.messages == [message], response.trailers?.code == 0 else {
                 throw CaseFailure(expected: "the 3003-byte message echoed", seen: "\(response.frames.count) frames")
@@ -40,13 +40,13 @@ extension ConformanceSuite {
                 throw CaseFailure(expected: "three whole 3000-byte payloads", seen: "messages with bodies \(lengths)")
             }
         },
-        Self.streamError(
+        ConformanceSuite.streamError(
             "5.1/3",
             "COMPRESSED on the first fragment only is a stream error INTERNAL",
             claims: [.init("5.1", "It MUST be set on every fragment of a compressed message and on none of an uncompressed one"), .init("16.3", "COMPRESSED inconsistent across fragments")],
             code: 13
         ),
-        Self.streamError(
+        ConformanceSuite.streamError(
             "5.1/4",
             "COMPRESSED on the last fragment only is a stream error INTERNAL",
             claims: [.init("5.1", "A message whose fragments disagree is a stream error INTERNAL")],
@@ -61,7 +61,7 @@ extension ConformanceSuite {
             session.send(
                 RawFrame.headers(stream: 1, method: TestMethod.echo)
                     + RawFrame.data(stream: 1, flags: 0, payload: [0x0A, 0x04, 1, 2])
-                    + RawFrame.data(stream: 1, flags: Flag.endStream, payload: [3, 4])
+                    + RawFrame.data(stream: 1, flags: FrameFlag.endStream, payload: [3, 4])
             )
             try await session.expectCancel(1, code: 13)
         },
@@ -87,7 +87,7 @@ extension ConformanceSuite {
         ) { context in
             let session = try await context.session()
             session.openSleep(1)
-            session.send(RawFrame.data(stream: 1, flags: Flag.endMessage, payload: [0x08, 0x01]))
+            session.send(RawFrame.data(stream: 1, flags: FrameFlag.endMessage, payload: [0x08, 0x01]))
             try await session.expectCancel(1, code: 13)
         },
         ConformanceCase(
@@ -101,14 +101,14 @@ extension ConformanceSuite {
             let session = try await context.session()
             session.send(
                 RawFrame.headers(stream: 1, method: TestMethod.streamBytes, entries: [ProtobufWriter.textEntry("x-grpc-test-echo-initial", "x")])
-                    + RawFrame.data(stream: 1, flags: Flag.endMessage | Flag.endStream, payload: ProtobufWriter.streamRequest(count: 2, size: 5))
+                    + RawFrame.data(stream: 1, flags: FrameFlag.endMessage | FrameFlag.endStream, payload: ProtobufWriter.streamRequest(count: 2, size: 5))
             )
             let response = try await session.readResponse(1)
             try await session.unary(3)
             let kinds = response.frames.map(\.type)
             let headers = kinds.filter { $0 == FrameCode.headers.rawValue }.count
             guard headers <= 1, kinds.firstIndex(of: FrameCode.headers.rawValue) ?? 0 == 0,
-                response.frames.allSatisfy({ !$0.has(Flag.endStream) })
+                response.frames.allSatisfy({ !$0.has(FrameFlag.endStream) })
             else {
                 throw CaseFailure(expected: "HEADERS at most once and first, no END_STREAM", seen: "\(response.frames)")
             }
@@ -148,12 +148,8 @@ extension ConformanceSuite {
             )
             _ = try await session.readStreamEnd(1, expected: "the call to end")
             try await session.expectAlive()
-            for line in context.transcript where line.hasPrefix("S→C HEADERS") || line.hasPrefix("S→C TRAILERS") {
-                if let range = line.range(of: "length="), let length = Int(line[range.upperBound...].prefix { $0.isNumber }),
-                    length > 64
-                {
-                    throw CaseFailure(expected: "HEADERS and TRAILERS of at most 64 bytes", seen: line)
-                }
+            for frame in session.seenFrames where (frame.kind == .headers || frame.kind == .trailers) && frame.length > 64 {
+                throw CaseFailure(expected: "HEADERS and TRAILERS of at most 64 bytes", seen: "\(frame)")
             }
         },
         ConformanceCase(
@@ -181,12 +177,12 @@ extension ConformanceSuite {
             try await session.expectAlive()
             try await session.unary(5)
             try await session.expectAlive()
-            for line in context.transcript where line.hasPrefix("S→C") && (line.contains(" stream=1 ") || line.contains(" stream=3 ")) {
-                throw CaseFailure(expected: "nothing on the cancelled streams 1 and 3", seen: line)
+            for frame in session.seenFrames where frame.streamID == 1 || frame.streamID == 3 {
+                throw CaseFailure(expected: "nothing on the cancelled streams 1 and 3", seen: "\(frame)")
             }
         },
-        Self.cancelLength("5.4/2", 3),
-        Self.cancelLength("5.4/3", 5),
+        ConformanceSuite.cancelLength("5.4/2", 3),
+        ConformanceSuite.cancelLength("5.4/3", 5),
     ]
 
     private static func streamError(_ id: String, _ title: String, claims: [ConformanceCase.Claim], code: UInt32)
@@ -201,10 +197,10 @@ extension ConformanceSuite {
             let half = message.count / 2
             session.send(
                 RawFrame.headers(stream: 1, method: TestMethod.echo)
-                    + RawFrame.data(stream: 1, flags: firstCompressed ? Flag.compressed : 0, payload: Array(message[..<half]))
+                    + RawFrame.data(stream: 1, flags: firstCompressed ? FrameFlag.compressed : 0, payload: Array(message[..<half]))
                     + RawFrame.data(
                         stream: 1,
-                        flags: (firstCompressed ? 0 : Flag.compressed) | Flag.endMessage | Flag.endStream,
+                        flags: (firstCompressed ? 0 : FrameFlag.compressed) | FrameFlag.endMessage | FrameFlag.endStream,
                         payload: Array(message[half...])
                     )
             )

@@ -41,7 +41,7 @@ extension ConformanceSuite {
             ],
             code: ErrorCodeName.protocolError
         ) { _ in
-            RawFrame.data(stream: 5, flags: Flag.endMessage, payload: [])
+            RawFrame.data(stream: 5, flags: FrameFlag.endMessage, payload: [])
         },
         ConformanceCase(
             "7.1/5",
@@ -50,7 +50,7 @@ extension ConformanceSuite {
         ) { context in
             let session = try await context.session()
             try await session.unary(3)
-            session.send(RawFrame.data(stream: 2, flags: Flag.endMessage, payload: [1]))
+            session.send(RawFrame.data(stream: 2, flags: FrameFlag.endMessage, payload: [1]))
             try await session.expectGoAway(ErrorCodeName.protocolError)
         },
         .discarded(
@@ -72,7 +72,7 @@ extension ConformanceSuite {
                 .init("16.3", "Any frame on a closed stream"),
             ]
         ) { _ in
-            RawFrame.data(stream: 1, flags: Flag.endMessage, payload: [0x0A, 0x01, 0x41])
+            RawFrame.data(stream: 1, flags: FrameFlag.endMessage, payload: [0x0A, 0x01, 0x41])
                 + RawFrame.windowUpdate(stream: 1, increment: 100) + RawFrame.cancel(stream: 1, code: 1)
         },
         ConformanceCase(
@@ -82,7 +82,7 @@ extension ConformanceSuite {
         ) { context in
             let session = try await context.session()
             try await session.unary(7)
-            session.send(RawFrame.data(stream: 3, flags: Flag.endMessage, payload: [1]))
+            session.send(RawFrame.data(stream: 3, flags: FrameFlag.endMessage, payload: [1]))
             try await session.expectAlive()
             try await session.unary(9)
         },

@@ -37,7 +37,9 @@ package struct ConformanceReport: Sendable, Codable {
         let failures = self.results.filter { $0.outcome == .failed || $0.outcome == .known }
         for result in failures {
             lines.append("")
-            lines.append("\(result.outcome == .known ? "known" : "FAIL") \(result.id) §\(result.section): \(result.title)")
+            lines.append(
+                "\(result.outcome == .known ? "known" : "FAIL") \(result.id) §\(result.section): \(result.title)"
+            )
             lines.append("  expected: \(result.expected ?? "")")
             lines.append("  saw:      \(result.seen ?? "")")
             for line in result.transcript ?? [] { lines.append("    \(line)") }

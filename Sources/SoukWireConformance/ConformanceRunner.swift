@@ -15,13 +15,31 @@ package struct ConformanceRunner: Sendable {
         self.known = known
     }
 
-    /// Runs `cases` one after another, each on its own connections.
-    package func run(_ cases: [ConformanceCase], against target: ConformanceTarget) async -> ConformanceReport {
-        var results: [CaseResult] = []
-        for conformanceCase in cases {
-            results.append(await self.run(conformanceCase, against: target))
+    /// Runs `cases`, each on its own connections, at most `parallelism` at a time; the report keeps their order.
+    ///
+    /// Cases never share a connection, so running several at once changes no verdict; it only bounds the wall time
+    /// of the cases that wait out a timeout.
+    package func run(
+        _ cases: [ConformanceCase],
+        against target: ConformanceTarget,
+        parallelism: Int = 1
+    ) async -> ConformanceReport {
+        var results = [CaseResult?](repeating: nil, count: cases.count)
+        await withTaskGroup(of: (Int, CaseResult).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < cases.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await self.run(cases[index], against: target)) }
+            }
+            for _ in 0..<max(1, parallelism) { startNext() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                startNext()
+            }
         }
-        return ConformanceReport(results: results)
+        return ConformanceReport(results: results.compactMap { $0 })
     }
 
     /// Runs one case.

@@ -25,8 +25,10 @@ package enum ConformanceSuite {
         ),
         Exemption(
             section: "2",
-            fragment: "completes a handshake in which no protocol, or another protocol, was selected MUST close the connection without sending the preface",
-            reason: "a client's duty; checked by client cases against a scripted server (swp-conformance serve, not built yet)"
+            fragment:
+                "completes a handshake in which no protocol, or another protocol, was selected MUST close the connection without sending the preface",
+            reason:
+                "a client's duty; checked by client cases against a scripted server (swp-conformance serve, not built yet)"
         ),
         Exemption(
             section: "3",

@@ -80,7 +80,8 @@ package final class RawConnection: Sendable {
     /// The outcome of the TLS handshake: the negotiated ALPN id (nil for none), or the error that ended it.
     package func handshake() async -> Result<String?, any Error> {
         await self.waitUntil { $0.handshake != nil }
-        return self.inbox.state.withLock { $0.handshake } ?? .failure(CaseFailure(expected: "a TLS handshake", seen: "none"))
+        return self.inbox.state.withLock { $0.handshake }
+            ?? .failure(CaseFailure(expected: "a TLS handshake", seen: "none"))
     }
 
     /// Writes `bytes` as they are.

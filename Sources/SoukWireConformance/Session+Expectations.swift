@@ -67,7 +67,9 @@ extension Session {
             }
             if frame.kind == .ping, frame.has(FrameFlag.ack), frame.payload == RawFrame.u64(opaque) { return }
             if frame.kind == .goAway { throw CaseFailure(expected: expected, seen: "\(frame)") }
-            if frame.kind != .windowUpdate, !(frame.kind == .settings && frame.has(FrameFlag.ack)) { held.append(frame) }
+            if frame.kind != .windowUpdate, !(frame.kind == .settings && frame.has(FrameFlag.ack)) {
+                held.append(frame)
+            }
         }
     }
 
@@ -142,7 +144,11 @@ extension Session {
             guard try await self.spendCredit(end - offset, on: stream) else { return }
             let isLast = end == message.count
             self.connection.send(
-                RawFrame.data(stream: stream, flags: flags | (isLast ? lastFlags : 0), payload: Array(message[offset..<end]))
+                RawFrame.data(
+                    stream: stream,
+                    flags: flags | (isLast ? lastFlags : 0),
+                    payload: Array(message[offset..<end])
+                )
             )
             offset = end
         } while offset < message.count

@@ -11,7 +11,9 @@ enum Transcript {
             let length = rest.prefix(4).reduce(0) { $0 << 8 | Int($1) }
             let frameBytes = Array(rest.prefix(12 + length))
             if frameBytes.count < 12 + length {
-                context.log("C→S partial frame: \(SeenFrame(bytes: frameBytes).headerDescription) (\(frameBytes.count - 12) of \(length) payload bytes)")
+                context.log(
+                    "C→S partial frame: \(SeenFrame(bytes: frameBytes).headerDescription) (\(frameBytes.count - 12) of \(length) payload bytes)"
+                )
                 return
             }
             context.log("C→S \(SeenFrame(bytes: frameBytes))")

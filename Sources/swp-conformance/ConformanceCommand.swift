@@ -39,12 +39,18 @@ struct ConformanceCommand: AsyncParsableCommand {
     @Option(help: "Seconds any one read waits before its case fails.")
     var readTimeout = 10
 
+    @Option(help: "How many cases run at once (each on its own connections).")
+    var parallel = 4
+
     @Flag(help: "List the cases and the sentences of PROTOCOL.md they claim, and exit.")
     var list = false
 
     func validate() throws {
         if !self.list, self.plaintext == (self.ca != nil) {
             throw ValidationError("give exactly one of --plaintext and --ca FILE")
+        }
+        if self.parallel < 1 || self.readTimeout < 1 {
+            throw ValidationError("--parallel and --read-timeout must be at least 1")
         }
     }
 
@@ -59,7 +65,9 @@ struct ConformanceCommand: AsyncParsableCommand {
         }
         if !self.cases.isEmpty {
             let unknown = Set(self.cases).subtracting(selected.map(\.id))
-            guard unknown.isEmpty else { throw ValidationError("no such case: \(unknown.sorted().joined(separator: ", "))") }
+            guard unknown.isEmpty else {
+                throw ValidationError("no such case: \(unknown.sorted().joined(separator: ", "))")
+            }
             selected = selected.filter { self.cases.contains($0.id) }
         }
         var knownIDs: Set<String> = []
@@ -73,7 +81,7 @@ struct ConformanceCommand: AsyncParsableCommand {
             security: security,
             readTimeout: .seconds(self.readTimeout)
         )
-        let report = await ConformanceRunner(known: knownIDs).run(selected, against: target)
+        let report = await ConformanceRunner(known: knownIDs).run(selected, against: target, parallelism: self.parallel)
         print(self.json ? report.json : report.text)
         if report.hasFailures { throw ExitCode(1) }
     }

@@ -79,7 +79,8 @@ struct NormativeText {
         let characters = Array(text)
         for (index, character) in characters.enumerated() {
             current.append(character)
-            let isEnd = ".!?".contains(character) && index + 2 < characters.count && characters[index + 1] == " "
+            let isEnd =
+                ".!?".contains(character) && index + 2 < characters.count && characters[index + 1] == " "
                 && (characters[index + 2].isUppercase || characters[index + 2] == "(")
             if isEnd {
                 sentences.append(current.trimmingCharacters(in: .whitespaces))

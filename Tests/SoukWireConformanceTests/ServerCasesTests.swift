@@ -28,7 +28,10 @@ struct ServerCasesTests {
             let security: ConformanceTarget.Security
             if tls {
                 let files = try DevelopmentCertificateAuthority(folder: "\(folder)/tls").ensureServerCertificate()
-                serverTLS = WireTLS.Server(certificateChainPath: files.certificateChain, privateKeyPath: files.privateKey)
+                serverTLS = WireTLS.Server(
+                    certificateChainPath: files.certificateChain,
+                    privateKeyPath: files.privateKey
+                )
                 security = .tls(certificateAuthorityPath: files.certificateAuthority)
             } else {
                 serverTLS = nil
@@ -38,7 +41,11 @@ struct ServerCasesTests {
             var results: [CaseResult] = []
             try await Self.withServer(tls: serverTLS) { port, _ in
                 let target = ConformanceTarget(host: "127.0.0.1", port: port, security: security)
-                let report = await runner.run(cases.filter { !$0.requirements.contains(.drain) }, against: target)
+                let report = await runner.run(
+                    cases.filter { !$0.requirements.contains(.drain) },
+                    against: target,
+                    parallelism: 4
+                )
                 results += report.results
             }
             // A drain ends the server: each drain case gets its own.

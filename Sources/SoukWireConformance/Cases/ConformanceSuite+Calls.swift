@@ -38,7 +38,9 @@ extension ConformanceSuite {
         ConformanceCase(
             "9/2",
             "a RequestHead in any valid encoding, with unknown fields, is accepted",
-            claims: [.init("9", "Decoders MUST accept any valid protobuf encoding of these messages and skip unknown fields")]
+            claims: [
+                .init("9", "Decoders MUST accept any valid protobuf encoding of these messages and skip unknown fields")
+            ]
         ) { context in
             let session = try await context.session()
             // Metadata first, an explicit timeout of 0, unknown varint, length-delimited and fixed fields, the
@@ -50,7 +52,11 @@ extension ConformanceSuite {
                 + [0x75, 1, 2, 3, 4] + ProtobufWriter.bytesField(1, Array(TestMethod.echo.utf8))
             session.send(
                 RawFrame.frame(.headers, stream: 1, payload: head)
-                    + RawFrame.data(stream: 1, flags: FrameFlag.endMessage | FrameFlag.endStream, payload: [0x0A, 1, 0x33])
+                    + RawFrame.data(
+                        stream: 1,
+                        flags: FrameFlag.endMessage | FrameFlag.endStream,
+                        payload: [0x0A, 1, 0x33]
+                    )
             )
             let response = try await session.readResponse(1)
             guard response.trailers?.code == 0, response.messages == [[0x0A, 1, 0x33]] else {
@@ -66,8 +72,12 @@ extension ConformanceSuite {
             let entry = ProtobufWriter.bytesField(1, Array("x-grpc-test-echo-initial".utf8))
             let response = try await session.unary(1, method: TestMethod.emptyCall, message: [], entries: [entry])
             let metadata = try response.head.map(ProtobufReader.responseHead) ?? []
-            guard metadata.count == 1, metadata[0].key == "x-grpc-test-echo-initial", metadata[0].value == .text("") else {
-                throw CaseFailure(expected: "x-grpc-test-echo-initial echoed with an empty text value", seen: "\(metadata)")
+            guard metadata.count == 1, metadata[0].key == "x-grpc-test-echo-initial", metadata[0].value == .text("")
+            else {
+                throw CaseFailure(
+                    expected: "x-grpc-test-echo-initial echoed with an empty text value",
+                    seen: "\(metadata)"
+                )
             }
         },
         ConformanceSuite.malformedHead(
@@ -80,7 +90,11 @@ extension ConformanceSuite {
             "a text value under a -bin key is a stream error INTERNAL",
             [ProtobufWriter.textEntry("x-data-bin", "v")]
         ),
-        ConformanceSuite.malformedHead("9/6", "a text value with a control byte is a stream error INTERNAL", [ProtobufWriter.textEntry("x-a", "a\u{1}")]),
+        ConformanceSuite.malformedHead(
+            "9/6",
+            "a text value with a control byte is a stream error INTERNAL",
+            [ProtobufWriter.textEntry("x-a", "a\u{1}")]
+        ),
         ConformanceCase(
             "9/7",
             "an undecodable RequestHead is a stream error INTERNAL",
@@ -142,7 +156,10 @@ extension ConformanceSuite {
             id,
             title,
             claims: [
-                .init("9", "An entry with an invalid key, a value kind that does not match its key, or a text value outside"),
+                .init(
+                    "9",
+                    "An entry with an invalid key, a value kind that does not match its key, or a text value outside"
+                ),
                 .init("16.3", "malformed metadata"),
             ]
         ) { context in
@@ -154,10 +171,15 @@ extension ConformanceSuite {
 
     private static func checkEntries(_ entries: [(key: String, value: WireMetadataValue)]) throws {
         for (key, value) in entries {
-            let validKey = !key.isEmpty && key.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+            let validKey =
+                !key.isEmpty
+                && key.utf8.allSatisfy {
+                    (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E
+                }
             let validValue: Bool
             switch value {
-            case .text(let text): validValue = !key.hasSuffix("-bin") && text.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+            case .text(let text):
+                validValue = !key.hasSuffix("-bin") && text.utf8.allSatisfy { (0x20...0x7E).contains($0) }
             case .binary: validValue = key.hasSuffix("-bin")
             }
             guard validKey, validValue else {

@@ -37,7 +37,10 @@ extension ConformanceSuite {
             "5.6/1",
             "a PING is answered with PING ACK and the same 8 bytes; an unmatched PING ACK is ignored",
             claims: [
-                .init("5.6", "The receiver of a PING without ACK MUST answer, as soon as it can, with a PING that has the ACK flag"),
+                .init(
+                    "5.6",
+                    "The receiver of a PING without ACK MUST answer, as soon as it can, with a PING that has the ACK flag"
+                ),
                 .init("5.6", "A PING ACK that matches no outstanding PING is ignored"),
             ]
         ) { context in
@@ -84,7 +87,10 @@ extension ConformanceSuite {
         .streamError(
             "5.8/3",
             "a stream WINDOW_UPDATE of 0 is a stream error INTERNAL",
-            claims: [.init("5.8", "a stream error (CANCEL INTERNAL) on a stream"), .init("16.3", "WINDOW_UPDATE increment 0")],
+            claims: [
+                .init("5.8", "a stream error (CANCEL INTERNAL) on a stream"),
+                .init("16.3", "WINDOW_UPDATE increment 0"),
+            ],
             code: 13
         ) { _ in
             RawFrame.windowUpdate(stream: 1, increment: 0)
@@ -119,25 +125,49 @@ extension ConformanceSuite {
         ConformanceCase(
             "6/1",
             "settings in any order, one repeated: the last value wins",
-            claims: [.init("6", "A receiver MUST accept any subset, in any order, including a setting repeated (the last value wins)")]
+            claims: [
+                .init(
+                    "6",
+                    "A receiver MUST accept any subset, in any order, including a setting repeated (the last value wins)"
+                )
+            ]
         ) { context in
             let session = try await context.session(settings: [
                 (SettingID.maxFrameSize, 1024), (SettingID.codecs, 0), (SettingID.maxFrameSize, 2048),
             ])
             session.send(
-                RawFrame.unary(stream: 1, method: TestMethod.streamBytes, message: ProtobufWriter.streamRequest(count: 1, size: 6000))
+                RawFrame.unary(
+                    stream: 1,
+                    method: TestMethod.streamBytes,
+                    message: ProtobufWriter.streamRequest(count: 1, size: 6000)
+                )
             )
             let response = try await session.readResponse(1)
             let lengths = response.frames.filter { $0.kind == .data }.map(\.length)
             guard lengths.allSatisfy({ $0 <= 2048 }), lengths.contains(where: { $0 > 1024 }) else {
-                throw CaseFailure(expected: "DATA of up to 2048 bytes, some above 1024", seen: "DATA lengths \(lengths)")
+                throw CaseFailure(
+                    expected: "DATA of up to 2048 bytes, some above 1024",
+                    seen: "DATA lengths \(lengths)"
+                )
             }
         },
         ConformanceSuite.settingOutOfRange("6/2", (SettingID.maxFrameSize, 1023), code: ErrorCodeName.protocolError),
-        ConformanceSuite.settingOutOfRange("6/3", (SettingID.maxFrameSize, 16_777_216), code: ErrorCodeName.protocolError),
+        ConformanceSuite.settingOutOfRange(
+            "6/3",
+            (SettingID.maxFrameSize, 16_777_216),
+            code: ErrorCodeName.protocolError
+        ),
         ConformanceSuite.settingOutOfRange("6/4", (SettingID.maxMessageSize, 0), code: ErrorCodeName.protocolError),
-        ConformanceSuite.settingOutOfRange("6/5", (SettingID.initialStreamWindow, 0x8000_0000), code: ErrorCodeName.flowControlError),
-        ConformanceSuite.settingOutOfRange("6/6", (SettingID.connectionWindow, 0x8000_0000), code: ErrorCodeName.flowControlError),
+        ConformanceSuite.settingOutOfRange(
+            "6/5",
+            (SettingID.initialStreamWindow, 0x8000_0000),
+            code: ErrorCodeName.flowControlError
+        ),
+        ConformanceSuite.settingOutOfRange(
+            "6/6",
+            (SettingID.connectionWindow, 0x8000_0000),
+            code: ErrorCodeName.flowControlError
+        ),
     ]
 
     private static func settingOutOfRange(_ id: String, _ setting: (UInt16, UInt32), code: UInt32) -> ConformanceCase {

@@ -19,7 +19,9 @@ extension ConformanceSuite {
             claims: [.init("6", "Initial flow-control credit of every new stream for DATA sent to the sender")]
         ) { context in
             let session = try await context.session(settings: [(SettingID.initialStreamWindow, 0)])
-            session.send(RawFrame.unary(stream: 1, method: TestMethod.echo, message: ProtobufWriter.payload(body: [1, 2, 3])))
+            session.send(
+                RawFrame.unary(stream: 1, method: TestMethod.echo, message: ProtobufWriter.payload(body: [1, 2, 3]))
+            )
             try await session.expectAlive()
             try await session.expectAlive()
             for frame in session.seenFrames where frame.kind == .data {
@@ -35,7 +37,10 @@ extension ConformanceSuite {
             "13/4",
             "a message larger than the stream window completes: credit for its fragments is returned as they arrive",
             claims: [
-                .init("13", "So the receiver MUST NOT hold back credit for the fragments of a message that is still being reassembled"),
+                .init(
+                    "13",
+                    "So the receiver MUST NOT hold back credit for the fragments of a message that is still being reassembled"
+                )
             ]
         ) { context in
             let session = try await context.session(settings: [
@@ -50,16 +55,26 @@ extension ConformanceSuite {
             try await session.sendMessage(message, on: 1, lastFlags: FrameFlag.endMessage | FrameFlag.endStream)
             let response = try await session.readResponse(1)
             guard response.trailers?.code == 0, response.messages.first?.count == message.count else {
-                throw CaseFailure(expected: "the \(message.count)-byte message echoed", seen: "status \(response.trailers?.code ?? 99)")
+                throw CaseFailure(
+                    expected: "the \(message.count)-byte message echoed",
+                    seen: "status \(response.trailers?.code ?? 99)"
+                )
             }
         },
         ConformanceCase(
             "13/5",
             "a changed INITIAL_STREAM_WINDOW shifts the window of an open stream by the difference",
-            claims: [.init("6", "A changed INITIAL_STREAM_WINDOW changes the send window of every open stream by the difference")]
+            claims: [
+                .init(
+                    "6",
+                    "A changed INITIAL_STREAM_WINDOW changes the send window of every open stream by the difference"
+                )
+            ]
         ) { context in
             let session = try await context.session(settings: [(SettingID.initialStreamWindow, 0)])
-            session.send(RawFrame.unary(stream: 1, method: TestMethod.echo, message: ProtobufWriter.payload(body: [9, 9])))
+            session.send(
+                RawFrame.unary(stream: 1, method: TestMethod.echo, message: ProtobufWriter.payload(body: [9, 9]))
+            )
             try await session.expectAlive()
             session.send(RawFrame.settings([(SettingID.initialStreamWindow, 1000)]))
             let response = try await session.readResponse(1)
@@ -71,7 +86,10 @@ extension ConformanceSuite {
             "13/6",
             "DATA on a closed stream is returned to the connection window",
             claims: [
-                .init("13", "DATA on closed or cancelled streams, and unconsumed messages of a stream that is cancelled, still count against the connection window and are returned to it"),
+                .init(
+                    "13",
+                    "DATA on closed or cancelled streams, and unconsumed messages of a stream that is cancelled, still count against the connection window and are returned to it"
+                )
             ]
         ) { context in
             let session = try await context.session()
@@ -82,7 +100,9 @@ extension ConformanceSuite {
             var sent = 0
             while sent < window + frame {
                 guard try await session.spendCredit(frame, on: 1, connectionOnly: true) else { break }
-                session.connection.send(RawFrame.data(stream: 1, flags: 0, payload: [UInt8](repeating: 0, count: frame)))
+                session.connection.send(
+                    RawFrame.data(stream: 1, flags: 0, payload: [UInt8](repeating: 0, count: frame))
+                )
                 sent += frame
             }
             try await session.expectAlive()
@@ -90,7 +110,12 @@ extension ConformanceSuite {
         },
     ]
 
-    private static func windowRespected(_ id: String, _ title: String, setting: UInt16, creditStream: UInt32)
+    private static func windowRespected(
+        _ id: String,
+        _ title: String,
+        setting: UInt16,
+        creditStream: UInt32
+    )
         -> ConformanceCase
     {
         ConformanceCase(
@@ -104,7 +129,11 @@ extension ConformanceSuite {
             let window = 1000
             let session = try await context.session(settings: [(setting, UInt32(window))])
             session.send(
-                RawFrame.unary(stream: 1, method: TestMethod.streamBytes, message: ProtobufWriter.streamRequest(count: 4, size: 700))
+                RawFrame.unary(
+                    stream: 1,
+                    method: TestMethod.streamBytes,
+                    message: ProtobufWriter.streamRequest(count: 4, size: 700)
+                )
             )
             var received = 0
             while received < window {

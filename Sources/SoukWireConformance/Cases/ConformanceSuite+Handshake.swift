@@ -60,7 +60,10 @@ extension ConformanceSuite {
         ConformanceCase(
             "3/2",
             "a wrong preface magic is closed without any byte written",
-            claims: [.init("3", "the server closes the connection without writing anything"), .init("16.3", "Preface magic is not")]
+            claims: [
+                .init("3", "the server closes the connection without writing anything"),
+                .init("16.3", "Preface magic is not"),
+            ]
         ) { context in
             let connection = try await context.connect()
             connection.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
@@ -72,7 +75,10 @@ extension ConformanceSuite {
         ConformanceCase(
             "3/3",
             "major version 2 gets the server's preface, GOAWAY(0, VERSION_UNSUPPORTED), no SETTINGS, close",
-            claims: [.init("3", "If the major version is not 01, the server sends its own preface"), .init("16.3", "Unsupported major version")]
+            claims: [
+                .init("3", "If the major version is not 01, the server sends its own preface"),
+                .init("16.3", "Unsupported major version"),
+            ]
         ) { context in
             let session = Session(connection: try await context.connect(), context: context)
             session.send(RawFrame.preface(major: 2) + RawFrame.settings())
@@ -118,7 +124,10 @@ extension ConformanceSuite {
             "3/6",
             "no SETTINGS within 10 s is answered with GOAWAY(SETTINGS_TIMEOUT)",
             claims: [
-                .init("3", "A side that has not received the peer's SETTINGS within 10 seconds of the connection start sends"),
+                .init(
+                    "3",
+                    "A side that has not received the peer's SETTINGS within 10 seconds of the connection start sends"
+                ),
                 .init("16.3", "No SETTINGS within 10 s"),
             ]
         ) { context in
@@ -130,6 +139,7 @@ extension ConformanceSuite {
             guard preface == RawFrame.preface() else {
                 throw CaseFailure(expected: "the server preface", seen: "\(preface)")
             }
+            context.log("S→C preface")
             try await session.expectGoAway(ErrorCodeName.settingsTimeout)
         },
     ]

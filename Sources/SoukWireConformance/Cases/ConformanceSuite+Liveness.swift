@@ -35,7 +35,9 @@ extension ConformanceSuite {
         ConformanceCase(
             "14/3",
             "a PING after KEEPALIVE_MIN_INTERVAL_MS of quiet starts the count again",
-            claims: [.init("14", "if at least two other such PINGs arrived within the preceding KEEPALIVE_MIN_INTERVAL_MS")]
+            claims: [
+                .init("14", "if at least two other such PINGs arrived within the preceding KEEPALIVE_MIN_INTERVAL_MS")
+            ]
         ) { context in
             let session = try await context.session()
             let interval = session.setting(SettingID.keepaliveMinimumIntervalMilliseconds)
@@ -57,7 +59,10 @@ extension ConformanceSuite {
             "a drain: GOAWAY(2³¹−1, NO_ERROR) and a PING, then after the ACK a GOAWAY naming the last stream",
             claims: [
                 .init("5.7", "last_stream_id MUST NOT increase between them"),
-                .init("15", "When the PING ACK arrives, every stream the client opened before it saw the first GOAWAY has arrived"),
+                .init(
+                    "15",
+                    "When the PING ACK arrives, every stream the client opened before it saw the first GOAWAY has arrived"
+                ),
             ],
             requires: [.drain]
         ) { context in

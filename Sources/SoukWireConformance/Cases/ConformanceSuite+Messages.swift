@@ -9,7 +9,12 @@ extension ConformanceSuite {
             let session = try await context.session()
             let message = ProtobufWriter.payload(body: (0..<3000).map { UInt8($0 % 251) })
             session.send(RawFrame.headers(stream: 1, method: TestMethod.echo))
-            try await session.sendMessage(message, on: 1, fragmentSize: 1000, lastFlags: FrameFlag.endMessage | FrameFlag.endStream)
+            try await session.sendMessage(
+                message,
+                on: 1,
+                fragmentSize: 1000,
+                lastFlags: FrameFlag.endMessage | FrameFlag.endStream
+            )
             let response = try await session.readResponse(1)
             guard response.messages == [message], response.trailers?.code == 0 else {
                 throw CaseFailure(expected: "the 3003-byte message echoed", seen: "\(response.frames.count) frames")
@@ -29,7 +34,11 @@ extension ConformanceSuite {
         ) { context in
             let session = try await context.session(settings: [(SettingID.maxFrameSize, 1024)])
             session.send(
-                RawFrame.unary(stream: 1, method: TestMethod.streamBytes, message: ProtobufWriter.streamRequest(count: 3, size: 3000))
+                RawFrame.unary(
+                    stream: 1,
+                    method: TestMethod.streamBytes,
+                    message: ProtobufWriter.streamRequest(count: 3, size: 3000)
+                )
             )
             let response = try await session.readResponse(1)
             for frame in response.frames where frame.length > 1024 {
@@ -43,7 +52,12 @@ extension ConformanceSuite {
         ConformanceSuite.streamError(
             "5.1/3",
             "COMPRESSED on the first fragment only is a stream error INTERNAL",
-            claims: [.init("5.1", "It MUST be set on every fragment of a compressed message and on none of an uncompressed one"), .init("16.3", "COMPRESSED inconsistent across fragments")],
+            claims: [
+                .init(
+                    "5.1",
+                    "It MUST be set on every fragment of a compressed message and on none of an uncompressed one"
+                ), .init("16.3", "COMPRESSED inconsistent across fragments"),
+            ],
             code: 13
         ),
         ConformanceSuite.streamError(
@@ -55,7 +69,10 @@ extension ConformanceSuite {
         ConformanceCase(
             "5.1/5",
             "END_STREAM inside an unfinished message is a stream error INTERNAL",
-            claims: [.init("5.1", "END_STREAM on a frame that leaves a message incomplete"), .init("16.3", "END_STREAM inside an incomplete message")]
+            claims: [
+                .init("5.1", "END_STREAM on a frame that leaves a message incomplete"),
+                .init("16.3", "END_STREAM inside an incomplete message"),
+            ]
         ) { context in
             let session = try await context.session()
             session.send(
@@ -83,7 +100,9 @@ extension ConformanceSuite {
         ConformanceCase(
             "5.1/7",
             "DATA after the client's END_STREAM is a stream error INTERNAL",
-            claims: [.init("7.3", "Client DATA after its END_STREAM"), .init("16.3", "Client DATA after its END_STREAM")]
+            claims: [
+                .init("7.3", "Client DATA after its END_STREAM"), .init("16.3", "Client DATA after its END_STREAM"),
+            ]
         ) { context in
             let session = try await context.session()
             session.openSleep(1)
@@ -100,8 +119,16 @@ extension ConformanceSuite {
         ) { context in
             let session = try await context.session()
             session.send(
-                RawFrame.headers(stream: 1, method: TestMethod.streamBytes, entries: [ProtobufWriter.textEntry("x-grpc-test-echo-initial", "x")])
-                    + RawFrame.data(stream: 1, flags: FrameFlag.endMessage | FrameFlag.endStream, payload: ProtobufWriter.streamRequest(count: 2, size: 5))
+                RawFrame.headers(
+                    stream: 1,
+                    method: TestMethod.streamBytes,
+                    entries: [ProtobufWriter.textEntry("x-grpc-test-echo-initial", "x")]
+                )
+                    + RawFrame.data(
+                        stream: 1,
+                        flags: FrameFlag.endMessage | FrameFlag.endStream,
+                        payload: ProtobufWriter.streamRequest(count: 2, size: 5)
+                    )
             )
             let response = try await session.readResponse(1)
             try await session.unary(3)
@@ -116,7 +143,10 @@ extension ConformanceSuite {
         ConformanceCase(
             "5.2/2",
             "HEADERS over the server's MAX_HEADER_SIZE is a stream error RESOURCE_EXHAUSTED",
-            claims: [.init("5.2", "The payload MUST NOT exceed the receiver's MAX_HEADER_SIZE"), .init("16.3", "HEADERS payload over MAX_HEADER_SIZE")]
+            claims: [
+                .init("5.2", "The payload MUST NOT exceed the receiver's MAX_HEADER_SIZE"),
+                .init("16.3", "HEADERS payload over MAX_HEADER_SIZE"),
+            ]
         ) { context in
             let session = try await context.session()
             let limit = session.setting(SettingID.maxHeaderSize)
@@ -125,7 +155,12 @@ extension ConformanceSuite {
             }
             let value = String(repeating: "v", count: limit)
             session.send(
-                RawFrame.unary(stream: 1, method: TestMethod.echo, message: [], entries: [ProtobufWriter.textEntry("x-big", value)])
+                RawFrame.unary(
+                    stream: 1,
+                    method: TestMethod.echo,
+                    message: [],
+                    entries: [ProtobufWriter.textEntry("x-big", value)]
+                )
             )
             try await session.expectCancel(1, code: 8)
         },
@@ -148,14 +183,18 @@ extension ConformanceSuite {
             )
             _ = try await session.readStreamEnd(1, expected: "the call to end")
             try await session.expectAlive()
-            for frame in session.seenFrames where (frame.kind == .headers || frame.kind == .trailers) && frame.length > 64 {
+            for frame in session.seenFrames
+            where (frame.kind == .headers || frame.kind == .trailers) && frame.length > 64 {
                 throw CaseFailure(expected: "HEADERS and TRAILERS of at most 64 bytes", seen: "\(frame)")
             }
         },
         ConformanceCase(
             "5.3/1",
             "TRAILERS from the client is a connection error PROTOCOL_ERROR",
-            claims: [.init("7.3", "TRAILERS from the client, END_STREAM from the server"), .init("16.3", "TRAILERS from the client")]
+            claims: [
+                .init("7.3", "TRAILERS from the client, END_STREAM from the server"),
+                .init("16.3", "TRAILERS from the client"),
+            ]
         ) { context in
             let session = try await context.session()
             session.openSleep(1)
@@ -166,7 +205,10 @@ extension ConformanceSuite {
             "5.4/1",
             "CANCEL ends the call; the server sends nothing more on the stream and never answers CANCEL with CANCEL",
             claims: [
-                .init("10", "Neither side sends anything further on that stream, and CANCEL is never answered with CANCEL"),
+                .init(
+                    "10",
+                    "Neither side sends anything further on that stream, and CANCEL is never answered with CANCEL"
+                ),
                 .init("5.4", "CANCEL closes the stream in both directions at once"),
             ]
         ) { context in
@@ -185,22 +227,34 @@ extension ConformanceSuite {
         ConformanceSuite.cancelLength("5.4/3", 5),
     ]
 
-    private static func streamError(_ id: String, _ title: String, claims: [ConformanceCase.Claim], code: UInt32)
+    private static func streamError(
+        _ id: String,
+        _ title: String,
+        claims: [ConformanceCase.Claim],
+        code: UInt32
+    )
         -> ConformanceCase
     {
         // 5.1/3: COMPRESSED then plain; 5.1/4: plain then COMPRESSED.
         let firstCompressed = id.hasSuffix("/3")
         return ConformanceCase(id, title, claims: claims) { context in
             let session = try await context.session(settings: [(SettingID.codecs, 1)])
-            guard session.setting(SettingID.codecs) & 1 == 1 else { throw CaseSkipped("the server does not accept zstd") }
+            guard session.setting(SettingID.codecs) & 1 == 1 else {
+                throw CaseSkipped("the server does not accept zstd")
+            }
             let message = try Compression.compress(ProtobufWriter.payload(body: [UInt8](repeating: 0x61, count: 4000)))
             let half = message.count / 2
             session.send(
                 RawFrame.headers(stream: 1, method: TestMethod.echo)
-                    + RawFrame.data(stream: 1, flags: firstCompressed ? FrameFlag.compressed : 0, payload: Array(message[..<half]))
                     + RawFrame.data(
                         stream: 1,
-                        flags: (firstCompressed ? 0 : FrameFlag.compressed) | FrameFlag.endMessage | FrameFlag.endStream,
+                        flags: firstCompressed ? FrameFlag.compressed : 0,
+                        payload: Array(message[..<half])
+                    )
+                    + RawFrame.data(
+                        stream: 1,
+                        flags: (firstCompressed ? 0 : FrameFlag.compressed) | FrameFlag.endMessage
+                            | FrameFlag.endStream,
                         payload: Array(message[half...])
                     )
             )

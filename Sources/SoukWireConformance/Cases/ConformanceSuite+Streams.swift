@@ -5,7 +5,10 @@ extension ConformanceSuite {
             "7.1/1",
             "client HEADERS with an even id is a connection error PROTOCOL_ERROR",
             claims: [
-                .init("7.1", "A client HEADERS frame whose id is even, or not greater than the highest opened id, is a connection error PROTOCOL_ERROR"),
+                .init(
+                    "7.1",
+                    "A client HEADERS frame whose id is even, or not greater than the highest opened id, is a connection error PROTOCOL_ERROR"
+                ),
                 .init("16.3", "Client HEADERS with an even id"),
             ],
             code: ErrorCodeName.protocolError

@@ -2,7 +2,8 @@
 package enum ConformanceSuite {
     /// All cases.
     package static var all: [ConformanceCase] {
-        Self.handshake + Self.frames + Self.messages + Self.control + Self.streams + Self.calls + Self.flowControl
+        Self.handshake + Self.frames + Self.messages + Self.control + Self.settingsValues + Self.streams + Self.calls
+            + Self.flowControl
             + Self.compression + Self.liveness
     }
 

@@ -62,6 +62,8 @@ package enum ProtobufWriter {
 
 /// The TestService methods the cases call (Protos/souk/testing/v1/test_service.proto).
 package enum TestMethod {
+    /// Answers a `SimpleRequest`, or fails with its `response_status`.
+    package static let unaryCall = "/souk.testing.v1.TestService/UnaryCall"
     /// Echoes its `Payload`.
     package static let echo = "/souk.testing.v1.TestService/Echo"
     /// One empty request, one empty response; echoes `x-grpc-test-echo-initial` as initial metadata.

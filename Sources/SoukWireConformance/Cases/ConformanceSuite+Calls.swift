@@ -149,6 +149,24 @@ extension ConformanceSuite {
                 throw CaseFailure(expected: "status 0", seen: "\(response.frames)")
             }
         },
+        ConformanceCase(
+            "11/1",
+            "a failed call ends with TRAILERS carrying the code and the UTF-8 message byte for byte",
+            claims: [.init("11", "Trailers.message is UTF-8 carried byte-exact")]
+        ) { context in
+            let session = try await context.session()
+            let text = "nicht gefunden: 100% ✓ «ok»"
+            let status = ProtobufWriter.varintField(1, 5) + ProtobufWriter.bytesField(2, Array(text.utf8))
+            let response = try await session.unary(
+                1,
+                method: TestMethod.unaryCall,
+                message: ProtobufWriter.bytesField(3, status),
+                code: 5
+            )
+            guard response.trailers?.message == text, response.messages.isEmpty else {
+                throw CaseFailure(expected: "TRAILERS 5 \"\(text)\" and no message", seen: "\(response.frames)")
+            }
+        },
     ]
 
     private static func malformedHead(_ id: String, _ title: String, _ entries: [[UInt8]]) -> ConformanceCase {

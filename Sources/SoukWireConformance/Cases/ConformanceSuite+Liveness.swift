@@ -118,6 +118,36 @@ extension ConformanceSuite {
                 throw CaseFailure(expected: "GOAWAY last_stream_id 5", seen: "\(goAway)")
             }
         },
+        ConformanceCase(
+            "15/4",
+            "a client's GOAWAY(0, NO_ERROR) leaves its open calls to finish",
+            claims: [
+                .init("5.7", "highest stream id the sender has accepted (0 from a client)"),
+                .init("11", "Every call ends with exactly one of"),
+            ]
+        ) { context in
+            let session = try await context.session()
+            session.send(
+                RawFrame.headers(stream: 1, method: TestMethod.echo)
+                    + RawFrame.data(stream: 1, flags: FrameFlag.endMessage, payload: [0x0A, 1, 0x2A])
+                    + RawFrame.goAway(lastStreamID: 0, code: ErrorCodeName.noError, debug: "closing")
+                    + RawFrame.data(stream: 1, flags: FrameFlag.endStream, payload: [])
+            )
+            let response = try await session.readResponse(1)
+            guard response.trailers?.code == 0, response.messages == [[0x0A, 1, 0x2A]] else {
+                throw CaseFailure(expected: "the echo, status 0", seen: "\(response.frames)")
+            }
+        },
+        ConformanceCase(
+            "15/5",
+            "after a client's GOAWAY with an error code the server closes the connection",
+            claims: [.init("16.1", "A connection error ends the connection")]
+        ) { context in
+            let session = try await context.session()
+            try await session.unary(1)
+            session.send(RawFrame.goAway(lastStreamID: 0, code: ErrorCodeName.protocolError, debug: "test"))
+            _ = try await session.readUntilClosed()
+        },
     ]
 
     private static func expectPingAcks(_ session: Session, _ opaques: [UInt64]) async throws {

@@ -108,6 +108,22 @@ extension ConformanceSuite {
             try await session.expectAlive()
             try await session.unary(3)
         },
+        ConformanceCase(
+            "13/7",
+            "with no stream credit, HEADERS, an empty message and TRAILERS still arrive: they take no credit",
+            claims: [
+                .init(
+                    "13",
+                    "HEADERS, TRAILERS and control frames are not flow-controlled; zero-length DATA frames consume no credit"
+                )
+            ]
+        ) { context in
+            let session = try await context.session(settings: [(SettingID.initialStreamWindow, 0)])
+            let response = try await session.unary(1, method: TestMethod.emptyCall, message: [])
+            guard response.messages == [[]] else {
+                throw CaseFailure(expected: "one empty message", seen: "\(response.frames)")
+            }
+        },
     ]
 
     private static func windowRespected(

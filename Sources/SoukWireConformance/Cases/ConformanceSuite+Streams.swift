@@ -90,6 +90,27 @@ extension ConformanceSuite {
             try await session.unary(9)
         },
         ConformanceCase(
+            "7.2/1",
+            "a server that answers before the client half-closes discards what the client still sends",
+            claims: [
+                .init(
+                    "7.2",
+                    "a server that answers before the client has half-closed simply discards whatever the client still sends"
+                )
+            ]
+        ) { context in
+            let session = try await context.session()
+            session.send(RawFrame.headers(stream: 1, method: "/no.such.Service/Method"))
+            let end = try await session.readStreamEnd(1, expected: "TRAILERS UNIMPLEMENTED before END_STREAM")
+            guard end.kind == .trailers else { throw CaseFailure(expected: "TRAILERS", seen: "\(end)") }
+            session.send(
+                RawFrame.data(stream: 1, flags: FrameFlag.endMessage, payload: [0x0A, 1, 1])
+                    + RawFrame.data(stream: 1, flags: FrameFlag.endStream, payload: [])
+            )
+            try await session.expectAlive()
+            try await session.unary(3)
+        },
+        ConformanceCase(
             "7.4/1",
             "a HEADERS beyond MAX_CONCURRENT_STREAMS is answered at once with CANCEL(UNAVAILABLE), the id counting as opened",
             claims: [

@@ -57,7 +57,7 @@ package struct ConformanceReport: Sendable, Codable {
     /// The report as JSON: `{"results": [{"id", "section", "title", "outcome", ...}]}`.
     package var json: String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(self)) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

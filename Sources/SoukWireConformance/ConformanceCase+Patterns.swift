@@ -49,16 +49,3 @@ extension ConformanceCase {
         }
     }
 }
-
-extension Session {
-    /// Opens stream `id` on Sleep for a minute and half-closes it: a call that stays open until cancelled.
-    package func openSleep(_ id: UInt32) {
-        self.send(
-            RawFrame.unary(
-                stream: id,
-                method: TestMethod.sleep,
-                message: ProtobufWriter.sleepRequest(milliseconds: 60_000)
-            )
-        )
-    }
-}

@@ -52,30 +52,3 @@ package struct ConformanceCase: Sendable {
         self.run = run
     }
 }
-
-/// A case's verdict against the server: what PROTOCOL.md asks and what the server did instead.
-package struct CaseFailure: Error, Sendable, CustomStringConvertible {
-    /// What the case expected.
-    package var expected: String
-    /// What it saw instead.
-    package var seen: String
-
-    /// Creates a failure.
-    package init(expected: String, seen: String) {
-        self.expected = expected
-        self.seen = seen
-    }
-
-    package var description: String { "expected \(self.expected); saw \(self.seen)" }
-}
-
-/// The case does not apply to this server (e.g. a feature it did not advertise).
-package struct CaseSkipped: Error, Sendable {
-    /// Why.
-    package var reason: String
-
-    /// Creates a skip.
-    package init(_ reason: String) {
-        self.reason = reason
-    }
-}

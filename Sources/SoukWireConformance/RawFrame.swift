@@ -93,27 +93,3 @@ package enum RawFrame {
     /// Big-endian u64.
     package static func u64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(value >> (56 - 8 * $0) & 0xFF) } }
 }
-
-/// Flag bits (PROTOCOL.md §5).
-package enum FrameFlag {
-    /// DATA: last fragment of a message.
-    package static let endMessage: UInt8 = 0x01
-    /// DATA: the message is compressed.
-    package static let compressed: UInt8 = 0x02
-    /// DATA or client HEADERS: the client half-closes.
-    package static let endStream: UInt8 = 0x04
-    /// SETTINGS or PING: acknowledgement.
-    package static let ack: UInt8 = 0x01
-}
-
-/// Setting identifiers (PROTOCOL.md §6).
-package enum SettingID {
-    package static let maxFrameSize: UInt16 = 0x1
-    package static let maxMessageSize: UInt16 = 0x2
-    package static let maxHeaderSize: UInt16 = 0x3
-    package static let maxConcurrentStreams: UInt16 = 0x4
-    package static let initialStreamWindow: UInt16 = 0x5
-    package static let connectionWindow: UInt16 = 0x6
-    package static let codecs: UInt16 = 0x7
-    package static let keepaliveMinimumIntervalMilliseconds: UInt16 = 0x8
-}

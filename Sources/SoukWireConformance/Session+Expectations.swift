@@ -168,4 +168,15 @@ extension Session {
         /// Every frame of the stream.
         package var frames: [SeenFrame] = []
     }
+
+    /// Opens stream `id` on Sleep for a minute and half-closes it: a call that stays open until cancelled.
+    package func openSleep(_ id: UInt32) {
+        self.send(
+            RawFrame.unary(
+                stream: id,
+                method: TestMethod.sleep,
+                message: ProtobufWriter.sleepRequest(milliseconds: 60_000)
+            )
+        )
+    }
 }

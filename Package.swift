@@ -191,6 +191,18 @@ let platformTargets: [Target] = [
         ],
         swiftSettings: defaultSwiftSettings
     ),
+    // The SWP/1 conformance cases: raw frames against any server, each a numbered rule of PROTOCOL.md.
+    .target(
+        name: "SoukWireConformance",
+        dependencies: [
+            "SoukWire",
+            .nioCore,
+            .nioPosix,
+            .nioSSL,
+            .nioTLS,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
     // The gRPC interop-style TestService, served by soukd for conformance tests and the benchmark.
     .target(
         name: "SoukConformance",
@@ -397,6 +409,16 @@ let programTargets: [Target] = [
             .logging,
             .serviceLifecycle,
             .unixSignals,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+
+    // swp-conformance: runs the conformance cases against an SWP/1 endpoint (h2spec style).
+    .executableTarget(
+        name: "swp-conformance",
+        dependencies: [
+            "SoukWireConformance",
+            .argumentParser,
         ],
         swiftSettings: defaultSwiftSettings
     ),
@@ -627,6 +649,19 @@ let testTargets: [Target] = [
             .nioConcurrencyHelpers,
             .nioPosix,
             .swiftProtobuf,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The conformance cases against real SWP servers (plaintext and TLS), and every MUST of PROTOCOL.md claimed.
+    .testTarget(
+        name: "SoukWireConformanceTests",
+        dependencies: [
+            "SoukWireConformance",
+            "SoukWire",
+            "SoukConformance",
+            "SoukTLS",
+            "TestSupport",
+            .grpcCore,
         ],
         swiftSettings: defaultSwiftSettings
     ),
@@ -889,6 +924,7 @@ let package = Package(
         .executable(name: "soukctl", targets: ["soukctl"]),
         .executable(name: "souk-worker", targets: ["souk-worker"]),
         .executable(name: "souk-bridge", targets: ["souk-bridge"]),
+        .executable(name: "swp-conformance", targets: ["swp-conformance"]),
         // The public client library: the connection, the typed clients and token sources (SoukClient) and the
         // generated messages and service protocols they speak (SoukAPI).
         .library(name: "SoukClient", targets: ["SoukClient", "SoukAPI"]),

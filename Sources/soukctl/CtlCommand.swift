@@ -26,6 +26,7 @@ struct CtlCommand: AsyncParsableCommand {
             Shipments.self, Delivery.self,
             Cart.self,
             SignUp.self,
+            Health.self,
         ]
     )
 

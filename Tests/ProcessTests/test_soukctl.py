@@ -161,6 +161,17 @@ def test_unreachable_server_is_69(platform):
     assert "cannot reach 127.0.0.1:1 (connection refused)" in line
 
 
+def test_health_needs_no_login(platform):
+    """`soukctl health`: SERVING and 0 for the server and a hosted service, 65 for a service not hosted, 69 when
+    nothing answers (the image's HEALTHCHECK and the release smoke check run it)."""
+    assert platform.ok("health").stdout.strip() == "SERVING"
+    assert platform.ok("health", "--service", "souk.catalog.v1.OrderService").stdout.strip() == "SERVING"
+    line = one_line_error(platform.ctl("health", "--service", "souk.testing.v1.TestService"), 65)
+    assert "souk.testing.v1.TestService" in line
+    line = one_line_error(platform.ctl("health", "--context", "down", "--timeout", "2"), 69)
+    assert "127.0.0.1:1" in line
+
+
 def test_admin_login_changes_the_one_time_password(platform):
     result = platform.ok("login", "--email", ADMIN, "--password-stdin", "--new-password-stdin",
                          input=f"{platform.one_time_password}\n{ADMIN_PASSWORD}\n")

@@ -45,6 +45,23 @@ struct MessageCompressionTests {
         #expect(error?.code == StreamFailure.resourceExhausted)
     }
 
+    @Test("§12: bytes after the end of the zstd frame are INTERNAL, even a second whole frame")
+    func trailingBytes() throws {
+        var message = ByteBuffer()
+        for index in 0..<2_000 { message.writeString("item \(index) ") }
+        let (frame, _) = try Self.policy.compress(message)
+        var garbage = frame
+        garbage.writeBytes([0, 1, 2])
+        var twoFrames = frame
+        twoFrames.writeImmutableBuffer(frame)
+        for bad in [garbage, twoFrames] {
+            let error = #expect(throws: StreamFailure.self) { try Self.policy.decompress(bad, isCompressed: true) }
+            #expect(error?.code == StreamFailure.internal)
+            #expect(error?.message == "bytes after the end of the zstd frame")
+        }
+        #expect(try Self.policy.decompress(frame, isCompressed: true) == message)
+    }
+
     @Test("corrupt or truncated data is INTERNAL, and so is compression that was not negotiated")
     func corrupt() throws {
         var message = ByteBuffer()

@@ -113,6 +113,13 @@ package struct MessageCompression: Sendable, Hashable {
                     )
                 }
                 if result == 0 {
+                    // §12: one zstd frame per message; anything after it is corrupt data.
+                    guard inBuffer.pos == inBuffer.size else {
+                        throw StreamFailure(
+                            code: StreamFailure.internal,
+                            message: "bytes after the end of the zstd frame"
+                        )
+                    }
                     finished = true
                 } else if inBuffer.pos == inBuffer.size, !filledOutput {
                     // All input consumed but the frame is not complete.

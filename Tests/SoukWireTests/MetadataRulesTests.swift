@@ -1,5 +1,6 @@
 import GRPCCore
 import NIOCore
+import SoukAPI
 import Testing
 
 @testable import SoukWire
@@ -66,5 +67,27 @@ struct MetadataRulesTests {
         let entries = MetadataCoding.entries(metadata) { dropped.append($0) }
         #expect(entries.map(\.key) == ["authorization", "trace-bin"])
         #expect(dropped == ["note", "wrong-bin"])
+    }
+}
+
+@Suite("Metadata rules (§9) over a real connection")
+struct MetadataOverTheWireTests {
+    @Test(
+        "request metadata the wire cannot carry fails its call INVALID_ARGUMENT naming the key; the connection goes on"
+    )
+    func unsendable() async throws {
+        try await withSWPClient { client in
+            let test = Souk_Testing_V1_TestService.Client(wrapping: client)
+            var metadata = Metadata()
+            metadata.addString("привет", forKey: "greeting")
+            let error = await #expect(throws: RPCError.self) {
+                try await test.emptyCall(Souk_Testing_V1_Empty(), metadata: metadata)
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message.contains("greeting") == true, "\(error?.message ?? "")")
+            var upper = Metadata()
+            upper.addString("fine", forKey: "X-Upper-Case")
+            _ = try await test.emptyCall(Souk_Testing_V1_Empty(), metadata: upper)
+        }
     }
 }

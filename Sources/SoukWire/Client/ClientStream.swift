@@ -45,7 +45,23 @@ struct ClientStreamWriter: ClosableRPCWriterProtocol {
     func write(_ element: RPCRequestPart<WireBytes>) async throws {
         switch element {
         case .metadata(let metadata):
-            var entries = MetadataCoding.entries(metadata)
+            var dropped: [String] = []
+            var entries = MetadataCoding.entries(metadata) { dropped.append($0) }
+            guard dropped.isEmpty else {
+                // The call fails alone, before anything is sent, naming what the wire cannot carry (§9).
+                let failure = StreamFailure(
+                    code: StreamFailure.invalidArgument,
+                    message: "request metadata \(dropped.joined(separator: ", ")) cannot be sent over SWP: keys are "
+                        + "a-z 0-9 - _ ., text values printable ASCII, binary values only under keys ending in -bin"
+                )
+                let slot = self.slot
+                let continuation = self.continuation
+                self.outbox.enqueue { _ in
+                    slot.isOpenFailed = true
+                    continuation.finish(throwing: failure)
+                }
+                return
+            }
             if self.compression.compressesOutgoing {
                 // As in gRPC: the header names the codec; each message says whether it used it.
                 entries.append(("grpc-encoding", .text("zstd")))

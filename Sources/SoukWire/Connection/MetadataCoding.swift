@@ -2,18 +2,28 @@ import GRPCCore
 
 /// Converts between GRPCCore's `Metadata` and the wire's entries.
 enum MetadataCoding {
-    /// Keys the wire never carries: the deadline has its own field, and HTTP/2 pseudo-headers mean nothing here.
-    private static let reserved: Set<String> = ["grpc-timeout", "te", "content-type"]
-
-    static func entries(_ metadata: Metadata) -> [(key: String, value: WireMetadataValue)] {
+    /// The wire's entries for `metadata` (§9): keys lower-cased (as HTTP/2 sends them); reserved keys left out; an
+    /// entry the wire cannot carry (a key outside `a-z 0-9 - _ .`, a value kind its key does not ask for, text
+    /// outside printable ASCII) left out too and reported to `dropped`, since a receiver must refuse the whole block.
+    static func entries(
+        _ metadata: Metadata,
+        dropped: (String) -> Void = { _ in }
+    ) -> [(key: String, value: WireMetadataValue)] {
         var entries: [(key: String, value: WireMetadataValue)] = []
         entries.reserveCapacity(metadata.count)
         for (key, value) in metadata {
-            if key.hasPrefix(":") || Self.reserved.contains(key) { continue }
+            let key = key.utf8.contains { (0x41...0x5A).contains($0) } ? key.lowercased() : key
+            if MetadataRules.isReserved(key) { continue }
+            let entry: WireMetadataValue
             switch value {
-            case .string(let text): entries.append((key, .text(text)))
-            case .binary(let bytes): entries.append((key, .binary(bytes)))
+            case .string(let text): entry = .text(text)
+            case .binary(let bytes): entry = .binary(bytes)
             }
+            guard MetadataRules.isValid(key: key, value: entry) else {
+                dropped(key)
+                continue
+            }
+            entries.append((key, entry))
         }
         return entries
     }

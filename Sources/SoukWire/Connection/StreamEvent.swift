@@ -25,6 +25,7 @@ package struct StreamFailure: Error, Sendable, Hashable {
 
     /// gRPC status codes used by the wire itself.
     package static let cancelled: UInt32 = 1
+    package static let invalidArgument: UInt32 = 3
     package static let deadlineExceeded: UInt32 = 4
     package static let resourceExhausted: UInt32 = 8
     package static let `internal`: UInt32 = 13

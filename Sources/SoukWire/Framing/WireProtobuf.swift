@@ -135,7 +135,7 @@ package enum WireProtobuf {
             switch (field, wireType) {
             case (1, 2): head.method = try Self.readString(&buffer)
             case (2, 0): head.timeoutMicroseconds = try Self.readVarint(&buffer)
-            case (3, 2): head.metadata.append(try Self.readEntry(&buffer))
+            case (3, 2): if let entry = try Self.readEntry(&buffer) { head.metadata.append(entry) }
             default: try Self.skip(wireType: wireType, in: &buffer)
             }
         }
@@ -151,7 +151,7 @@ package enum WireProtobuf {
         while buffer.readableBytes > 0 {
             let (field, wireType) = try Self.readTag(&buffer)
             if field == 1, wireType == 2 {
-                metadata.append(try Self.readEntry(&buffer))
+                if let entry = try Self.readEntry(&buffer) { metadata.append(entry) }
             } else {
                 try Self.skip(wireType: wireType, in: &buffer)
             }
@@ -168,16 +168,18 @@ package enum WireProtobuf {
             switch (field, wireType) {
             case (1, 0): trailers.code = UInt32(truncatingIfNeeded: try Self.readVarint(&buffer))
             case (2, 2): trailers.message = try Self.readString(&buffer)
-            case (3, 2): trailers.metadata.append(try Self.readEntry(&buffer))
+            case (3, 2): if let entry = try Self.readEntry(&buffer) { trailers.metadata.append(entry) }
             default: try Self.skip(wireType: wireType, in: &buffer)
             }
         }
         return trailers
     }
 
+    /// Reads one metadata entry: nil for a reserved key (dropped, §9); a malformed entry (an invalid key, a value
+    /// kind its key does not ask for, text outside printable ASCII) fails the block (§9, §16.3 #12).
     private static func readEntry(
         _ buffer: inout ByteBuffer
-    ) throws(WireDecodingError) -> (key: String, value: WireMetadataValue) {
+    ) throws(WireDecodingError) -> (key: String, value: WireMetadataValue)? {
         var inner = try Self.readLengthDelimited(&buffer)
         var key = ""
         var value = WireMetadataValue.text("")
@@ -192,6 +194,8 @@ package enum WireProtobuf {
             default: try Self.skip(wireType: wireType, in: &inner)
             }
         }
+        if MetadataRules.isReserved(key) { return nil }
+        guard MetadataRules.isValid(key: key, value: value) else { throw WireDecodingError() }
         return (key, value)
     }
 

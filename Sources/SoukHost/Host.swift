@@ -199,7 +199,8 @@ package struct Host: Sendable {
             clock: ContinuousClock(),
             interval: self.config.databaseProbeInterval,
             timeout: self.config.databaseProbeTimeout,
-            logger: self.logger
+            logger: self.logger,
+            missesBeforeUnreachable: self.config.databaseProbeMisses
         )
         let healthNames = [""] + [HealthService.serviceName] + domains.flatMap(\.healthNames)
         for name in healthNames { self.health.set(.notServing, for: name) }

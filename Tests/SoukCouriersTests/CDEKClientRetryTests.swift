@@ -109,8 +109,9 @@ struct CDEKClientRetryTests {
 
     @Test("a token request whose connection is refused is repeated, then unavailable, naming the refusal")
     func refused() async throws {
-        // A server that ran and stopped: its port now refuses connections.
-        let closed = try await LocalCDEKServer.withLocalCDEK { $0.baseURL }
+        // A port bound and never listening refuses connections (a stopped server's port can be reused).
+        let refusing = try RefusingPort()
+        let closed = refusing.baseURL
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         let httpClient = HTTPClient(configuration: configuration)
@@ -124,7 +125,9 @@ struct CDEKClientRetryTests {
             try await client.tariffs(from: Places.moscowWarehouse, to: Places.petersburgBuyer, parcels: [Places.box])
         }
         try await httpClient.shutdown()
-        #expect(error?.code == .unavailable && error?.message == "CDEK refused the connection")
+        withExtendedLifetime(refusing) {}
+        #expect(error?.code == .unavailable)
+        #expect(error?.message == "CDEK refused the connection")
         #expect(clock.sleeps.count == 2, "three attempts in all")
     }
 }

@@ -214,8 +214,9 @@ struct EasyPostClientTests {
 
     @Test("a refused connection proves a purchase was never sent: it is repeated, then unavailable")
     func refusedPurchaseRepeated() async throws {
-        // A server that ran and stopped: its port now refuses connections.
-        let closed = try await LocalEasyPostServer.withLocalEasyPost { $0.baseURL }
+        // A port bound and never listening refuses connections (a stopped server's port can be reused).
+        let refusing = try RefusingPort()
+        let closed = refusing.baseURL
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         let httpClient = HTTPClient(configuration: configuration)
@@ -229,7 +230,9 @@ struct EasyPostClientTests {
             try await client.buy(shipmentID: "shp_local1", rateID: "rate_local1x1")
         }
         try await httpClient.shutdown()
-        #expect(error?.code == .unavailable && error?.message == "EasyPost refused the connection")
+        withExtendedLifetime(refusing) {}
+        #expect(error?.code == .unavailable)
+        #expect(error?.message == "EasyPost refused the connection")
         #expect(clock.sleeps.count == 2, "three attempts in all")
     }
 

@@ -37,6 +37,9 @@ package struct HostConfig: Sendable, Hashable {
     package var databaseProbeInterval: Duration = .seconds(2)
     /// How long one database probe may wait for its answer.
     package var databaseProbeTimeout: Duration = .seconds(3)
+    /// How many probes in a row must go unanswered before the database is declared unreachable (health
+    /// NOT_SERVING, calls failing fast with UNAVAILABLE): about 15 s with the defaults.
+    package var databaseProbeMisses = 3
     /// The wall clock the domains set and check expiries by; tests pass a manual one.
     package var wallClock: WallClock = .system
     /// Where the services of domains not hosted here run, for the domains hosted here that call them

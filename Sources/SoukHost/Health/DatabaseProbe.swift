@@ -7,8 +7,10 @@ import SoukStorage
 /// The probe has a pool of its own, of one connection (``pool(url:logger:)``, run by the host beside its main
 /// pool): on the host's pool, a probe queued behind a burst of calls looked like a database that is gone, and the
 /// host cancelled every call in flight. Each probe is bounded by `timeout`: when PostgreSQL is gone the pool does
-/// not fail a query at once (it keeps retrying to connect for up to a minute), so an unanswered probe counts as
-/// unreachable. Time is read from the injected clock, so tests can drive the probe with a short interval.
+/// not fail a query at once (it keeps retrying to connect for up to a minute), so an unanswered probe counts as a
+/// miss. The database is declared unreachable only after ``missesBeforeUnreachable`` misses in a row: on a loaded
+/// machine one slow `SELECT 1` is not an outage, and declaring one fails every call in flight. One answer declares
+/// it reachable again. Time is read from the injected clock, so tests can drive the probe with a short interval.
 struct DatabaseProbe<ProbeClock: Clock<Duration>>: Sendable {
     let postgres: PostgresClient
     let board: HealthStatusBoard
@@ -16,6 +18,8 @@ struct DatabaseProbe<ProbeClock: Clock<Duration>>: Sendable {
     let interval: Duration
     let timeout: Duration
     let logger: Logger
+    /// How many probes in a row must go unanswered before the database is declared unreachable.
+    var missesBeforeUnreachable = 3
 
     /// The probe's pool for the database at `url`: at most one connection, none kept while idle. The caller runs
     /// it (a `Service`).
@@ -32,10 +36,15 @@ struct DatabaseProbe<ProbeClock: Clock<Duration>>: Sendable {
     }
 
     private func probeForever() async throws {
+        var verdict = ProbeVerdict(missesBeforeUnreachable: self.missesBeforeUnreachable)
         while true {
             try Task.checkCancellation()
-            let reachable = await self.probe()
+            let answered = await self.probe()
             try Task.checkCancellation()
+            let reachable = verdict.record(answered: answered)
+            if !answered {
+                self.logger.notice("the database did not answer a probe", metadata: ["misses": "\(verdict.misses)"])
+            }
             if reachable != self.board.isDatabaseReachable {
                 if reachable {
                     self.logger.notice("the database answers again; services are SERVING")
@@ -79,5 +88,23 @@ struct DatabaseProbe<ProbeClock: Clock<Duration>>: Sendable {
             }
             return false
         }
+    }
+}
+
+/// Whether the database counts as reachable after a run of probes: unreachable only after
+/// `missesBeforeUnreachable` unanswered probes in a row (at least one); one answer makes it reachable again.
+struct ProbeVerdict: Sendable, Equatable {
+    let missesBeforeUnreachable: Int
+    /// Unanswered probes since the last answer.
+    private(set) var misses = 0
+
+    init(missesBeforeUnreachable: Int) {
+        self.missesBeforeUnreachable = max(1, missesBeforeUnreachable)
+    }
+
+    /// Counts one probe's outcome and returns whether the database is reachable now.
+    mutating func record(answered: Bool) -> Bool {
+        self.misses = answered ? 0 : self.misses + 1
+        return self.misses < self.missesBeforeUnreachable
     }
 }

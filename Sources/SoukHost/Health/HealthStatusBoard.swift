@@ -56,7 +56,7 @@ package final class HealthStatusBoard: Sendable {
         for continuation in reachabilityWatchers { continuation.yield(reachable) }
     }
 
-    /// Whether the database answered the last probe (`true` until a probe says otherwise).
+    /// Whether the database counts as reachable (`true` until the probe declares otherwise).
     package var isDatabaseReachable: Bool {
         self.state.withLock { $0.databaseReachable }
     }

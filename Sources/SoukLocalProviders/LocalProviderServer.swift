@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -19,7 +20,9 @@ extension LocalProviderServer {
         logger: Logger,
         _ body: (Self) async throws -> Result
     ) async throws -> Result {
-        let group = ServiceGroup(services: [server], logger: logger)
+        var groupLogger = logger
+        if ProcessInfo.processInfo.environment["SOUK_TEST_TRACE_LIFECYCLE"] != nil { groupLogger.logLevel = .debug }
+        let group = ServiceGroup(services: [server], logger: groupLogger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var ports = server.listening.makeAsyncIterator()

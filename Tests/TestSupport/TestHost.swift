@@ -1,3 +1,5 @@
+import struct Foundation.UUID
+import class Foundation.ProcessInfo
 import Logging
 package import ServiceLifecycle
 package import SoukHost
@@ -28,6 +30,13 @@ package func withRunningHost<Result: Sendable>(
 ) async throws -> Result {
     var logger = Logger(label: "test-host")
     logger.logLevel = .warning
+    // SOUK_TEST_TRACE_LIFECYCLE=1: every host's service group logs each service's start, shutdown and end.
+    var groupLogger = logger
+    let tracing = ProcessInfo.processInfo.environment["SOUK_TEST_TRACE_LIFECYCLE"] != nil
+    if tracing {
+        groupLogger.logLevel = .debug
+        groupLogger[metadataKey: "host"] = "\(UUID().uuidString.prefix(8))"
+    }
     let config = HostConfig.defaults { config in
         config.grpc.port = 0
         config.swp.port = 0
@@ -40,7 +49,7 @@ package func withRunningHost<Result: Sendable>(
         readyContinuation.yield(info)
         readyContinuation.finish()
     })
-    let group = prepared.serviceGroup(logger: logger)
+    let group = prepared.serviceGroup(logger: groupLogger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask {
             // Whatever happens, a host that stops can no longer become ready.
@@ -61,8 +70,10 @@ package func withRunningHost<Result: Sendable>(
             try? await tasks.waitForAll()
             throw error
         }
+        if tracing { groupLogger.notice("the test's body ended; stopping the host") }
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
+        if tracing { groupLogger.notice("the host stopped") }
         return result
     }
 }

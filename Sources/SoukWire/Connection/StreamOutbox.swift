@@ -8,8 +8,8 @@ import NIOCore
 /// message and split a unary call's head, message and end over several flushes. Operations queue here; one
 /// event-loop task runs everything queued since it was scheduled, so a unary request or response usually costs
 /// one hop and one flush. A writer waits only when more than ``highWaterBytes`` of messages are queued or held
-/// back by flow control, until the backlog is below ``lowWaterBytes``. The first failure (the stream was
-/// cancelled or the connection lost) is thrown by the next write.
+/// back by flow control, until the backlog is below ``lowWaterBytes``, or until its task is cancelled. The first
+/// failure (the stream was cancelled or the connection lost) is thrown by the next write.
 final class StreamOutbox: Sendable {
     /// Above this many unwritten bytes a writer waits.
     static let highWaterBytes = 256 * 1024
@@ -66,16 +66,31 @@ final class StreamOutbox: Sendable {
         if schedule {
             self.connection.execute { handler in self.send(on: handler) }
         }
-        if mustWait {
+        if mustWait { try await self.waitForBacklog() }
+    }
+
+    /// Waits until the backlog is at most the low-water mark, the stream fails, or the task is cancelled (a writer
+    /// whose peer stopped reading must still end when its call is cancelled: by its deadline, a shutdown or the
+    /// database going away). The queued message stays queued: cancelling the wait does not unsend it.
+    private func waitForBacklog() async throws {
+        try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resume: Result<Void, any Error>? = self.state.withLockedValue { state in
                     if let failure = state.failure { return .failure(failure) }
                     if state.unwrittenBytes <= Self.lowWaterBytes { return .success(()) }
+                    // Checked under the lock: a cancellation before this point finds no waiter to resume.
+                    if Task.isCancelled { return .failure(CancellationError()) }
                     state.waiter = continuation
                     return nil
                 }
                 if let resume { continuation.resume(with: resume) }
             }
+        } onCancel: {
+            let waiter = self.state.withLockedValue { state in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 

@@ -1,9 +1,10 @@
-import struct Foundation.UUID
-import class Foundation.ProcessInfo
 import Logging
 package import ServiceLifecycle
 package import SoukHost
 package import SoukStorage
+
+import class Foundation.ProcessInfo
+import struct Foundation.UUID
 
 /// Runs a real host on 127.0.0.1 with a free port, development TLS in a temporary folder and a fresh database,
 /// hands `body` what it reported when ready, then shuts it down gracefully and waits for it to stop.

@@ -11,6 +11,26 @@ final class ClientStreamSlot: @unchecked Sendable {
     var isOpenFailed = false
     /// The call read the server's final status: the stream is over and needs no CANCEL.
     var sawStatus = false
+    /// When the call's deadline passes, if it has one.
+    let deadline: ContinuousClock.Instant?
+
+    init(deadline: ContinuousClock.Instant?) {
+        self.deadline = deadline
+    }
+
+    /// The status of the CANCEL that ends the stream early: DEADLINE_EXCEEDED once the deadline has passed (the
+    /// client enforces it locally, §10), CANCELLED otherwise.
+    ///
+    /// GRPCCore enforces the deadline by cancelling the call at its own deadline, taken a moment before the
+    /// transport sees the call: a cancellation within ``deadlineSlack`` of this one counts as the deadline.
+    var cancelStatus: UInt32 {
+        guard let deadline = self.deadline, ContinuousClock.now >= deadline - Self.deadlineSlack else {
+            return StreamFailure.cancelled
+        }
+        return StreamFailure.deadlineExceeded
+    }
+
+    static let deadlineSlack = Duration.milliseconds(10)
 }
 
 /// The outbound half of a client stream, as GRPCCore writes it: metadata once, messages, then finish.
@@ -102,7 +122,7 @@ struct ClientStreamWriter: ClosableRPCWriterProtocol {
     func finish(throwing error: any Error) async {
         let slot = self.slot
         self.outbox.enqueue { handler in
-            if let id = slot.id { handler.cancel(id, status: StreamFailure.cancelled) }
+            if let id = slot.id { handler.cancel(id, status: slot.cancelStatus) }
         }
     }
 }

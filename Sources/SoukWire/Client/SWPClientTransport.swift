@@ -182,13 +182,15 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         options: CallOptions,
         _ closure: (RPCStream<Inbound, Outbound>, ClientContext) async throws -> T
     ) async throws -> T {
+        // As close as the transport gets to GRPCCore's own deadline (taken when the call started).
+        let deadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
         guard !self.isShutdownRequested else {
             throw RPCError(code: .failedPrecondition, message: "the client transport is shutting down")
         }
         let connection = try await self.readyConnection(waitForReady: options.waitForReady ?? false)
         let (events, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
-        let slot = ClientStreamSlot()
         let timeout = try Self.wireTimeout(options.timeout)
+        let slot = ClientStreamSlot(deadline: deadline)
         // A call asking for compression (any algorithm: GRPCCore cannot name zstd) gets SWP's codec, zstd,
         // when the server accepts it; otherwise the transport's default applies.
         let wantsCompression = options.compression.map { $0 != .none } ?? self.config.compressOutgoing
@@ -229,7 +231,7 @@ package final class SWPClientTransport: ClientTransport, Sendable {
             // the final status is over, and skips the hop to the event loop).
             if !slot.sawStatus {
                 connection.execute { handler in
-                    if let id = slot.id { handler.cancel(id, status: StreamFailure.cancelled) }
+                    if let id = slot.id { handler.cancel(id, status: slot.cancelStatus) }
                 }
             }
         }

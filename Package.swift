@@ -255,6 +255,22 @@ let domainTargets: [Target] = [
         ],
         swiftSettings: defaultSwiftSettings
     ),
+    // The reporting domain (souk.reporting.v1): sales, the order funnel and top products over the analytics schema,
+    // read by SQL alone (it never imports SoukAnalytics).
+    .target(
+        name: "SoukReporting",
+        dependencies: [
+            "SoukAPI",
+            "SoukAccess",
+            "SoukDomain",
+            "SoukMoney",
+            "SoukStorage",
+            .grpcCore,
+            .postgresNIO,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
     // The identity service: accounts, passwords (scrypt), sessions, TOTP, service accounts, keys, audit.
     .target(
         name: "SoukIdentity",
@@ -325,6 +341,7 @@ let domainTargets: [Target] = [
             "SoukCatalog",
             "SoukPayments",
             "SoukDelivery",
+            "SoukReporting",
             "SoukCouriers",
             "SoukLocalProviders",
             "SoukDemoSeed",
@@ -683,6 +700,21 @@ let testTargets: [Target] = [
             "SoukAnalytics",
             "SoukClient",
             "SoukHost",
+            "SoukStorage",
+            "TestSupport",
+            .grpcCore,
+            .logging,
+            .postgresNIO,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukReportingTests",
+        dependencies: [
+            "SoukAPI",
+            "SoukAnalytics",
+            "SoukHost",
+            "SoukReporting",
             "SoukStorage",
             "TestSupport",
             .grpcCore,

@@ -42,10 +42,13 @@ package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// The delivery tariff and every shipment: read, watch live, move the merchant's own deliveries.
     package static let manageDelivery = Permission(rawValue: "delivery.manage")
 
+    /// The reports: sales, the order funnel, top products (read from the analytics schema).
+    package static let readReports = Permission(rawValue: "reports.read")
+
     /// Every permission defined so far (service accounts may be given any of them as scopes).
     package static let all: [Permission] = [
         .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog, .ownCart, .ownOrders,
-        .manageOrders, .readEvents, .managePayments, .manageDelivery, .readWarehouses,
+        .manageOrders, .readEvents, .managePayments, .manageDelivery, .readWarehouses, .readReports,
     ]
 }
 
@@ -70,7 +73,7 @@ package enum RolePermissions {
         case .staff:
             [
                 .ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders, .managePayments,
-                .manageDelivery, .readWarehouses,
+                .manageDelivery, .readWarehouses, .readReports,
             ]
         case .admin: Set(Permission.all)
         case .service: []

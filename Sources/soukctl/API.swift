@@ -9,6 +9,7 @@ struct API {
     let orders: any Souk_Catalog_V1_OrderService.ClientProtocol
     let payments: any Souk_Payments_V1_PaymentService.ClientProtocol
     let delivery: any Souk_Delivery_V1_DeliveryService.ClientProtocol
+    let reporting: any Souk_Reporting_V1_ReportingService.ClientProtocol
     let health: any Grpc_Health_V1_Health.ClientProtocol
     /// A 30-second deadline: a server that stops answering is reported, not waited for forever.
     let options: CallOptions
@@ -19,6 +20,7 @@ struct API {
         self.orders = services.orderService
         self.payments = services.paymentService
         self.delivery = services.deliveryService
+        self.reporting = services.reportingService
         self.health = services.health
         var options = CallOptions.defaults
         options.timeout = .seconds(30)

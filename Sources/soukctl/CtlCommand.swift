@@ -23,7 +23,7 @@ struct CtlCommand: AsyncParsableCommand {
         subcommands: [
             ContextCommand.self, Login.self, Logout.self, Whoami.self, PasswordCommand.self, TotpCommand.self,
             Users.self, Categories.self, Products.self, Stock.self, Warehouses.self, Orders.self, Payments.self,
-            Shipments.self, Delivery.self,
+            Shipments.self, Delivery.self, Reports.self,
             Cart.self,
             SignUp.self,
             Health.self,

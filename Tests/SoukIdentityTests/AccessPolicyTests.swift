@@ -40,7 +40,7 @@ struct AccessPolicyTests {
         #expect(
             RolePermissions.permissions(of: .staff) == [
                 .ownAccount, .readAccounts, .editCatalog, .ownCart, .ownOrders, .manageOrders, .managePayments,
-                .manageDelivery, .readWarehouses,
+                .manageDelivery, .readWarehouses, .readReports,
             ]
         )
         #expect(RolePermissions.permissions(of: .admin) == Set(Permission.all))

@@ -10,6 +10,7 @@
 //   souk.delivery.v1.DeliveryService
 //   souk.identity.v1.IdentityService
 //   souk.payments.v1.PaymentService
+//   souk.reporting.v1.ReportingService
 // Bidirectional-streaming methods are not bridged: Connect over HTTP/1.1 cannot stream both ways.
 // Bidirectional methods left out: none.
 
@@ -348,6 +349,22 @@ extension BridgeMethods {
             descriptor: Souk_Payments_V1_PaymentService.Method.ReceiveWebhook.descriptor,
             input: Souk_Payments_V1_PaymentService.Method.ReceiveWebhook.Input.self,
             output: Souk_Payments_V1_PaymentService.Method.ReceiveWebhook.Output.self
+        ),
+        // souk.reporting.v1.ReportingService
+        BridgeMethod(
+            descriptor: Souk_Reporting_V1_ReportingService.Method.SalesReport.descriptor,
+            input: Souk_Reporting_V1_ReportingService.Method.SalesReport.Input.self,
+            output: Souk_Reporting_V1_ReportingService.Method.SalesReport.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Reporting_V1_ReportingService.Method.OrderFunnel.descriptor,
+            input: Souk_Reporting_V1_ReportingService.Method.OrderFunnel.Input.self,
+            output: Souk_Reporting_V1_ReportingService.Method.OrderFunnel.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Reporting_V1_ReportingService.Method.TopProducts.descriptor,
+            input: Souk_Reporting_V1_ReportingService.Method.TopProducts.Input.self,
+            output: Souk_Reporting_V1_ReportingService.Method.TopProducts.Output.self
         ),
     ])
 }

@@ -6,7 +6,7 @@
 
 import SoukAPI
 
-/// The 78 request message types of the 84 methods of every Souk service, by Swift name;
+/// The 81 request message types of the 87 methods of every Souk service, by Swift name;
 /// `bridged` when a bridged service takes it (so browsers send it as JSON too).
 let requestTypes: [RequestType] = [
     RequestType(Grpc_Health_V1_HealthCheckRequest.self, bridged: false, methods: ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]),
@@ -80,6 +80,9 @@ let requestTypes: [RequestType] = [
     RequestType(Souk_Payments_V1_RefundPaymentRequest.self, bridged: true, methods: ["souk.payments.v1.PaymentService/RefundPayment"]),
     RequestType(Souk_Payments_V1_StreamEventsRequest.self, bridged: true, methods: ["souk.payments.v1.PaymentService/StreamEvents"]),
     RequestType(Souk_Payments_V1_SyncPaymentRequest.self, bridged: true, methods: ["souk.payments.v1.PaymentService/SyncPayment"]),
+    RequestType(Souk_Reporting_V1_OrderFunnelRequest.self, bridged: true, methods: ["souk.reporting.v1.ReportingService/OrderFunnel"]),
+    RequestType(Souk_Reporting_V1_SalesReportRequest.self, bridged: true, methods: ["souk.reporting.v1.ReportingService/SalesReport"]),
+    RequestType(Souk_Reporting_V1_TopProductsRequest.self, bridged: true, methods: ["souk.reporting.v1.ReportingService/TopProducts"]),
     RequestType(Souk_Testing_V1_Empty.self, bridged: false, methods: ["souk.testing.v1.TestService/EmptyCall", "souk.testing.v1.TestService/UnimplementedCall", "souk.testing.v1.UnimplementedService/UnimplementedCall"]),
     RequestType(Souk_Testing_V1_Payload.self, bridged: false, methods: ["souk.testing.v1.TestService/Echo"]),
     RequestType(Souk_Testing_V1_SimpleRequest.self, bridged: false, methods: ["souk.testing.v1.TestService/UnaryCall"]),

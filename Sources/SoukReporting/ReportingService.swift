@@ -1,0 +1,86 @@
+package import GRPCCore
+package import Logging
+package import PostgresNIO
+package import SoukAPI
+
+/// `souk.reporting.v1.ReportingService`: sales, the order funnel and top products for staff, computed in SQL over
+/// the analytics schema at each call.
+package struct ReportingService: Souk_Reporting_V1_ReportingService.SimpleServiceProtocol {
+    /// The products per period a top-products report names when the request says 0.
+    static let defaultLimit: Int32 = 10
+    /// The most products per period a top-products report names.
+    static let maximumLimit: Int32 = 100
+
+    let store: ReportingStore
+
+    package init(postgres: PostgresClient, logger: Logger) {
+        self.store = ReportingStore(client: postgres, logger: logger)
+    }
+
+    package func salesReport(
+        request: Souk_Reporting_V1_SalesReportRequest,
+        context: ServerContext
+    ) async throws -> Souk_Reporting_V1_SalesReportResponse {
+        let query = try ReportQuery(
+            from: request.from,
+            to: request.to,
+            timeZone: request.timeZone,
+            grouping: request.grouping,
+            currency: request.currency
+        )
+        guard try await self.store.check(timeZone: query.timeZone) else { return .init() }
+        return SalesFigures.response(for: try await self.store.sales(query), from: query.from.text)
+    }
+
+    package func orderFunnel(
+        request: Souk_Reporting_V1_OrderFunnelRequest,
+        context: ServerContext
+    ) async throws -> Souk_Reporting_V1_OrderFunnelResponse {
+        let query = try ReportQuery(
+            from: request.from,
+            to: request.to,
+            timeZone: request.timeZone,
+            grouping: request.grouping,
+            currency: request.currency
+        )
+        guard try await self.store.check(timeZone: query.timeZone) else { return .init() }
+        return FunnelFigures.response(for: try await self.store.statusCounts(query), from: query.from.text)
+    }
+
+    package func topProducts(
+        request: Souk_Reporting_V1_TopProductsRequest,
+        context: ServerContext
+    ) async throws -> Souk_Reporting_V1_TopProductsResponse {
+        let query = try ReportQuery(
+            from: request.from,
+            to: request.to,
+            timeZone: request.timeZone,
+            grouping: request.grouping,
+            currency: request.currency
+        )
+        guard (0...Self.maximumLimit).contains(request.limit) else {
+            throw ReportingError.invalidArgument("limit: \(request.limit) is not between 1 and \(Self.maximumLimit)")
+        }
+        let limit = Int(request.limit == 0 ? Self.defaultLimit : request.limit)
+        guard try await self.store.check(timeZone: query.timeZone) else { return .init() }
+        var response = Souk_Reporting_V1_TopProductsResponse()
+        response.byRevenue = try await self.store.topByRevenue(query, limit: limit).map { row in
+            var rank = Self.rank(row)
+            rank.revenue.minorUnits = row.revenueMinor
+            rank.revenue.currency = row.currency
+            return rank
+        }
+        response.byUnits = try await self.store.topByUnits(query, limit: limit).map(Self.rank)
+        return response
+    }
+
+    private static func rank(_ row: ProductRow) -> Souk_Reporting_V1_ProductRank {
+        var rank = Souk_Reporting_V1_ProductRank()
+        rank.periodStart = row.period
+        rank.rank = Int32(clamping: row.rank)
+        rank.sku = row.sku
+        rank.units = row.units
+        rank.orders = row.orders
+        return rank
+    }
+}

@@ -42,10 +42,14 @@ package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// The delivery tariff and every shipment: read, watch live, move the merchant's own deliveries.
     package static let manageDelivery = Permission(rawValue: "delivery.manage")
 
+    /// Replace the recommendation lists served (the worker's service account, `souk-worker recs build`).
+    package static let publishRecommendations = Permission(rawValue: "recommendations.publish")
+
     /// Every permission defined so far (service accounts may be given any of them as scopes).
     package static let all: [Permission] = [
         .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog, .ownCart, .ownOrders,
         .manageOrders, .readEvents, .managePayments, .manageDelivery, .readWarehouses,
+        .publishRecommendations,
     ]
 }
 

@@ -6,6 +6,7 @@ import SoukDelivery
 package import SoukDomain
 import SoukIdentity
 import SoukPayments
+import SoukRecommendations
 import SoukStorage
 
 /// The domains this build can host: the one list a new domain joins.
@@ -19,6 +20,7 @@ package enum HostDomains {
         CatalogDomain.self,
         PaymentsDomain.self,
         DeliveryDomain.self,
+        RecommendationsDomain.self,
         TestingDomain.self,
     ]
 

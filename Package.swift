@@ -154,12 +154,15 @@ let platformTargets: [Target] = [
     // and their offline evaluation; no database, so the worker and the recommendations domain share it.
     .target(name: "SoukRecommender", swiftSettings: defaultSwiftSettings),
     // Analytics: the schema souk-worker fills from the domains' event streams (orders and their lines with customer,
-    // currency, place and time), the followers that fill it exactly once, and job leases in PostgreSQL.
+    // currency, place and time), the followers that fill it exactly once, job leases in PostgreSQL, and the build of
+    // the recommendation lists from it (published through the recommendation service's client).
     .target(
         name: "SoukAnalytics",
         dependencies: [
             "SoukAPI",
+            "SoukRecommender",
             "SoukStorage",
+            .grpcCore,
             .logging,
             .postgresNIO,
         ],
@@ -271,6 +274,21 @@ let domainTargets: [Target] = [
         ],
         swiftSettings: defaultSwiftSettings
     ),
+    // The recommendations domain: lists built by `souk-worker recs build`, published in one piece, served with each
+    // product's state and price read from the catalog through its generated client.
+    .target(
+        name: "SoukRecommendations",
+        dependencies: [
+            "SoukAPI",
+            "SoukAccess",
+            "SoukDomain",
+            "SoukStorage",
+            .grpcCore,
+            .postgresNIO,
+            .logging,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
     // The identity service: accounts, passwords (scrypt), sessions, TOTP, service accounts, keys, audit.
     .target(
         name: "SoukIdentity",
@@ -342,6 +360,7 @@ let domainTargets: [Target] = [
             "SoukPayments",
             "SoukDelivery",
             "SoukReporting",
+            "SoukRecommendations",
             "SoukCouriers",
             "SoukLocalProviders",
             "SoukDemoSeed",
@@ -813,6 +832,20 @@ let testTargets: [Target] = [
             "SoukStorage",
             "TestSupport",
             .asyncHTTPClient,
+            .grpcCore,
+            .logging,
+            .postgresNIO,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    .testTarget(
+        name: "SoukRecommendationsTests",
+        dependencies: [
+            "SoukAPI",
+            "SoukAnalytics",
+            "SoukRecommendations",
+            "SoukRecommender",
+            "TestSupport",
             .grpcCore,
             .logging,
             .postgresNIO,

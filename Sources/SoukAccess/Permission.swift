@@ -45,10 +45,14 @@ package struct Permission: RawRepresentable, Hashable, Sendable, Comparable, Cus
     /// The reports: sales, the order funnel, top products (read from the analytics schema).
     package static let readReports = Permission(rawValue: "reports.read")
 
+    /// Replace the recommendation lists served (the worker's service account, `souk-worker recs build`).
+    package static let publishRecommendations = Permission(rawValue: "recommendations.publish")
+
     /// Every permission defined so far (service accounts may be given any of them as scopes).
     package static let all: [Permission] = [
         .ownAccount, .readAccounts, .manageAccounts, .manageKeys, .readAudit, .editCatalog, .ownCart, .ownOrders,
         .manageOrders, .readEvents, .managePayments, .manageDelivery, .readWarehouses, .readReports,
+        .publishRecommendations,
     ]
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// The batch worker: one subcommand per job (issue 20): following the orders' events into the analytics schema, and
-/// the recommendation model's offline evaluation.
+/// The batch worker: one subcommand per job (issue 20): following the orders' events into the analytics schema,
+/// building and publishing the recommendation lists, and the recommendation model's offline evaluation.
 @main
 struct SoukWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +15,6 @@ struct RecsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recs",
         abstract: "The recommendation model.",
-        subcommands: [RecsEvaluateCommand.self]
+        subcommands: [RecsBuildCommand.self, RecsEvaluateCommand.self]
     )
 }

@@ -18,6 +18,7 @@ package enum SWPServiceBindings {
         Souk_Delivery_V1_DeliveryService.swpBinding,
         Souk_Identity_V1_IdentityService.swpBinding,
         Souk_Payments_V1_PaymentService.swpBinding,
+        Souk_Recommendations_V1_RecommendationService.swpBinding,
         Souk_Reporting_V1_ReportingService.swpBinding,
         Souk_Testing_V1_TestService.swpBinding,
         Souk_Testing_V1_UnimplementedService.swpBinding,

@@ -10,6 +10,7 @@
 //   souk.delivery.v1.DeliveryService
 //   souk.identity.v1.IdentityService
 //   souk.payments.v1.PaymentService
+//   souk.recommendations.v1.RecommendationService
 //   souk.reporting.v1.ReportingService
 // Bidirectional-streaming methods are not bridged: Connect over HTTP/1.1 cannot stream both ways.
 // Bidirectional methods left out: none.
@@ -350,6 +351,22 @@ extension BridgeMethods {
             input: Souk_Payments_V1_PaymentService.Method.ReceiveWebhook.Input.self,
             output: Souk_Payments_V1_PaymentService.Method.ReceiveWebhook.Output.self
         ),
+        // souk.recommendations.v1.RecommendationService
+        BridgeMethod(
+            descriptor: Souk_Recommendations_V1_RecommendationService.Method.ForCustomer.descriptor,
+            input: Souk_Recommendations_V1_RecommendationService.Method.ForCustomer.Input.self,
+            output: Souk_Recommendations_V1_RecommendationService.Method.ForCustomer.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Recommendations_V1_RecommendationService.Method.ForProduct.descriptor,
+            input: Souk_Recommendations_V1_RecommendationService.Method.ForProduct.Input.self,
+            output: Souk_Recommendations_V1_RecommendationService.Method.ForProduct.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Recommendations_V1_RecommendationService.Method.ForCart.descriptor,
+            input: Souk_Recommendations_V1_RecommendationService.Method.ForCart.Input.self,
+            output: Souk_Recommendations_V1_RecommendationService.Method.ForCart.Output.self
+        ),
         // souk.reporting.v1.ReportingService
         BridgeMethod(
             descriptor: Souk_Reporting_V1_ReportingService.Method.SalesReport.descriptor,
@@ -411,6 +428,12 @@ extension BridgeClientStreamMethods {
             Souk_Catalog_V1_CatalogService.Method.ImportProducts.descriptor,
             input: Souk_Catalog_V1_CatalogService.Method.ImportProducts.Input.self,
             output: Souk_Catalog_V1_CatalogService.Method.ImportProducts.Output.self
+        ),
+        // souk.recommendations.v1.RecommendationService
+        Souk_Recommendations_V1_RecommendationService.Method.PublishLists.descriptor.fullyQualifiedMethod: BridgeClientStreamMethod(
+            Souk_Recommendations_V1_RecommendationService.Method.PublishLists.descriptor,
+            input: Souk_Recommendations_V1_RecommendationService.Method.PublishLists.Input.self,
+            output: Souk_Recommendations_V1_RecommendationService.Method.PublishLists.Output.self
         ),
     ]
 }

@@ -25,6 +25,8 @@ public struct SoukServices: Sendable {
     public let identityService: any Souk_Identity_V1_IdentityService.ClientProtocol
     /// `souk.payments.v1.PaymentService`.
     public let paymentService: any Souk_Payments_V1_PaymentService.ClientProtocol
+    /// `souk.recommendations.v1.RecommendationService`.
+    public let recommendationService: any Souk_Recommendations_V1_RecommendationService.ClientProtocol
     /// `souk.reporting.v1.ReportingService`.
     public let reportingService: any Souk_Reporting_V1_ReportingService.ClientProtocol
     /// `souk.testing.v1.TestService`.
@@ -40,6 +42,7 @@ public struct SoukServices: Sendable {
         self.deliveryService = Souk_Delivery_V1_DeliveryService.Client(wrapping: client)
         self.identityService = Souk_Identity_V1_IdentityService.Client(wrapping: client)
         self.paymentService = Souk_Payments_V1_PaymentService.Client(wrapping: client)
+        self.recommendationService = Souk_Recommendations_V1_RecommendationService.Client(wrapping: client)
         self.reportingService = Souk_Reporting_V1_ReportingService.Client(wrapping: client)
         self.testService = Souk_Testing_V1_TestService.Client(wrapping: client)
         self.unimplementedService = Souk_Testing_V1_UnimplementedService.Client(wrapping: client)

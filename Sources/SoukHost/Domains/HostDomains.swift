@@ -6,6 +6,7 @@ import SoukDelivery
 package import SoukDomain
 import SoukIdentity
 import SoukPayments
+import SoukRecommendations
 import SoukReporting
 import SoukStorage
 
@@ -21,6 +22,7 @@ package enum HostDomains {
         PaymentsDomain.self,
         DeliveryDomain.self,
         ReportingDomain.self,
+        RecommendationsDomain.self,
         TestingDomain.self,
     ]
 

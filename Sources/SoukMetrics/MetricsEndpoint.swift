@@ -76,20 +76,27 @@ package final class MetricsEndpoint: Service, Sendable {
     /// Serves scrapes until graceful shutdown or cancellation, then closes the listener.
     package func run() async throws {
         let listener = self.listener
-        try await cancelWhenGracefulShutdown {
-            try await listener.executeThenClose { connections in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in connections {
-                        group.addTask {
-                            do {
-                                try await self.serve(connection)
-                            } catch {
-                                self.logger.debug("metrics: a connection failed", metadata: ["error": "\(error)"])
-                            }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await listener.executeThenClose { connections in
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await connection in connections {
+                            group.addTask { await self.serveLogging(connection) }
                         }
                     }
                 }
             }
+        } catch is CancellationError {
+            // How the endpoint stops: a graceful shutdown cancels the accept loop and the scrapes in flight.
+        }
+    }
+
+    /// Serves `connection`; its failure (a scraper that went away) is only logged.
+    private func serveLogging(_ connection: Connection) async {
+        do {
+            try await self.serve(connection)
+        } catch {
+            self.logger.debug("metrics: a connection failed", metadata: ["error": "\(error)"])
         }
     }
 

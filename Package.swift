@@ -32,6 +32,7 @@ extension Target.Dependency {
     static var nioPosix: Self { .product(name: "NIOPosix", package: "swift-nio") }
     static var nioSSL: Self { .product(name: "NIOSSL", package: "swift-nio-ssl") }
     static var nioTLS: Self { .product(name: "NIOTLS", package: "swift-nio") }
+    static var prometheus: Self { .product(name: "Prometheus", package: "swift-prometheus") }
     static var postgresNIO: Self { .product(name: "PostgresNIO", package: "postgres-nio") }
     static var serviceLifecycle: Self { .product(name: "ServiceLifecycle", package: "swift-service-lifecycle") }
     static var swiftASN1: Self { .product(name: "SwiftASN1", package: "swift-asn1") }
@@ -68,6 +69,21 @@ let platformTargets: [Target] = [
     .target(
         name: "SoukAllocator",
         dependencies: ["CJemalloc"],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // Prometheus metrics: one registry per process part, the RPC interceptor that counts and times each method, and
+    // the plain HTTP/1.1 `GET /metrics` endpoint soukd and souk-bridge serve with `--metrics-port`.
+    .target(
+        name: "SoukMetrics",
+        dependencies: [
+            .prometheus,
+            .grpcCore,
+            .nioCore,
+            .nioPosix,
+            .nioHTTP1,
+            .logging,
+            .serviceLifecycle,
+        ],
         swiftSettings: defaultSwiftSettings
     ),
     // SWP/1, the Souk Wire Protocol: framing, connections, TLS, zstd and the GRPCCore transports.
@@ -365,8 +381,10 @@ let domainTargets: [Target] = [
             "SoukLocalProviders",
             "SoukDemoSeed",
             "SoukClient",
+            "SoukMetrics",
             .grpcCore,
             .grpcInProcessTransport,
+            .prometheus,
             .grpcHTTP2Transport,
             .nioCore,
             .nioPosix,
@@ -506,11 +524,13 @@ let programTargets: [Target] = [
         dependencies: [
             "SoukAPI",
             "SoukClient",
+            "SoukMetrics",
             "SoukWire",
             .grpcCore,
             .grpcProtobuf,
             .swiftProtobuf,
             .hummingbird,
+            .prometheus,
             .nioCore,
             .logging,
             .serviceLifecycle,
@@ -524,8 +544,10 @@ let programTargets: [Target] = [
             "SoukAllocator",
             "SoukBridge",
             "SoukClient",
+            "SoukMetrics",
             .argumentParser,
             .logging,
+            .prometheus,
             .serviceLifecycle,
             .unixSignals,
         ],
@@ -724,6 +746,25 @@ let testTargets: [Target] = [
             .grpcCore,
             .logging,
             .postgresNIO,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The metrics endpoint: a host's calls counted and timed per method, wire and status, scraped over HTTP.
+    .testTarget(
+        name: "SoukMetricsTests",
+        dependencies: [
+            "SoukMetrics",
+            "SoukAPI",
+            "SoukClient",
+            "SoukHost",
+            "SoukStorage",
+            "TestSupport",
+            .asyncHTTPClient,
+            .grpcCore,
+            .logging,
+            .nioCore,
+            .nioHTTP1,
+            .nioPosix,
         ],
         swiftSettings: defaultSwiftSettings
     ),
@@ -960,6 +1001,7 @@ let testTargets: [Target] = [
             .hummingbirdTesting,
             .nioCore,
             .logging,
+            .prometheus,
         ],
         swiftSettings: defaultSwiftSettings
     ),
@@ -1012,6 +1054,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: platformTargets + domainTargets + providerTargets + programTargets + testTargets
 )

@@ -33,6 +33,8 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
     let assets: WebAssets?
     /// The cookie sessions.
     package let sessions: SessionStore
+    /// Where each request is counted and timed; nil measures nothing.
+    let metrics: BridgeMetrics?
 
     /// A responder forwarding `methods` through `client` and serving `assets` (the admin page) at `/`; one access
     /// log line per request goes to `logger`.
@@ -42,6 +44,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         methods: BridgeMethods = .souk,
         sessions: SessionStore? = nil,
         assets: WebAssets? = nil,
+        metrics: BridgeMetrics? = nil,
         logger: Logger
     ) {
         self.assets = assets
@@ -49,7 +52,13 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         self.config = config
         self.methods = methods
         self.logger = logger
-        self.sessions = sessions ?? SessionStore(idleTimeout: config.sessionIdleTimeout)
+        self.metrics = metrics
+        self.sessions =
+            sessions
+            ?? SessionStore(
+                idleTimeout: config.sessionIdleTimeout,
+                onCountChange: { count in metrics?.sessionsChanged(to: count) }
+            )
     }
 
     package func respond(to request: Request, context: Context) async throws -> Response {
@@ -72,6 +81,7 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
         self.addCORSHeaders(to: &response, for: request)
         Self.addSecurityHeaders(to: &response)
         let elapsed = clock.now - start
+        self.metrics?.record(Self.routeClass(of: request), status: response.status.code, after: elapsed)
         // The access log: never the body, never the Authorization header, never the query.
         self.logger.info(
             "connect request",
@@ -85,6 +95,17 @@ package struct BridgeResponder<Transport: ClientTransport>: HTTPResponder {
             ]
         )
         return response
+    }
+
+    /// The route class `request` is counted under, by the same rules as ``route(_:context:)``.
+    static func routeClass(of request: Request) -> BridgeMetrics.Route {
+        if request.method == .options { return .preflight }
+        switch request.uri.path {
+        case "/session/login", "/session/logout", "/session": return .session
+        case let path where path.hasPrefix(Self.webhookPrefix): return .webhook
+        case _ where request.method == .get || request.method == .head: return .page
+        default: return .connect
+        }
     }
 
     private func route(_ request: Request, context: Context) async throws -> Response {

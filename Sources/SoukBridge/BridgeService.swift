@@ -18,6 +18,8 @@ package struct BridgeService: Service {
     /// The admin page, or nil to serve Connect calls only.
     package var assets: WebAssets?
     package var logger: Logger
+    /// Where requests and sessions are counted; nil measures nothing.
+    package var metrics: BridgeMetrics?
     /// Called once the listener is bound, with the port bound.
     package var onListening: @Sendable (Int) async -> Void
 
@@ -27,9 +29,11 @@ package struct BridgeService: Service {
         upstream: ClientConfig,
         config: BridgeConfig,
         assets: WebAssets?,
+        metrics: BridgeMetrics? = nil,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
+        self.metrics = metrics
         self.host = host
         self.port = port
         self.upstream = upstream
@@ -47,6 +51,7 @@ package struct BridgeService: Service {
                     client: client,
                     config: self.config,
                     assets: self.assets,
+                    metrics: self.metrics,
                     logger: self.logger
                 ),
                 server: .http1(configuration: .init(idleTimeout: TimeAmount(self.config.idleTimeout))),

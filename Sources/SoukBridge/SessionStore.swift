@@ -27,14 +27,24 @@ package actor SessionStore {
     private let idleTimeout: Duration
     /// The time since the store began, on its clock.
     private let elapsed: @Sendable () -> Duration
+    /// Told the number of sessions held whenever it changes (the metrics' live sessions).
+    private let onCountChange: @Sendable (Int) -> Void
 
     /// A store whose sessions end after `idleTimeout` unused, as `clock` measures it (tests pass one that moves
-    /// only when told).
-    package init<C: Clock<Duration>>(idleTimeout: Duration, clock: C = ContinuousClock()) {
+    /// only when told); `onCountChange` hears how many sessions it holds each time that changes.
+    package init<C: Clock<Duration>>(
+        idleTimeout: Duration,
+        clock: C = ContinuousClock(),
+        onCountChange: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         self.idleTimeout = idleTimeout
         let start = clock.now
         self.elapsed = { start.duration(to: clock.now) }
+        self.onCountChange = onCountChange
     }
+
+    /// How many sessions the store holds (an idle one counts until it is next looked up).
+    package var count: Int { self.sessions.count }
 
     /// Starts a session whose access token is renewed with `refresh` when it expires within `margin`; returns
     /// its id.
@@ -53,6 +63,7 @@ package actor SessionStore {
             roles: roles,
             lastUsed: self.elapsed()
         )
+        self.onCountChange(self.sessions.count)
         return id
     }
 
@@ -61,6 +72,7 @@ package actor SessionStore {
         guard let session = self.sessions[id] else { return nil }
         if self.elapsed() - session.lastUsed > self.idleTimeout || session.tokenSource.hasEnded {
             self.sessions[id] = nil
+            self.onCountChange(self.sessions.count)
             return nil
         }
         return session
@@ -79,6 +91,7 @@ package actor SessionStore {
             return try await session.tokenSource.accessToken()
         } catch is SignInEnded {
             self.sessions[id] = nil
+            self.onCountChange(self.sessions.count)
             return nil
         }
     }
@@ -86,7 +99,9 @@ package actor SessionStore {
     /// Ends session `id`; returns it if it existed.
     @discardableResult
     package func remove(_ id: String) -> BridgeSession? {
-        self.sessions.removeValue(forKey: id)
+        let removed = self.sessions.removeValue(forKey: id)
+        if removed != nil { self.onCountChange(self.sessions.count) }
+        return removed
     }
 
     /// 32 random bytes, base64url without padding.

@@ -4,6 +4,7 @@ package import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2
 package import Logging
 import PostgresNIO
+package import Prometheus
 package import ServiceLifecycle
 import SoukAPI
 import SoukAccess
@@ -12,6 +13,7 @@ import SoukDelivery
 import SoukDemoSeed
 package import SoukDomain
 import SoukIdentity
+import SoukMetrics
 import SoukPayments
 import SoukStorage
 import SoukTLS
@@ -55,6 +57,9 @@ package struct Host: Sendable {
         package var domainClients: DomainClients
         /// How long a graceful shutdown may take before the group cancels what is still running.
         package var drainTimeout: Duration
+        /// The registry the metrics endpoint serves, for other parts of the process to add theirs to (soukd's
+        /// built-in bridge); nil when metrics are off.
+        package var metricsRegistry: PrometheusCollectorRegistry?
 
         /// The group that runs ``services``: any of them returning or failing shuts the whole group down
         /// gracefully, and a graceful shutdown still running after the drain timeout is escalated to cancellation
@@ -96,6 +101,13 @@ package struct Host: Sendable {
                 setting: "--swp-port / SOUK_SWP_PORT"
             )
         }
+        if let metrics = self.config.metrics {
+            try PortCheck.ensureAvailable(
+                host: metrics.host,
+                port: metrics.port,
+                setting: "--metrics-port / SOUK_METRICS_PORT"
+            )
+        }
         let remoteCalls = try HostDomains.remoteCalls(self.config.services, remote: self.config.remoteDomains)
         let (security, swpTLS, caPath) = self.config.listens ? try self.makeTransportSecurity() : (.plaintext, nil, nil)
         let dataKeys = try self.config.loadDataKeys()
@@ -111,10 +123,8 @@ package struct Host: Sendable {
         case .url(let url):
             databaseURL = url
         }
-        let postgres = PostgresClient(
-            configuration: databaseURL.makeClientConfiguration(),
-            backgroundLogger: self.logger
-        )
+        let postgresConfiguration = databaseURL.makeClientConfiguration()
+        let postgres = PostgresClient(configuration: postgresConfiguration, backgroundLogger: self.logger)
         services.append(postgres)
 
         // The identity service is built even when identity is hosted elsewhere: its keys in the shared database are
@@ -188,9 +198,12 @@ package struct Host: Sendable {
             logger: self.logger
         )
         // Innermost: a request's text is checked as the handler reads it, once the caller is known to be allowed.
-        let interceptors: [any ServerInterceptor] = [availability, authorization, RequestTextInterceptor()]
+        var interceptors: [any ServerInterceptor] = [availability, authorization, RequestTextInterceptor()]
+        // Outermost of all, per wire, so every status is counted, the other interceptors' answers included.
+        let metrics = self.config.metrics.map { _ in HostMetrics(services: rpcServices) }
         let servers =
-            self.config.listens ? self.makeServers(security, swpTLS, services: rpcServices, interceptors) : nil
+            self.config.listens ? self.makeServers(security, swpTLS, services: rpcServices, interceptors, metrics) : nil
+        if let metrics { interceptors = metrics.interceptors(for: .inProcess, around: interceptors) }
         let probePool = DatabaseProbe<ContinuousClock>.pool(url: databaseURL, logger: self.logger)
         services.append(probePool)
         let probe = DatabaseProbe(
@@ -220,6 +233,21 @@ package struct Host: Sendable {
         let grpcHost = self.config.grpc.host
         let swpHost = self.config.swp.host
         let databaseDescription = databaseURL.description
+        // Bound last, when nothing after it can fail: its port (the one chosen for 0) goes into the banner.
+        var metricsAddress: String?
+        if let metrics, let listener = self.config.metrics {
+            let endpoint = try await metrics.endpoint(
+                on: listener,
+                swp: servers?.swpTransport,
+                health: self.health,
+                poolMaximum: postgresConfiguration.options.maximumConnections,
+                logger: self.logger
+            )
+            // First, so it stops last: the drain can be watched.
+            services.insert(endpoint, at: 0)
+            metricsAddress = "http://\(listener.host):\(endpoint.port)/metrics"
+        }
+        let readyMetricsAddress = metricsAddress
         let rpcServer = RPCServerService(
             servers: servers,
             prepared: preparation.prepared,
@@ -236,7 +264,8 @@ package struct Host: Sendable {
                     certificateAuthorityPath: caPath,
                     services: selected,
                     startCount: startCount,
-                    database: databaseDescription
+                    database: databaseDescription,
+                    metricsAddress: readyMetricsAddress
                 )
             },
             onReady: onReady,
@@ -248,7 +277,8 @@ package struct Host: Sendable {
             rpcServer: rpcServer,
             inProcessClient: wiring.callerClient,
             domainClients: wiring.clients,
-            drainTimeout: self.config.drainTimeout
+            drainTimeout: self.config.drainTimeout,
+            metricsRegistry: metrics?.rpc.registry
         )
     }
 
@@ -260,7 +290,8 @@ package struct Host: Sendable {
         _ security: HTTP2ServerTransport.Posix.TransportSecurity,
         _ swpTLS: WireTLS.Server?,
         services: [any RegistrableRPCService],
-        _ interceptors: [any ServerInterceptor]
+        _ interceptors: [any ServerInterceptor],
+        _ metrics: HostMetrics?
     ) -> RPCServerService.Servers {
         let grpcTransport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: self.config.grpc.host, port: self.config.grpc.port),
@@ -282,14 +313,18 @@ package struct Host: Sendable {
             logger: self.logger
         )
         return RPCServerService.Servers(
-            grpc: GRPCServer(transport: grpcTransport, services: services, interceptors: interceptors),
+            grpc: GRPCServer(
+                transport: grpcTransport,
+                services: services,
+                interceptors: metrics?.interceptors(for: .grpc, around: interceptors) ?? interceptors
+            ),
             grpcTransport: grpcTransport,
             // SWP calls the services' generated methods directly (the bindings protoc-gen-souk-swp writes), through
             // the same interceptors in the same order.
             swp: SWPServer(
                 transport: swpTransport,
                 services: services,
-                interceptors: interceptors,
+                interceptors: metrics?.interceptors(for: .swp, around: interceptors) ?? interceptors,
                 bindings: SWPServiceBindings.all
             ),
             swpTransport: swpTransport
@@ -347,6 +382,12 @@ package struct Host: Sendable {
             throw HostError(
                 code: .invalidConfiguration,
                 message: "--grpc-port must be 0…65535, not \(self.config.grpc.port)"
+            )
+        }
+        if let metrics = self.config.metrics, !(0...65535).contains(metrics.port) {
+            throw HostError(
+                code: .invalidConfiguration,
+                message: "--metrics-port must be 0…65535, not \(metrics.port)"
             )
         }
         guard self.config.drainTimeout >= .zero else {

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Logging
+import Prometheus
 import ServiceLifecycle
 import SoukAllocator
 import SoukBridge
 import SoukClient
+import SoukMetrics
 import UnixSignals
 
 /// souk-bridge: serves Connect calls and the admin page on `--listen` and forwards the calls to soukd's SWP port.
@@ -38,7 +40,18 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Leave Secure off the session cookie: plain-http development only.")
     var insecureCookies = false
 
+    @Option(
+        help: "Serve Prometheus metrics on this port (GET /metrics, plain HTTP); 0 picks a free port. (default: off)"
+    )
+    var metricsPort: Int?
+
+    @Option(help: "The address the metrics port binds.")
+    var metricsHost = "127.0.0.1"
+
     func validate() throws {
+        if let port = self.metricsPort, !(0...65535).contains(port) {
+            throw ValidationError("--metrics-port: \(port) is not a port number (0-65535)")
+        }
         _ = try Self.hostAndPort(self.listen, option: "--listen")
         _ = try Self.hostAndPort(self.endpoint, option: "--endpoint")
         guard self.maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes: must be positive") }
@@ -74,12 +87,36 @@ struct ServerCommand: AsyncParsableCommand {
         } catch let error as WebAssetsError {
             throw ValidationError("--web-root: \(error.description); 'none' serves Connect calls only")
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var metrics: BridgeMetrics?
+        if let port = self.metricsPort {
+            let registry = PrometheusCollectorRegistry()
+            let endpoint: MetricsEndpoint
+            do {
+                endpoint = try await MetricsEndpoint.bind(
+                    host: self.metricsHost,
+                    port: port,
+                    registry: registry,
+                    logger: logger
+                )
+            } catch {
+                throw ValidationError("--metrics-port: cannot listen on \(self.metricsHost):\(port) (\(error))")
+            }
+            logger.info(
+                "souk-bridge metrics",
+                metadata: ["address": "http://\(self.metricsHost):\(endpoint.port)/metrics"]
+            )
+            metrics = BridgeMetrics(registry: registry)
+            // First, so it stops last.
+            services.append(.init(service: endpoint))
+        }
         let bridge = BridgeService(
             host: listen.host,
             port: listen.port,
             upstream: upstream,
             config: config,
             assets: assets,
+            metrics: metrics,
             logger: logger,
             onListening: { port in
                 logger.info(
@@ -93,7 +130,7 @@ struct ServerCommand: AsyncParsableCommand {
         )
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: bridge)],
+                services: services + [.init(service: bridge)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger

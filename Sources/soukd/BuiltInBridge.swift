@@ -88,14 +88,16 @@ struct BuiltInBridge {
         )
     }
 
-    /// The service: waits for `ready` (the services' ready report), then runs the bridge until shutdown.
-    func service(ready: AsyncStream<ReadyInfo>, logger: Logger) -> some Service {
-        Waiting(bridge: self, ready: ready, logger: logger)
+    /// The service: waits for `ready` (the services' ready report), then runs the bridge until shutdown, counting its
+    /// requests and sessions in `metrics` (nil: metrics off).
+    func service(ready: AsyncStream<ReadyInfo>, metrics: BridgeMetrics?, logger: Logger) -> some Service {
+        Waiting(bridge: self, ready: ready, metrics: metrics, logger: logger)
     }
 
     private struct Waiting: Service {
         let bridge: BuiltInBridge
         let ready: AsyncStream<ReadyInfo>
+        let metrics: BridgeMetrics?
         let logger: Logger
 
         func run() async throws {
@@ -131,6 +133,7 @@ struct BuiltInBridge {
                 upstream: ClientConfig(host: upstreamHost, port: info.swpPort, trust: trust),
                 config: BridgeConfig(maxBodyBytes: 1 << 20, secureCookies: self.bridge.secureCookies),
                 assets: self.bridge.assets,
+                metrics: self.metrics,
                 logger: self.logger,
                 onListening: { port in
                     let page =

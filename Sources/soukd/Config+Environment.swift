@@ -10,6 +10,8 @@ import SoukHost
 /// | `--host` | `SOUK_HOST` | `127.0.0.1` |
 /// | `--swp-port` | `SOUK_SWP_PORT` | `7700` |
 /// | `--grpc-port` | `SOUK_GRPC_PORT` | `7701` |
+/// | `--metrics-port` | `SOUK_METRICS_PORT` | off (0 picks a free port) |
+/// | `--metrics-host` | `SOUK_METRICS_HOST` | `127.0.0.1` |
 /// | `--data-folder` | `SOUK_DATA_FOLDER` | `./.souk` |
 /// | `--database-url` | `DATABASE_URL` | embedded cluster in `<data folder>/pg` |
 /// | `--tls-cert`, `--tls-key` | `SOUK_TLS_CERT`, `SOUK_TLS_KEY` | development CA in `<data folder>/tls` |
@@ -97,6 +99,12 @@ struct ResolvedSettings {
         }
         if let port = try Self.port(flag: options.grpcPort, variable: "SOUK_GRPC_PORT", environment) {
             config.grpc.port = port
+        }
+        if let port = try Self.port(flag: options.metricsPort, variable: "SOUK_METRICS_PORT", environment) {
+            config.metrics = HostConfig.Listener(
+                host: value(options.metricsHost, "SOUK_METRICS_HOST")?.0 ?? "127.0.0.1",
+                port: port
+            )
         }
         if let (text, _) = value(options.dataFolder, "SOUK_DATA_FOLDER") {
             config.dataFolder = text

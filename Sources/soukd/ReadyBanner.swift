@@ -14,6 +14,9 @@ struct ReadyBanner {
             lines.append("  clients trust \(ca)")
         }
         lines.append("  services: \(self.info.services.map(\.rawValue).joined(separator: ", ")), grpc.health.v1.Health")
+        if let metrics = self.info.metricsAddress {
+            lines.append("  metrics: \(metrics)")
+        }
         lines.append("  memory allocator: \(MemoryAllocator.summary)")
         // Last: readers take the database line as the banner's end.
         lines.append("  database: \(self.info.database) (start #\(self.info.startCount))")

@@ -16,6 +16,8 @@ package struct HostConfig: Sendable, Hashable {
     package var swp: Listener
     /// The gRPC over HTTP/2 listener.
     package var grpc: Listener
+    /// The Prometheus endpoint (`GET /metrics`, plain HTTP); nil serves no metrics.
+    package var metrics: Listener?
     /// Souk's data folder: the embedded cluster, the development CA.
     package var dataFolder: String
     /// Where the data lives.

@@ -18,4 +18,6 @@ package struct ReadyInfo: Sendable, Hashable {
     package var startCount: Int
     /// The database in use, with any password masked.
     package var database: String
+    /// The metrics endpoint's URL with the port actually bound, or nil when metrics are off.
+    package var metricsAddress: String? = nil
 }

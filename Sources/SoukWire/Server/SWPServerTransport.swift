@@ -85,6 +85,15 @@ package final class SWPServerTransport: ServerTransport, Sendable {
     private let config: Config
     private let logger: Logger
     private let state = Mutex(State())
+    /// Counted apart from `state`, without a lock, for the metrics: a stream changes it twice.
+    private let connectionsOpen = Atomic<Int>(0)
+    private let streamsOpen = Atomic<Int>(0)
+
+    /// The connections served now (read by the metrics endpoint at each scrape).
+    package var openConnectionCount: Int { self.connectionsOpen.load(ordering: .relaxed) }
+
+    /// The streams being served now, on every connection.
+    package var openStreamCount: Int { self.streamsOpen.load(ordering: .relaxed) }
 
     /// Creates a transport; nothing listens until `listen` runs.
     package init(config: Config, logger: Logger = Logger(label: "souk.swp.server")) {
@@ -261,11 +270,17 @@ package final class SWPServerTransport: ServerTransport, Sendable {
             return state.isShuttingDown
         }
         if drainNow { connection.handle.execute { $0.beginGracefulShutdown() } }
+        self.connectionsOpen.wrappingAdd(1, ordering: .relaxed)
+        defer { self.connectionsOpen.wrappingSubtract(1, ordering: .relaxed) }
         let remotePeer = SWPClientTransport.peer(connection.handle.channel.remoteAddress)
         let localPeer = SWPClientTransport.peer(connection.handle.channel.localAddress)
         await withDiscardingTaskGroup { group in
             for await accepted in connection.streams {
-                group.addTask { await dispatch(self.call(accepted, on: connection.handle, remotePeer, localPeer)) }
+                group.addTask {
+                    self.streamsOpen.wrappingAdd(1, ordering: .relaxed)
+                    defer { self.streamsOpen.wrappingSubtract(1, ordering: .relaxed) }
+                    await dispatch(self.call(accepted, on: connection.handle, remotePeer, localPeer))
+                }
             }
         }
         _ = self.state.withLock { $0.connections.removeValue(forKey: key) }

@@ -36,6 +36,17 @@ struct HostOptions: ParsableArguments {
     @Option(help: "Port of gRPC over HTTP/2; 0 picks a free port. [env: SOUK_GRPC_PORT] (default: 7701)")
     var grpcPort: Int?
 
+    @Option(
+        help: """
+            Serve Prometheus metrics on this port (GET /metrics, plain HTTP); 0 picks a free port. \
+            [env: SOUK_METRICS_PORT] (default: off)
+            """
+    )
+    var metricsPort: Int?
+
+    @Option(help: "Address the metrics port binds. [env: SOUK_METRICS_HOST] (default: 127.0.0.1)")
+    var metricsHost: String?
+
     @Option(help: "Data folder: embedded PostgreSQL, development CA. [env: SOUK_DATA_FOLDER] (default: ./.souk)")
     var dataFolder: String?
 

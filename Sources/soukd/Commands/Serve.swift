@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import SoukBridge
 import SoukHost
 import UnixSignals
 
@@ -45,7 +46,11 @@ struct Serve: AsyncParsableCommand {
                 // Before the RPC server, so it shuts down after it: the RPC server's drain ends the calls the
                 // bridge forwards (live order watches included) before the bridge waits for its requests.
                 prepared.services.insert(
-                    bridge.service(ready: ready, logger: logger),
+                    bridge.service(
+                        ready: ready,
+                        metrics: prepared.metricsRegistry.map { BridgeMetrics(registry: $0) },
+                        logger: logger
+                    ),
                     at: prepared.services.count - 1
                 )
             }

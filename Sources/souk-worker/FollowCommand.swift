@@ -22,29 +22,9 @@ struct FollowCommand: AsyncParsableCommand {
             """
     )
 
-    static let secretVariable = "SOUK_WORKER_CLIENT_SECRET"
     static let job = "follow-orders"
 
-    @Option(name: .long, help: "The host's address.")
-    var host = "127.0.0.1"
-
-    @Option(name: .long, help: "The host's SWP port.")
-    var port = 7700
-
-    @Option(name: .long, help: "The certificate authority to trust (PEM); the system's roots with --system-roots.")
-    var ca = ".souk/tls/ca.pem"
-
-    @Flag(name: .long, help: "Trust the system's certificate authorities instead of --ca.")
-    var systemRoots = false
-
-    @Option(name: .long, help: "The service account's client id (it needs the scope events.read).")
-    var clientID: String
-
-    @Option(
-        name: .long,
-        help: "The PostgreSQL database holding the analytics schema (default: SOUK_DATABASE_URL)."
-    )
-    var databaseURL: String?
+    @OptionGroup var worker: WorkerOptions
 
     @Flag(name: .long, help: "One pass to the end of the backlog, then exit.")
     var once = false
@@ -55,9 +35,6 @@ struct FollowCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds a lease lasts unless renewed (each pass renews it).")
     var leaseSeconds = 60
 
-    @Option(name: .long, help: "This worker's name in the lease (default: host name and process id).")
-    var holder: String?
-
     func validate() throws {
         guard self.interval >= 1 else { throw ValidationError("--interval: 1 second or more, not \(self.interval)") }
         guard self.leaseSeconds > self.interval else {
@@ -66,41 +43,11 @@ struct FollowCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let secret = environment[Self.secretVariable], !secret.isEmpty else {
-            throw ValidationError("\(Self.secretVariable) is not set: the service account's secret")
-        }
-        guard let url = self.databaseURL ?? environment["SOUK_DATABASE_URL"], !url.isEmpty else {
-            throw ValidationError("--database-url (or SOUK_DATABASE_URL) is not set: the analytics database")
-        }
-        let logger = Logger(label: "souk-worker")
-        let holder = self.holder ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-        let config = ClientConfig(
-            host: self.host,
-            port: self.port,
-            trust: self.systemRoots ? .systemRoots : .certificateAuthority(path: self.ca)
-        )
-        do {
-            try await AnalyticsDatabase.with(url: url, setting: "--database-url", logger: logger) { store, lease in
-                try await SoukConnection.withServices(to: config) { anonymous in
-                    let identity = anonymous.identityService
-                    let tokens = ClientCredentialsTokenSource(
-                        clientID: self.clientID,
-                        clientSecret: secret,
-                        scopes: ["events.read"]
-                    ) { request in try await identity.clientCredentials(request) }
-                    try await SoukConnection.withServices(to: config, tokens: tokens) { services in
-                        let follower = OrderEventFollower(store: store, read: Self.reader(services.orderService))
-                        try await self.follow(follower, lease: lease, holder: holder, logger: logger)
-                    }
-                }
+        try await self.worker.run { session in
+            try await session.withServices(scope: "events.read") { services in
+                let follower = OrderEventFollower(store: session.store, read: Self.reader(services.orderService))
+                try await self.follow(follower, lease: session.lease, holder: session.holder, logger: session.logger)
             }
-        } catch let error as AnalyticsDatabase.BadURL {
-            FileHandle.standardError.write(Data("souk-worker: \(error)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as RPCError {
-            FileHandle.standardError.write(Data("souk-worker: \(error.code): \(error.message)\n".utf8))
-            throw ExitCode(1)
         }
     }
 

@@ -24,35 +24,12 @@ struct RecsBuildCommand: AsyncParsableCommand {
             """
     )
 
-    static let secretVariable = "SOUK_WORKER_CLIENT_SECRET"
     static let job = "recs-build"
 
-    @Option(name: .long, help: "The host's address.")
-    var host = "127.0.0.1"
-
-    @Option(name: .long, help: "The host's SWP port.")
-    var port = 7700
-
-    @Option(name: .long, help: "The certificate authority to trust (PEM); the system's roots with --system-roots.")
-    var ca = ".souk/tls/ca.pem"
-
-    @Flag(name: .long, help: "Trust the system's certificate authorities instead of --ca.")
-    var systemRoots = false
-
-    @Option(name: .long, help: "The service account's client id (it needs the scope recommendations.publish).")
-    var clientID: String
-
-    @Option(
-        name: .long,
-        help: "The PostgreSQL database holding the analytics schema (default: SOUK_DATABASE_URL)."
-    )
-    var databaseURL: String?
+    @OptionGroup var worker: WorkerOptions
 
     @Option(name: .long, help: "Seconds the build's lease lasts.")
     var leaseSeconds = 600
-
-    @Option(name: .long, help: "This worker's name in the lease (default: host name and process id).")
-    var holder: String?
 
     @Option(name: .long, help: "Products per customer list and in the popular list (1-200).")
     var listLength = 50
@@ -105,53 +82,25 @@ struct RecsBuildCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let secret = environment[Self.secretVariable], !secret.isEmpty else {
-            throw ValidationError("\(Self.secretVariable) is not set: the service account's secret")
-        }
-        guard let url = self.databaseURL ?? environment["SOUK_DATABASE_URL"], !url.isEmpty else {
-            throw ValidationError("--database-url (or SOUK_DATABASE_URL) is not set: the analytics database")
-        }
-        let logger = Logger(label: "souk-worker")
-        let holder = self.holder ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-        let config = ClientConfig(
-            host: self.host,
-            port: self.port,
-            trust: self.systemRoots ? .systemRoots : .certificateAuthority(path: self.ca)
-        )
-        do {
-            try await AnalyticsDatabase.with(url: url, setting: "--database-url", logger: logger) { store, lease in
-                guard try await lease.acquire(Self.job, holder: holder, for: .seconds(self.leaseSeconds), now: Date())
-                else {
-                    logger.notice("another worker holds the lease; not building", metadata: ["job": "\(Self.job)"])
-                    return
-                }
-                try await SoukConnection.withServices(to: config) { anonymous in
-                    let identity = anonymous.identityService
-                    let tokens = ClientCredentialsTokenSource(
-                        clientID: self.clientID,
-                        clientSecret: secret,
-                        scopes: ["recommendations.publish"]
-                    ) { request in try await identity.clientCredentials(request) }
-                    try await SoukConnection.withServices(to: config, tokens: tokens) { services in
-                        let build = RecommendationBuild(
-                            catalog: services.catalogService,
-                            recommendations: services.recommendationService,
-                            parameters: self.parameters
-                        )
-                        let summary = try await build.run(store: store, now: Date())
-                        logger.info("published the recommendation lists", metadata: summary.metadata)
-                        print(summary.line)
-                    }
-                }
-                try await lease.release(Self.job, holder: holder)
+        try await self.worker.run { session in
+            let lease = session.lease
+            guard
+                try await lease.acquire(Self.job, holder: session.holder, for: .seconds(self.leaseSeconds), now: Date())
+            else {
+                session.logger.notice("another worker holds the lease; not building", metadata: ["job": "\(Self.job)"])
+                return
             }
-        } catch let error as AnalyticsDatabase.BadURL {
-            FileHandle.standardError.write(Data("souk-worker: \(error)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as RPCError {
-            FileHandle.standardError.write(Data("souk-worker: \(error.code): \(error.message)\n".utf8))
-            throw ExitCode(1)
+            try await session.withServices(scope: "recommendations.publish") { services in
+                let build = RecommendationBuild(
+                    catalog: services.catalogService,
+                    recommendations: services.recommendationService,
+                    parameters: self.parameters
+                )
+                let summary = try await build.run(store: session.store, now: Date())
+                session.logger.info("published the recommendation lists", metadata: summary.metadata)
+                print(summary.line)
+            }
+            try await lease.release(Self.job, holder: session.holder)
         }
     }
 }

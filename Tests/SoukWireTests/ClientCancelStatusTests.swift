@@ -16,11 +16,15 @@ struct ClientCancelStatusTests {
         defer { server.stop() }
         try await withGRPCClient(transport: Self.transport(port: server.port)) { client in
             let test = Souk_Testing_V1_TestService.Client(wrapping: client)
-            var options = CallOptions.defaults
-            options.timeout = .milliseconds(300)
-            let error = await #expect(throws: RPCError.self) {
-                try await test.emptyCall(Souk_Testing_V1_Empty(), options: options)
+            // The deadline must pass on an open stream, not while a loaded machine is still connecting.
+            _ = try await server.next(ofType: .settings)
+            let call = Task {
+                var options = CallOptions.defaults
+                options.timeout = .seconds(2)
+                _ = try await test.emptyCall(Souk_Testing_V1_Empty(), options: options)
             }
+            _ = try await server.next(ofType: .headers)
+            let error = await #expect(throws: RPCError.self) { try await call.value }
             #expect(error?.code == .deadlineExceeded)
             let cancel = try await server.next(ofType: .cancel)
             #expect(cancel.payload.getInteger(at: cancel.payload.readerIndex, as: UInt32.self) == 4)
@@ -33,6 +37,7 @@ struct ClientCancelStatusTests {
         defer { server.stop() }
         try await withGRPCClient(transport: Self.transport(port: server.port)) { client in
             let test = Souk_Testing_V1_TestService.Client(wrapping: client)
+            _ = try await server.next(ofType: .settings)
             let call = Task {
                 var options = CallOptions.defaults
                 options.timeout = .seconds(600)

@@ -12,7 +12,11 @@ protocol LocalProviderServer: Service {
 }
 
 extension LocalProviderServer {
-    /// Runs `server` for the duration of `body`, then stops it (hanging requests released first).
+    /// How long stopping may take before the server is cancelled.
+    static var shutdownBound: Duration { .seconds(10) }
+
+    /// Runs `server` for the duration of `body`, then stops it (hanging requests released first; cancelled if it has
+    /// not stopped within ``shutdownBound``).
     ///
     /// - Throws: what `body` throws, or the server's error if it could not start.
     static func running<Result: Sendable>(
@@ -22,7 +26,11 @@ extension LocalProviderServer {
     ) async throws -> Result {
         var groupLogger = logger
         if ProcessInfo.processInfo.environment["SOUK_TEST_TRACE_LIFECYCLE"] != nil { groupLogger.logLevel = .debug }
-        let group = ServiceGroup(services: [server], logger: groupLogger)
+        var configuration = ServiceGroupConfiguration(services: [server], logger: groupLogger)
+        // A graceful shutdown that never ends (a connection the server accepted and never read was seen in a stalled
+        // test run) is escalated to cancellation instead of holding the caller for ever.
+        configuration.maximumGracefulShutdownDuration = Self.shutdownBound
+        let group = ServiceGroup(configuration: configuration)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var ports = server.listening.makeAsyncIterator()

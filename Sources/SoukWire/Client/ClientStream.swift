@@ -11,26 +11,30 @@ final class ClientStreamSlot: @unchecked Sendable {
     var isOpenFailed = false
     /// The call read the server's final status: the stream is over and needs no CANCEL.
     var sawStatus = false
-    /// When the call's deadline passes, if it has one.
+    /// When the call's deadline passes, if it has one, as the transport reckons it.
     let deadline: ContinuousClock.Instant?
+    /// How early a cancellation may come and still count as the deadline's.
+    let deadlineSlack: Duration
 
-    init(deadline: ContinuousClock.Instant?) {
-        self.deadline = deadline
+    init(timeout: Duration?) {
+        self.deadline = timeout.map { ContinuousClock.now.advanced(by: $0) }
+        self.deadlineSlack = timeout.map { max($0 / 2, .milliseconds(50)) } ?? .zero
     }
 
     /// The status of the CANCEL that ends the stream early: DEADLINE_EXCEEDED once the deadline has passed (the
     /// client enforces it locally, §10), CANCELLED otherwise.
     ///
-    /// GRPCCore enforces the deadline by cancelling the call at its own deadline, taken a moment before the
-    /// transport sees the call: a cancellation within ``deadlineSlack`` of this one counts as the deadline.
+    /// GRPCCore enforces the deadline by cancelling the call at its own deadline, taken before the call reaches the
+    /// transport, and the call may wait for a thread in between: on a busy machine, long enough to make the
+    /// transport's reckoning late by far more than a few milliseconds. So a cancellation in the second half of the
+    /// call's time counts as the deadline's. A caller who gives up that late is told DEADLINE_EXCEEDED, which is
+    /// harmless: the server ends the call either way.
     var cancelStatus: UInt32 {
-        guard let deadline = self.deadline, ContinuousClock.now >= deadline - Self.deadlineSlack else {
+        guard let deadline = self.deadline, ContinuousClock.now >= deadline - self.deadlineSlack else {
             return StreamFailure.cancelled
         }
         return StreamFailure.deadlineExceeded
     }
-
-    static let deadlineSlack = Duration.milliseconds(10)
 }
 
 /// The outbound half of a client stream, as GRPCCore writes it: metadata once, messages, then finish.

@@ -183,14 +183,13 @@ package final class SWPClientTransport: ClientTransport, Sendable {
         _ closure: (RPCStream<Inbound, Outbound>, ClientContext) async throws -> T
     ) async throws -> T {
         // As close as the transport gets to GRPCCore's own deadline (taken when the call started).
-        let deadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
+        let slot = ClientStreamSlot(timeout: options.timeout)
         guard !self.isShutdownRequested else {
             throw RPCError(code: .failedPrecondition, message: "the client transport is shutting down")
         }
         let connection = try await self.readyConnection(waitForReady: options.waitForReady ?? false)
         let (events, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
         let timeout = try Self.wireTimeout(options.timeout)
-        let slot = ClientStreamSlot(deadline: deadline)
         // A call asking for compression (any algorithm: GRPCCore cannot name zstd) gets SWP's codec, zstd,
         // when the server accepts it; otherwise the transport's default applies.
         let wantsCompression = options.compression.map { $0 != .none } ?? self.config.compressOutgoing

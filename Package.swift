@@ -41,6 +41,37 @@ extension Target.Dependency {
     static var x509: Self { .product(name: "X509", package: "swift-certificates") }
 }
 
+/// A library target with Souk's settings.
+func library(_ name: String, _ dependencies: [Target.Dependency] = [], path: String? = nil) -> Target {
+    .target(name: name, dependencies: dependencies, path: path, swiftSettings: defaultSwiftSettings)
+}
+
+/// An executable target with Souk's settings.
+func program(_ name: String, _ dependencies: [Target.Dependency], path: String? = nil) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, path: path, swiftSettings: defaultSwiftSettings)
+}
+
+/// A test target with Souk's settings.
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, swiftSettings: defaultSwiftSettings)
+}
+
+/// What every domain module uses: the generated API, access control, the domain seam, its own schema in PostgreSQL,
+/// GRPCCore and logging. A domain names only what it needs beyond these, and never another domain.
+let domainFoundation: [Target.Dependency] = [
+    "SoukAPI", "SoukAccess", "SoukDomain", "SoukStorage", .grpcCore, .postgresNIO, .logging,
+]
+
+/// A domain module: the foundation every domain shares plus its own dependencies.
+func domain(_ name: String, _ own: [Target.Dependency] = []) -> Target {
+    library(name, domainFoundation + own)
+}
+
+/// A libFuzzer target in `Tests/Fuzz/<folder>`, with the fuzz targets' shared main.
+func fuzzer(_ name: String, folder: String, _ dependencies: [Target.Dependency]) -> Target {
+    program(name, ["SoukFuzzSupport"] + dependencies, path: "Tests/Fuzz/\(folder)")
+}
+
 /// The platform every part stands on: the wire, the generated API, TLS, the client library, storage, money,
 /// access control and what a domain is.
 let platformTargets: [Target] = [
@@ -66,960 +97,243 @@ let platformTargets: [Target] = [
         providers: [.apt(["libjemalloc-dev"])]
     ),
     // Links jemalloc into a program and says whether it serves the allocations.
-    .target(
-        name: "SoukAllocator",
-        dependencies: ["CJemalloc"],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukAllocator", ["CJemalloc"]),
     // Prometheus metrics: one registry per process part, the RPC interceptor that counts and times each method, and
     // the plain HTTP/1.1 `GET /metrics` endpoint soukd and souk-bridge serve with `--metrics-port`.
-    .target(
-        name: "SoukMetrics",
-        dependencies: [
-            .prometheus,
-            .grpcCore,
-            .nioCore,
-            .nioPosix,
-            .nioHTTP1,
-            .logging,
-            .serviceLifecycle,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukMetrics", [.prometheus, .grpcCore, .nioCore, .nioPosix, .nioHTTP1, .logging, .serviceLifecycle]),
     // SWP/1, the Souk Wire Protocol: framing, connections, TLS, zstd and the GRPCCore transports.
-    .target(
-        name: "SoukWire",
-        dependencies: [
-            "CZstd",
-            .grpcCore,
-            .nioCore,
-            .nioPosix,
-            .nioConcurrencyHelpers,
-            .nioTLS,
-            .nioSSL,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukWire", ["CZstd", .grpcCore, .nioCore, .nioPosix, .nioConcurrencyHelpers, .nioTLS, .nioSSL, .logging]),
     // Protobuf messages, gRPC stubs and the SWP server's direct bindings generated from Protos/ by scripts/generate
     // (never hand-edited).
-    .target(
-        name: "SoukAPI",
-        dependencies: [
-            "SoukWire",
-            .grpcCore,
-            .grpcProtobuf,
-            .swiftProtobuf,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukAPI", ["SoukWire", .grpcCore, .grpcProtobuf, .swiftProtobuf]),
     // TLS material: the development CA, certificate and key loading shared by clients and servers.
-    .target(
-        name: "SoukTLS",
-        dependencies: [
-            .x509,
-            .crypto,
-            .swiftASN1,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukTLS", [.x509, .crypto, .swiftASN1, .logging]),
     // The typed client library every Souk program uses to call a service.
-    .target(
-        name: "SoukClient",
-        dependencies: [
-            "SoukAPI",
-            "SoukWire",
-            .grpcCore,
-            .grpcHTTP2Transport,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukClient", ["SoukAPI", "SoukWire", .grpcCore, .grpcHTTP2Transport]),
     // Running a program to completion with its output captured, and spawning with default signals: initdb and
     // pg_ctl for the embedded cluster, pgbench and the C floor for the benchmark.
-    .target(
-        name: "SoukProcess",
-        dependencies: [.nioPosix],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukProcess", [.nioPosix]),
     // PostgreSQL: connection config, the embedded cluster, migrations, transactions.
-    .target(
-        name: "SoukStorage",
-        dependencies: [
-            "SoukProcess",
-            .postgresNIO,
-            .nioCore,
-            .nioPosix,
-            .logging,
-            .serviceLifecycle,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukStorage", ["SoukProcess", .postgresNIO, .nioCore, .nioPosix, .logging, .serviceLifecycle]),
     // Redis: a small RESP2 client on SwiftNIO (no Swift Redis package is available here), for caches that must
     // never hold their callers up.
-    .target(
-        name: "SoukRedis",
-        dependencies: [
-            .nioCore,
-            .nioPosix,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukRedis", [.nioCore, .nioPosix, .logging]),
     // Recommendations as plain computation: baskets, the models (popularity, buy-again, item-kNN, Souk's blend)
     // and their offline evaluation; no database, so the worker and the recommendations domain share it.
-    .target(name: "SoukRecommender", swiftSettings: defaultSwiftSettings),
+    library("SoukRecommender"),
     // Analytics: the schema souk-worker fills from the domains' event streams (orders and their lines with customer,
     // currency, place and time), the followers that fill it exactly once, job leases in PostgreSQL, and the build of
     // the recommendation lists from it (published through the recommendation service's client).
-    .target(
-        name: "SoukAnalytics",
-        dependencies: [
-            "SoukAPI",
-            "SoukRecommender",
-            "SoukStorage",
-            .grpcCore,
-            .logging,
-            .postgresNIO,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukAnalytics", ["SoukAPI", "SoukRecommender", "SoukStorage", .grpcCore, .logging, .postgresNIO]),
     // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
-    .target(name: "SoukMoney", swiftSettings: defaultSwiftSettings),
+    library("SoukMoney"),
     // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
-    .target(
-        name: "SoukAccess",
-        dependencies: [
-            .grpcCore,
-            .jwtKit,
-            .nioConcurrencyHelpers,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukAccess", [.grpcCore, .jwtKit, .nioConcurrencyHelpers]),
     // What every domain conforms to once (name, schemas, access policy, services, health, preparation) and what
     // the host hands it; every domain may import it, and no domain imports another.
-    .target(
-        name: "SoukDomain",
-        dependencies: [
-            "SoukAccess",
-            "SoukStorage",
-            .crypto,
-            .grpcCore,
-            .postgresNIO,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukDomain", ["SoukAccess", "SoukStorage", .crypto, .grpcCore, .postgresNIO, .logging]),
     // The SWP/1 conformance cases: raw frames against any server, each a numbered rule of PROTOCOL.md.
-    .target(
-        name: "SoukWireConformance",
-        dependencies: [
-            "SoukWire",
-            .nioCore,
-            .nioPosix,
-            .nioSSL,
-            .nioTLS,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukWireConformance", ["SoukWire", .nioCore, .nioPosix, .nioSSL, .nioTLS]),
     // The gRPC interop-style TestService, served by soukd for conformance tests and the benchmark.
-    .target(
-        name: "SoukConformance",
-        dependencies: [
-            "SoukAPI",
-            .grpcCore,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukConformance", ["SoukAPI", .grpcCore]),
 ]
 
-/// The domains (identity, catalog and orders, payments, delivery), the demo seed and the host that composes them.
+/// The domains (identity, catalog and orders, payments, delivery, reporting, recommendations), the demo seed and the host
+/// that composes them.
 let domainTargets: [Target] = [
     // The payments domain (souk.payments.v1): payments of orders through the providers, refunds, webhooks,
     // reconciliation and the outbox of payment events.
-    .target(
-        name: "SoukPayments",
-        dependencies: [
-            "SoukAPI",
-            "SoukAccess",
-            "SoukDomain",
-            "SoukMoney",
-            "SoukStorage",
-            "SoukPaymentProviders",
-            .asyncHTTPClient,
-            .grpcCore,
-            .nioCore,
-            .postgresNIO,
-            .logging,
-            .swiftProtobuf,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    domain("SoukPayments", ["SoukMoney", "SoukPaymentProviders", .asyncHTTPClient, .nioCore, .swiftProtobuf]),
     // The delivery domain: the merchant's tariff, quotes at checkout, shipments, tracking, delivery events.
-    .target(
-        name: "SoukDelivery",
-        dependencies: [
-            "SoukAPI",
-            "SoukAccess",
-            "SoukCouriers",
-            "SoukDomain",
-            "SoukMoney",
-            "SoukStorage",
-            .asyncHTTPClient,
-            .grpcCore,
-            .nioCore,
-            .postgresNIO,
-            .logging,
-            .swiftProtobuf,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    domain("SoukDelivery", ["SoukCouriers", "SoukMoney", .asyncHTTPClient, .nioCore, .swiftProtobuf]),
     // The reporting domain (souk.reporting.v1): sales, the order funnel and top products over the analytics schema,
     // read by SQL alone (it never imports SoukAnalytics).
-    .target(
-        name: "SoukReporting",
-        dependencies: [
-            "SoukAPI",
-            "SoukAccess",
-            "SoukDomain",
-            "SoukMoney",
-            "SoukStorage",
-            .grpcCore,
-            .postgresNIO,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    domain("SoukReporting", ["SoukMoney"]),
     // The recommendations domain: lists built by `souk-worker recs build`, published in one piece, served with each
     // product's state and price read from the catalog through its generated client.
-    .target(
-        name: "SoukRecommendations",
-        dependencies: [
-            "SoukAPI",
-            "SoukAccess",
-            "SoukDomain",
-            "SoukStorage",
-            .grpcCore,
-            .postgresNIO,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    domain("SoukRecommendations"),
     // The identity service: accounts, passwords (scrypt), sessions, TOTP, service accounts, keys, audit.
-    .target(
-        name: "SoukIdentity",
-        dependencies: [
-            "SoukAPI",
-            "SoukAccess",
-            "SoukDomain",
-            "SoukStorage",
-            .grpcCore,
-            .swiftProtobuf,
-            .jwtKit,
-            .crypto,
-            .cryptoExtras,
-            .postgresNIO,
-            .nioPosix,
-            .nioConcurrencyHelpers,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    domain("SoukIdentity", [.swiftProtobuf, .jwtKit, .crypto, .cryptoExtras, .nioPosix, .nioConcurrencyHelpers]),
     // The catalog and orders service: categories, products, SKUs, prices per currency, search, stock, carts,
     // orders and the outbox of order events.
-    .target(
-        name: "SoukCatalog",
-        dependencies: [
-            "SoukAPI",
-            "SoukAccess",
-            "SoukDomain",
-            "SoukMoney",
-            "SoukStorage",
-            .crypto,
-            .grpcCore,
-            .nioCore,
-            .postgresNIO,
-            .logging,
-            .swiftProtobuf,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    domain("SoukCatalog", ["SoukMoney", .crypto, .nioCore, .swiftProtobuf]),
     // The demo shop (`soukd serve --seed-demo`): the same categories, products, customers and orders on every
     // machine, written through the services themselves.
-    .target(
-        name: "SoukDemoSeed",
-        dependencies: [
-            "SoukAPI",
-            "SoukAccess",
-            "SoukCatalog",
-            "SoukIdentity",
-            .grpcCore,
-            .postgresNIO,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukDemoSeed", [
+        "SoukAPI", "SoukAccess", "SoukCatalog", "SoukIdentity", .grpcCore, .postgresNIO, .logging,
+    ]),
     // The composition root: which services run in this process, their storage, TLS and listeners.
-    .target(
-        name: "SoukHost",
-        dependencies: [
-            "CZlib",
-            "SoukAPI",
-            "SoukTLS",
-            "SoukStorage",
-            "SoukConformance",
-            "SoukWire",
-            "SoukAccess",
-            "SoukDomain",
-            "SoukIdentity",
-            "SoukCatalog",
-            "SoukPayments",
-            "SoukDelivery",
-            "SoukReporting",
-            "SoukRecommendations",
-            "SoukCouriers",
-            "SoukLocalProviders",
-            "SoukDemoSeed",
-            "SoukClient",
-            "SoukMetrics",
-            .grpcCore,
-            .grpcInProcessTransport,
-            .prometheus,
-            .grpcHTTP2Transport,
-            .nioCore,
-            .nioPosix,
-            .postgresNIO,
-            .logging,
-            .serviceLifecycle,
-            .unixSignals,
-            .swiftProtobuf,
-            .crypto,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukHost", [
+        "CZlib", "SoukAPI", "SoukTLS", "SoukStorage", "SoukConformance", "SoukWire", "SoukAccess", "SoukDomain",
+        "SoukIdentity", "SoukCatalog", "SoukPayments", "SoukDelivery", "SoukReporting", "SoukRecommendations",
+        "SoukCouriers", "SoukLocalProviders", "SoukDemoSeed", "SoukClient", "SoukMetrics", .grpcCore,
+        .grpcInProcessTransport, .prometheus, .grpcHTTP2Transport, .nioCore, .nioPosix, .postgresNIO, .logging,
+        .serviceLifecycle, .unixSignals, .swiftProtobuf, .crypto,
+    ]),
 ]
 
 /// The outside services' APIs (payment providers, couriers) and their local contract servers.
 let providerTargets: [Target] = [
     // The payment providers' APIs: amounts on their wires, Stripe's webhook signatures, form encoding and
     // objects, and the Stripe client over async-http-client.
-    .target(
-        name: "SoukPaymentProviders",
-        dependencies: [
-            "SoukMoney",
-            .crypto,
-            .asyncHTTPClient,
-            .nioCore,
-            .nioHTTP1,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukPaymentProviders", ["SoukMoney", .crypto, .asyncHTTPClient, .nioCore, .nioHTTP1, .logging]),
     // The couriers' APIs: CDEK API v2 and EasyPost clients over async-http-client, their statuses mapped to
     // Souk's, CDEK's webhooks parsed and EasyPost's verified; parcels, addresses, rates and tracking as values.
-    .target(
-        name: "SoukCouriers",
-        dependencies: [
-            "SoukMoney",
-            .crypto,
-            .asyncHTTPClient,
-            .nioCore,
-            .nioHTTP1,
-            .nioPosix,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukCouriers", ["SoukMoney", .crypto, .asyncHTTPClient, .nioCore, .nioHTTP1, .nioPosix, .logging]),
     // Local contract servers for the providers (Stripe, YooKassa, CDEK, EasyPost), in memory on Hummingbird: for
     // tests and the sandbox mode with no provider keys.
-    .target(
-        name: "SoukLocalProviders",
-        dependencies: [
-            "SoukCouriers",
-            "SoukMoney",
-            "SoukPaymentProviders",
-            .asyncHTTPClient,
-            .hummingbird,
-            .nioCore,
-            .nioHTTP1,
-            .logging,
-            .serviceLifecycle,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukLocalProviders", [
+        "SoukCouriers", "SoukMoney", "SoukPaymentProviders", .asyncHTTPClient, .hummingbird, .nioCore, .nioHTTP1,
+        .logging, .serviceLifecycle,
+    ]),
 ]
 
 /// The programs: soukd, soukctl, the bridge, the benchmark and the fuzz targets, with their testable parts.
 let programTargets: [Target] = [
     // soukd: flags and environment -> SoukHost, any subset of the services.
-    .executableTarget(
-        name: "soukd",
-        dependencies: [
-            "SoukAllocator",
-            "SoukHost",
-            "SoukBridge",
-            "SoukClient",
-            .argumentParser,
-            .logging,
-            .serviceLifecycle,
-            .unixSignals,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    program("soukd", [
+        "SoukAllocator", "SoukHost", "SoukBridge", "SoukClient", .argumentParser, .logging, .serviceLifecycle,
+        .unixSignals,
+    ]),
 
     // swp-conformance: runs the conformance cases against an SWP/1 endpoint (h2spec style).
-    .executableTarget(
-        name: "swp-conformance",
-        dependencies: [
-            "SoukWireConformance",
-            .argumentParser,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    program("swp-conformance", ["SoukWireConformance", .argumentParser]),
 
     // soukctl's testable parts: contexts and credential files, table layout, money text, exit statuses.
-    .target(
-        name: "SoukCtlKit",
-        dependencies: [
-            "SoukAPI",
-            "SoukMoney",
-            .grpcCore,
-            .swiftProtobuf,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukCtlKit", ["SoukAPI", "SoukMoney", .grpcCore, .swiftProtobuf]),
     // souk-worker: the batch jobs (issue 20), built only on the public client: `follow` (the orders' events into the
     // analytics schema) and `recs evaluate`.
-    .executableTarget(
-        name: "souk-worker",
-        dependencies: [
-            "SoukAPI",
-            "SoukAnalytics",
-            "SoukClient",
-            "SoukRecommender",
-            .argumentParser,
-            .grpcCore,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    program("souk-worker", [
+        "SoukAPI", "SoukAnalytics", "SoukClient", "SoukRecommender", .argumentParser, .grpcCore, .logging,
+    ]),
     // soukctl: the terminal admin, built only on SoukClient.
-    .executableTarget(
-        name: "soukctl",
-        dependencies: [
-            "SoukCtlKit",
-            "SoukClient",
-            "SoukAPI",
-            "SoukMoney",
-            .grpcCore,
-            .swiftProtobuf,
-            .argumentParser,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    program("soukctl", [
+        "SoukCtlKit", "SoukClient", "SoukAPI", "SoukMoney", .grpcCore, .swiftProtobuf, .argumentParser,
+    ]),
 
     // The browser bridge: Connect protocol unary calls over HTTP, forwarded to the services over SWP.
-    .target(
-        name: "SoukBridge",
-        dependencies: [
-            "SoukAPI",
-            "SoukClient",
-            "SoukMetrics",
-            "SoukWire",
-            .grpcCore,
-            .grpcProtobuf,
-            .swiftProtobuf,
-            .hummingbird,
-            .prometheus,
-            .nioCore,
-            .logging,
-            .serviceLifecycle,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukBridge", [
+        "SoukAPI", "SoukClient", "SoukMetrics", "SoukWire", .grpcCore, .grpcProtobuf, .swiftProtobuf, .hummingbird,
+        .prometheus, .nioCore, .logging, .serviceLifecycle,
+    ]),
     // souk-bridge: flags -> SoukBridge's service, alone (soukd also starts it beside the services).
-    .executableTarget(
-        name: "souk-bridge",
-        dependencies: [
-            "SoukAllocator",
-            "SoukBridge",
-            "SoukClient",
-            "SoukMetrics",
-            .argumentParser,
-            .logging,
-            .prometheus,
-            .serviceLifecycle,
-            .unixSignals,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    program("souk-bridge", [
+        "SoukAllocator", "SoukBridge", "SoukClient", "SoukMetrics", .argumentParser, .logging, .prometheus,
+        .serviceLifecycle, .unixSignals,
+    ]),
 
     // souk-bench: closed-loop load over SWP, gRPC/HTTP2 and the in-process transport; reports and charts.
-    .target(
-        name: "SoukBench",
-        dependencies: [
-            "SoukAPI",
-            "SoukClient",
-            "SoukConformance",
-            "SoukProcess",
-            "SoukStorage",
-            "SoukWire",
-            .grpcCore,
-            .grpcInProcessTransport,
-            .histogram,
-            .swiftProtobuf,
-        ],
-        path: "bench/Sources/SoukBench",
-        swiftSettings: defaultSwiftSettings
-    ),
-    .executableTarget(
-        name: "souk-bench",
-        dependencies: [
-            "SoukBench",
-            .argumentParser,
-        ],
-        path: "bench/Sources/souk-bench",
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukBench", [
+        "SoukAPI", "SoukClient", "SoukConformance", "SoukProcess", "SoukStorage", "SoukWire", .grpcCore,
+        .grpcInProcessTransport, .histogram, .swiftProtobuf,
+    ], path: "bench/Sources/SoukBench"),
+    program("souk-bench", ["SoukBench", .argumentParser], path: "bench/Sources/souk-bench"),
 
     // The libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING); built normally each
     // replays files, so its committed corpus in Tests/Fuzz/corpus/<target> is a regression test. Their shared main.
-    .target(
-        name: "SoukFuzzSupport",
-        dependencies: [.swiftProtobuf],
-        path: "Tests/Fuzz/Support",
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("SoukFuzzSupport", [.swiftProtobuf], path: "Tests/Fuzz/Support"),
     // SWP's frame decoder and connection state machine.
-    .executableTarget(
-        name: "souk-fuzz-wire",
-        dependencies: [
-            "SoukFuzzSupport",
-            "SoukWire",
-            .nioCore,
-            .nioEmbedded,
-            .logging,
-        ],
-        path: "Tests/Fuzz/Wire",
-        swiftSettings: defaultSwiftSettings
-    ),
+    fuzzer("souk-fuzz-wire", folder: "Wire", ["SoukWire", .nioCore, .nioEmbedded, .logging]),
     // The wire's stream state machine, driven directly by events and checked against a model of PROTOCOL.md §7.
-    .executableTarget(
-        name: "souk-fuzz-states",
-        dependencies: [
-            "SoukFuzzSupport",
-            "SoukWire",
-        ],
-        path: "Tests/Fuzz/States",
-        swiftSettings: defaultSwiftSettings
-    ),
+    fuzzer("souk-fuzz-states", folder: "States", ["SoukWire"]),
     // The wire's connection state machine, driven directly by events and checked against a model of PROTOCOL.md's
     // connection rules (§3, §7.1, §7.4, §14, §15).
-    .executableTarget(
-        name: "souk-fuzz-connection",
-        dependencies: [
-            "SoukFuzzSupport",
-            "SoukWire",
-            .nioCore,
-        ],
-        path: "Tests/Fuzz/Connection",
-        swiftSettings: defaultSwiftSettings
-    ),
+    fuzzer("souk-fuzz-connection", folder: "Connection", ["SoukWire", .nioCore]),
     // The bridge's Connect parsing: whole requests through its responder, envelopes, bodies, content types.
-    .executableTarget(
-        name: "souk-fuzz-bridge",
-        dependencies: [
-            "SoukAPI",
-            "SoukBridge",
-            "SoukFuzzSupport",
-            .grpcCore,
-            .grpcInProcessTransport,
-            .hummingbird,
-            .logging,
-            .nioConcurrencyHelpers,
-            .nioCore,
-            .nioEmbedded,
-            .swiftProtobuf,
-        ],
-        path: "Tests/Fuzz/Bridge",
-        swiftSettings: defaultSwiftSettings
-    ),
+    fuzzer("souk-fuzz-bridge", folder: "Bridge", [
+        "SoukAPI", "SoukBridge", .grpcCore, .grpcInProcessTransport, .hummingbird, .logging, .nioConcurrencyHelpers,
+        .nioCore, .nioEmbedded, .swiftProtobuf,
+    ]),
     // The protobuf decoding (binary, and JSON where bridged) of every request type the services take.
-    .executableTarget(
-        name: "souk-fuzz-requests",
-        dependencies: [
-            "SoukAPI",
-            "SoukFuzzSupport",
-            .swiftProtobuf,
-        ],
-        path: "Tests/Fuzz/Requests",
-        swiftSettings: defaultSwiftSettings
-    ),
+    fuzzer("souk-fuzz-requests", folder: "Requests", ["SoukAPI", .swiftProtobuf]),
 ]
 
 /// The test targets and their shared fixtures.
 let testTargets: [Target] = [
 
     // Shared test fixtures: test databases, temporary folders, a running host.
-    .target(
-        name: "TestSupport",
-        dependencies: [
-            "SoukDomain",
-            "SoukStorage",
-            "SoukHost",
-            "SoukAPI",
-            "SoukClient",
-            "SoukWire",
-            "SoukIdentity",
-            .grpcCore,
-            .serviceLifecycle,
-            .postgresNIO,
-            .logging,
-        ],
-        path: "Tests/TestSupport",
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukTLSTests",
-        dependencies: [
-            "SoukTLS",
-            "TestSupport",
-            .x509,
-            .crypto,
-            .swiftASN1,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukWireTests",
-        dependencies: [
-            "SoukWire",
-            "CZstd",
-            "SoukAPI",
-            "SoukClient",
-            "SoukConformance",
-            "SoukTLS",
-            "TestSupport",
-            .grpcCore,
-            .grpcHTTP2Transport,
-            .nioCore,
-            .nioEmbedded,
-            .nioConcurrencyHelpers,
-            .nioPosix,
-            .swiftProtobuf,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    library("TestSupport", [
+        "SoukDomain", "SoukStorage", "SoukHost", "SoukAPI", "SoukClient", "SoukWire", "SoukIdentity", .grpcCore,
+        .serviceLifecycle, .postgresNIO, .logging,
+    ], path: "Tests/TestSupport"),
+    tests("SoukTLSTests", ["SoukTLS", "TestSupport", .x509, .crypto, .swiftASN1]),
+    tests("SoukWireTests", [
+        "SoukWire", "CZstd", "SoukAPI", "SoukClient", "SoukConformance", "SoukTLS", "TestSupport", .grpcCore,
+        .grpcHTTP2Transport, .nioCore, .nioEmbedded, .nioConcurrencyHelpers, .nioPosix, .swiftProtobuf,
+    ]),
     // The conformance cases against real SWP servers (plaintext and TLS), and every MUST of PROTOCOL.md claimed.
-    .testTarget(
-        name: "SoukWireConformanceTests",
-        dependencies: [
-            "SoukWireConformance",
-            "SoukWire",
-            "SoukConformance",
-            "SoukTLS",
-            "TestSupport",
-            .grpcCore,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukRedisTests",
-        dependencies: [
-            "SoukRedis",
-            "SoukProcess",
-            "TestSupport",
-            .nioCore,
-            .nioPosix,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukAnalyticsTests",
-        dependencies: [
-            "SoukAPI",
-            "SoukAnalytics",
-            "SoukClient",
-            "SoukHost",
-            "SoukStorage",
-            "TestSupport",
-            .grpcCore,
-            .logging,
-            .postgresNIO,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    tests("SoukWireConformanceTests", [
+        "SoukWireConformance", "SoukWire", "SoukConformance", "SoukTLS", "TestSupport", .grpcCore,
+    ]),
+    tests("SoukRedisTests", ["SoukRedis", "SoukProcess", "TestSupport", .nioCore, .nioPosix]),
+    tests("SoukAnalyticsTests", [
+        "SoukAPI", "SoukAnalytics", "SoukClient", "SoukHost", "SoukStorage", "TestSupport", .grpcCore, .logging,
+        .postgresNIO,
+    ]),
     // The metrics endpoint: a host's calls counted and timed per method, wire and status, scraped over HTTP.
-    .testTarget(
-        name: "SoukMetricsTests",
-        dependencies: [
-            "SoukMetrics",
-            "SoukAPI",
-            "SoukClient",
-            "SoukHost",
-            "SoukStorage",
-            "TestSupport",
-            .asyncHTTPClient,
-            .grpcCore,
-            .logging,
-            .nioCore,
-            .nioHTTP1,
-            .nioPosix,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukReportingTests",
-        dependencies: [
-            "SoukAPI",
-            "SoukAnalytics",
-            "SoukHost",
-            "SoukReporting",
-            "SoukStorage",
-            "TestSupport",
-            .grpcCore,
-            .logging,
-            .postgresNIO,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukRecommenderTests",
-        dependencies: ["SoukRecommender"],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukStorageTests",
-        dependencies: [
-            "SoukProcess",
-            "SoukStorage",
-            "TestSupport",
-            .postgresNIO,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukHostTests",
-        dependencies: [
-            "CZlib",
-            "SoukHost",
-            "SoukDemoSeed",
-            "SoukClient",
-            "SoukAccess",
-            "SoukDomain",
-            "SoukIdentity",
-            "SoukAPI",
-            "SoukTLS",
-            "SoukStorage",
-            "TestSupport",
-            .grpcCore,
-            .grpcInProcessTransport,
-            .grpcHTTP2Transport,
-            .postgresNIO,
-            .logging,
-            .serviceLifecycle,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukIdentityTests",
-        dependencies: [
-            "SoukProcess",
-            "SoukIdentity",
-            "SoukAccess",
-            "SoukAPI",
-            "SoukClient",
-            "SoukDomain",
-            "SoukHost",
-            "SoukStorage",
-            "TestSupport",
-            .grpcCore,
-            .jwtKit,
-            .crypto,
-            .postgresNIO,
-            .logging,
-            .nioCore,
-            .nioPosix,
-            .nioHTTP1,
-            .nioConcurrencyHelpers,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukClientTests",
-        dependencies: [
-            "SoukClient",
-            "SoukAPI",
-            "SoukHost",
-            "TestSupport",
-            .grpcCore,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(name: "SoukMoneyTests", dependencies: ["SoukMoney"], swiftSettings: defaultSwiftSettings),
-    .testTarget(name: "SoukAllocatorTests", dependencies: ["SoukAllocator"], swiftSettings: defaultSwiftSettings),
-    .testTarget(
-        name: "SoukDeliveryTests",
-        dependencies: [
-            "SoukAPI",
-            "SoukCouriers",
-            "SoukDelivery",
-            "SoukDomain",
-            "SoukHost",
-            "SoukLocalProviders",
-            "SoukMoney",
-            "SoukProcess",
-            "SoukStorage",
-            "TestSupport",
-            .asyncHTTPClient,
-            .grpcCore,
-            .logging,
-            .postgresNIO,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukRecommendationsTests",
-        dependencies: [
-            "SoukAPI",
-            "SoukAnalytics",
-            "SoukRecommendations",
-            "SoukRecommender",
-            "TestSupport",
-            .grpcCore,
-            .logging,
-            .postgresNIO,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukPaymentsTests",
-        dependencies: [
-            "SoukPayments",
-            "SoukPaymentProviders",
-            "SoukLocalProviders",
-            "SoukMoney",
-            .asyncHTTPClient,
-            .hummingbird,
-            .nioCore,
-            .nioHTTP1,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    tests("SoukMetricsTests", [
+        "SoukMetrics", "SoukAPI", "SoukClient", "SoukHost", "SoukStorage", "TestSupport", .asyncHTTPClient, .grpcCore,
+        .logging, .nioCore, .nioHTTP1, .nioPosix,
+    ]),
+    tests("SoukReportingTests", [
+        "SoukAPI", "SoukAnalytics", "SoukHost", "SoukReporting", "SoukStorage", "TestSupport", .grpcCore, .logging,
+        .postgresNIO,
+    ]),
+    tests("SoukRecommenderTests", ["SoukRecommender"]),
+    tests("SoukStorageTests", ["SoukProcess", "SoukStorage", "TestSupport", .postgresNIO, .logging]),
+    tests("SoukHostTests", [
+        "CZlib", "SoukHost", "SoukDemoSeed", "SoukClient", "SoukAccess", "SoukDomain", "SoukIdentity", "SoukAPI",
+        "SoukTLS", "SoukStorage", "TestSupport", .grpcCore, .grpcInProcessTransport, .grpcHTTP2Transport, .postgresNIO,
+        .logging, .serviceLifecycle,
+    ]),
+    tests("SoukIdentityTests", [
+        "SoukProcess", "SoukIdentity", "SoukAccess", "SoukAPI", "SoukClient", "SoukDomain", "SoukHost", "SoukStorage",
+        "TestSupport", .grpcCore, .jwtKit, .crypto, .postgresNIO, .logging, .nioCore, .nioPosix, .nioHTTP1,
+        .nioConcurrencyHelpers,
+    ]),
+    tests("SoukClientTests", ["SoukClient", "SoukAPI", "SoukHost", "TestSupport", .grpcCore]),
+    tests("SoukMoneyTests", ["SoukMoney"]),
+    tests("SoukAllocatorTests", ["SoukAllocator"]),
+    tests("SoukDeliveryTests", [
+        "SoukAPI", "SoukCouriers", "SoukDelivery", "SoukDomain", "SoukHost", "SoukLocalProviders", "SoukMoney",
+        "SoukProcess", "SoukStorage", "TestSupport", .asyncHTTPClient, .grpcCore, .logging, .postgresNIO,
+    ]),
+    tests("SoukRecommendationsTests", [
+        "SoukAPI", "SoukAnalytics", "SoukRecommendations", "SoukRecommender", "TestSupport", .grpcCore, .logging,
+        .postgresNIO,
+    ]),
+    tests("SoukPaymentsTests", [
+        "SoukPayments", "SoukPaymentProviders", "SoukLocalProviders", "SoukMoney", .asyncHTTPClient, .hummingbird,
+        .nioCore, .nioHTTP1,
+    ]),
     // The courier clients against the local CDEK and EasyPost servers, and their pure parts; no PostgreSQL.
-    .testTarget(
-        name: "SoukCouriersTests",
-        dependencies: [
-            "SoukCouriers",
-            "SoukLocalProviders",
-            "SoukMoney",
-            .asyncHTTPClient,
-            .hummingbird,
-            .logging,
-            .nioCore,
-            .nioHTTP1,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukCatalogTests",
-        dependencies: [
-            "SoukAPI",
-            "SoukCatalog",
-            "SoukClient",
-            "SoukDomain",
-            "SoukHost",
-            "SoukIdentity",
-            "SoukMoney",
-            "SoukWire",
-            "TestSupport",
-            .grpcCore,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukPaymentsDomainTests",
-        dependencies: [
-            "SoukAPI",
-            "SoukAccess",
-            "SoukClient",
-            "SoukDomain",
-            "SoukHost",
-            "SoukIdentity",
-            "SoukLocalProviders",
-            "SoukMoney",
-            "SoukPayments",
-            "SoukPaymentProviders",
-            "TestSupport",
-            .asyncHTTPClient,
-            .grpcCore,
-            .nioCore,
-            .nioHTTP1,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukBenchTests",
-        dependencies: [
-            "SoukBench",
-            "SoukHost",
-            "TestSupport",
-            .histogram,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukCtlKitTests",
-        dependencies: [
-            "SoukCtlKit",
-            "SoukAPI",
-            "SoukMoney",
-            .grpcCore,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "SoukBridgeTests",
-        dependencies: [
-            "SoukBridge",
-            "SoukAPI",
-            "SoukClient",
-            "SoukCouriers",
-            "SoukDelivery",
-            "TestSupport",
-            // The webhook tests configure a host's Stripe keys and sign events as Stripe does.
-            "SoukHost",
-            "SoukPayments",
-            "SoukPaymentProviders",
-            .grpcCore,
-            // The call-timeout tests put the bridge in front of a service that never answers.
-            .grpcInProcessTransport,
-            .swiftProtobuf,
-            .grpcProtobuf,
-            .hummingbird,
-            .hummingbirdTesting,
-            .nioCore,
-            .logging,
-            .prometheus,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
-    .testTarget(
-        name: "soukdTests",
-        dependencies: [
-            "soukd",
-            "SoukCouriers",
-            "SoukDelivery",
-            "SoukHost",
-            "SoukPayments",
-            "SoukStorage",
-            "SoukTLS",
-            .argumentParser,
-            .logging,
-        ],
-        swiftSettings: defaultSwiftSettings
-    ),
+    tests("SoukCouriersTests", [
+        "SoukCouriers", "SoukLocalProviders", "SoukMoney", .asyncHTTPClient, .hummingbird, .logging, .nioCore,
+        .nioHTTP1,
+    ]),
+    tests("SoukCatalogTests", [
+        "SoukAPI", "SoukCatalog", "SoukClient", "SoukDomain", "SoukHost", "SoukIdentity", "SoukMoney", "SoukWire",
+        "TestSupport", .grpcCore,
+    ]),
+    tests("SoukPaymentsDomainTests", [
+        "SoukAPI", "SoukAccess", "SoukClient", "SoukDomain", "SoukHost", "SoukIdentity", "SoukLocalProviders",
+        "SoukMoney", "SoukPayments", "SoukPaymentProviders", "TestSupport", .asyncHTTPClient, .grpcCore, .nioCore,
+        .nioHTTP1,
+    ]),
+    tests("SoukBenchTests", ["SoukBench", "SoukHost", "TestSupport", .histogram]),
+    tests("SoukCtlKitTests", ["SoukCtlKit", "SoukAPI", "SoukMoney", .grpcCore]),
+    tests("SoukBridgeTests", [
+        "SoukBridge", "SoukAPI", "SoukClient", "SoukCouriers", "SoukDelivery", "TestSupport",
+        // The webhook tests configure a host's Stripe keys and sign events as Stripe does.
+        "SoukHost", "SoukPayments", "SoukPaymentProviders", .grpcCore,
+        // The call-timeout tests put the bridge in front of a service that never answers.
+        .grpcInProcessTransport, .swiftProtobuf, .grpcProtobuf, .hummingbird, .hummingbirdTesting, .nioCore, .logging,
+        .prometheus,
+    ]),
+    tests("soukdTests", [
+        "soukd", "SoukCouriers", "SoukDelivery", "SoukHost", "SoukPayments", "SoukStorage", "SoukTLS", .argumentParser,
+        .logging,
+    ]),
 ]
 
 let package = Package(

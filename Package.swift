@@ -125,6 +125,9 @@ let platformTargets: [Target] = [
     // currency, place and time), the followers that fill it exactly once, job leases in PostgreSQL, and the build of
     // the recommendation lists from it (published through the recommendation service's client).
     library("SoukAnalytics", ["SoukAPI", "SoukRecommender", "SoukStorage", .grpcCore, .logging, .postgresNIO]),
+    // Calendar days (`YYYY-MM-DD`) of the proleptic Gregorian calendar and their day numbers, without Foundation: for
+    // soukctl's flags and the reports' ranges.
+    library("SoukCalendar"),
     // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
     library("SoukMoney"),
     // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
@@ -148,7 +151,7 @@ let domainTargets: [Target] = [
     domain("SoukDelivery", ["SoukCouriers", "SoukMoney", .asyncHTTPClient, .nioCore, .swiftProtobuf]),
     // The reporting domain (souk.reporting.v1): sales, the order funnel and top products over the analytics schema,
     // read by SQL alone (it never imports SoukAnalytics).
-    domain("SoukReporting", ["SoukMoney"]),
+    domain("SoukReporting", ["SoukCalendar", "SoukMoney"]),
     // The recommendations domain: lists built by `souk-worker recs build`, published in one piece, served with each
     // product's state and price read from the catalog through its generated client.
     domain("SoukRecommendations"),
@@ -200,7 +203,7 @@ let programTargets: [Target] = [
     program("swp-conformance", ["SoukWireConformance", .argumentParser]),
 
     // soukctl's testable parts: contexts and credential files, table layout, money text, exit statuses.
-    library("SoukCtlKit", ["SoukAPI", "SoukMoney", .grpcCore, .swiftProtobuf]),
+    library("SoukCtlKit", ["SoukAPI", "SoukCalendar", "SoukMoney", .grpcCore, .swiftProtobuf]),
     // souk-worker: the batch jobs (issue 20), built only on the public client: `follow` (the orders' events into the
     // analytics schema) and `recs evaluate`.
     program("souk-worker", [
@@ -293,6 +296,7 @@ let testTargets: [Target] = [
     ]),
     tests("SoukClientTests", ["SoukClient", "SoukAPI", "SoukHost", "TestSupport", .grpcCore]),
     tests("SoukMoneyTests", ["SoukMoney"]),
+    tests("SoukCalendarTests", ["SoukCalendar"]),
     tests("SoukAllocatorTests", ["SoukAllocator"]),
     tests("SoukDeliveryTests", [
         "SoukAPI", "SoukCouriers", "SoukDelivery", "SoukDomain", "SoukHost", "SoukLocalProviders", "SoukMoney",

@@ -1,4 +1,5 @@
 import SoukAPI
+import SoukCalendar
 import SoukMoney
 
 /// A report's request, checked: a range of whole local days, a time zone, a grouping and an optional currency.
@@ -12,9 +13,9 @@ struct ReportQuery: Sendable, Hashable {
     static let maximumDays = 1827
 
     /// The first local day included.
-    var from: CalendarDay
+    var from: CivilDay
     /// The last local day included.
-    var to: CalendarDay
+    var to: CivilDay
     /// An IANA name, checked against PostgreSQL's zones by the store.
     var timeZone: String
     /// `day`, `week` or `month`: the unit PostgreSQL's `date_trunc` takes.
@@ -27,16 +28,13 @@ struct ReportQuery: Sendable, Hashable {
     /// - Throws: ``ReportingError`` (invalid argument) naming the first bad field: `from` or `to` not a date,
     ///   `to` before `from`, a range over the grouping's limit, `grouping` unset or unknown, `time_zone` empty or
     ///   malformed, `currency` not a supported ISO 4217 code.
-    init(
-        from: String,
-        to: String,
-        timeZone: String,
-        grouping: Souk_Reporting_V1_ReportGrouping,
-        currency: String
-    ) throws {
-        let first = try CalendarDay(parsing: from, field: "from")
-        let last = try CalendarDay(parsing: to, field: "to")
-        guard last.dayNumber >= first.dayNumber else {
+    init(_ request: some ReportRequest) throws {
+        let (from, to, timeZone, grouping, currency) = (
+            request.from, request.to, request.timeZone, request.grouping, request.currency
+        )
+        let first = try Self.day(from, field: "from")
+        let last = try Self.day(to, field: "to")
+        guard last >= first else {
             throw ReportingError.invalidArgument("to: \(last.text) is before from \(first.text)")
         }
         switch grouping {
@@ -48,7 +46,7 @@ struct ReportQuery: Sendable, Hashable {
         case .UNRECOGNIZED(let value):
             throw ReportingError.invalidArgument("grouping: \(value) is not DAY, WEEK or MONTH")
         }
-        let days = Int(last.dayNumber - first.dayNumber) + 1
+        let days = Int(last.daysSinceEpoch - first.daysSinceEpoch) + 1
         let limit = grouping == .day ? Self.maximumDailyDays : Self.maximumDays
         guard days <= limit else {
             throw ReportingError.invalidArgument(
@@ -72,5 +70,13 @@ struct ReportQuery: Sendable, Hashable {
         self.to = last
         self.timeZone = timeZone
         self.currency = currency
+    }
+
+    /// `text` as a day, or an invalid argument naming `field`.
+    private static func day(_ text: String, field: String) throws -> CivilDay {
+        guard let day = CivilDay(parsing: text) else {
+            throw ReportingError.invalidArgument("\(field): '\(text.prefix(40))' is not a date; write YYYY-MM-DD")
+        }
+        return day
     }
 }

@@ -2,6 +2,7 @@ package import GRPCCore
 package import Logging
 package import PostgresNIO
 package import SoukAPI
+import SoukCalendar
 
 /// `souk.reporting.v1.ReportingService`: sales, the order funnel and top products for staff, computed in SQL over
 /// the analytics schema at each call.
@@ -21,14 +22,7 @@ package struct ReportingService: Souk_Reporting_V1_ReportingService.SimpleServic
         request: Souk_Reporting_V1_SalesReportRequest,
         context: ServerContext
     ) async throws -> Souk_Reporting_V1_SalesReportResponse {
-        let query = try ReportQuery(
-            from: request.from,
-            to: request.to,
-            timeZone: request.timeZone,
-            grouping: request.grouping,
-            currency: request.currency
-        )
-        guard try await self.store.check(timeZone: query.timeZone) else { return .init() }
+        guard let query = try await self.query(request) else { return .init() }
         return SalesFigures.response(for: try await self.store.sales(query), from: query.from.text)
     }
 
@@ -36,14 +30,7 @@ package struct ReportingService: Souk_Reporting_V1_ReportingService.SimpleServic
         request: Souk_Reporting_V1_OrderFunnelRequest,
         context: ServerContext
     ) async throws -> Souk_Reporting_V1_OrderFunnelResponse {
-        let query = try ReportQuery(
-            from: request.from,
-            to: request.to,
-            timeZone: request.timeZone,
-            grouping: request.grouping,
-            currency: request.currency
-        )
-        guard try await self.store.check(timeZone: query.timeZone) else { return .init() }
+        guard let query = try await self.query(request) else { return .init() }
         return FunnelFigures.response(for: try await self.store.statusCounts(query), from: query.from.text)
     }
 
@@ -51,18 +38,11 @@ package struct ReportingService: Souk_Reporting_V1_ReportingService.SimpleServic
         request: Souk_Reporting_V1_TopProductsRequest,
         context: ServerContext
     ) async throws -> Souk_Reporting_V1_TopProductsResponse {
-        let query = try ReportQuery(
-            from: request.from,
-            to: request.to,
-            timeZone: request.timeZone,
-            grouping: request.grouping,
-            currency: request.currency
-        )
         guard (0...Self.maximumLimit).contains(request.limit) else {
             throw ReportingError.invalidArgument("limit: \(request.limit) is not between 1 and \(Self.maximumLimit)")
         }
         let limit = Int(request.limit == 0 ? Self.defaultLimit : request.limit)
-        guard try await self.store.check(timeZone: query.timeZone) else { return .init() }
+        guard let query = try await self.query(request) else { return .init() }
         var response = Souk_Reporting_V1_TopProductsResponse()
         response.byRevenue = try await self.store.topByRevenue(query, limit: limit).map { row in
             var rank = Self.rank(row)
@@ -72,6 +52,13 @@ package struct ReportingService: Souk_Reporting_V1_ReportingService.SimpleServic
         }
         response.byUnits = try await self.store.topByUnits(query, limit: limit).map(Self.rank)
         return response
+    }
+
+    /// `request` checked, with its time zone known to PostgreSQL; `nil` while the analytics schema does not exist
+    /// (every report is empty then).
+    private func query(_ request: some ReportRequest) async throws -> ReportQuery? {
+        let query = try ReportQuery(request)
+        return try await self.store.check(timeZone: query.timeZone) ? query : nil
     }
 
     private static func rank(_ row: ProductRow) -> Souk_Reporting_V1_ProductRank {

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import SoukCalendar
 import SoukStorage
 
 /// The reporting queries over the analytics schema (`analytics.orders`, `analytics.order_lines`), which this domain

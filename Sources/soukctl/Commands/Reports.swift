@@ -32,8 +32,15 @@ struct Reports: AsyncParsableCommand {
             }
         }
 
-        var grouping: Souk_Reporting_V1_ReportGrouping {
-            (try? ReportSheet.grouping(self.by)) ?? .unspecified
+        /// A report request with the range, time zone, grouping and currency of these options.
+        func request<Request: ReportRequestFields>() -> Request {
+            var request = Request()
+            request.from = self.from
+            request.to = self.to
+            request.timeZone = self.tz
+            request.grouping = (try? ReportSheet.grouping(self.by)) ?? .unspecified
+            request.currency = self.currency ?? ""
+            return request
         }
     }
 
@@ -63,12 +70,7 @@ struct Reports: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let session = try Session(self.global)
-                var request = Souk_Reporting_V1_SalesReportRequest()
-                request.from = self.range.from
-                request.to = self.range.to
-                request.timeZone = self.range.tz
-                request.grouping = self.range.grouping
-                request.currency = self.range.currency ?? ""
+                let request: Souk_Reporting_V1_SalesReportRequest = self.range.request()
                 let report = try await session.authenticated { api in
                     try await api.reporting.salesReport(request, options: api.options)
                 }
@@ -89,12 +91,7 @@ struct Reports: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let session = try Session(self.global)
-                var request = Souk_Reporting_V1_OrderFunnelRequest()
-                request.from = self.range.from
-                request.to = self.range.to
-                request.timeZone = self.range.tz
-                request.grouping = self.range.grouping
-                request.currency = self.range.currency ?? ""
+                let request: Souk_Reporting_V1_OrderFunnelRequest = self.range.request()
                 let report = try await session.authenticated { api in
                     try await api.reporting.orderFunnel(request, options: api.options)
                 }
@@ -120,12 +117,7 @@ struct Reports: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let session = try Session(self.global)
-                var request = Souk_Reporting_V1_TopProductsRequest()
-                request.from = self.range.from
-                request.to = self.range.to
-                request.timeZone = self.range.tz
-                request.grouping = self.range.grouping
-                request.currency = self.range.currency ?? ""
+                var request: Souk_Reporting_V1_TopProductsRequest = self.range.request()
                 request.limit = self.limit
                 let report = try await session.authenticated { api in
                     try await api.reporting.topProducts(request, options: api.options)
@@ -135,3 +127,16 @@ struct Reports: AsyncParsableCommand {
         }
     }
 }
+
+/// The fields every report request carries; the generated request messages conform.
+protocol ReportRequestFields: SwiftProtobuf.Message {
+    var from: String { get set }
+    var to: String { get set }
+    var timeZone: String { get set }
+    var grouping: Souk_Reporting_V1_ReportGrouping { get set }
+    var currency: String { get set }
+}
+
+extension Souk_Reporting_V1_SalesReportRequest: ReportRequestFields {}
+extension Souk_Reporting_V1_OrderFunnelRequest: ReportRequestFields {}
+extension Souk_Reporting_V1_TopProductsRequest: ReportRequestFields {}

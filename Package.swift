@@ -117,7 +117,7 @@ let platformTargets: [Target] = [
     library("SoukStorage", ["SoukProcess", .postgresNIO, .nioCore, .nioPosix, .logging, .serviceLifecycle]),
     // Redis: a small RESP2 client on SwiftNIO (no Swift Redis package is available here), for caches that must
     // never hold their callers up.
-    library("SoukRedis", [.nioCore, .nioPosix, .logging]),
+    library("SoukRedis", ["SoukProcess", .nioCore, .nioPosix, .logging]),
     // Recommendations as plain computation: baskets, the models (popularity, buy-again, item-kNN, Souk's blend)
     // and their offline evaluation; no database, so the worker and the recommendations domain share it.
     library("SoukRecommender"),
@@ -169,7 +169,7 @@ let domainTargets: [Target] = [
     library("SoukHost", [
         "CZlib", "SoukAPI", "SoukTLS", "SoukStorage", "SoukConformance", "SoukWire", "SoukAccess", "SoukDomain",
         "SoukIdentity", "SoukCatalog", "SoukPayments", "SoukDelivery", "SoukReporting", "SoukRecommendations",
-        "SoukCouriers", "SoukLocalProviders", "SoukDemoSeed", "SoukClient", "SoukMetrics", .grpcCore,
+        "SoukCouriers", "SoukLocalProviders", "SoukDemoSeed", "SoukClient", "SoukMetrics", "SoukRedis", .grpcCore,
         .grpcInProcessTransport, .prometheus, .grpcHTTP2Transport, .nioCore, .nioPosix, .postgresNIO, .logging,
         .serviceLifecycle, .unixSignals, .swiftProtobuf, .crypto,
     ]),
@@ -256,8 +256,8 @@ let testTargets: [Target] = [
 
     // Shared test fixtures: test databases, temporary folders, a running host.
     library("TestSupport", [
-        "SoukDomain", "SoukStorage", "SoukHost", "SoukAPI", "SoukClient", "SoukWire", "SoukIdentity", .grpcCore,
-        .serviceLifecycle, .postgresNIO, .logging,
+        "SoukDomain", "SoukStorage", "SoukHost", "SoukAPI", "SoukClient", "SoukWire", "SoukIdentity", "SoukRedis",
+        .grpcCore, .serviceLifecycle, .postgresNIO, .logging, .nioCore, .nioPosix,
     ], path: "Tests/TestSupport"),
     tests("SoukTLSTests", ["SoukTLS", "TestSupport", .x509, .crypto, .swiftASN1]),
     tests("SoukWireTests", [
@@ -303,8 +303,8 @@ let testTargets: [Target] = [
         "SoukProcess", "SoukStorage", "TestSupport", .asyncHTTPClient, .grpcCore, .logging, .postgresNIO,
     ]),
     tests("SoukRecommendationsTests", [
-        "SoukAPI", "SoukAnalytics", "SoukRecommendations", "SoukRecommender", "TestSupport", .grpcCore, .logging,
-        .postgresNIO,
+        "SoukAPI", "SoukAnalytics", "SoukHost", "SoukRecommendations", "SoukRecommender", "SoukRedis", "SoukStorage",
+        "TestSupport", .grpcCore, .logging, .postgresNIO,
     ]),
     tests("SoukPaymentsTests", [
         "SoukPayments", "SoukPaymentProviders", "SoukLocalProviders", "SoukMoney", .asyncHTTPClient, .hummingbird,

@@ -43,6 +43,9 @@ package protocol Domain: Sendable {
     /// What the domain's own calls to other domains need (default: none): a host that runs identity and has no
     /// `--service-client-id` signs them as its own service account with these scopes.
     static var serviceScopes: Set<Permission> { get }
+    /// Whether the domain keeps answers in ``DomainContext/cache`` (default: no). A host whose domains do not starts
+    /// no cache of its own.
+    static var usesCache: Bool { get }
 
     /// Builds the domain's services on this host.
     ///
@@ -66,6 +69,7 @@ extension Domain {
     package static var requiredServices: [ServiceDescriptor] { [] }
     package static var optionalServices: [ServiceDescriptor] { [] }
     package static var serviceScopes: Set<Permission> { [] }
+    package static var usesCache: Bool { false }
 
     package var healthNames: [String] { Self.serviceDescriptors.map(\.fullyQualifiedService) }
 

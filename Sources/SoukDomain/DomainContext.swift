@@ -13,19 +13,24 @@ package struct DomainContext: Sendable {
     package var clients: DomainClients
     /// The wall clock expiries are set and checked by.
     package var wallClock: WallClock
+    /// The cache the host shares between replicas (Redis), or nil when it has none: then every answer is read from
+    /// PostgreSQL.
+    package var cache: (any DomainCache)?
 
     package init(
         postgres: PostgresClient,
         logger: Logger,
         settings: DomainSettings = DomainSettings(),
         clients: DomainClients = DomainClients(),
-        wallClock: WallClock = .system
+        wallClock: WallClock = .system,
+        cache: (any DomainCache)? = nil
     ) {
         self.postgres = postgres
         self.logger = logger
         self.settings = settings
         self.clients = clients
         self.wallClock = wallClock
+        self.cache = cache
     }
 }
 

@@ -175,12 +175,15 @@ package struct Host: Sendable {
                 "delivery: sandbox, no courier keys (local CDEK at \(sandbox.settings.cdek?.baseURL ?? ""), local EasyPost at \(sandbox.settings.easyPost?.baseURL ?? ""))"
             )
         }
+        let (cache, cacheServices) = await HostCache.make(self.config, logger: self.logger)
+        services += cacheServices
         let context = DomainContext(
             postgres: postgres,
             logger: self.logger,
             settings: settings,
             clients: wiring.clients,
-            wallClock: self.config.wallClock
+            wallClock: self.config.wallClock,
+            cache: cache
         )
         let domains = try selectedDomains.map { try $0.make(context: context) }
         // The same service implementations answer on both wires.

@@ -14,6 +14,8 @@ package struct RecommendationsDomain: Domain {
     package static let migrations = [RecommendationsMigrations.schema]
     /// Every product served is read from the catalog first: published, in stock, priced in the shopper's currency.
     package static let requiredServices = [Souk_Catalog_V1_CatalogService.descriptor]
+    /// The published lists are read through the host's cache (Redis) when it has one.
+    package static let usesCache = true
 
     package static let accessPolicy: [MethodDescriptor: AccessRequirement] = [
         // A customer's recommendations come from their own orders, so reading them takes the permission that
@@ -29,9 +31,13 @@ package struct RecommendationsDomain: Domain {
     let service: RecommendationService
 
     package static func make(context: DomainContext) throws -> Self {
-        Self(
+        let lists = PostgresRecommendationsStore(client: context.postgres, logger: context.logger)
+        // Through the host's shared cache when it has one: PostgreSQL answers whatever it misses.
+        let store: any RecommendationsStore =
+            if let cache = context.cache { CachedRecommendationsStore(base: lists, cache: cache) } else { lists }
+        return Self(
             service: RecommendationService(
-                store: PostgresRecommendationsStore(client: context.postgres, logger: context.logger),
+                store: store,
                 catalog: try context.clients.client(of: Souk_Catalog_V1_CatalogService.descriptor, CatalogClient()),
                 wallClock: context.wallClock
             )

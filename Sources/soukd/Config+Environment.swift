@@ -14,6 +14,7 @@ import SoukHost
 /// | `--metrics-host` | `SOUK_METRICS_HOST` | `127.0.0.1` |
 /// | `--data-folder` | `SOUK_DATA_FOLDER` | `./.souk` |
 /// | `--database-url` | `DATABASE_URL` | embedded cluster in `<data folder>/pg` |
+/// | `--redis-url` (or `off`) | `SOUK_REDIS_URL` | with the embedded cluster, a `redis-server` in `<data folder>/redis` when a hosted domain caches |
 /// | `--tls-cert`, `--tls-key` | `SOUK_TLS_CERT`, `SOUK_TLS_KEY` | development CA in `<data folder>/tls` |
 /// | `--tls-client-ca` | `SOUK_TLS_CLIENT_CA` | none (no client certificates) |
 /// | `--plaintext` | `SOUK_PLAINTEXT=1` | off |
@@ -111,6 +112,9 @@ struct ResolvedSettings {
         }
         if let (text, setting) = value(options.databaseURL, "DATABASE_URL") {
             try config.useDatabase(url: text, setting: setting)
+        }
+        if let (text, setting) = value(options.redisURL, "SOUK_REDIS_URL") {
+            try config.useCache(url: text, setting: setting)
         }
         let plaintext =
             options.plaintext || ["1", "true", "yes"].contains(environment["SOUK_PLAINTEXT"]?.lowercased() ?? "")

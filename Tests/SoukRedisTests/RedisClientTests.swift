@@ -1,5 +1,6 @@
 import NIOCore
 import SoukRedis
+import TestSupport
 import Testing
 
 /// The client against a real `redis-server` (Debian's), started per test.

@@ -1,4 +1,5 @@
 import SoukIdentity
+import SoukRedis
 import SoukStorage
 import SoukTLS
 
@@ -13,6 +14,22 @@ extension HostConfig {
             self.database = .url(try DatabaseURL(parsing: url))
         } catch let error as StorageError {
             throw HostError(code: .invalidConfiguration, message: "\(setting): \(error.message)")
+        }
+    }
+
+    /// Uses the Redis at `url` as the shared cache (`redis://…`, `unix:///path`), or none for `off`.
+    ///
+    /// - Throws: ``HostError`` (invalid configuration) naming `setting` when the URL is malformed; the message never
+    ///   shows a password.
+    package mutating func useCache(url: String, setting: String) throws {
+        if url.lowercased() == "off" {
+            self.cache = .none
+            return
+        }
+        do {
+            self.cache = .redis(try RedisEndpoint(url: url))
+        } catch {
+            throw HostError(code: .invalidConfiguration, message: "\(setting): \(error)")
         }
     }
 

@@ -2,6 +2,7 @@ package import SoukDelivery
 package import SoukDomain
 package import SoukIdentity
 package import SoukPayments
+package import SoukRedis
 package import SoukStorage
 package import SoukTLS
 
@@ -22,6 +23,8 @@ package struct HostConfig: Sendable, Hashable {
     package var dataFolder: String
     /// Where the data lives.
     package var database: Database
+    /// Where the shared cache is.
+    package var cache: Cache = .automatic
     /// How the RPC ports are secured.
     package var transportSecurity: TransportSecurity
     /// When set, clients must present a certificate signed by this CA (PEM path): mutual TLS on both wires.
@@ -113,6 +116,17 @@ package struct HostConfig: Sendable, Hashable {
         case embedded
         /// An existing server.
         case url(DatabaseURL)
+    }
+
+    /// Where the cache shared between replicas is (Redis).
+    package enum Cache: Sendable, Hashable {
+        /// A private `redis-server` in `<data folder>/redis` when the database is embedded and a hosted domain caches
+        /// (recommendations) and Debian's redis-server is installed; no cache otherwise.
+        case automatic
+        /// An existing Redis (`--redis-url`).
+        case redis(RedisEndpoint)
+        /// No cache: every answer from PostgreSQL (`--redis-url off`).
+        case none
     }
 
     /// How the RPC ports are secured.

@@ -53,6 +53,15 @@ struct HostOptions: ParsableArguments {
     @Option(help: "Use this PostgreSQL server instead of the embedded one. [env: DATABASE_URL]")
     var databaseURL: String?
 
+    @Option(
+        help: """
+            Redis for the shared caches (redis://[[user]:password@]host[:port][/db], rediss:// is not supported, \
+            unix:///path), or 'off'. [env: SOUK_REDIS_URL] (default: with the embedded database, a redis-server in \
+            the data folder when a hosted domain caches; none otherwise)
+            """
+    )
+    var redisURL: String?
+
     @Option(help: "Server certificate chain (PEM) instead of the development CA. [env: SOUK_TLS_CERT]")
     var tlsCert: String?
 

@@ -14,8 +14,9 @@ package struct EmbeddedRedis: Sendable {
     /// A password for the default user, or nil for none.
     package let requirePass: String?
 
+    /// A server in `folder` (made absolute here: redis-server changes into it before it opens its files).
     package init(folder: String, port: Int? = nil, requirePass: String? = nil) {
-        self.folder = folder
+        self.folder = folder.hasPrefix("/") ? folder : "\(FileManager.default.currentDirectoryPath)/\(folder)"
         self.port = port
         self.requirePass = requirePass
     }

@@ -13,7 +13,9 @@ import Testing
 struct CachedListsTests {
     static let logger = Logger(label: "test")
 
-    @Test("a list read once is served from Redis, replaced by the next publication, and read from PostgreSQL while Redis is down")
+    @Test(
+        "a list read once is served from Redis, replaced by the next publication, and read from PostgreSQL while Redis is down"
+    )
     func throughRedis() async throws {
         try await RedisServer.with { redis in
             try await TestDatabase.withFresh { _, postgres in
@@ -28,7 +30,9 @@ struct CachedListsTests {
                     cache: RedisDomainCache(client: client, logger: Self.logger)
                 )
                 let first = try await cached.publish(at: Date()) { write in
-                    try await write(ScoredList(kind: .product, subject: "p1", products: ["a", "b"], scores: [0.9, 0.5]))
+                    try await write(
+                        ScoredList(kind: .product, subject: "p1", products: ["a", "b"], scores: [0.9, 0.5])
+                    )
                 }
                 #expect(try await Self.products(cached, "p1") == (first, ["a", "b"]))
                 #expect(try await client.get("souk:recs:v\(first):product:p1") != nil)

@@ -90,15 +90,22 @@ struct RecsBuildCommand: AsyncParsableCommand {
                 session.logger.notice("another worker holds the lease; not building", metadata: ["job": "\(Self.job)"])
                 return
             }
-            try await session.withServices(scope: "recommendations.publish") { services in
-                let build = RecommendationBuild(
-                    catalog: services.catalogService,
-                    recommendations: services.recommendationService,
-                    parameters: self.parameters
-                )
-                let summary = try await build.run(store: session.store, now: Date())
-                session.logger.info("published the recommendation lists", metadata: summary.metadata)
-                print(summary.line)
+            do {
+                try await session.withServices(scope: "recommendations.publish") { services in
+                    let build = RecommendationBuild(
+                        catalog: services.catalogService,
+                        recommendations: services.recommendationService,
+                        parameters: self.parameters
+                    )
+                    let summary = try await build.run(store: session.store, now: Date())
+                    session.logger.info("published the recommendation lists", metadata: summary.metadata)
+                    print(summary.line)
+                }
+            } catch {
+                // A build that failed (a refused token, a refused publication) lets the next one run at once rather
+                // than when the lease runs out.
+                try? await lease.release(Self.job, holder: session.holder)
+                throw error
             }
             try await lease.release(Self.job, holder: session.holder)
         }

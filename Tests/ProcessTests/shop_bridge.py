@@ -65,13 +65,14 @@ def free_port():
 
 
 class Host:
-    """soukd serve (identity and catalog) on fixed ports, so a restart keeps its addresses; on the embedded
+    """soukd serve (identity and catalog, unless told) on fixed ports, so a restart keeps its addresses; on the embedded
     PostgreSQL in `folder`, or on `database_url`. Killed and started again at will."""
 
     admin_email = "root@souk.example"
 
-    def __init__(self, folder, database_url=None):
+    def __init__(self, folder, database_url=None, services="identity,catalog"):
         self.folder = folder
+        self.services = services
         self.data = os.path.join(folder, "data")
         self.database_url = database_url
         self.swp_port, self.grpc_port, self.bridge_port = (str(free_port()) for _ in range(3))
@@ -95,7 +96,7 @@ class Host:
 
     def start(self):
         self.process = subprocess.Popen(
-            [os.path.abspath(SOUKD), "serve", "--services", "identity,catalog", "--data-folder", self.data,
+            [os.path.abspath(SOUKD), "serve", "--services", self.services, "--data-folder", self.data,
              "--swp-port", self.swp_port, "--grpc-port", self.grpc_port, "--bridge-port", self.bridge_port,
              "--web-root", WEB_ROOT],
             cwd=self.folder, env=self._environment(), stdout=subprocess.PIPE, stderr=self.log, text=True)
@@ -130,10 +131,10 @@ class Host:
 
 
 @contextlib.contextmanager
-def running_host(folder, database_url=None):
-    """A bootstrapped, started Host in `folder`, stopped at the end."""
+def running_host(folder, database_url=None, services="identity,catalog"):
+    """A bootstrapped, started Host in `folder` serving `services`, stopped at the end."""
     os.chmod(folder, 0o755)
-    host = Host(folder, database_url)
+    host = Host(folder, database_url, services)
     host.bootstrap()
     host.start()
     try:

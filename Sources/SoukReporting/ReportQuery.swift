@@ -53,6 +53,17 @@ struct ReportQuery: Sendable, Hashable {
                 "to: the range is \(days) days; at most \(limit) when grouped by \(self.unit)"
             )
         }
+        try Self.checkShape(timeZone: timeZone)
+        try Self.check(currency: currency)
+        self.from = first
+        self.to = last
+        self.timeZone = timeZone
+        self.currency = currency
+    }
+
+    /// Checks that `timeZone` is given and shaped like an IANA name (whether PostgreSQL knows it is the store's
+    /// question).
+    static func checkShape(timeZone: String) throws {
         guard !timeZone.isEmpty else {
             throw ReportingError.invalidArgument("time_zone: required, an IANA name such as Europe/Berlin or UTC")
         }
@@ -63,17 +74,17 @@ struct ReportQuery: Sendable, Hashable {
         else {
             throw ReportingError.invalidArgument("time_zone: '\(timeZone.prefix(40))' is not an IANA time zone")
         }
+    }
+
+    /// Checks that `currency` is empty (every currency) or a supported ISO 4217 code.
+    static func check(currency: String) throws {
         guard currency.isEmpty || Currency.supported[currency] != nil else {
             throw ReportingError.invalidArgument("currency: '\(currency.prefix(8))' is not a supported ISO 4217 code")
         }
-        self.from = first
-        self.to = last
-        self.timeZone = timeZone
-        self.currency = currency
     }
 
     /// `text` as a day, or an invalid argument naming `field`.
-    private static func day(_ text: String, field: String) throws -> CivilDay {
+    static func day(_ text: String, field: String) throws -> CivilDay {
         guard let day = CivilDay(parsing: text) else {
             throw ReportingError.invalidArgument("\(field): '\(text.prefix(40))' is not a date; write YYYY-MM-DD")
         }

@@ -13,3 +13,4 @@ protocol ReportRequest {
 extension Souk_Reporting_V1_SalesReportRequest: ReportRequest {}
 extension Souk_Reporting_V1_OrderFunnelRequest: ReportRequest {}
 extension Souk_Reporting_V1_TopProductsRequest: ReportRequest {}
+extension Souk_Reporting_V1_CurrencyReportRequest: ReportRequest {}

@@ -20,6 +20,9 @@ package struct ReportingDomain: Domain {
         Reporting.SalesReport.descriptor: .permission(.readReports),
         Reporting.OrderFunnel.descriptor: .permission(.readReports),
         Reporting.TopProducts.descriptor: .permission(.readReports),
+        Reporting.CurrencyReport.descriptor: .permission(.readReports),
+        // Customers by id with their spend: staff's business, never a customer's.
+        Reporting.CustomerSegments.descriptor: .permission(.readReports),
     ]
 
     let service: ReportingService

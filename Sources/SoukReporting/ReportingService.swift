@@ -11,6 +11,10 @@ package struct ReportingService: Souk_Reporting_V1_ReportingService.SimpleServic
     static let defaultLimit: Int32 = 10
     /// The most products per period a top-products report names.
     static let maximumLimit: Int32 = 100
+    /// The customers a segments report lists when the request says 0.
+    static let defaultCustomers: Int32 = 100
+    /// The most customers a segments report lists.
+    static let maximumCustomers: Int32 = 10_000
 
     let store: ReportingStore
 
@@ -52,6 +56,35 @@ package struct ReportingService: Souk_Reporting_V1_ReportingService.SimpleServic
         }
         response.byUnits = try await self.store.topByUnits(query, limit: limit).map(Self.rank)
         return response
+    }
+
+    package func currencyReport(
+        request: Souk_Reporting_V1_CurrencyReportRequest,
+        context: ServerContext
+    ) async throws -> Souk_Reporting_V1_CurrencyReportResponse {
+        guard let query = try await self.query(request) else { return .init() }
+        return CustomerFigures.currencyReport(try await self.store.currencyCountries(query), from: query.from.text)
+    }
+
+    package func customerSegments(
+        request: Souk_Reporting_V1_CustomerSegmentsRequest,
+        context: ServerContext
+    ) async throws -> Souk_Reporting_V1_CustomerSegmentsResponse {
+        let asOf = try ReportQuery.day(request.asOf, field: "as_of")
+        try ReportQuery.checkShape(timeZone: request.timeZone)
+        try ReportQuery.check(currency: request.currency)
+        guard (0...Self.maximumCustomers).contains(request.limit) else {
+            throw ReportingError.invalidArgument(
+                "limit: \(request.limit) is not between 1 and \(Self.maximumCustomers)"
+            )
+        }
+        guard try await self.store.check(timeZone: request.timeZone) else { return .init() }
+        let rows = try await self.store.customerScores(
+            asOf: asOf,
+            timeZone: request.timeZone,
+            currency: request.currency
+        )
+        return CustomerFigures.segments(rows, limit: Int(request.limit == 0 ? Self.defaultCustomers : request.limit))
     }
 
     /// `request` checked, with its time zone known to PostgreSQL; `nil` while the analytics schema does not exist

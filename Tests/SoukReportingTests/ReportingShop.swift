@@ -19,6 +19,10 @@ struct ReportingShop {
         var totalMinor: Int64
         /// SKU, quantity, line total.
         var lines: [(String, Int32, Int64)]
+        /// The customer; a new one when nil.
+        var customer: UUID? = nil
+        /// ISO 3166-1 alpha-2.
+        var country = "DE"
     }
 
     /// Nine orders around midnight in Berlin (UTC+1 in January): the tests' expected figures are derived from
@@ -143,8 +147,8 @@ struct ReportingShop {
                     """
                     INSERT INTO analytics.orders (order_id, number, customer_id, status, currency, goods_total_minor,
                         total_minor, country, region, placed_at, updated_at)
-                    VALUES (\(id), \(index + 1), \(UUID()), \(order.status), \(order.currency), \(goods),
-                        \(order.totalMinor), 'DE', 'Berlin', \(order.placedAt)::timestamptz, \(order.placedAt)::timestamptz)
+                    VALUES (\(id), \(index + 1), \(order.customer ?? UUID()), \(order.status), \(order.currency),
+                        \(goods), \(order.totalMinor), \(order.country), 'Berlin', \(order.placedAt)::timestamptz, \(order.placedAt)::timestamptz)
                     """,
                     logger: logger
                 )

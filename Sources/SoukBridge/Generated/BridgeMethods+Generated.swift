@@ -383,6 +383,16 @@ extension BridgeMethods {
             input: Souk_Reporting_V1_ReportingService.Method.TopProducts.Input.self,
             output: Souk_Reporting_V1_ReportingService.Method.TopProducts.Output.self
         ),
+        BridgeMethod(
+            descriptor: Souk_Reporting_V1_ReportingService.Method.CurrencyReport.descriptor,
+            input: Souk_Reporting_V1_ReportingService.Method.CurrencyReport.Input.self,
+            output: Souk_Reporting_V1_ReportingService.Method.CurrencyReport.Output.self
+        ),
+        BridgeMethod(
+            descriptor: Souk_Reporting_V1_ReportingService.Method.CustomerSegments.descriptor,
+            input: Souk_Reporting_V1_ReportingService.Method.CustomerSegments.Input.self,
+            output: Souk_Reporting_V1_ReportingService.Method.CustomerSegments.Output.self
+        ),
     ])
 }
 

@@ -12,7 +12,7 @@ struct Reports: AsyncParsableCommand {
             Read from the analytics schema that souk-worker follow fills: orders appear once it has copied them. \
             Money is exact, in each order's currency; rates are fractions.
             """,
-        subcommands: [Sales.self, OrderFunnel.self, TopProducts.self]
+        subcommands: [Sales.self, OrderFunnel.self, TopProducts.self, Currencies.self, Segments.self]
     )
 
     /// The options every report takes.
@@ -128,6 +128,71 @@ struct Reports: AsyncParsableCommand {
     }
 }
 
+extension Reports {
+    struct Currencies: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sales per period by currency and by the customers' country."
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var range: RangeOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let session = try Session(self.global)
+                let request: Souk_Reporting_V1_CurrencyReportRequest = self.range.request()
+                let report = try await session.authenticated { api in
+                    try await api.reporting.currencyReport(request, options: api.options)
+                }
+                try Reports.print(ReportSheet.currencies(report), report, range: self.range, global: self.global)
+            }
+        }
+    }
+
+    struct Segments: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Customers by main currency in RFM segments (recency, frequency, spend), for marketing.",
+            discussion: """
+                Each customer is scored 1 to 5 on each figure among the customers of their main currency, and put \
+                in the first segment that fits: champions, at risk, loyal, new, hibernating, needs attention. \
+                --customers lists the customers (ids only) instead of the segments.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The day (YYYY-MM-DD) in --tz the segments are taken on.") var asOf: String
+        @Option(help: "The IANA time zone of the day (Europe/Berlin).") var tz: String = "UTC"
+        @Option(help: "Only customers whose main currency is this (ISO 4217).") var currency: String?
+        @Option(help: "Customers listed with --customers (1 to 10000).") var limit: Int32 = 100
+        @Flag(help: "List the customers, highest spend first, instead of the segments.") var customers = false
+        @Flag(help: "CSV with a header line instead of a table.") var csv = false
+
+        func validate() throws {
+            try validating { _ = try DayParsing.startOfDay(self.asOf, flag: "--as-of") }
+            guard (1...10_000).contains(self.limit) else { throw ValidationError("--limit: 1 to 10000") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let session = try Session(self.global)
+                var request = Souk_Reporting_V1_CustomerSegmentsRequest()
+                request.asOf = self.asOf
+                request.timeZone = self.tz
+                request.currency = self.currency ?? ""
+                request.limit = self.customers ? self.limit : 1
+                let report = try await session.authenticated { api in
+                    try await api.reporting.customerSegments(request, options: api.options)
+                }
+                if self.global.isJSON { return try Printer.json(report) }
+                let sheet = self.customers ? ReportSheet.segmentCustomers(report) : ReportSheet.segments(report)
+                if self.csv { return Printer.line(String(sheet.csv.dropLast())) }
+                guard !sheet.rows.isEmpty else { return Printer.note("no customer bought by \(self.asOf)") }
+                Printer.line(sheet.table(width: Terminal.width))
+            }
+        }
+    }
+}
+
 /// The fields every report request carries; the generated request messages conform.
 protocol ReportRequestFields: SwiftProtobuf.Message {
     var from: String { get set }
@@ -140,3 +205,4 @@ protocol ReportRequestFields: SwiftProtobuf.Message {
 extension Souk_Reporting_V1_SalesReportRequest: ReportRequestFields {}
 extension Souk_Reporting_V1_OrderFunnelRequest: ReportRequestFields {}
 extension Souk_Reporting_V1_TopProductsRequest: ReportRequestFields {}
+extension Souk_Reporting_V1_CurrencyReportRequest: ReportRequestFields {}

@@ -6,7 +6,7 @@
 
 import SoukAPI
 
-/// The 85 request message types of the 91 methods of every Souk service, by Swift name;
+/// The 87 request message types of the 93 methods of every Souk service, by Swift name;
 /// `bridged` when a bridged service takes it (so browsers send it as JSON too).
 let requestTypes: [RequestType] = [
     RequestType(Grpc_Health_V1_HealthCheckRequest.self, bridged: false, methods: ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]),
@@ -84,6 +84,8 @@ let requestTypes: [RequestType] = [
     RequestType(Souk_Recommendations_V1_ForCustomerRequest.self, bridged: true, methods: ["souk.recommendations.v1.RecommendationService/ForCustomer"]),
     RequestType(Souk_Recommendations_V1_ForProductRequest.self, bridged: true, methods: ["souk.recommendations.v1.RecommendationService/ForProduct"]),
     RequestType(Souk_Recommendations_V1_PublishListsRequest.self, bridged: true, methods: ["souk.recommendations.v1.RecommendationService/PublishLists"]),
+    RequestType(Souk_Reporting_V1_CurrencyReportRequest.self, bridged: true, methods: ["souk.reporting.v1.ReportingService/CurrencyReport"]),
+    RequestType(Souk_Reporting_V1_CustomerSegmentsRequest.self, bridged: true, methods: ["souk.reporting.v1.ReportingService/CustomerSegments"]),
     RequestType(Souk_Reporting_V1_OrderFunnelRequest.self, bridged: true, methods: ["souk.reporting.v1.ReportingService/OrderFunnel"]),
     RequestType(Souk_Reporting_V1_SalesReportRequest.self, bridged: true, methods: ["souk.reporting.v1.ReportingService/SalesReport"]),
     RequestType(Souk_Reporting_V1_TopProductsRequest.self, bridged: true, methods: ["souk.reporting.v1.ReportingService/TopProducts"]),

@@ -63,11 +63,39 @@ public enum Souk_Reporting_V1_ReportingService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "CurrencyReport" metadata.
+        public enum CurrencyReport: Sendable {
+            /// Request type for "CurrencyReport".
+            public typealias Input = Souk_Reporting_V1_CurrencyReportRequest
+            /// Response type for "CurrencyReport".
+            public typealias Output = Souk_Reporting_V1_CurrencyReportResponse
+            /// Descriptor for "CurrencyReport".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.reporting.v1.ReportingService"),
+                method: "CurrencyReport",
+                type: .unary
+            )
+        }
+        /// Namespace for "CustomerSegments" metadata.
+        public enum CustomerSegments: Sendable {
+            /// Request type for "CustomerSegments".
+            public typealias Input = Souk_Reporting_V1_CustomerSegmentsRequest
+            /// Response type for "CustomerSegments".
+            public typealias Output = Souk_Reporting_V1_CustomerSegmentsResponse
+            /// Descriptor for "CustomerSegments".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "souk.reporting.v1.ReportingService"),
+                method: "CustomerSegments",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "souk.reporting.v1.ReportingService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             SalesReport.descriptor,
             OrderFunnel.descriptor,
-            TopProducts.descriptor
+            TopProducts.descriptor,
+            CurrencyReport.descriptor,
+            CustomerSegments.descriptor
         ]
     }
 }
@@ -139,6 +167,42 @@ extension Souk_Reporting_V1_ReportingService {
             request: GRPCCore.StreamingServerRequest<Souk_Reporting_V1_TopProductsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Souk_Reporting_V1_TopProductsResponse>
+
+        /// Handle the "CurrencyReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Purchases by currency and country.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Reporting_V1_CurrencyReportRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Reporting_V1_CurrencyReportResponse` messages.
+        func currencyReport(
+            request: GRPCCore.StreamingServerRequest<Souk_Reporting_V1_CurrencyReportRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Reporting_V1_CurrencyReportResponse>
+
+        /// Handle the "CustomerSegments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Customers by main currency, with spend, frequency and RFM segments.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Souk_Reporting_V1_CustomerSegmentsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Souk_Reporting_V1_CustomerSegmentsResponse` messages.
+        func customerSegments(
+            request: GRPCCore.StreamingServerRequest<Souk_Reporting_V1_CustomerSegmentsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Souk_Reporting_V1_CustomerSegmentsResponse>
     }
 
     /// Service protocol for the "souk.reporting.v1.ReportingService" service.
@@ -194,6 +258,42 @@ extension Souk_Reporting_V1_ReportingService {
             request: GRPCCore.ServerRequest<Souk_Reporting_V1_TopProductsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Souk_Reporting_V1_TopProductsResponse>
+
+        /// Handle the "CurrencyReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Purchases by currency and country.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Reporting_V1_CurrencyReportRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Reporting_V1_CurrencyReportResponse` message.
+        func currencyReport(
+            request: GRPCCore.ServerRequest<Souk_Reporting_V1_CurrencyReportRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Reporting_V1_CurrencyReportResponse>
+
+        /// Handle the "CustomerSegments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Customers by main currency, with spend, frequency and RFM segments.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Reporting_V1_CustomerSegmentsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Souk_Reporting_V1_CustomerSegmentsResponse` message.
+        func customerSegments(
+            request: GRPCCore.ServerRequest<Souk_Reporting_V1_CustomerSegmentsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Souk_Reporting_V1_CustomerSegmentsResponse>
     }
 
     /// Simple service protocol for the "souk.reporting.v1.ReportingService" service.
@@ -247,6 +347,42 @@ extension Souk_Reporting_V1_ReportingService {
             request: Souk_Reporting_V1_TopProductsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Souk_Reporting_V1_TopProductsResponse
+
+        /// Handle the "CurrencyReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Purchases by currency and country.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Reporting_V1_CurrencyReportRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Reporting_V1_CurrencyReportResponse` to respond with.
+        func currencyReport(
+            request: Souk_Reporting_V1_CurrencyReportRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Reporting_V1_CurrencyReportResponse
+
+        /// Handle the "CustomerSegments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Customers by main currency, with spend, frequency and RFM segments.
+        ///
+        /// - Parameters:
+        ///   - request: A `Souk_Reporting_V1_CustomerSegmentsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Souk_Reporting_V1_CustomerSegmentsResponse` to respond with.
+        func customerSegments(
+            request: Souk_Reporting_V1_CustomerSegmentsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Souk_Reporting_V1_CustomerSegmentsResponse
     }
 }
 
@@ -282,6 +418,28 @@ extension Souk_Reporting_V1_ReportingService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Souk_Reporting_V1_TopProductsResponse>(),
             handler: { request, context in
                 try await self.topProducts(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Reporting_V1_ReportingService.Method.CurrencyReport.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Reporting_V1_CurrencyReportRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Reporting_V1_CurrencyReportResponse>(),
+            handler: { request, context in
+                try await self.currencyReport(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Souk_Reporting_V1_ReportingService.Method.CustomerSegments.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Reporting_V1_CustomerSegmentsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Reporting_V1_CustomerSegmentsResponse>(),
+            handler: { request, context in
+                try await self.customerSegments(
                     request: request,
                     context: context
                 )
@@ -325,6 +483,28 @@ extension Souk_Reporting_V1_ReportingService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func currencyReport(
+        request: GRPCCore.StreamingServerRequest<Souk_Reporting_V1_CurrencyReportRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Reporting_V1_CurrencyReportResponse> {
+        let response = try await self.currencyReport(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func customerSegments(
+        request: GRPCCore.StreamingServerRequest<Souk_Reporting_V1_CustomerSegmentsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Souk_Reporting_V1_CustomerSegmentsResponse> {
+        let response = try await self.customerSegments(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -362,6 +542,32 @@ extension Souk_Reporting_V1_ReportingService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Souk_Reporting_V1_TopProductsResponse> {
         return GRPCCore.ServerResponse<Souk_Reporting_V1_TopProductsResponse>(
             message: try await self.topProducts(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func currencyReport(
+        request: GRPCCore.ServerRequest<Souk_Reporting_V1_CurrencyReportRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Reporting_V1_CurrencyReportResponse> {
+        return GRPCCore.ServerResponse<Souk_Reporting_V1_CurrencyReportResponse>(
+            message: try await self.currencyReport(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func customerSegments(
+        request: GRPCCore.ServerRequest<Souk_Reporting_V1_CustomerSegmentsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Souk_Reporting_V1_CustomerSegmentsResponse> {
+        return GRPCCore.ServerResponse<Souk_Reporting_V1_CustomerSegmentsResponse>(
+            message: try await self.customerSegments(
                 request: request.message,
                 context: context
             ),
@@ -438,6 +644,52 @@ extension Souk_Reporting_V1_ReportingService {
             deserializer: some GRPCCore.MessageDeserializer<Souk_Reporting_V1_TopProductsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Reporting_V1_TopProductsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CurrencyReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Purchases by currency and country.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Reporting_V1_CurrencyReportRequest` message.
+        ///   - serializer: A serializer for `Souk_Reporting_V1_CurrencyReportRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Reporting_V1_CurrencyReportResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func currencyReport<Result>(
+            request: GRPCCore.ClientRequest<Souk_Reporting_V1_CurrencyReportRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Reporting_V1_CurrencyReportRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Reporting_V1_CurrencyReportResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Reporting_V1_CurrencyReportResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CustomerSegments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Customers by main currency, with spend, frequency and RFM segments.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Reporting_V1_CustomerSegmentsRequest` message.
+        ///   - serializer: A serializer for `Souk_Reporting_V1_CustomerSegmentsRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Reporting_V1_CustomerSegmentsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func customerSegments<Result>(
+            request: GRPCCore.ClientRequest<Souk_Reporting_V1_CustomerSegmentsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Reporting_V1_CustomerSegmentsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Reporting_V1_CustomerSegmentsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Reporting_V1_CustomerSegmentsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -550,6 +802,74 @@ extension Souk_Reporting_V1_ReportingService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "CurrencyReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Purchases by currency and country.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Reporting_V1_CurrencyReportRequest` message.
+        ///   - serializer: A serializer for `Souk_Reporting_V1_CurrencyReportRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Reporting_V1_CurrencyReportResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func currencyReport<Result>(
+            request: GRPCCore.ClientRequest<Souk_Reporting_V1_CurrencyReportRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Reporting_V1_CurrencyReportRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Reporting_V1_CurrencyReportResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Reporting_V1_CurrencyReportResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Reporting_V1_ReportingService.Method.CurrencyReport.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CustomerSegments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Customers by main currency, with spend, frequency and RFM segments.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Souk_Reporting_V1_CustomerSegmentsRequest` message.
+        ///   - serializer: A serializer for `Souk_Reporting_V1_CustomerSegmentsRequest` messages.
+        ///   - deserializer: A deserializer for `Souk_Reporting_V1_CustomerSegmentsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func customerSegments<Result>(
+            request: GRPCCore.ClientRequest<Souk_Reporting_V1_CustomerSegmentsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Souk_Reporting_V1_CustomerSegmentsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Souk_Reporting_V1_CustomerSegmentsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Reporting_V1_CustomerSegmentsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Souk_Reporting_V1_ReportingService.Method.CustomerSegments.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -626,6 +946,64 @@ extension Souk_Reporting_V1_ReportingService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Souk_Reporting_V1_TopProductsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Reporting_V1_TopProductsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CurrencyReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Purchases by currency and country.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Reporting_V1_CurrencyReportRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func currencyReport<Result>(
+        request: GRPCCore.ClientRequest<Souk_Reporting_V1_CurrencyReportRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Reporting_V1_CurrencyReportResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.currencyReport(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Reporting_V1_CurrencyReportRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Reporting_V1_CurrencyReportResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CustomerSegments" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Customers by main currency, with spend, frequency and RFM segments.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Souk_Reporting_V1_CustomerSegmentsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func customerSegments<Result>(
+        request: GRPCCore.ClientRequest<Souk_Reporting_V1_CustomerSegmentsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Reporting_V1_CustomerSegmentsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.customerSegments(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Souk_Reporting_V1_CustomerSegmentsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Reporting_V1_CustomerSegmentsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -716,6 +1094,72 @@ extension Souk_Reporting_V1_ReportingService.ClientProtocol {
             metadata: metadata
         )
         return try await self.topProducts(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CurrencyReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Purchases by currency and country.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func currencyReport<Result>(
+        _ message: Souk_Reporting_V1_CurrencyReportRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Reporting_V1_CurrencyReportResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Reporting_V1_CurrencyReportRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.currencyReport(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CustomerSegments" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Customers by main currency, with spend, frequency and RFM segments.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func customerSegments<Result>(
+        _ message: Souk_Reporting_V1_CustomerSegmentsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Souk_Reporting_V1_CustomerSegmentsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Souk_Reporting_V1_CustomerSegmentsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.customerSegments(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -67,6 +67,74 @@ public nonisolated enum Souk_Reporting_V1_ReportGrouping: SwiftProtobuf.Enum, Sw
 
 }
 
+/// RFM segments of the customers, for targeted marketing; a customer is in the first that fits, in the order
+/// champions, at risk, loyal, new, hibernating, needs attention.
+public nonisolated enum Souk_Reporting_V1_CustomerSegment: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Bought recently, often and for much: R, F and M scores all 4 or 5.
+  case champions // = 1
+
+  /// Buy often (F 4 or 5, more than one order), and not at risk.
+  case loyal // = 2
+
+  /// One order, recently (R 4 or 5).
+  case new // = 3
+
+  /// Bought often once (F 3 or more, more than one order) but not lately (R 1 or 2).
+  case atRisk // = 4
+
+  /// Neither recent nor frequent (R 1 or 2).
+  case hibernating // = 5
+
+  /// Everyone else.
+  case needsAttention // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .champions
+    case 2: self = .loyal
+    case 3: self = .new
+    case 4: self = .atRisk
+    case 5: self = .hibernating
+    case 6: self = .needsAttention
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .champions: return 1
+    case .loyal: return 2
+    case .new: return 3
+    case .atRisk: return 4
+    case .hibernating: return 5
+    case .needsAttention: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Souk_Reporting_V1_CustomerSegment] = [
+    .unspecified,
+    .champions,
+    .loyal,
+    .new,
+    .atRisk,
+    .hibernating,
+    .needsAttention,
+  ]
+
+}
+
 /// An exact fraction; a rate of 0 out of 0 when nothing was counted.
 public nonisolated struct Souk_Reporting_V1_Fraction: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -413,12 +481,243 @@ public nonisolated struct Souk_Reporting_V1_TopProductsResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Souk_Reporting_V1_CurrencyReportRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var from: String = String()
+
+  public var to: String = String()
+
+  public var timeZone: String = String()
+
+  public var grouping: Souk_Reporting_V1_ReportGrouping = .unspecified
+
+  public var currency: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What customers paid in one currency from one country in one period: orders that count as sales (paid, packed,
+/// shipped, delivered).
+public nonisolated struct Souk_Reporting_V1_CurrencyCountry: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var periodStart: String = String()
+
+  public var currency: String = String()
+
+  /// ISO 3166-1 alpha-2, as the order's delivery address gave it.
+  public var country: String = String()
+
+  public var orders: Int64 = 0
+
+  /// Distinct customers with such an order.
+  public var customers: Int64 = 0
+
+  public var revenue: Souk_Catalog_V1_Money {
+    get {_revenue ?? Souk_Catalog_V1_Money()}
+    set {_revenue = newValue}
+  }
+  /// Returns true if `revenue` has been explicitly set.
+  public var hasRevenue: Bool {self._revenue != nil}
+  /// Clears the value of `revenue`. Subsequent reads from it will return its default value.
+  public mutating func clearRevenue() {self._revenue = nil}
+
+  public var units: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _revenue: Souk_Catalog_V1_Money? = nil
+}
+
+public nonisolated struct Souk_Reporting_V1_CurrencyReportResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// In period, currency and country order.
+  public var rows: [Souk_Reporting_V1_CurrencyCountry] = []
+
+  /// The whole range per currency and country (period_start is the range's `from`).
+  public var totals: [Souk_Reporting_V1_CurrencyCountry] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Souk_Reporting_V1_CustomerSegmentsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The day the segments are taken on (YYYY-MM-DD in `time_zone`): orders placed up to its end count, and recency is
+  /// counted back from it.
+  public var asOf: String = String()
+
+  public var timeZone: String = String()
+
+  /// Only customers whose main currency is this one; empty means every currency.
+  public var currency: String = String()
+
+  /// How many customers to list: 0 means 100, at most 10,000. The summaries count everyone.
+  public var limit: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One customer's RFM figures in their main currency: the currency most of their sales orders were paid in (ties go
+/// to the currency of their latest order). Scores are 1 to 5: the customer's cumulative share among the customers of
+/// that currency, ordered by the figure (more recent, more orders, more spent score higher), times five, rounded up;
+/// equal figures score alike.
+public nonisolated struct Souk_Reporting_V1_CustomerScore: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The account id; no name or address (reports carry no personal data beyond the id).
+  public var customerID: String = String()
+
+  public var currency: String = String()
+
+  /// Whole days from the customer's latest order to the end of `as_of`.
+  public var recencyDays: Int64 = 0
+
+  /// Sales orders in the main currency.
+  public var frequency: Int64 = 0
+
+  /// Their totals.
+  public var monetary: Souk_Catalog_V1_Money {
+    get {_monetary ?? Souk_Catalog_V1_Money()}
+    set {_monetary = newValue}
+  }
+  /// Returns true if `monetary` has been explicitly set.
+  public var hasMonetary: Bool {self._monetary != nil}
+  /// Clears the value of `monetary`. Subsequent reads from it will return its default value.
+  public mutating func clearMonetary() {self._monetary = nil}
+
+  public var recencyScore: Int32 = 0
+
+  public var frequencyScore: Int32 = 0
+
+  public var monetaryScore: Int32 = 0
+
+  public var segment: Souk_Reporting_V1_CustomerSegment = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _monetary: Souk_Catalog_V1_Money? = nil
+}
+
+public nonisolated struct Souk_Reporting_V1_SegmentSummary: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var currency: String = String()
+
+  public var segment: Souk_Reporting_V1_CustomerSegment = .unspecified
+
+  public var customers: Int64 = 0
+
+  public var orders: Int64 = 0
+
+  public var revenue: Souk_Catalog_V1_Money {
+    get {_revenue ?? Souk_Catalog_V1_Money()}
+    set {_revenue = newValue}
+  }
+  /// Returns true if `revenue` has been explicitly set.
+  public var hasRevenue: Bool {self._revenue != nil}
+  /// Clears the value of `revenue`. Subsequent reads from it will return its default value.
+  public mutating func clearRevenue() {self._revenue = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _revenue: Souk_Catalog_V1_Money? = nil
+}
+
+/// The customers whose main currency is `currency`: how many, their orders and spend.
+public nonisolated struct Souk_Reporting_V1_CurrencyCustomers: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var currency: String = String()
+
+  public var customers: Int64 = 0
+
+  public var orders: Int64 = 0
+
+  public var revenue: Souk_Catalog_V1_Money {
+    get {_revenue ?? Souk_Catalog_V1_Money()}
+    set {_revenue = newValue}
+  }
+  /// Returns true if `revenue` has been explicitly set.
+  public var hasRevenue: Bool {self._revenue != nil}
+  /// Clears the value of `revenue`. Subsequent reads from it will return its default value.
+  public mutating func clearRevenue() {self._revenue = nil}
+
+  /// orders / customers, not reduced.
+  public var ordersPerCustomer: Souk_Reporting_V1_Fraction {
+    get {_ordersPerCustomer ?? Souk_Reporting_V1_Fraction()}
+    set {_ordersPerCustomer = newValue}
+  }
+  /// Returns true if `ordersPerCustomer` has been explicitly set.
+  public var hasOrdersPerCustomer: Bool {self._ordersPerCustomer != nil}
+  /// Clears the value of `ordersPerCustomer`. Subsequent reads from it will return its default value.
+  public mutating func clearOrdersPerCustomer() {self._ordersPerCustomer = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _revenue: Souk_Catalog_V1_Money? = nil
+  fileprivate var _ordersPerCustomer: Souk_Reporting_V1_Fraction? = nil
+}
+
+public nonisolated struct Souk_Reporting_V1_CustomerSegmentsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// In currency order.
+  public var currencies: [Souk_Reporting_V1_CurrencyCustomers] = []
+
+  /// In currency, then segment order; segments with no customer left out.
+  public var segments: [Souk_Reporting_V1_SegmentSummary] = []
+
+  /// In currency order, highest spend first within a currency, then by customer id; at most `limit`.
+  public var customers: [Souk_Reporting_V1_CustomerScore] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "souk.reporting.v1"
 
 nonisolated extension Souk_Reporting_V1_ReportGrouping: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REPORT_GROUPING_UNSPECIFIED\0\u{1}REPORT_GROUPING_DAY\0\u{1}REPORT_GROUPING_WEEK\0\u{1}REPORT_GROUPING_MONTH\0")
+}
+
+nonisolated extension Souk_Reporting_V1_CustomerSegment: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CUSTOMER_SEGMENT_UNSPECIFIED\0\u{1}CUSTOMER_SEGMENT_CHAMPIONS\0\u{1}CUSTOMER_SEGMENT_LOYAL\0\u{1}CUSTOMER_SEGMENT_NEW\0\u{1}CUSTOMER_SEGMENT_AT_RISK\0\u{1}CUSTOMER_SEGMENT_HIBERNATING\0\u{1}CUSTOMER_SEGMENT_NEEDS_ATTENTION\0")
 }
 
 nonisolated extension Souk_Reporting_V1_Fraction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1021,6 +1320,422 @@ nonisolated extension Souk_Reporting_V1_TopProductsResponse: SwiftProtobuf.Messa
   public static func ==(lhs: Souk_Reporting_V1_TopProductsResponse, rhs: Souk_Reporting_V1_TopProductsResponse) -> Bool {
     if lhs.byRevenue != rhs.byRevenue {return false}
     if lhs.byUnits != rhs.byUnits {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Reporting_V1_CurrencyReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CurrencyReportRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{3}time_zone\0\u{1}grouping\0\u{1}currency\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.from) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.to) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.timeZone) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.grouping) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.from.isEmpty {
+      try visitor.visitSingularStringField(value: self.from, fieldNumber: 1)
+    }
+    if !self.to.isEmpty {
+      try visitor.visitSingularStringField(value: self.to, fieldNumber: 2)
+    }
+    if !self.timeZone.isEmpty {
+      try visitor.visitSingularStringField(value: self.timeZone, fieldNumber: 3)
+    }
+    if self.grouping != .unspecified {
+      try visitor.visitSingularEnumField(value: self.grouping, fieldNumber: 4)
+    }
+    if !self.currency.isEmpty {
+      try visitor.visitSingularStringField(value: self.currency, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Reporting_V1_CurrencyReportRequest, rhs: Souk_Reporting_V1_CurrencyReportRequest) -> Bool {
+    if lhs.from != rhs.from {return false}
+    if lhs.to != rhs.to {return false}
+    if lhs.timeZone != rhs.timeZone {return false}
+    if lhs.grouping != rhs.grouping {return false}
+    if lhs.currency != rhs.currency {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Reporting_V1_CurrencyCountry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CurrencyCountry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}period_start\0\u{1}currency\0\u{1}country\0\u{1}orders\0\u{1}customers\0\u{1}revenue\0\u{1}units\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.periodStart) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.country) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.orders) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.customers) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._revenue) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.units) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.periodStart.isEmpty {
+      try visitor.visitSingularStringField(value: self.periodStart, fieldNumber: 1)
+    }
+    if !self.currency.isEmpty {
+      try visitor.visitSingularStringField(value: self.currency, fieldNumber: 2)
+    }
+    if !self.country.isEmpty {
+      try visitor.visitSingularStringField(value: self.country, fieldNumber: 3)
+    }
+    if self.orders != 0 {
+      try visitor.visitSingularInt64Field(value: self.orders, fieldNumber: 4)
+    }
+    if self.customers != 0 {
+      try visitor.visitSingularInt64Field(value: self.customers, fieldNumber: 5)
+    }
+    try { if let v = self._revenue {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if self.units != 0 {
+      try visitor.visitSingularInt64Field(value: self.units, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Reporting_V1_CurrencyCountry, rhs: Souk_Reporting_V1_CurrencyCountry) -> Bool {
+    if lhs.periodStart != rhs.periodStart {return false}
+    if lhs.currency != rhs.currency {return false}
+    if lhs.country != rhs.country {return false}
+    if lhs.orders != rhs.orders {return false}
+    if lhs.customers != rhs.customers {return false}
+    if lhs._revenue != rhs._revenue {return false}
+    if lhs.units != rhs.units {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Reporting_V1_CurrencyReportResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CurrencyReportResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rows\0\u{1}totals\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.rows) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.totals) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.rows.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.rows, fieldNumber: 1)
+    }
+    if !self.totals.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.totals, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Reporting_V1_CurrencyReportResponse, rhs: Souk_Reporting_V1_CurrencyReportResponse) -> Bool {
+    if lhs.rows != rhs.rows {return false}
+    if lhs.totals != rhs.totals {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Reporting_V1_CustomerSegmentsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CustomerSegmentsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}as_of\0\u{3}time_zone\0\u{1}currency\0\u{1}limit\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.timeZone) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.limit) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 1)
+    }
+    if !self.timeZone.isEmpty {
+      try visitor.visitSingularStringField(value: self.timeZone, fieldNumber: 2)
+    }
+    if !self.currency.isEmpty {
+      try visitor.visitSingularStringField(value: self.currency, fieldNumber: 3)
+    }
+    if self.limit != 0 {
+      try visitor.visitSingularInt32Field(value: self.limit, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Reporting_V1_CustomerSegmentsRequest, rhs: Souk_Reporting_V1_CustomerSegmentsRequest) -> Bool {
+    if lhs.asOf != rhs.asOf {return false}
+    if lhs.timeZone != rhs.timeZone {return false}
+    if lhs.currency != rhs.currency {return false}
+    if lhs.limit != rhs.limit {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Reporting_V1_CustomerScore: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CustomerScore"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}customer_id\0\u{1}currency\0\u{3}recency_days\0\u{1}frequency\0\u{1}monetary\0\u{3}recency_score\0\u{3}frequency_score\0\u{3}monetary_score\0\u{1}segment\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.customerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.recencyDays) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.frequency) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._monetary) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.recencyScore) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.frequencyScore) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.monetaryScore) }()
+      case 9: try { try decoder.decodeSingularEnumField(value: &self.segment) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.customerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.customerID, fieldNumber: 1)
+    }
+    if !self.currency.isEmpty {
+      try visitor.visitSingularStringField(value: self.currency, fieldNumber: 2)
+    }
+    if self.recencyDays != 0 {
+      try visitor.visitSingularInt64Field(value: self.recencyDays, fieldNumber: 3)
+    }
+    if self.frequency != 0 {
+      try visitor.visitSingularInt64Field(value: self.frequency, fieldNumber: 4)
+    }
+    try { if let v = self._monetary {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if self.recencyScore != 0 {
+      try visitor.visitSingularInt32Field(value: self.recencyScore, fieldNumber: 6)
+    }
+    if self.frequencyScore != 0 {
+      try visitor.visitSingularInt32Field(value: self.frequencyScore, fieldNumber: 7)
+    }
+    if self.monetaryScore != 0 {
+      try visitor.visitSingularInt32Field(value: self.monetaryScore, fieldNumber: 8)
+    }
+    if self.segment != .unspecified {
+      try visitor.visitSingularEnumField(value: self.segment, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Reporting_V1_CustomerScore, rhs: Souk_Reporting_V1_CustomerScore) -> Bool {
+    if lhs.customerID != rhs.customerID {return false}
+    if lhs.currency != rhs.currency {return false}
+    if lhs.recencyDays != rhs.recencyDays {return false}
+    if lhs.frequency != rhs.frequency {return false}
+    if lhs._monetary != rhs._monetary {return false}
+    if lhs.recencyScore != rhs.recencyScore {return false}
+    if lhs.frequencyScore != rhs.frequencyScore {return false}
+    if lhs.monetaryScore != rhs.monetaryScore {return false}
+    if lhs.segment != rhs.segment {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Reporting_V1_SegmentSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SegmentSummary"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}currency\0\u{1}segment\0\u{1}customers\0\u{1}orders\0\u{1}revenue\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.segment) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.customers) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.orders) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._revenue) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.currency.isEmpty {
+      try visitor.visitSingularStringField(value: self.currency, fieldNumber: 1)
+    }
+    if self.segment != .unspecified {
+      try visitor.visitSingularEnumField(value: self.segment, fieldNumber: 2)
+    }
+    if self.customers != 0 {
+      try visitor.visitSingularInt64Field(value: self.customers, fieldNumber: 3)
+    }
+    if self.orders != 0 {
+      try visitor.visitSingularInt64Field(value: self.orders, fieldNumber: 4)
+    }
+    try { if let v = self._revenue {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Reporting_V1_SegmentSummary, rhs: Souk_Reporting_V1_SegmentSummary) -> Bool {
+    if lhs.currency != rhs.currency {return false}
+    if lhs.segment != rhs.segment {return false}
+    if lhs.customers != rhs.customers {return false}
+    if lhs.orders != rhs.orders {return false}
+    if lhs._revenue != rhs._revenue {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Reporting_V1_CurrencyCustomers: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CurrencyCustomers"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}currency\0\u{1}customers\0\u{1}orders\0\u{1}revenue\0\u{3}orders_per_customer\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.currency) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.customers) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.orders) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._revenue) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._ordersPerCustomer) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.currency.isEmpty {
+      try visitor.visitSingularStringField(value: self.currency, fieldNumber: 1)
+    }
+    if self.customers != 0 {
+      try visitor.visitSingularInt64Field(value: self.customers, fieldNumber: 2)
+    }
+    if self.orders != 0 {
+      try visitor.visitSingularInt64Field(value: self.orders, fieldNumber: 3)
+    }
+    try { if let v = self._revenue {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._ordersPerCustomer {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Reporting_V1_CurrencyCustomers, rhs: Souk_Reporting_V1_CurrencyCustomers) -> Bool {
+    if lhs.currency != rhs.currency {return false}
+    if lhs.customers != rhs.customers {return false}
+    if lhs.orders != rhs.orders {return false}
+    if lhs._revenue != rhs._revenue {return false}
+    if lhs._ordersPerCustomer != rhs._ordersPerCustomer {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Souk_Reporting_V1_CustomerSegmentsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CustomerSegmentsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}currencies\0\u{1}segments\0\u{1}customers\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.currencies) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.segments) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.customers) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.currencies.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.currencies, fieldNumber: 1)
+    }
+    if !self.segments.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.segments, fieldNumber: 2)
+    }
+    if !self.customers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.customers, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Souk_Reporting_V1_CustomerSegmentsResponse, rhs: Souk_Reporting_V1_CustomerSegmentsResponse) -> Bool {
+    if lhs.currencies != rhs.currencies {return false}
+    if lhs.segments != rhs.segments {return false}
+    if lhs.customers != rhs.customers {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

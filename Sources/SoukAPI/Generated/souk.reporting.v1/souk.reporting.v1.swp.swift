@@ -48,6 +48,22 @@ extension Souk_Reporting_V1_ReportingService {
                         try await service.topProducts(request: request, context: context)
                     }
                 ),
+                SoukWire.SWPMethod(
+                    Souk_Reporting_V1_ReportingService.Method.CurrencyReport.descriptor,
+                    deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Reporting_V1_CurrencyReportRequest>(),
+                    serializer: GRPCProtobuf.ProtobufSerializer<Souk_Reporting_V1_CurrencyReportResponse>(),
+                    handler: { request, context in
+                        try await service.currencyReport(request: request, context: context)
+                    }
+                ),
+                SoukWire.SWPMethod(
+                    Souk_Reporting_V1_ReportingService.Method.CustomerSegments.descriptor,
+                    deserializer: GRPCProtobuf.ProtobufDeserializer<Souk_Reporting_V1_CustomerSegmentsRequest>(),
+                    serializer: GRPCProtobuf.ProtobufSerializer<Souk_Reporting_V1_CustomerSegmentsResponse>(),
+                    handler: { request, context in
+                        try await service.customerSegments(request: request, context: context)
+                    }
+                ),
             ]
         }
     )

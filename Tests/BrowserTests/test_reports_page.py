@@ -313,7 +313,7 @@ const done = arguments[arguments.length - 1];
 """
 
 
-def test_service_worker_caches_the_shell_and_never_an_api_answer(reports_shop, browser, sign_in):
+def test_service_worker_caches_the_shell_and_never_an_api_answer(reports_shop, browser, sign_in, screenshot):
     driver = browser("phone")
     sign_in(driver, reports_shop, reports_shop.staff)
     registration = driver.execute_async_script(
@@ -330,6 +330,7 @@ def test_service_worker_caches_the_shell_and_never_an_api_answer(reports_shop, b
     visible(driver, "#reports-sales-chart-EUR")
     # The page at a phone's width: nothing wider than the screen.
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+    screenshot(driver, "reports")
     urls = driver.execute_async_script(CACHED_URLS)
     paths = {url[len(reports_shop.base_url):] for url in urls}
     assert {"/", "/index.html", "/js/app.js", "/js/views/reports.js", "/manifest.webmanifest"} <= paths

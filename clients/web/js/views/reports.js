@@ -7,7 +7,7 @@ import { call } from "../api.js";
 import { barChart } from "../chart.js";
 import { csvLink, csvText, decimalString } from "../csv.js";
 import { CURRENCIES, formatMoney, toMinor } from "../format.js";
-import { fieldError, formField, h, showError, showLoading } from "../ui.js";
+import { announce, fieldError, formField, h, showError, showLoading } from "../ui.js";
 
 const REPORTING = "souk.reporting.v1.ReportingService";
 const GROUPINGS = [
@@ -154,7 +154,8 @@ export async function render(root, ctx) {
     h("p", { class: "form-error", id: "reports-form-error", role: "alert", hidden: true }),
     h("div", { class: "row" }, show),
   );
-  const results = h("div", { class: "stack", id: "reports-results", "aria-live": "polite" });
+  // Not a live region: the tables are long. A short announcement says when new figures are shown.
+  const results = h("div", { class: "stack", id: "reports-results" });
   root.append(form, results);
 
   const formError = form.querySelector("#reports-form-error");
@@ -222,6 +223,7 @@ export async function render(root, ctx) {
       funnelSection(funnel, download),
       topSection(top, download),
     );
+    announce(`Reports shown for ${settings.from} to ${settings.to}.`);
   };
 
   form.addEventListener("submit", (event) => {

@@ -5,7 +5,9 @@
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 640;
 const HEIGHT = 260;
-const MARGIN = { top: 12, right: 12, bottom: 44, left: 88 };
+// Room for the axis labels at a phone's larger type (views.css raises it to 16 units below 600 px).
+const MARGIN = { top: 12, right: 44, bottom: 44, left: 140 };
+const LABEL_SPACING = 100;
 const TICKS = 4;
 
 function svg(tag, attrs = {}, ...children) {
@@ -65,8 +67,8 @@ export function barChart({ id, title, description, bars, formatTick }) {
   chart.append(axis);
   const slot = bars.length > 0 ? plotWidth / bars.length : plotWidth;
   const barWidth = Math.max(1, Math.min(48, slot * 0.7));
-  // Thin the period labels so they never overlap (about 56 px per label).
-  const every = Math.max(1, Math.ceil((bars.length * 56) / plotWidth));
+  // Thin the period labels so they never overlap.
+  const every = Math.max(1, Math.ceil((bars.length * LABEL_SPACING) / plotWidth));
   const group = svg("g", { class: "chart-bars" });
   bars.forEach((bar, index) => {
     const height = plotHeight * share(bar.value, max);
@@ -90,7 +92,7 @@ export function barChart({ id, title, description, bars, formatTick }) {
       group.append(
         svg(
           "text",
-          { x: (x + barWidth / 2).toFixed(2), y: HEIGHT - MARGIN.bottom + 16, "text-anchor": "middle", class: "chart-label", "aria-hidden": "true" },
+          { x: (x + barWidth / 2).toFixed(2), y: HEIGHT - MARGIN.bottom + 22, "text-anchor": "middle", class: "chart-label", "aria-hidden": "true" },
           bar.label,
         ),
       );

@@ -204,11 +204,13 @@ def running_shop(seed_demo=False, extra_args=(), services="identity,catalog,paym
     )
     try:
         base_url = None
+        swp_address = None
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             if not line:
                 break
+            swp_address = swp_address or (re.match(r"soukd ready: swp (\S+) ", line) or [None, None])[1]
             match = re.match(r"bridge ready: (http://\S+) ", line)
             if match:
                 base_url = match.group(1)
@@ -218,6 +220,10 @@ def running_shop(seed_demo=False, extra_args=(), services="identity,catalog,paym
             raise AssertionError("soukd's bridge did not start: "
                                  + open(os.path.join(folder, "soukd.log")).read()[-4000:])
         shop = Shop(base_url)
+        # Where soukd keeps its data (its embedded PostgreSQL in data/pg, its CA in data/tls) and its SWP address,
+        # for tests that run another program against it (souk-worker, psql).
+        shop.data_folder = data
+        shop.swp_address = swp_address
         _prepare_people(shop, one_time_password)
         yield shop
     finally:

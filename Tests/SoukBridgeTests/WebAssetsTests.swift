@@ -63,6 +63,29 @@ struct WebAssetsTests {
         }
     }
 
+    @Test("the installable admin page: its manifest, icons and service worker with their types and headers")
+    func installableAdminPage() throws {
+        let web = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../clients/web").standardizedFileURL.path
+        let assets = try WebAssets(folder: web)
+        let expected = [
+            "/manifest.webmanifest": "application/manifest+json",
+            "/sw.js": "text/javascript; charset=utf-8",
+            "/icons/icon-192.png": "image/png",
+            "/icons/icon-512.png": "image/png",
+            "/icons/icon.svg": "image/svg+xml",
+            "/js/views/reports.js": "text/javascript; charset=utf-8",
+        ]
+        for (path, type) in expected {
+            let answer = try #require(assets.response(path: path, headOnly: false), "\(path)")
+            #expect(answer.headers[.contentType] == type, "\(path)")
+            // The worker is served from the root, so its scope covers the admin page at / without a
+            // Service-Worker-Allowed header; the CSP's default-src 'self' is also its worker-src and manifest-src.
+            #expect(answer.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'self';") == true, "\(path)")
+            #expect(answer.headers[.cacheControl] == "no-cache", "\(path)")
+        }
+    }
+
     @Test("a folder without index.html, or no folder, is refused with what is wrong")
     func refusesBadRoots() throws {
         try Self.withFolder(["app.js": "x"]) { folder in

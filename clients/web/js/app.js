@@ -12,6 +12,7 @@ const ROUTES = [
   { pattern: /^#\/products$/, module: "./views/products.js", nav: "nav-products", title: "Products" },
   { pattern: /^#\/products\/new$/, module: "./views/product.js", nav: "nav-products", title: "New product" },
   { pattern: /^#\/products\/([^/]+)$/, module: "./views/product.js", nav: "nav-products", title: "Product" },
+  { pattern: /^#\/reports$/, module: "./views/reports.js", nav: "nav-reports", title: "Reports" },
   { pattern: /^#\/warehouses$/, module: "./views/warehouses.js", nav: "nav-warehouses", title: "Warehouses" },
   // Not admin-only here: the users view itself tells staff that the page is for admins.
   { pattern: /^#\/users$/, module: "./views/users.js", nav: "nav-users", title: "Users" },
@@ -64,6 +65,7 @@ function setChrome(signedIn) {
     document.getElementById("nav-users").hidden = !makeContext().isAdmin;
     document.getElementById("nav-warehouses").hidden = !makeContext().isStaff;
     document.getElementById("nav-shipments").hidden = !makeContext().isStaff;
+    document.getElementById("nav-reports").hidden = !makeContext().isStaff;
   }
 }
 
@@ -210,5 +212,15 @@ async function start() {
   }
 }
 
+/**
+ * Registers the service worker (`/sw.js`, scope `/`) that keeps the page's static shell for an offline start. It
+ * never answers an API call: see sw.js. A browser without service workers (or an insecure origin) just goes without.
+ */
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("service worker:", error));
+}
+
 listen();
+registerServiceWorker();
 start();

@@ -430,7 +430,23 @@ let providerTargets: [Target] = [
         ],
         swiftSettings: defaultSwiftSettings
     ),
-    // Local contract servers for the providers (Stripe, YooKassa, CDEK, EasyPost), in memory on Hummingbird: for
+    // Google Analytics 4: the analytics schema's purchases and refunds as Measurement Protocol events (exact money
+    // from minor units, keyed-hash client ids), batched, checked on the debug endpoint, sent with retries, and the
+    // export's position in the analytics schema (`souk-worker ga4 export`).
+    .target(
+        name: "SoukGA4",
+        dependencies: [
+            "SoukAnalytics",
+            "SoukMoney",
+            .asyncHTTPClient,
+            .crypto,
+            .logging,
+            .nioCore,
+            .nioHTTP1,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // Local contract servers for the providers (Stripe, YooKassa, CDEK, EasyPost, GA4), in memory on Hummingbird: for
     // tests and the sandbox mode with no provider keys.
     .target(
         name: "SoukLocalProviders",
@@ -489,15 +505,17 @@ let programTargets: [Target] = [
         swiftSettings: defaultSwiftSettings
     ),
     // souk-worker: the batch jobs (issue 20), built only on the public client: `follow` (the orders' events into the
-    // analytics schema) and `recs evaluate`.
+    // analytics schema), `recs build`, `recs evaluate` and `ga4 export` (purchases and refunds to Google Analytics 4).
     .executableTarget(
         name: "souk-worker",
         dependencies: [
             "SoukAPI",
             "SoukAnalytics",
             "SoukClient",
+            "SoukGA4",
             "SoukRecommender",
             .argumentParser,
+            .asyncHTTPClient,
             .grpcCore,
             .logging,
         ],
@@ -854,6 +872,21 @@ let testTargets: [Target] = [
             "SoukHost",
             "TestSupport",
             .grpcCore,
+        ],
+        swiftSettings: defaultSwiftSettings
+    ),
+    // The GA4 export: event mapping, batching, retries on a test clock, the debug endpoint's refusals, the export
+    // position in PostgreSQL, and the export end to end against the local GA4 server.
+    .testTarget(
+        name: "SoukGA4Tests",
+        dependencies: [
+            "SoukAnalytics",
+            "SoukGA4",
+            "SoukLocalProviders",
+            "TestSupport",
+            .asyncHTTPClient,
+            .logging,
+            .postgresNIO,
         ],
         swiftSettings: defaultSwiftSettings
     ),

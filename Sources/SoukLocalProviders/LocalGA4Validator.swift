@@ -7,10 +7,10 @@ import Foundation
 /// Checked: the body's size (130 kB) and shape; `client_id` present; `timestamp_micros` (of the request and of
 /// each event) an integer at most 72 hours old and not in the future; 1 to 25 events; each event's name (at most
 /// 40 characters, a letter first, letters, digits and `_`, no reserved name or prefix); at most 25 params with
-/// valid names, string values of at most 100 characters; `currency` (three capital letters) whenever `value` is
-/// set, `value` a number; `items` an array of objects each with `item_id` or `item_name`, numeric `price` and
-/// integer `quantity`; and, for `purchase` and `refund`, a `transaction_id` (Google checks it under
-/// `ENFORCE_RECOMMENDATIONS`).
+/// valid names, string values (the items' too) of at most 100 characters; `currency` (three capital letters)
+/// whenever `value` is set, `value` a number; `items` an array of objects each with `item_id` or `item_name`,
+/// numeric `price` and integer `quantity`; and, for `purchase` and `refund`, a `transaction_id` (Google checks it
+/// under `ENFORCE_RECOMMENDATIONS`).
 struct LocalGA4Validator {
     /// One validation message, as the debug endpoint answers it.
     struct Message: Sendable, Hashable, Codable {
@@ -132,6 +132,15 @@ struct LocalGA4Validator {
             }
             if (item["item_id"] as? String ?? "").isEmpty, (item["item_name"] as? String ?? "").isEmpty {
                 self.fail(itemPath, "An item needs item_id or item_name.", "VALUE_REQUIRED")
+            }
+            for (key, value) in item.sorted(by: { $0.key < $1.key }) {
+                if let text = value as? String, text.count > Self.maxParamValueLength {
+                    self.fail(
+                        "\(itemPath).\(key)",
+                        "An item value has at most \(Self.maxParamValueLength) characters.",
+                        "VALUE_OUT_OF_BOUNDS"
+                    )
+                }
             }
             if item["price"] != nil, !Self.isNumber(item["price"]) {
                 self.fail("\(itemPath).price", "price must be a number.", "VALUE_INVALID")

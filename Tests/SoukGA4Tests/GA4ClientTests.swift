@@ -113,7 +113,8 @@ struct GA4ClientTests {
                 endpoint: "http://127.0.0.1:1",
                 measurementID: "G-TEST1",
                 apiSecret: GA4Secret("very-secret-value"),
-                retries: GA4Retries(maxAttempts: 3, initialBackoff: .milliseconds(10), maxBackoff: .seconds(1))
+                retries: GA4Retries(maxAttempts: 3, initialBackoff: .milliseconds(10), maxBackoff: .seconds(1)),
+                requestTimeout: .seconds(2)
             ),
             clock: clock
         )

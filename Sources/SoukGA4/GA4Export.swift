@@ -6,8 +6,9 @@ package import SoukAnalytics
 ///
 /// Each pass reads what is not recorded yet for the property, records events older than ``Config/maxAge`` as
 /// stale (Google back-dates at most 72 hours) and unmappable ones as rejected, then for each batch asks the debug
-/// endpoint first: a batch it refuses is logged with its messages, recorded as rejected and never sent; a valid one is
-/// sent and, once Google answered 2xx, recorded as sent. Records are what a rerun reads, so a rerun sends nothing
+/// endpoint first: a batch it refuses is never sent; its events are checked one by one, the refused ones logged with
+/// their messages and recorded as rejected, the others checked again together and sent. A valid batch is sent and,
+/// once Google answered 2xx, recorded as sent. Records are what a rerun reads, so a rerun sends nothing
 /// twice and misses nothing; the one window left is a crash between Google's 2xx and the record's commit, after
 /// which that batch is sent once more (GA4 dedupes a purchase by `transaction_id`).
 package struct GA4Export: Sendable {
@@ -126,32 +127,81 @@ package struct GA4Export: Sendable {
         }
         try await self.store.recordGA4Exports(records, measurementID: id, at: now)
         for batch in MeasurementBatch.make(events) {
-            let messages = try await self.client.validate(batch)
-            let outcome: AnalyticsStore.GA4Outcome
-            let text = messages.map { "\($0.fieldPath ?? "-"): \($0.description)" }.joined(separator: "; ")
-            if messages.isEmpty {
-                try await self.client.send(batch)
-                outcome = .sent
-                summary.sent += batch.events.count
-                summary.requests += 1
-            } else {
-                self.logger.warning(
-                    "GA4 debug endpoint rejected a batch; not sent",
-                    metadata: [
-                        "events": "\(batch.events.count)",
-                        "orders": "\(batch.events.map { $0.orderID.uuidString.lowercased() })",
-                        "messages": "\(text)",
-                    ]
-                )
-                outcome = .rejected
-                summary.rejected += batch.events.count
-            }
-            try await self.store.recordGA4Exports(
-                batch.events.map { .init(orderID: $0.orderID, event: $0.kind, outcome: outcome, message: text) },
-                measurementID: id,
-                at: now
-            )
+            try await self.export(batch, isolating: true, summary: &summary, now: now)
         }
         return summary
+    }
+
+    /// Checks `batch` on the debug endpoint and sends it when valid. When it is not and `isolating`, each event is
+    /// checked alone (one bad event must not hold back the customer's others): the bad ones are rejected with their
+    /// own messages, the rest checked and sent together. Every outcome is recorded.
+    private func export(
+        _ batch: MeasurementBatch,
+        isolating: Bool,
+        summary: inout Summary,
+        now: Date
+    ) async throws {
+        let messages = try await self.client.validate(batch)
+        if messages.isEmpty {
+            try await self.client.send(batch)
+            summary.sent += batch.events.count
+            summary.requests += 1
+            try await self.record(batch, .sent, message: "", now: now)
+            return
+        }
+        guard isolating, batch.events.count > 1 else {
+            try await self.reject(batch, messages, summary: &summary, now: now)
+            return
+        }
+        var valid: [MeasurementEvent] = []
+        for event in batch.events {
+            let alone = MeasurementBatch(clientID: batch.clientID, events: [event])
+            let own = try await self.client.validate(alone)
+            if own.isEmpty {
+                valid.append(event)
+            } else {
+                try await self.reject(alone, own, summary: &summary, now: now)
+            }
+        }
+        guard !valid.isEmpty else { return }
+        try await self.export(
+            MeasurementBatch(clientID: batch.clientID, events: valid),
+            isolating: false,
+            summary: &summary,
+            now: now
+        )
+    }
+
+    /// Logs, counts and records `batch` as rejected with `messages`; it is never sent.
+    private func reject(
+        _ batch: MeasurementBatch,
+        _ messages: [GA4Client.ValidationMessage],
+        summary: inout Summary,
+        now: Date
+    ) async throws {
+        let text = messages.map { "\($0.fieldPath ?? "-"): \($0.description)" }.joined(separator: "; ")
+        self.logger.warning(
+            "GA4 debug endpoint rejected a batch; not sent",
+            metadata: [
+                "events": "\(batch.events.count)",
+                "orders": "\(batch.events.map { $0.orderID.uuidString.lowercased() })",
+                "messages": "\(text)",
+            ]
+        )
+        summary.rejected += batch.events.count
+        try await self.record(batch, .rejected, message: text, now: now)
+    }
+
+    private func record(
+        _ batch: MeasurementBatch,
+        _ outcome: AnalyticsStore.GA4Outcome,
+        message: String,
+        now: Date
+    ) async throws {
+        try await self.store.recordGA4Exports(
+            batch.events.map { .init(orderID: $0.orderID, event: $0.kind, outcome: outcome, message: message) },
+            measurementID: self.config.measurementID,
+            at: now
+        )
     }
 }

@@ -236,12 +236,21 @@ struct GA4ExportTests {
             let store = AnalyticsStore(client: client, logger: Self.logger)
             try await store.migrate()
             let now = Date()
+            let customer = UUID()
             let bad = try await Self.insertOrder(
                 client,
-                customer: UUID(),
+                customer: customer,
                 status: "paid",
                 lines: [(String(repeating: "S", count: 120), 1, 100)],
                 placedAt: now.addingTimeInterval(-60)
+            )
+            // The same customer's other order is in the refused batch, and is sent alone after its own check.
+            let sibling = try await Self.insertOrder(
+                client,
+                customer: customer,
+                status: "paid",
+                lines: [("FINE", 2, 300)],
+                placedAt: now.addingTimeInterval(-50)
             )
             let good = try await Self.insertOrder(
                 client,
@@ -252,10 +261,15 @@ struct GA4ExportTests {
             )
             try await LocalGA4Server.withLocalGA4 { server in
                 let summary = try await Self.export(store, server).run()
-                #expect(summary.sent == 1)
+                #expect(summary.sent == 2)
                 #expect(summary.rejected == 1)
-                #expect(server.recorded.map(\.transactionID) == [good.uuidString.lowercased()])
-                #expect(server.requests.filter { $0.path == "/mp/collect" }.count == 1)
+                #expect(
+                    Set(server.recorded.compactMap(\.transactionID))
+                        == Set([sibling, good].map { $0.uuidString.lowercased() })
+                )
+                // Never a collect with the refused order in it.
+                #expect(!server.collectBodies.contains { $0.contains(bad.uuidString.lowercased()) })
+                #expect(server.requests.filter { $0.path == "/mp/collect" }.count == 2)
                 let rows = try await client.query(
                     """
                     SELECT outcome, message FROM analytics.ga4_exports

@@ -183,7 +183,11 @@ let providerTargets: [Target] = [
     // The couriers' APIs: CDEK API v2 and EasyPost clients over async-http-client, their statuses mapped to
     // Souk's, CDEK's webhooks parsed and EasyPost's verified; parcels, addresses, rates and tracking as values.
     library("SoukCouriers", ["SoukMoney", .crypto, .asyncHTTPClient, .nioCore, .nioHTTP1, .nioPosix, .logging]),
-    // Local contract servers for the providers (Stripe, YooKassa, CDEK, EasyPost), in memory on Hummingbird: for
+    // Google Analytics 4: the analytics schema's purchases and refunds as Measurement Protocol events (exact money
+    // from minor units, keyed-hash client ids), batched, checked on the debug endpoint, sent with retries, and the
+    // export's position in the analytics schema (`souk-worker ga4 export`).
+    library("SoukGA4", ["SoukAnalytics", "SoukMoney", .asyncHTTPClient, .crypto, .logging, .nioCore, .nioHTTP1]),
+    // Local contract servers for the providers (Stripe, YooKassa, CDEK, EasyPost, GA4), in memory on Hummingbird: for
     // tests and the sandbox mode with no provider keys.
     library("SoukLocalProviders", [
         "SoukCouriers", "SoukMoney", "SoukPaymentProviders", .asyncHTTPClient, .hummingbird, .nioCore, .nioHTTP1,
@@ -205,9 +209,10 @@ let programTargets: [Target] = [
     // soukctl's testable parts: contexts and credential files, table layout, money text, exit statuses.
     library("SoukCtlKit", ["SoukAPI", "SoukCalendar", "SoukMoney", .grpcCore, .swiftProtobuf]),
     // souk-worker: the batch jobs (issue 20), built only on the public client: `follow` (the orders' events into the
-    // analytics schema) and `recs evaluate`.
+    // analytics schema), `recs build`, `recs evaluate` and `ga4 export` (purchases and refunds to Google Analytics 4).
     program("souk-worker", [
-        "SoukAPI", "SoukAnalytics", "SoukClient", "SoukRecommender", .argumentParser, .grpcCore, .logging,
+        "SoukAPI", "SoukAnalytics", "SoukClient", "SoukGA4", "SoukRecommender", .argumentParser, .asyncHTTPClient,
+        .grpcCore, .logging,
     ]),
     // soukctl: the terminal admin, built only on SoukClient.
     program("soukctl", [
@@ -295,6 +300,11 @@ let testTargets: [Target] = [
         .nioConcurrencyHelpers,
     ]),
     tests("SoukClientTests", ["SoukClient", "SoukAPI", "SoukHost", "TestSupport", .grpcCore]),
+    // The GA4 export: event mapping, batching, retries on a test clock, the debug endpoint's refusals, the export
+    // position in PostgreSQL, and the export end to end against the local GA4 server.
+    tests("SoukGA4Tests", [
+        "SoukAnalytics", "SoukGA4", "SoukLocalProviders", "TestSupport", .asyncHTTPClient, .logging, .postgresNIO,
+    ]),
     tests("SoukMoneyTests", ["SoukMoney"]),
     tests("SoukCalendarTests", ["SoukCalendar"]),
     tests("SoukAllocatorTests", ["SoukAllocator"]),

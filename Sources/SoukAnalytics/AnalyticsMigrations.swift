@@ -2,7 +2,7 @@ package import SoukStorage
 
 /// The analytics schema: the facts `souk-worker follow` copies from the domains' event streams (orders and their
 /// lines, with customer, currency, place and time), the position of each stream it follows, and the leases that let
-/// one worker or replica at a time run a job.
+/// one worker or replica at a time run a job; and what has been exported to Google Analytics 4.
 package enum AnalyticsMigrations {
     package static let schema = SchemaMigrations(
         schema: "analytics",
@@ -59,7 +59,28 @@ package enum AnalyticsMigrations {
                     )
                     """,
                 ]
-            )
+            ),
+            Migration(
+                version: 2,
+                name: "GA4 export position",
+                statements: [
+                    // What `souk-worker ga4 export` has done with each order's purchase and refund for a GA4
+                    // property: sent (Google answered 2xx), rejected (the debug endpoint refused its batch; the
+                    // message says why) or stale (older than the Measurement Protocol lets an event be
+                    // back-dated). A row is written only after the outcome, in one transaction per batch.
+                    """
+                    CREATE TABLE analytics.ga4_exports (
+                        measurement_id text NOT NULL,
+                        order_id uuid NOT NULL,
+                        event text NOT NULL CHECK (event IN ('purchase', 'refund')),
+                        outcome text NOT NULL CHECK (outcome IN ('sent', 'rejected', 'stale')),
+                        message text NOT NULL DEFAULT '',
+                        exported_at timestamptz NOT NULL,
+                        PRIMARY KEY (measurement_id, order_id, event)
+                    )
+                    """
+                ]
+            ),
         ]
     )
 }

@@ -65,3 +65,45 @@ def test_bad_flag_is_named(args, flag):
     result = run([*args, "--client-id", "svc-x", "--database-url", "postgres://u@127.0.0.1:1/db"])
     assert result.returncode == 64, result.stderr
     assert result.stderr.startswith("Error: " + flag), result.stderr
+
+
+GA4_ENV = ("SOUK_GA4_API_SECRET", "SOUK_GA4_CLIENT_ID_KEY", "SOUK_GA4_MEASUREMENT_ID", "SOUK_DATABASE_URL")
+
+
+def run_ga4(args, **variables):
+    env = {key: value for key, value in os.environ.items() if key not in GA4_ENV}
+    env.update({"SOUK_GA4_API_SECRET": "ga4-s3cret-value", "SOUK_GA4_CLIENT_ID_KEY": "0123456789abcdef",
+                "SOUK_DATABASE_URL": "postgres://u@127.0.0.1:1/db"})
+    for key, value in variables.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run([WORKER, "ga4", "export", *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("args, variables, named", [
+    (["--measurement-id", "G-ABC123", "--api-secret", "x"], {}, "--api-secret"),
+    ([], {}, "--measurement-id"),
+    (["--measurement-id", "UA-1234"], {}, "--measurement-id"),
+    (["--measurement-id", "G-ABC123"], {"SOUK_GA4_API_SECRET": None}, "SOUK_GA4_API_SECRET"),
+    (["--measurement-id", "G-ABC123"], {"SOUK_GA4_API_SECRET": ""}, "SOUK_GA4_API_SECRET"),
+    (["--measurement-id", "G-ABC123"], {"SOUK_GA4_CLIENT_ID_KEY": "short"}, "SOUK_GA4_CLIENT_ID_KEY"),
+    (["--measurement-id", "G-ABC123", "--endpoint", "ftp://example.com"], {}, "--endpoint"),
+    (["--measurement-id", "G-ABC123"], {"SOUK_DATABASE_URL": None}, "--database-url"),
+    (["--measurement-id", "G-ABC123", "--lease-seconds", "5"], {}, "--lease-seconds"),
+    (["--measurement-id", "G-ABC123", "--database-url", "mysql://nowhere"], {}, "--database-url"),
+], ids=lambda value: value if isinstance(value, str) else None)
+def test_ga4_export_bad_setting_is_one_line(args, variables, named):
+    result = run_ga4(args, **{key: value for key, value in variables.items()})
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and named in lines[0], result.stderr
+    assert "ga4-s3cret-value" not in result.stderr and "0123456789abcdef" not in result.stderr
+
+
+def test_ga4_measurement_id_from_environment():
+    # A good measurement id from the environment gets as far as the (unparsable) database URL.
+    result = run_ga4(["--database-url", "mysql://nowhere"], SOUK_GA4_MEASUREMENT_ID="G-ABC123")
+    assert result.returncode == 1, result.stderr
+    assert "--database-url" in result.stderr and "--measurement-id" not in result.stderr

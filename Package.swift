@@ -128,6 +128,8 @@ let platformTargets: [Target] = [
     // Calendar days (`YYYY-MM-DD`) of the proleptic Gregorian calendar and their day numbers, without Foundation: for
     // soukctl's flags and the reports' ranges.
     library("SoukCalendar"),
+    // Exponential backoff with jitter for calls to outside services (the providers' clients, GA4, local webhooks).
+    library("SoukRetry"),
     // Money: integer minor units of an ISO 4217 currency, exact exchange rates, the ECB and CBR rate files.
     library("SoukMoney"),
     // Access control every service shares: the policy table, access tokens (JWT, EdDSA), the interceptor.
@@ -179,19 +181,25 @@ let domainTargets: [Target] = [
 let providerTargets: [Target] = [
     // The payment providers' APIs: amounts on their wires, Stripe's webhook signatures, form encoding and
     // objects, and the Stripe client over async-http-client.
-    library("SoukPaymentProviders", ["SoukMoney", .crypto, .asyncHTTPClient, .nioCore, .nioHTTP1, .logging]),
+    library("SoukPaymentProviders", [
+        "SoukMoney", "SoukRetry", .crypto, .asyncHTTPClient, .nioCore, .nioHTTP1, .logging,
+    ]),
     // The couriers' APIs: CDEK API v2 and EasyPost clients over async-http-client, their statuses mapped to
     // Souk's, CDEK's webhooks parsed and EasyPost's verified; parcels, addresses, rates and tracking as values.
-    library("SoukCouriers", ["SoukMoney", .crypto, .asyncHTTPClient, .nioCore, .nioHTTP1, .nioPosix, .logging]),
+    library("SoukCouriers", [
+        "SoukMoney", "SoukRetry", .crypto, .asyncHTTPClient, .nioCore, .nioHTTP1, .nioPosix, .logging,
+    ]),
     // Google Analytics 4: the analytics schema's purchases and refunds as Measurement Protocol events (exact money
     // from minor units, keyed-hash client ids), batched, checked on the debug endpoint, sent with retries, and the
     // export's position in the analytics schema (`souk-worker ga4 export`).
-    library("SoukGA4", ["SoukAnalytics", "SoukMoney", .asyncHTTPClient, .crypto, .logging, .nioCore, .nioHTTP1]),
+    library("SoukGA4", [
+        "SoukAnalytics", "SoukMoney", "SoukRetry", .asyncHTTPClient, .crypto, .logging, .nioCore, .nioHTTP1,
+    ]),
     // Local contract servers for the providers (Stripe, YooKassa, CDEK, EasyPost, GA4), in memory on Hummingbird: for
     // tests and the sandbox mode with no provider keys.
     library("SoukLocalProviders", [
-        "SoukCouriers", "SoukMoney", "SoukPaymentProviders", .asyncHTTPClient, .hummingbird, .nioCore, .nioHTTP1,
-        .logging, .serviceLifecycle,
+        "SoukCouriers", "SoukMoney", "SoukPaymentProviders", "SoukRetry", .asyncHTTPClient, .hummingbird, .nioCore,
+        .nioHTTP1, .logging, .serviceLifecycle,
     ]),
 ]
 
@@ -303,6 +311,7 @@ let testTargets: [Target] = [
     // The GA4 export: event mapping, batching, retries on a test clock, the debug endpoint's refusals, the export
     // position in PostgreSQL, and the export end to end against the local GA4 server.
     tests("SoukGA4Tests", [
+        "SoukRetry",
         "SoukAnalytics", "SoukGA4", "SoukLocalProviders", "TestSupport", .asyncHTTPClient, .logging, .postgresNIO,
     ]),
     tests("SoukMoneyTests", ["SoukMoney"]),
@@ -317,11 +326,13 @@ let testTargets: [Target] = [
         "TestSupport", .grpcCore, .logging, .postgresNIO,
     ]),
     tests("SoukPaymentsTests", [
+        "SoukRetry",
         "SoukPayments", "SoukPaymentProviders", "SoukLocalProviders", "SoukMoney", .asyncHTTPClient, .hummingbird,
         .nioCore, .nioHTTP1,
     ]),
     // The courier clients against the local CDEK and EasyPost servers, and their pure parts; no PostgreSQL.
     tests("SoukCouriersTests", [
+        "SoukRetry",
         "SoukCouriers", "SoukLocalProviders", "SoukMoney", .asyncHTTPClient, .hummingbird, .logging, .nioCore,
         .nioHTTP1,
     ]),

@@ -31,7 +31,7 @@ extension CDEKClient {
             currency: Currency = .rub,
             contractType: Int = 1,
             tokenRefreshMargin: Duration = .seconds(10),
-            retries: CourierRetries = .defaults,
+            retries: CourierRetries = .courier,
             requestTimeout: Duration = .seconds(30),
             maxResponseBytes: Int = 4 << 20
         ) {

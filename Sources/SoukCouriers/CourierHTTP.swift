@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SoukRetry
 
 /// What the two courier clients share below their APIs: one attempt with a timeout, the retry rule, and the
 /// errors for no answer.

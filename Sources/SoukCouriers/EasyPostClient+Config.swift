@@ -17,7 +17,7 @@ extension EasyPostClient {
         package init(
             baseURL: String,
             apiKey: CourierSecret,
-            retries: CourierRetries = .defaults,
+            retries: CourierRetries = .courier,
             requestTimeout: Duration = .seconds(30),
             maxResponseBytes: Int = 4 << 20
         ) {

@@ -3,6 +3,7 @@ import Foundation
 package import Logging
 import NIOCore
 import NIOHTTP1
+import SoukRetry
 
 /// The Measurement Protocol over HTTP: a batch is checked on the debug endpoint (`/debug/mp/collect`, which records
 /// nothing and answers `validationMessages`) and sent to the collect endpoint (`/mp/collect`, which answers 2xx even
@@ -37,7 +38,7 @@ package struct GA4Client: Sendable {
             endpoint: String = Self.googleEndpoint,
             measurementID: String,
             apiSecret: GA4Secret,
-            retries: GA4Retries = .defaults,
+            retries: GA4Retries = .ga4,
             requestTimeout: Duration = .seconds(20)
         ) {
             self.endpoint = endpoint

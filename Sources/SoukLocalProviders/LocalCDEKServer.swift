@@ -77,7 +77,7 @@ package final class LocalCDEKServer: Service, LocalProviderServer, Sendable {
             script: [String] = LocalCDEKServer.standardScript,
             advancesOnRead: Bool = true,
             webhookDestination: LocalWebhookDispatcher.Destination? = nil,
-            webhookRetries: LocalWebhookDispatcher.Retries = .defaults,
+            webhookRetries: LocalWebhookDispatcher.Retries = .localWebhooks,
             webhookSleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
         ) {
             self.clientID = clientID

@@ -3,6 +3,7 @@ import Hummingbird
 package import Logging
 import ServiceLifecycle
 package import SoukCouriers
+import SoukRetry
 import Synchronization
 
 /// A local EasyPost: the subset of EasyPost's API that ``EasyPostClient`` uses, in memory, over HTTP on loopback,
@@ -85,7 +86,7 @@ package final class LocalEasyPostServer: Service, LocalProviderServer, Sendable 
         package init<C: Clock>(
             destination: LocalWebhookDispatcher.Destination,
             secret: CourierSecret,
-            retries: LocalWebhookDispatcher.Retries = .defaults,
+            retries: LocalWebhookDispatcher.Retries = .localWebhooks,
             clock: C = ContinuousClock()
         ) where C.Duration == Duration {
             self.destination = destination

@@ -1,4 +1,5 @@
 import SoukPaymentProviders
+import SoukRetry
 
 extension LocalStripeServer {
     /// Where the local Stripe's events go, and how they are signed and retried: one webhook endpoint.
@@ -21,7 +22,7 @@ extension LocalStripeServer {
             destination: LocalWebhookDispatcher.Destination,
             secret: String,
             apiVersion: String = Self.defaultAPIVersion,
-            retries: LocalWebhookDispatcher.Retries = .defaults
+            retries: LocalWebhookDispatcher.Retries = .localWebhooks
         ) {
             self.init(
                 destination: destination,
@@ -38,7 +39,7 @@ extension LocalStripeServer {
             destination: LocalWebhookDispatcher.Destination,
             secret: String,
             apiVersion: String = Self.defaultAPIVersion,
-            retries: LocalWebhookDispatcher.Retries = .defaults,
+            retries: LocalWebhookDispatcher.Retries = .localWebhooks,
             clock: C
         ) where C.Duration == Duration {
             self.destination = destination

@@ -3,6 +3,7 @@ package import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+package import SoukRetry
 import Synchronization
 
 /// One webhook POST as a provider sends it: the event's id, the raw body and the headers.
@@ -69,37 +70,7 @@ package final class LocalWebhookDispatcher: Service, Sendable {
     }
 
     /// How often and how patiently a webhook is tried again.
-    package struct Retries: Sendable, Hashable {
-        /// Attempts in all, the first included (1 = no retry).
-        package var maxAttempts: Int
-        /// The wait before the first retry; it doubles for each next one.
-        package var initialBackoff: Duration
-        /// The longest wait between two attempts.
-        package var maxBackoff: Duration
-
-        /// `maxAttempts` (at least 1) attempts, the waits between them doubling from `initialBackoff` to
-        /// `maxBackoff`.
-        package init(maxAttempts: Int, initialBackoff: Duration, maxBackoff: Duration) {
-            precondition(maxAttempts >= 1, "a webhook is attempted at least once")
-            self.maxAttempts = maxAttempts
-            self.initialBackoff = initialBackoff
-            self.maxBackoff = maxBackoff
-        }
-
-        /// Five attempts, waiting 1, 2, 4 and 8 seconds (Stripe and YooKassa keep trying for days; a local server
-        /// gives up sooner).
-        package static var defaults: Self {
-            Self(maxAttempts: 5, initialBackoff: .seconds(1), maxBackoff: .seconds(60))
-        }
-
-        /// The wait before attempt `attempt + 1`: `initialBackoff · 2^(attempt − 1)`, at most `maxBackoff`. No
-        /// jitter, so tests read exact waits.
-        package func backoff(after attempt: Int) -> Duration {
-            var wait = self.initialBackoff
-            for _ in 1..<max(attempt, 1) where wait < self.maxBackoff { wait *= 2 }
-            return min(wait, self.maxBackoff)
-        }
-    }
+    package typealias Retries = RetryBackoff
 
     /// The order in which ``release(order:)`` lets held webhooks go.
     package enum Order: Sendable, Hashable {
@@ -210,7 +181,7 @@ package final class LocalWebhookDispatcher: Service, Sendable {
     /// A dispatcher to `destination`, waiting between attempts on the continuous clock.
     package convenience init(
         destination: Destination,
-        retries: Retries = .defaults,
+        retries: Retries = .localWebhooks,
         logger: Logger = Logger(label: "souk.local-webhooks")
     ) {
         self.init(destination: destination, retries: retries, clock: ContinuousClock(), logger: logger)
@@ -220,7 +191,7 @@ package final class LocalWebhookDispatcher: Service, Sendable {
     /// sleeping.
     package convenience init<C: Clock>(
         destination: Destination,
-        retries: Retries = .defaults,
+        retries: Retries = .localWebhooks,
         clock: C,
         logger: Logger = Logger(label: "souk.local-webhooks")
     ) where C.Duration == Duration {
@@ -496,5 +467,13 @@ package final class LocalWebhookDispatcher: Service, Sendable {
                 metadata: ["events": "\(left.map(\.eventID).joined(separator: ","))"]
             )
         }
+    }
+}
+
+extension RetryBackoff {
+    /// A local server's webhook: five attempts, waiting 1, 2, 4 and 8 seconds, exactly (no jitter, so tests read
+    /// exact waits; Stripe and YooKassa keep trying for days, a local server gives up sooner).
+    package static var localWebhooks: Self {
+        Self(maxAttempts: 5, initialBackoff: .seconds(1), maxBackoff: .seconds(60), jittered: false)
     }
 }

@@ -16,7 +16,7 @@ extension LocalYooKassaServer {
         /// Notifications to `destination`, waiting between attempts on the continuous clock.
         package init(
             destination: LocalWebhookDispatcher.Destination,
-            retries: LocalWebhookDispatcher.Retries = .defaults
+            retries: LocalWebhookDispatcher.Retries = .localWebhooks
         ) {
             self.init(destination: destination, retries: retries, clock: ContinuousClock())
         }
@@ -25,7 +25,7 @@ extension LocalYooKassaServer {
         /// sleeping).
         package init<C: Clock>(
             destination: LocalWebhookDispatcher.Destination,
-            retries: LocalWebhookDispatcher.Retries = .defaults,
+            retries: LocalWebhookDispatcher.Retries = .localWebhooks,
             clock: C
         ) where C.Duration == Duration {
             self.destination = destination

@@ -1,38 +1,10 @@
+package import SoukRetry
+
 extension StripeClient {
     /// Where Stripe is, the key, and how hard to try.
     package struct Config: Sendable, Hashable {
         /// How often and how patiently a failed call is tried again.
-        package struct Retries: Sendable, Hashable {
-            /// Attempts in all, the first included (1 = no retry).
-            package var maxAttempts: Int
-            /// The wait before the first retry; it doubles for each next one.
-            package var initialBackoff: Duration
-            /// The longest wait between two attempts.
-            package var maxBackoff: Duration
-
-            /// `maxAttempts` (at least 1) attempts, the waits between them doubling from `initialBackoff` to
-            /// `maxBackoff`.
-            package init(maxAttempts: Int, initialBackoff: Duration, maxBackoff: Duration) {
-                precondition(maxAttempts >= 1, "a call is attempted at least once")
-                self.maxAttempts = maxAttempts
-                self.initialBackoff = initialBackoff
-                self.maxBackoff = maxBackoff
-            }
-
-            /// Three attempts, waiting about 0.5 s then 1 s (Stripe's SDKs wait 0.5 s to 5 s).
-            package static var defaults: Self {
-                Self(maxAttempts: 3, initialBackoff: .milliseconds(500), maxBackoff: .seconds(5))
-            }
-
-            /// The wait before attempt `attempt + 1`: `initialBackoff · 2^(attempt − 1)` up to `maxBackoff`, then
-            /// "equal jitter": a random point in its upper half, so clients that failed together spread out.
-            package func backoff(after attempt: Int) -> Duration {
-                var base = self.initialBackoff
-                for _ in 1..<max(attempt, 1) where base < self.maxBackoff { base *= 2 }
-                base = min(base, self.maxBackoff)
-                return base * Double.random(in: 0.5...1.0)
-            }
-        }
+        package typealias Retries = RetryBackoff
 
         /// `https://api.stripe.com`, or a local contract server's address (no trailing slash).
         package var baseURL: String
@@ -52,7 +24,7 @@ extension StripeClient {
             baseURL: String,
             secretKey: StripeSecretKey,
             stripeVersion: String? = nil,
-            retries: Retries = .defaults,
+            retries: Retries = .stripe,
             requestTimeout: Duration = .seconds(30),
             maxResponseBytes: Int = 4 << 20
         ) {
@@ -88,4 +60,11 @@ package struct StripeSecretKey: Sendable, Hashable, CustomStringConvertible, Cus
     package var description: String { self.isTestMode ? "sk_test_(redacted)" : "sk_(redacted)" }
     package var debugDescription: String { self.description }
     package var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}
+
+extension RetryBackoff {
+    /// A Stripe call: three attempts, waiting about 0.5 s then 1 s (Stripe's SDKs wait 0.5 s to 5 s).
+    package static var stripe: Self {
+        Self(maxAttempts: 3, initialBackoff: .milliseconds(500), maxBackoff: .seconds(5))
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import SoukRetry
 
 extension StripeClient {
     /// A call's verb and its form: a query for GET, a body with its idempotency key for POST.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import SoukCouriers
 import SoukLocalProviders
+import SoukRetry
 import Testing
 
 @Suite("The CDEK client's retries: quotes and reads repeated, registrations never once they may have arrived")

@@ -104,7 +104,7 @@ struct LocalCDEKFixture {
     /// default retries and a timeout no machine is slow enough to meet unless told otherwise.
     static func with<Result: Sendable>(
         secret: String = Self.secret,
-        retries: CourierRetries = .defaults,
+        retries: CourierRetries = .courier,
         requestTimeout: Duration = .seconds(60),
         tokenLifetimeSeconds: Int = 3600,
         advancesOnRead: Bool = true,
@@ -150,7 +150,7 @@ struct LocalEasyPostFixture {
     /// Runs `body` with a fresh server (its time the clock's) and a client on the shared HTTP client.
     static func with<Result: Sendable>(
         key: String = Self.apiKey,
-        retries: CourierRetries = .defaults,
+        retries: CourierRetries = .courier,
         requestTimeout: Duration = .seconds(60),
         advancesOnRead: Bool = true,
         webhooks: LocalEasyPostServer.Webhooks? = nil,

@@ -1,5 +1,6 @@
 import Foundation
 import SoukCouriers
+import SoukRetry
 import Testing
 
 @Suite("Backoff of courier retries, and CDEK's times")

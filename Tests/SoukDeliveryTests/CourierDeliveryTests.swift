@@ -8,6 +8,7 @@ import SoukDomain
 import SoukHost
 import SoukLocalProviders
 import SoukMoney
+import SoukRetry
 import Synchronization
 import TestSupport
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import SoukAnalytics
 import SoukGA4
 import SoukLocalProviders
+import SoukRetry
 import Testing
 
 @Suite("GA4: the client against the local GA4 server")

@@ -5,6 +5,7 @@ import PostgresNIO
 import SoukAnalytics
 import SoukGA4
 import SoukLocalProviders
+import SoukRetry
 import TestSupport
 import Testing
 

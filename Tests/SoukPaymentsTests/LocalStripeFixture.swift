@@ -56,7 +56,7 @@ struct LocalStripeFixture {
     /// generous timeout unless told otherwise; the server sends webhooks when `webhooks` says where.
     static func with<Result: Sendable>(
         key: String = Self.secretKey,
-        retries: StripeClient.Config.Retries = .defaults,
+        retries: StripeClient.Config.Retries = .stripe,
         requestTimeout: Duration = .seconds(60),
         webhooks: LocalStripeServer.Webhooks? = nil,
         _ body: (Self) async throws -> Result

@@ -1,4 +1,5 @@
 import SoukLocalProviders
+import SoukRetry
 import Synchronization
 import Testing
 
@@ -12,7 +13,8 @@ struct LocalWebhookDispatcherTests {
     static let retries = LocalWebhookDispatcher.Retries(
         maxAttempts: 5,
         initialBackoff: .seconds(1),
-        maxBackoff: .seconds(4)
+        maxBackoff: .seconds(4),
+        jittered: false
     )
 
     /// Runs `dispatcher` for the duration of `body`, then cancels it (the way a server stops it).
@@ -211,7 +213,12 @@ struct LocalWebhookDispatcherTests {
 
     @Test("an HTTP destination that is not listening: each attempt fails with an error, then it is given up")
     func httpUnreachable() async throws {
-        let once = LocalWebhookDispatcher.Retries(maxAttempts: 2, initialBackoff: .seconds(1), maxBackoff: .seconds(1))
+        let once = LocalWebhookDispatcher.Retries(
+            maxAttempts: 2,
+            initialBackoff: .seconds(1),
+            maxBackoff: .seconds(1),
+            jittered: false
+        )
         // A port that was bound, then freed: nothing listens there now.
         let url = try await WebhookReceiver.with { _, url in url }
         // A short timeout: async-http-client retries a refused connection until the request's deadline.

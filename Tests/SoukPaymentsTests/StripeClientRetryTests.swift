@@ -1,6 +1,7 @@
 import SoukLocalProviders
 import SoukMoney
 import SoukPaymentProviders
+import SoukRetry
 import Testing
 
 @Suite("The Stripe client's idempotency, retries and errors")

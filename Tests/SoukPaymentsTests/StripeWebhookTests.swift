@@ -5,6 +5,7 @@ import NIOHTTP1
 import SoukLocalProviders
 import SoukMoney
 import SoukPaymentProviders
+import SoukRetry
 import Testing
 
 @Suite("Stripe webhooks from the local Stripe server")

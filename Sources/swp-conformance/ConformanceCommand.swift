@@ -12,7 +12,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swp-conformance",
         abstract: "Checks an SWP/1 server against PROTOCOL.md, case by numbered case.",
-        discussion: "Exit status 1 when a case fails, or when a case listed in --known passes."
+        discussion: "Exit status 1 when a case fails, or when a case listed in --known passes.",
+        subcommands: [ServeCommand.self]
     )
 
     @Option(help: "The server's host.")

@@ -17,6 +17,9 @@ package final class ClientCaseServer: Sendable {
 
     /// The port listened on.
     package let port: Int
+    /// How many HEADERS the scripts have read, over every connection (for calls that start after others).
+    package var headersSeen: Int { self.headers.value.withLock { $0 } }
+    private let headers: Counter
     /// One element per connection, in the order they end.
     package let served: AsyncStream<Served>
     private let listener: any Channel
@@ -24,11 +27,13 @@ package final class ClientCaseServer: Sendable {
 
     private init(
         port: Int,
+        headers: Counter,
         listener: any Channel,
         served: AsyncStream<Served>,
         continuation: AsyncStream<Served>.Continuation
     ) {
         self.port = port
+        self.headers = headers
         self.listener = listener
         self.served = served
         self.continuation = continuation
@@ -46,6 +51,7 @@ package final class ClientCaseServer: Sendable {
     ) async throws -> ClientCaseServer {
         let (served, continuation) = AsyncStream<Served>.makeStream()
         let counter = Counter()
+        let headers = Counter()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -60,7 +66,7 @@ package final class ClientCaseServer: Sendable {
                         return
                     }
                     Task {
-                        let peer = ServedPeer(connection: connection)
+                        let peer = ServedPeer(connection: connection) { _ = headers.next() }
                         var error: (any Error)?
                         do {
                             try await clientCase.script(peer)
@@ -76,6 +82,7 @@ package final class ClientCaseServer: Sendable {
             .get()
         return ClientCaseServer(
             port: listener.localAddress?.port ?? port,
+            headers: headers,
             listener: listener,
             served: served,
             continuation: continuation
@@ -89,9 +96,9 @@ package final class ClientCaseServer: Sendable {
     }
 }
 
-/// Numbers the accepted connections.
+/// Counts accepted connections, or HEADERS read.
 private final class Counter: Sendable {
-    private let value = Mutex(0)
+    let value = Mutex(0)
 
     func next() -> Int {
         self.value.withLock { value in

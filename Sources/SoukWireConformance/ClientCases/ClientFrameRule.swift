@@ -11,6 +11,8 @@ package enum ClientFrameRule: Sendable, CustomStringConvertible {
     case sendsNoErrorGoAway
     /// A PING ACK (the connection is still served).
     case answersPing
+    /// Exactly this many HEADERS (streams opened).
+    case opensStreams(Int)
 
     /// Whether `frames` obey the rule.
     package func holds(for frames: [SeenFrame]) -> Bool {
@@ -25,6 +27,8 @@ package enum ClientFrameRule: Sendable, CustomStringConvertible {
             return !frames.contains { ($0.goAway?.code ?? ErrorCodeName.noError) != ErrorCodeName.noError }
         case .answersPing:
             return frames.contains { $0.kind == .ping && $0.has(FrameFlag.ack) }
+        case .opensStreams(let count):
+            return frames.filter { $0.kind == .headers }.count == count
         }
     }
 
@@ -35,6 +39,7 @@ package enum ClientFrameRule: Sendable, CustomStringConvertible {
         case .sendsNoCancel: "no CANCEL"
         case .sendsNoErrorGoAway: "no GOAWAY with an error code"
         case .answersPing: "a PING ACK"
+        case .opensStreams(let count): "exactly \(count) HEADERS"
         }
     }
 }

@@ -34,6 +34,28 @@ extension ClientSuite {
             try await peer.readUntilClosed()
         },
         ClientCase(
+            "7.4/c2",
+            "MAX_CONCURRENT_STREAMS 1, a first call never answered (10 s deadline) and a second (1 s): the second fails DEADLINE_EXCEEDED without ever opening a stream",
+            claims: [
+                .init("7.4", "A client SHOULD NOT have more streams open than the server's MAX_CONCURRENT_STREAMS")
+            ],
+            calls: [ClientCall(timeout: .seconds(10)), ClientCall(timeout: .seconds(1), startsAfterHeaders: 1)],
+            expect: [Code.deadlineExceeded, Code.deadlineExceeded],
+            frames: [.opensStreams(1), .sendsCancel(codes: [Code.deadlineExceeded])]
+        ) { peer in
+            try await peer.handshake(settings: [(SettingID.maxConcurrentStreams, 1)])
+            let first = try await peer.nextCall()
+            // Whatever else opens is refused as a §7.4 server does; the frame rule counts it.
+            while true {
+                let frame = try await peer.next()
+                if frame.kind == .headers, frame.streamID != first.streamID {
+                    peer.send(RawFrame.cancel(stream: frame.streamID, code: Code.unavailable))
+                }
+                if frame.kind == .cancel, frame.streamID == first.streamID { break }
+            }
+            try await peer.readUntilClosed()
+        },
+        ClientCase(
             "10/c1",
             "a server that never answers: the call's deadline (2 s) fires, the call fails DEADLINE_EXCEEDED and the client sends CANCEL(DEADLINE_EXCEEDED)",
             claims: [

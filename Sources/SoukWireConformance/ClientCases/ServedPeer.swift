@@ -12,8 +12,12 @@ package final class ServedPeer: @unchecked Sendable {
     /// The client's settings (§6 defaults for what it did not send), once ``readPrologue()`` ran.
     package private(set) var clientSettings: [UInt16: UInt32] = Session.defaultSettings
 
-    init(connection: RawConnection) {
+    /// Called for each HEADERS read.
+    private let onHeaders: @Sendable () -> Void
+
+    init(connection: RawConnection, onHeaders: @escaping @Sendable () -> Void = {}) {
         self.connection = connection
+        self.onHeaders = onHeaders
     }
 
     /// Sends bytes as they are.
@@ -59,6 +63,7 @@ package final class ServedPeer: @unchecked Sendable {
         switch await self.connection.readFrame() {
         case .frame(let frame):
             self.frames.append(frame)
+            if frame.kind == .headers { self.onHeaders() }
             if frame.kind == .data || frame.kind == .headers, frame.has(FrameFlag.endStream) {
                 self.endedStreams.insert(frame.streamID)
             }
@@ -105,6 +110,7 @@ package final class ServedPeer: @unchecked Sendable {
             switch await self.connection.readFrame() {
             case .frame(let frame):
                 self.frames.append(frame)
+                if frame.kind == .headers { self.onHeaders() }
                 if frame.kind == .ping, !frame.has(FrameFlag.ack) {
                     self.send(RawFrame.ping(UInt64(frame.payload.reduce(0) { $0 << 8 | Int($1) }), ack: true))
                 }

@@ -27,7 +27,7 @@ package final class RawConnection: Sendable {
     private let inbox: Inbox
     private let readTimeout: Duration
 
-    private init(channel: any Channel, inbox: Inbox, readTimeout: Duration) {
+    init(channel: any Channel, inbox: Inbox, readTimeout: Duration) {
         self.channel = channel
         self.inbox = inbox
         self.readTimeout = readTimeout

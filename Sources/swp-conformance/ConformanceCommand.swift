@@ -2,16 +2,26 @@ import ArgumentParser
 import Foundation
 import SoukWireConformance
 
-/// `swp-conformance`: runs the numbered SWP/1 server cases of PROTOCOL.md against any endpoint.
-///
-/// ```
-/// swp-conformance --host 127.0.0.1 --port 7700 --ca data/tls/ca.pem --known Tests/Conformance/known-disagreements.txt
-/// ```
+/// `swp-conformance`: the server cases (`check`, the default) and the client cases (`serve`) of PROTOCOL.md.
 @main
 struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swp-conformance",
-        abstract: "Checks an SWP/1 server against PROTOCOL.md, case by numbered case.",
+        abstract: "Checks SWP/1 servers and clients against PROTOCOL.md, case by numbered case.",
+        subcommands: [CheckCommand.self, ServeCommand.self],
+        defaultSubcommand: CheckCommand.self
+    )
+}
+
+/// `swp-conformance [check]`: runs the numbered SWP/1 server cases of PROTOCOL.md against any endpoint.
+///
+/// ```
+/// swp-conformance --host 127.0.0.1 --port 7700 --ca data/tls/ca.pem --known Tests/Conformance/known-disagreements.txt
+/// ```
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Checks an SWP/1 server against PROTOCOL.md, case by numbered case (the default).",
         discussion: "Exit status 1 when a case fails, or when a case listed in --known passes."
     )
 

@@ -30,6 +30,20 @@ struct NormativeCoverageTests {
         }
     }
 
+    @Test("every client case's claim quotes exactly one sentence of its section")
+    func clientClaimsQuoteTheDocument() {
+        for clientCase in ClientSuite.all {
+            #expect(!clientCase.claims.isEmpty, "\(clientCase.id) claims no sentence")
+            for claim in clientCase.claims {
+                let matches = self.text.units(in: claim.section, containing: claim.fragment)
+                #expect(
+                    matches.count == 1,
+                    "\(clientCase.id): §\(claim.section) \"\(claim.fragment)\" matches \(matches.count) sentences"
+                )
+            }
+        }
+    }
+
     @Test("every exemption quotes exactly one normative sentence")
     func exemptionsQuoteTheDocument() {
         for exemption in ConformanceSuite.exemptions {
@@ -46,6 +60,7 @@ struct NormativeCoverageTests {
         var claimed: [(section: String, fragment: String)] = ConformanceSuite.all.flatMap { conformanceCase in
             conformanceCase.claims.map { ($0.section, $0.fragment) }
         }
+        claimed += ClientSuite.all.flatMap { clientCase in clientCase.claims.map { ($0.section, $0.fragment) } }
         claimed += ConformanceSuite.exemptions.map { ($0.section, $0.fragment) }
         for unit in self.text.units where unit.isNormative {
             let isClaimed = claimed.contains { claim in

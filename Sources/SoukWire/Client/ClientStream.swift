@@ -11,6 +11,8 @@ final class ClientStreamSlot: @unchecked Sendable {
     var isOpenFailed = false
     /// The call read the server's final status: the stream is over and needs no CANCEL.
     var sawStatus = false
+    /// The call ended before its stream opened (it may still wait for one, §7.4): it must not open now.
+    var isAbandoned = false
     /// When the call's deadline passes, if it has one, as the transport reckons it.
     let deadline: ContinuousClock.Instant?
     /// How early a cancellation may come and still count as the deadline's.
@@ -97,18 +99,41 @@ struct ClientStreamWriter: ClosableRPCWriterProtocol {
             )
             let slot = self.slot
             let continuation = self.continuation
-            self.outbox.enqueue { handler in
-                switch handler.openStream(head: head, continuation: continuation) {
-                case .success(let id):
-                    slot.id = id
-                case .failure(let failure):
-                    slot.isOpenFailed = true
-                    continuation.finish(throwing: failure)
+            // Beyond the server's MAX_CONCURRENT_STREAMS the call waits for a stream (§7.4), and so does
+            // everything it sends after its head.
+            self.outbox.enqueueOpen { handler, resume in
+                let openedLater = { (handler: ConnectionHandler, outcome: Result<UInt32, StreamFailure>) in
+                    Self.settle(outcome, slot: slot, continuation: continuation)
+                    resume(handler)
                 }
+                let outcome = handler.openStreamOrWait(
+                    head: head,
+                    continuation: continuation,
+                    slot: slot,
+                    opened: openedLater
+                )
+                guard let outcome else { return false }
+                Self.settle(outcome, slot: slot, continuation: continuation)
+                return true
             }
         case .message(let bytes):
             let (payload, isCompressed) = try self.compression.compress(bytes.buffer)
             try await self.outbox.write(payload, isCompressed: isCompressed)
+        }
+    }
+
+    /// Records the stream's id, or fails the call when no stream could open.
+    private static func settle(
+        _ outcome: Result<UInt32, StreamFailure>,
+        slot: ClientStreamSlot,
+        continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
+    ) {
+        switch outcome {
+        case .success(let id):
+            slot.id = id
+        case .failure(let failure):
+            slot.isOpenFailed = true
+            continuation.finish(throwing: failure)
         }
     }
 
@@ -158,9 +183,17 @@ struct ClientStreamInbound: AsyncSequence, Sendable {
         let slot: ClientStreamSlot
         let compression: MessageCompression
         var isDone = false
+        /// Whether the response's metadata was returned (GRPCCore wants it before any message).
+        var sawMetadata = false
+        /// A message held back while the empty metadata of a response without HEADERS goes first.
+        var heldMessage: WireBytes?
 
         mutating func next() async throws -> RPCResponsePart<WireBytes>? {
             guard !self.isDone else { return nil }
+            if let message = self.heldMessage {
+                self.heldMessage = nil
+                return .message(message)
+            }
             do {
                 guard let event = try await self.events.next() else {
                     self.isDone = true
@@ -170,6 +203,7 @@ struct ClientStreamInbound: AsyncSequence, Sendable {
                 }
                 switch event {
                 case .head(let entries):
+                    self.sawMetadata = true
                     return .metadata(MetadataCoding.metadata(entries))
                 case .message(let buffer, let wireSize, let isCompressed):
                     let slot = self.slot
@@ -180,6 +214,12 @@ struct ClientStreamInbound: AsyncSequence, Sendable {
                         compression: self.compression,
                         streamID: { slot.id }
                     )
+                    guard self.sawMetadata else {
+                        // §5.2: a server with no metadata MAY omit HEADERS; GRPCCore still wants metadata first.
+                        self.sawMetadata = true
+                        self.heldMessage = message
+                        return .metadata([:])
+                    }
                     return .message(message)
                 case .trailers(let trailers):
                     self.isDone = true

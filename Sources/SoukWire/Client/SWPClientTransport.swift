@@ -230,7 +230,11 @@ package final class SWPClientTransport: ClientTransport, Sendable {
             // the final status is over, and skips the hop to the event loop).
             if !slot.sawStatus {
                 connection.execute { handler in
-                    if let id = slot.id { handler.cancel(id, status: slot.cancelStatus) }
+                    if let id = slot.id {
+                        handler.cancel(id, status: slot.cancelStatus)
+                    } else {
+                        slot.isAbandoned = true
+                    }
                 }
             }
         }

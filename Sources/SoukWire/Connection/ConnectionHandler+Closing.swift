@@ -49,6 +49,7 @@ extension ConnectionHandler {
             // The client was closing when idle, or the server's drain is over (§15): the last stream has gone.
             self.closeOrderly()
         }
+        self.openWaitingStreams()
     }
 
     /// Closes the connection with nothing left to say: a client first sends GOAWAY(0, NO_ERROR) (§15); a server
@@ -91,6 +92,7 @@ extension ConnectionHandler {
             stream.onCancel?()
             self.finish(stream, failure: failure)
         }
+        self.openWaitingStreams()
         self.delegate.closed(failure)
     }
 }

@@ -157,6 +157,7 @@ extension ConnectionHandler {
     /// Client: takes no new streams and closes once the open ones have finished.
     package func closeWhenIdle() {
         if self.state.closeWhenIdle() { self.closeOrderly() }
+        self.openWaitingStreams()
     }
 
     /// Server: cancels every stream still open (the drain bound passed) and closes.

@@ -98,6 +98,8 @@ extension ConnectionHandler {
         if becameReady {
             self.delegate.ready()
         }
+        // A raised MAX_CONCURRENT_STREAMS lets waiting calls go (§7.4).
+        self.openWaitingStreams()
         self.drainPendingWrites()
         self.scheduleFlush()
     }
@@ -168,6 +170,8 @@ extension ConnectionHandler {
                 failure: StreamFailure(code: StreamFailure.unavailable, message: "refused by GOAWAY: \(debug)")
             )
         }
+        // Calls waiting for a stream (§7.4) were never sent: they fail as UNAVAILABLE too.
+        self.openWaitingStreams()
         switch action.then {
         case .none:
             break
@@ -336,6 +340,17 @@ extension ConnectionHandler {
             return
         case .connectionError(let error): throw error
         }
+        // §5.2, §16.3 #11: a head over our MAX_HEADER_SIZE is a stream error, whatever it holds.
+        let size = frame.payload.readableBytes
+        guard size <= self.localSettings.maxHeaderSize else {
+            self.resetStream(
+                stream,
+                status: StreamFailure.resourceExhausted,
+                message:
+                    "response HEADERS: \(size) bytes, over our MAX_HEADER_SIZE of \(self.localSettings.maxHeaderSize)"
+            )
+            return
+        }
         do {
             stream.continuation.yield(.head(try WireProtobuf.readResponseHead(frame.payload)))
         } catch {
@@ -352,13 +367,25 @@ extension ConnectionHandler {
             return
         case .connectionError(let error): throw error
         }
+        // §16.1: TRAILERS closed the stream, so a stream error here sends no CANCEL; the call fails with the code.
+        let size = frame.payload.readableBytes
+        guard size <= self.localSettings.maxHeaderSize else {
+            self.finish(
+                stream,
+                failure: StreamFailure(
+                    code: StreamFailure.resourceExhausted,
+                    message: "TRAILERS: \(size) bytes, over our MAX_HEADER_SIZE of \(self.localSettings.maxHeaderSize)"
+                )
+            )
+            return
+        }
         do {
             let trailers = try WireProtobuf.readTrailers(frame.payload)
             stream.continuation.yield(.trailers(trailers))
             stream.continuation.finish()
             self.remove(stream)
         } catch {
-            self.resetStream(stream, status: StreamFailure.internal, message: "undecodable TRAILERS")
+            self.finish(stream, failure: StreamFailure(code: StreamFailure.internal, message: "undecodable TRAILERS"))
         }
     }
 

@@ -62,6 +62,8 @@ package final class ConnectionHandler: ChannelDuplexHandler {
 
     var context: ChannelHandlerContext?
     var streams: [UInt32: StreamContext] = [:]
+    /// Client calls waiting, in order, for a stream under the server's MAX_CONCURRENT_STREAMS (§7.4).
+    var waitingOpens: [WaitingOpen] = []
     /// The connection-level rules (PROTOCOL.md §3, §7.1, §7.4, §14, §15): handshake, stream ids, refusals, GOAWAY,
     /// drain, PING policing. Each stream's own rules are its ``StreamContext/state``.
     var state: ConnectionStateMachine

@@ -19,11 +19,15 @@ final class StreamOutbox: Sendable {
     private enum Queued {
         case message(ByteBuffer, isCompressed: Bool)
         case control(@Sendable (ConnectionHandler) -> Void)
+        /// Opens the stream; returns false when the open waits (§7.4) and will call its resume argument later.
+        case open(@Sendable (ConnectionHandler, _ resume: @escaping (ConnectionHandler) -> Void) -> Bool)
     }
 
     private struct State {
         var queued: [Queued] = []
         var isScheduled = false
+        /// The stream's open waits for a stream to close: nothing more runs until it resumes.
+        var isPaused = false
         var unwrittenBytes = 0
         var failure: (any Error)?
         var waiter: CheckedContinuation<Void, any Error>?
@@ -43,6 +47,25 @@ final class StreamOutbox: Sendable {
     func enqueue(_ operation: @escaping @Sendable (ConnectionHandler) -> Void) {
         let schedule = self.state.withLockedValue { state -> Bool in
             state.queued.append(.control(operation))
+            let schedule = !state.isScheduled
+            state.isScheduled = true
+            return schedule
+        }
+        if schedule {
+            self.connection.execute { handler in self.send(on: handler) }
+        }
+    }
+
+    /// Queues the stream's open; everything queued after it waits until the open is settled, which may be later
+    /// when the server's MAX_CONCURRENT_STREAMS is reached (§7.4).
+    ///
+    /// - Parameter operation: returns true when settled at once; false when it will call its second argument, on
+    ///   the event loop and never from within itself, once settled.
+    func enqueueOpen(
+        _ operation: @escaping @Sendable (ConnectionHandler, _ resume: @escaping (ConnectionHandler) -> Void) -> Bool
+    ) {
+        let schedule = self.state.withLockedValue { state -> Bool in
+            state.queued.append(.open(operation))
             let schedule = !state.isScheduled
             state.isScheduled = true
             return schedule
@@ -97,15 +120,30 @@ final class StreamOutbox: Sendable {
     /// On the event loop: runs everything queued, in order.
     private func send(on handler: ConnectionHandler) {
         let batch = self.state.withLockedValue { state -> [Queued] in
+            guard !state.isPaused else { return [] }
             state.isScheduled = false
             defer { state.queued.removeAll(keepingCapacity: true) }
             return state.queued
         }
         let loop = self.connection.eventLoop
-        for item in batch {
+        for (index, item) in batch.enumerated() {
             switch item {
             case .control(let operation):
                 operation(handler)
+            case .open(let operation):
+                let isSettled = operation(handler) { handler in
+                    self.state.withLockedValue { $0.isPaused = false }
+                    self.send(on: handler)
+                }
+                if !isSettled {
+                    // Held back, in order, until the open resumes; while paused nothing schedules a send.
+                    self.state.withLockedValue { state in
+                        state.queued.insert(contentsOf: batch[(index + 1)...], at: 0)
+                        state.isPaused = true
+                        state.isScheduled = true
+                    }
+                    return
+                }
             case .message(let payload, let isCompressed):
                 let size = max(payload.readableBytes, 1)
                 // Read per message: a client's stream gets its id from the head earlier in this batch.

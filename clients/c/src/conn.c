@@ -778,6 +778,11 @@ swp_conn *swp_connect(const swp_options *options, swp_error *err) {
            c->rlen < SWP_PREFACE_LEN + SWP_HEADER_LEN + (size_t)swp_get_u32(c->rbuf + SWP_PREFACE_LEN)) {
         int64_t left = deadline - swp_now_us();
         if (left <= 0) {
+            /* §3, §16.3 #4: a peer whose SETTINGS did not come in time is told so before the close. */
+            if (c->rlen >= SWP_PREFACE_LEN) {
+                put_goaway(c, SWP_GOAWAY_SETTINGS_TIMEOUT, "no SETTINGS within the connect timeout");
+                flush(c);
+            }
             swp_set_error(err, SWP_ERR_TIMEOUT, "no preface and SETTINGS from the server within %d ms",
                           o.connect_timeout_ms);
             goto fail;

@@ -14,7 +14,39 @@ struct ClientCaseTests {
 
     @Test("the case passes", arguments: ClientSuite.all.map(\.id))
     func clientCase(_ id: String) async throws {
-        let clientCase = try #require(ClientSuite.named(id))
+        var clientCase = try #require(ClientSuite.named(id))
+        var problems: [String] = []
+        var outcomes: [(code: UInt32, message: String)] = []
+        // On a starved machine a call's deadline can pass before its stream opens: then the client rightly sends no
+        // HEADERS at all, and a case about what it sends on an open stream saw nothing to judge. Such an attempt is
+        // tried again with every deadline doubled (2 s up to 16 s); an attempt whose stream opened is judged.
+        for attempt in 0..<4 {
+            let run = try await Self.run(clientCase)
+            (problems, outcomes) = (run.problems, run.outcomes)
+            let starved =
+                !problems.isEmpty && clientCase.calls.contains { $0.timeout != nil }
+                && !run.frames.contains { $0.kind == .headers }
+            guard starved, attempt < 3 else { break }
+            clientCase.calls = clientCase.calls.map { call in
+                var call = call
+                call.timeout = call.timeout.map { $0 * 2 }
+                return call
+            }
+        }
+        if let reason = Self.knownDisagreements[id] {
+            withKnownIssue("\(id): \(reason)") {
+                #expect(problems.isEmpty, "\(id): \(problems)")
+            }
+        } else {
+            #expect(problems.isEmpty, "\(id) \(clientCase.title): \(problems); the calls ended with \(outcomes)")
+        }
+    }
+
+    /// Plays `clientCase` once against a new client: the verdict's problems, each call's status and the frames the
+    /// client sent.
+    private static func run(
+        _ clientCase: ClientCase
+    ) async throws -> (problems: [String], outcomes: [(code: UInt32, message: String)], frames: [SeenFrame]) {
         let server = try await ClientCaseServer.start { $0 == 0 ? clientCase : nil }
         defer { server.stop() }
         var config = SWPClientTransport.Config(host: "127.0.0.1", port: server.port, tls: nil)
@@ -37,18 +69,11 @@ struct ClientCaseTests {
                 return await group.reduce(into: []) { $0.append($1) }
             }
         }
-        let codes = outcomes.map(\.code)
         var served = server.served.makeAsyncIterator()
         let connection = try #require(await served.next(), "the case's connection never ended")
-        var problems = clientCase.problems(codes: codes, frames: connection.frames)
+        var problems = clientCase.problems(codes: outcomes.map(\.code), frames: connection.frames)
         if let error = connection.error { problems.append("the script: \(error)") }
-        if let reason = Self.knownDisagreements[id] {
-            withKnownIssue("\(id): \(reason)") {
-                #expect(problems.isEmpty, "\(id): \(problems)")
-            }
-        } else {
-            #expect(problems.isEmpty, "\(id) \(clientCase.title): \(problems); the calls ended with \(outcomes)")
-        }
+        return (problems, outcomes, connection.frames)
     }
 
     @Test("a client that breaks a case fails its verdict")

@@ -23,6 +23,11 @@ extension ConnectionHandler {
         slot: ClientStreamSlot,
         opened: @escaping (ConnectionHandler, Result<UInt32, StreamFailure>) -> Void
     ) -> Result<UInt32, StreamFailure>? {
+        // The call ended (its deadline, or its caller) before its open reached the event loop: the transport's
+        // cancellation found no stream to cancel, so none may open now, or it would stay open with no CANCEL.
+        guard !slot.isAbandoned else {
+            return .failure(StreamFailure(code: StreamFailure.cancelled, message: "the call ended"))
+        }
         let limit = self.remoteSettings.maxConcurrentStreams
         if self.state.mayOpenStream(peerMaxConcurrentStreams: .max),
             !self.waitingOpens.isEmpty || !self.state.mayOpenStream(peerMaxConcurrentStreams: limit)
